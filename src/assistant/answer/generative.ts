@@ -1,0 +1,66 @@
+/**
+ * Answers written by a chat model from the retrieved passages, grounded and cited. Anything that
+ * goes wrong (no answer, a failure, citations of passages that were not given) falls back to the
+ * extractive answer, so the employee always gets something true.
+ */
+import { readFileSync } from 'node:fs';
+import type { ChatModel } from '../../llm/chat-model.ts';
+import type { Lang, SearchResult } from '../../knowledge/types.ts';
+import { maskPii } from '../../privacy/pii.ts';
+import type { BotReply } from '../types.ts';
+import { citation, extractiveAnswer, label } from './extractive.ts';
+import { answerButtons, declineReply } from './replies.ts';
+
+const TEMPLATE = readFileSync(new URL('../../../prompts/answer.md', import.meta.url), 'utf8');
+/** Passages given to the model. @defaultValue 4 */
+const CONTEXT_PASSAGES = 4;
+
+export function answerPrompt(result: SearchResult, lang: Lang): string {
+  const passages = result.results
+    .slice(0, CONTEXT_PASSAGES)
+    .map((r, i) => `[${i + 1}] ${label(r.passage)}\n${maskPii(r.passage.text)}`)
+    .join('\n\n');
+  return TEMPLATE.replace('{{language}}', lang === 'zh' ? 'Simplified Chinese' : 'English').replace(
+    '{{passages}}',
+    passages,
+  );
+}
+
+export async function generativeAnswer(
+  model: ChatModel,
+  question: string,
+  result: SearchResult,
+  lang: Lang,
+  onFallback?: (reason: string, err?: unknown) => void,
+): Promise<BotReply> {
+  if (!result.answerable || result.results.length === 0) return declineReply(lang);
+  let text: string;
+  try {
+    text = (
+      await model.complete([
+        { role: 'system', content: answerPrompt(result, lang) },
+        { role: 'user', content: maskPii(question) },
+      ])
+    ).trim();
+  } catch (err) {
+    onFallback?.('llm_failed', err);
+    return extractiveAnswer(question, result, lang);
+  }
+  if (text === 'NO_ANSWER' || text.length === 0) return declineReply(lang);
+  const given = Math.min(CONTEXT_PASSAGES, result.results.length);
+  const cited = [...new Set([...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+  if (cited.length === 0 || cited.some((n) => n < 1 || n > given)) {
+    onFallback?.(cited.length === 0 ? 'llm_uncited' : 'llm_bad_citation');
+    return extractiveAnswer(question, result, lang);
+  }
+  // Renumber so the employee sees [1], [2]… in order of the passages actually cited.
+  const renumber = new Map(cited.map((n, i) => [n, i + 1]));
+  const body = text.replace(/\[(\d+)\]/g, (_, n) => `[${renumber.get(Number(n))}]`);
+  return {
+    action: 'answered',
+    text: maskPii(body),
+    lang,
+    citations: cited.map((n, i) => citation(i + 1, result.results[n - 1].passage)),
+    buttons: answerButtons(lang),
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Every setting, declared once: type, default and what it means. Environment variables (DESIGN §6)
+ * and helpline.config.yaml fill it; `helpline config` prints it back with secrets masked.
+ */
+import { z } from 'zod';
+
+const secret = () => z.string().min(1).optional().meta({ secret: true });
+const url = (what: string) =>
+  z
+    .string()
+    .regex(/^[a-z][a-z0-9+.-]*:\/\//i, `${what} must be a URL such as http://host:port`)
+    .optional();
+
+export const configSchema = z.object({
+  server: z
+    .object({
+      port: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port (PORT)'),
+      host: z.string().default('127.0.0.1').describe('interface to listen on (HELPLINE_HOST); 0.0.0.0 for all'),
+    })
+    .prefault({}),
+  kb: z
+    .object({
+      dir: z.string().default('./kb').describe('knowledge-base folder (HELPLINE_KB)'),
+      maxFileMb: z.number().positive().default(5).describe('files larger than this are skipped'),
+      chunkSize: z.number().int().min(100).max(4000).default(500).describe('target passage size in characters for long sections'),
+    })
+    .prefault({}),
+  data: z
+    .object({ dir: z.string().default('./data').describe('embedded database and index cache (HELPLINE_DATA)') })
+    .prefault({}),
+  retrieval: z
+    .object({
+      k: z.number().int().min(1).max(50).default(5).describe('passages returned by search'),
+      minCoverage: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.5)
+        .describe('answerability: least share of the question the best passage must cover'),
+      synonyms: z.array(z.array(z.string().min(1)).min(2)).default([]).describe('extra synonym groups, added to the built-in HR table'),
+      userWords: z.array(z.string().min(1)).default([]).describe('extra words for the Chinese segmenter (product names, jargon)'),
+    })
+    .prefault({}),
+  answers: z
+    .object({
+      mode: z
+        .enum(['auto', 'extractive', 'generative'])
+        .default('auto')
+        .describe('auto: generative when an LLM endpoint is configured, else extractive'),
+    })
+    .prefault({}),
+  database: z.object({ url: url('DATABASE_URL').meta({ secret: true }) }).prefault({}),
+  redis: z.object({ url: url('REDIS_URL').meta({ secret: true }) }).prefault({}),
+  qdrant: z.object({ url: url('QDRANT_URL'), apiKey: secret() }).prefault({}),
+  llm: z
+    .object({
+      baseUrl: url('OPENAI_BASE_URL'),
+      apiKey: secret(),
+      chatModel: z.string().default('gpt-4o-mini').describe('HELPLINE_CHAT_MODEL'),
+      embeddingModel: z.string().optional().describe('HELPLINE_EMBEDDING_MODEL; dense retrieval is on when set with an endpoint'),
+    })
+    .prefault({}),
+  slack: z
+    .object({
+      botToken: secret(),
+      signingSecret: secret(),
+      appToken: secret(),
+      apiUrl: url('SLACK_API_URL').default('https://slack.com/api/'),
+    })
+    .prefault({}),
+  lark: z
+    .object({
+      appId: z.string().min(1).optional(),
+      appSecret: secret(),
+      encryptKey: secret(),
+      verificationToken: secret(),
+      domain: url('LARK_DOMAIN').default('https://open.feishu.cn'),
+      mode: z.enum(['ws', 'webhook']).default('ws'),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Environment variable → config path (DESIGN §6). */
+export const ENV: Record<string, string> = {
+  PORT: 'server.port',
+  HELPLINE_HOST: 'server.host',
+  HELPLINE_KB: 'kb.dir',
+  HELPLINE_DATA: 'data.dir',
+  DATABASE_URL: 'database.url',
+  REDIS_URL: 'redis.url',
+  QDRANT_URL: 'qdrant.url',
+  QDRANT_API_KEY: 'qdrant.apiKey',
+  OPENAI_BASE_URL: 'llm.baseUrl',
+  OPENAI_API_KEY: 'llm.apiKey',
+  HELPLINE_CHAT_MODEL: 'llm.chatModel',
+  HELPLINE_EMBEDDING_MODEL: 'llm.embeddingModel',
+  SLACK_BOT_TOKEN: 'slack.botToken',
+  SLACK_SIGNING_SECRET: 'slack.signingSecret',
+  SLACK_APP_TOKEN: 'slack.appToken',
+  SLACK_API_URL: 'slack.apiUrl',
+  LARK_APP_ID: 'lark.appId',
+  LARK_APP_SECRET: 'lark.appSecret',
+  LARK_ENCRYPT_KEY: 'lark.encryptKey',
+  LARK_VERIFICATION_TOKEN: 'lark.verificationToken',
+  LARK_DOMAIN: 'lark.domain',
+  LARK_MODE: 'lark.mode',
+};
+
+/** Whether an LLM endpoint is configured (either variable is enough, per the issue). */
+export function llmEnabled(c: Config): boolean {
+  return Boolean(c.llm.baseUrl || c.llm.apiKey);
+}

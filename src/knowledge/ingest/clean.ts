@@ -1,0 +1,159 @@
+/**
+ * Removes template and markup noise from Markdown while keeping the wording and punctuation exactly:
+ * answers are checked against exact substrings of passage text, so nothing here may rewrite words,
+ * change full-width characters or collapse spaces that were in the original prose.
+ */
+
+/**
+ * Placeholder for a removed inline span. NUL never survives to this point (files with NUL bytes are
+ * skipped as binary), so it cannot clash with real text; `resolveRemovals` turns it into at most one space.
+ */
+const GAP = '\u0000';
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+/** Markdown → clean Markdown-like text (headings stay as `#` lines, paragraphs as blank-line blocks). */
+export function cleanMarkdown(markdown: string): string {
+  const text = stripTemplates(normalizeNewlines(markdown));
+  // Code blocks keep their characters: emphasis and link rules would corrupt commands and paths.
+  const out = splitFences(text).map((part) => (part.code ? part.text : cleanProse(part.text)));
+  return normalizeWhitespace(out.join('\n'));
+}
+
+/**
+ * Liquid/Jinja/Nunjucks noise: `{% comment %}` blocks go with their content, other `{% … %}` tags go
+ * but the text between paired block tags (`{% alert %}…{% endalert %}`) stays; `{{ … }}` and HTML
+ * comments go.
+ */
+export function stripTemplates(text: string): string {
+  return text
+    .replace(/\{%-?\s*comment\s*-?%\}[\s\S]*?\{%-?\s*endcomment\s*-?%\}/g, GAP)
+    .replace(/\{%[\s\S]*?%\}/g, GAP)
+    .replace(/\{\{[\s\S]*?\}\}/g, GAP)
+    .replace(/<!--[\s\S]*?-->/g, GAP);
+}
+
+/** Trailing spaces go, runs of blank lines become one, the ends are trimmed; nothing else changes. */
+export function normalizeWhitespace(text: string): string {
+  return resolveRemovals(normalizeNewlines(text))
+    .split('\n')
+    .map((line) => line.replace(/[ \t]+$/, ''))
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/^\n+|\n+$/g, '');
+}
+
+function normalizeNewlines(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
+/** Where a span was removed, leave one space only if the original had space on either side. */
+function resolveRemovals(text: string): string {
+  return text.replace(/([ \t]*)\u0000+([ \t]*)/g, (_m, before: string, after: string) =>
+    before || after ? ' ' : '',
+  );
+}
+
+interface Part {
+  code: boolean;
+  text: string;
+}
+
+function splitFences(text: string): Part[] {
+  const parts: Part[] = [];
+  let current: string[] = [];
+  let fence: string | null = null;
+  const flush = (code: boolean) => {
+    if (current.length) parts.push({ code, text: current.join('\n') });
+    current = [];
+  };
+  for (const line of text.split('\n')) {
+    const m = FENCE.exec(line);
+    if (fence === null && m) {
+      flush(false);
+      fence = m[1];
+      current.push(line);
+    } else if (fence !== null && m && m[1][0] === fence[0] && m[1].length >= fence.length) {
+      current.push(line);
+      flush(true);
+      fence = null;
+    } else {
+      current.push(line);
+    }
+  }
+  flush(fence !== null);
+  return parts;
+}
+
+function cleanProse(text: string): string {
+  const refLabels = new Set<string>();
+  const withoutDefs = text.replace(/^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*\S+.*$/gm, (_m, label: string) => {
+    refLabels.add(label.toLowerCase());
+    return '';
+  });
+  return decodeEntities(
+    withoutDefs
+      // Images carry no answerable text (their alt text is usually "screenshot of …").
+      .replace(/!\[[^\]]*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"]*")?\s*\)/g, GAP)
+      .replace(/!\[[^\]]*\]\[[^\]]*\]/g, GAP)
+      .replace(/\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g, '$1')
+      .replace(/\[([^\]\n]+)\]\[[^\]\n]*\]/g, '$1')
+      .replace(/\[([^\]\n^]+)\](?![(:[])/g, (m, label: string) => (refLabels.has(label.toLowerCase()) ? label : m))
+      .replace(/<((?:https?|mailto|ftp):[^<>\s]+)>/gi, '$1')
+      .replace(/<br\s*\/?>/gi, '\n')
+      .replace(/<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?\/?>/g, GAP)
+      // kramdown attribute lists and explicit heading ids: `{: .class}`, `{#anchor}`.
+      .replace(/\{:[^}\n]*\}|\{#[\w-]+\}/g, GAP)
+      .split('\n')
+      .map(cleanLine)
+      .join('\n'),
+  );
+}
+
+function cleanLine(line: string): string {
+  if (/^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/.test(line)) return ''; // thematic break
+  const stripped = stripEmphasis(line)
+    .replace(/^(#{1,6}[ \t].*?)[ \t]+#+[ \t]*$/, '$1') // closing hashes of an ATX heading
+    .replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1');
+  // A list item whose only content was a removed tag would otherwise leave a bare bullet.
+  return /^[ \t]*(?:[-*+]|\d+[.)])?[ \t\u0000]*$/.test(stripped) ? '' : stripped;
+}
+
+function stripEmphasis(line: string): string {
+  return line
+    .replace(/(`+)([^`]+?)\1/g, '$2')
+    .replace(/\*\*(?=\S)(.*?\S)\*\*/g, '$1')
+    .replace(/(?<![\p{L}\p{N}_])__(?=\S)(.*?\S)__(?![\p{L}\p{N}_])/gu, '$1')
+    .replace(/~~(?=\S)(.*?\S)~~/g, '$1')
+    .replace(/(?<![*\p{L}\p{N}\\])\*(?=[^\s*])([^*]*?[^\s*\\])\*(?![*\p{L}\p{N}])/gu, '$1')
+    .replace(/(?<![\p{L}\p{N}_\\])_(?=[^\s_])([^_]*?[^\s_\\])_(?![\p{L}\p{N}_])/gu, '$1');
+}
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  ndash: '–',
+  mdash: '—',
+  hellip: '…',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+};
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, body: string) => {
+    if (body[0] === '#') {
+      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
+    }
+    return NAMED_ENTITIES[body.toLowerCase()] ?? m;
+  });
+}

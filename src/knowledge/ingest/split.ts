@@ -1,0 +1,186 @@
+import { TextSplitter } from '@langchain/textsplitters';
+import { HelplineError } from '../../errors.ts';
+import type { Passage, SourceDoc } from '../types.ts';
+
+/** How documents become passages. */
+export interface SplitOptions {
+  /**
+   * A section up to this many characters stays one passage; a longer one is cut into parts.
+   * @defaultValue 700
+   */
+  maxChars?: number;
+  /**
+   * Target size of each part of a long section, in characters.
+   * @defaultValue 500
+   */
+  chunkSize?: number;
+  /**
+   * Characters repeated at the start of the next part, so a sentence cut at a boundary is whole in one.
+   * @defaultValue 80
+   */
+  chunkOverlap?: number;
+}
+
+export const DEFAULT_SPLIT_OPTIONS: Readonly<Required<SplitOptions>> = {
+  maxChars: 700,
+  chunkSize: 500,
+  chunkOverlap: 80,
+};
+
+/** Joins a heading path for display and for `Passage.heading`. */
+export const HEADING_SEPARATOR = ' › ';
+
+const ARTICLE_NUMBER = '[一二三四五六七八九十百千零〇0-9]+';
+
+/**
+ * Where a long section may be cut, best first. All are zero-width (lookarounds), so the parts put
+ * back together are exactly the original text and every passage is a verbatim substring of the source.
+ */
+export const CUT_POINTS: readonly RegExp[] = [
+  // Before a paragraph or line that starts a statute article (第十条 …): an article is the unit of law.
+  new RegExp(`(?<!\\n)(?=\\n+[ \\t\\u3000]*第${ARTICLE_NUMBER}条)`),
+  /(?<!\n)(?=\n\n)/, // paragraph
+  /(?=\n)/, // line
+  /(?<=[。！？])|(?<=[.!?])(?=\s)/, // sentence end
+  /(?<=[；;])/, // clause
+  /(?<=[，、])|(?<=,)(?=\s)/, // comma (not inside 1,000)
+  /(?=[ \t])/, // word
+  /(?:)/u, // character, the last resort
+];
+
+/**
+ * LangChain's RecursiveCharacterTextSplitter algorithm over regular expressions: its separators are
+ * literal strings, and statute article starts and sentence ends need patterns. Merging parts up to
+ * `chunkSize` with `chunkOverlap` is LangChain's own `mergeSplits`.
+ */
+class PatternSplitter extends TextSplitter {
+  async splitText(text: string): Promise<string[]> {
+    return this.cut(text, CUT_POINTS);
+  }
+
+  private async cut(text: string, cutPoints: readonly RegExp[]): Promise<string[]> {
+    const i = cutPoints.findIndex((re) => text.split(re).length > 1);
+    if (i < 0) return [text];
+    const pieces = text.split(cutPoints[i]).filter((p) => p !== '');
+    const finer = cutPoints.slice(i + 1);
+    const chunks: string[] = [];
+    let small: string[] = [];
+    for (const piece of pieces) {
+      if (piece.length < this.chunkSize) {
+        small.push(piece);
+        continue;
+      }
+      chunks.push(...(await this.mergeSplits(small, '')), ...(await this.cut(piece, finer)));
+      small = [];
+    }
+    chunks.push(...(await this.mergeSplits(small, '')));
+    return chunks;
+  }
+}
+
+interface Section {
+  path: string[];
+  text: string;
+}
+
+/** Splits on headings, then cuts long sections; ids are stable as long as the headings do not change. */
+export async function splitDoc(doc: SourceDoc, options: SplitOptions = {}): Promise<Passage[]> {
+  const opts = resolveSplitOptions(options);
+  const splitter = new PatternSplitter({ chunkSize: opts.chunkSize, chunkOverlap: opts.chunkOverlap });
+  const usedIds = new Set<string>();
+  const passages: Passage[] = [];
+  for (const section of sections(doc)) {
+    const text = section.text.trim();
+    if (!text) continue;
+    const parts = text.length > opts.maxChars ? await splitter.splitText(text) : [text];
+    const baseId = uniqueId(`${doc.source}#${section.path.map(slug).join('/')}`, usedIds);
+    parts.forEach((part, n) => {
+      passages.push(toPassage(doc, n === 0 ? baseId : `${baseId}~${n + 1}`, section.path, part));
+    });
+  }
+  return passages;
+}
+
+/** Defaults filled in and checked once, so a bad setting fails at start with a message, not mid-ingest. */
+export function resolveSplitOptions(options: SplitOptions = {}): Required<SplitOptions> {
+  const opts = { ...DEFAULT_SPLIT_OPTIONS, ...options };
+  const { maxChars, chunkSize, chunkOverlap } = opts;
+  if (!(chunkSize > 0 && maxChars >= chunkSize && chunkOverlap >= 0 && chunkOverlap < chunkSize)) {
+    throw new HelplineError(
+      'CONFIG_INVALID',
+      `Invalid split options (maxChars ${maxChars}, chunkSize ${chunkSize}, chunkOverlap ${chunkOverlap}): ` +
+        'need maxChars >= chunkSize > chunkOverlap >= 0.',
+    );
+  }
+  return opts;
+}
+
+const HEADING = /^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+/** Cuts the text at headings (not inside code fences) and tracks each section's heading path. */
+function sections(doc: SourceDoc): Section[] {
+  const out: Section[] = [{ path: [], text: '' }];
+  const stack: { level: number; text: string }[] = [];
+  let titleSeen = false;
+  let fence: string | null = null;
+  for (const line of doc.text.split('\n')) {
+    const fenceMark = FENCE.exec(line)?.[1];
+    if (fenceMark && (fence === null || (fenceMark[0] === fence[0] && fenceMark.length >= fence.length))) {
+      fence = fence === null ? fenceMark : null;
+    }
+    const m = fence === null ? HEADING.exec(line) : null;
+    if (!m) {
+      out[out.length - 1].text += `${line}\n`;
+      continue;
+    }
+    const level = m[1].length;
+    const text = m[2].trim();
+    while (stack.length && stack[stack.length - 1].level >= level) stack.pop();
+    // The title is already in `Passage.title`; repeating it in every path would only add noise.
+    const isTitle = level === 1 && !titleSeen && sameText(text, doc.title);
+    if (isTitle) titleSeen = true;
+    else stack.push({ level, text });
+    out.push({ path: stack.map((h) => h.text), text: '' });
+  }
+  return out;
+}
+
+function toPassage(doc: SourceDoc, id: string, path: string[], text: string): Passage {
+  const passage: Passage = {
+    id,
+    source: doc.source,
+    title: doc.title,
+    heading: path.join(HEADING_SEPARATOR),
+    text,
+    lang: doc.lang,
+    questions: doc.questions,
+    keywords: doc.keywords,
+  };
+  if (doc.category) passage.category = doc.category;
+  if (doc.url) passage.url = doc.url;
+  return passage;
+}
+
+/** Lower-case letters and digits of any script, other runs become `-`: `第一章 总则` → `第一章-总则`. */
+export function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
+      .replace(/^-+|-+$/g, '') || 'section'
+  );
+}
+
+/** Two sections with the same heading path get `-2`, `-3`… in document order. */
+function uniqueId(base: string, used: Set<string>): string {
+  let id = base;
+  for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+  used.add(id);
+  return id;
+}
+
+function sameText(a: string, b: string): boolean {
+  const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+  return norm(a) === norm(b);
+}
