@@ -31,12 +31,11 @@ export const configSchema = z.object({
   retrieval: z
     .object({
       k: z.number().int().min(1).max(50).default(5).describe('passages returned by search'),
-      minCoverage: z
+      minEvidence: z
         .number()
         .min(0)
-        .max(1)
-        .default(0.5)
-        .describe('answerability: least share of the question the best passage must cover'),
+        .default(13)
+        .describe('answerability: least information (≈ 6.5 per specific word) the best passage must share with the question; higher declines more'),
       synonyms: z.array(z.array(z.string().min(1)).min(2)).default([]).describe('extra synonym groups, added to the built-in HR table'),
       userWords: z.array(z.string().min(1)).default([]).describe('extra words for the Chinese segmenter (product names, jargon)'),
     })

@@ -5,7 +5,7 @@
  */
 
 export interface Bm25Options {
-  /** Term-frequency saturation. @defaultValue 1.2 */
+  /** Term-frequency saturation. @defaultValue 1.6 */
   k1?: number;
   /** Length normalization. @defaultValue 0.75 */
   b?: number;
@@ -35,7 +35,7 @@ export class Bm25Index {
   private readonly avgLen: number;
 
   constructor(documents: FieldTerms[], options: Bm25Options = {}) {
-    this.k1 = options.k1 ?? 1.2;
+    this.k1 = options.k1 ?? 1.6;
     this.b = options.b ?? 0.75;
     this.size = documents.length;
     this.len = new Float32Array(documents.length);
@@ -100,22 +100,6 @@ export class Bm25Index {
       }
     }
     return topK(touched, scores, k);
-  }
-
-  /** Whether `doc` contains `term` (in any field). */
-  contains(doc: number, term: string): boolean {
-    const id = this.ids.get(term);
-    if (id === undefined) return false;
-    const docs = this.docs[id];
-    let lo = 0;
-    let hi = docs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (docs[mid] === doc) return true;
-      if (docs[mid] < doc) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
   }
 }
 

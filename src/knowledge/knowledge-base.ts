@@ -5,13 +5,14 @@
 import type { Embedder } from './embedder.ts';
 import { reciprocalRankFusion } from './fusion.ts';
 import { LexicalIndex, type LexicalOptions } from './lexical.ts';
-import { synonymTable } from './synonyms.ts';
+import { type SynonymTable, synonymTable } from './synonyms.ts';
+import { confidenceOf, DEFAULT_MIN_EVIDENCE, evidence } from './answerability.ts';
 import type { Passage, ScoredPassage, SearchResult } from './types.ts';
 import type { VectorIndex } from './vector-index.ts';
 
 export interface AnswerabilityOptions {
-  /** Least share of the question's information the best passage must contain. @defaultValue 0.5 */
-  minCoverage?: number;
+  /** Least information the best passage must share with the question (see answerability.ts). @defaultValue 13 */
+  minEvidence?: number;
   /** Least cosine similarity of the best passage when dense retrieval is on. @defaultValue 0.35 */
   minSimilarity?: number;
 }
@@ -28,7 +29,8 @@ export interface KnowledgeBaseOptions {
 export class KnowledgeBase {
   readonly passages: Passage[];
   private readonly lexical: LexicalIndex;
-  private readonly minCoverage: number;
+  private readonly minEvidence: number;
+  private readonly synonyms: SynonymTable;
   private readonly minSimilarity: number;
   private readonly candidates: number;
   private readonly options: KnowledgeBaseOptions;
@@ -36,8 +38,9 @@ export class KnowledgeBase {
   constructor(passages: Passage[], options: KnowledgeBaseOptions = {}) {
     this.passages = passages;
     this.options = options;
-    this.lexical = new LexicalIndex(passages, synonymTable(options.synonyms ?? []), options.lexical);
-    this.minCoverage = options.answerability?.minCoverage ?? 0.5;
+    this.synonyms = synonymTable(options.synonyms ?? []);
+    this.lexical = new LexicalIndex(passages, this.synonyms, options.lexical);
+    this.minEvidence = options.answerability?.minEvidence ?? DEFAULT_MIN_EVIDENCE;
     this.minSimilarity = options.answerability?.minSimilarity ?? 0.35;
     this.candidates = options.candidates ?? 50;
   }
@@ -45,10 +48,10 @@ export class KnowledgeBase {
   /** Lexical search only: synchronous and fast, what `search` does without an embedder. */
   searchLexical(query: string, k = 5): SearchResult {
     const hits = this.lexical.search(query, Math.max(k, 1));
-    const confidence = hits[0]?.coverage ?? 0;
+    const confidence = this.lexicalConfidence(query, hits[0]?.doc);
     return {
       query,
-      answerable: confidence >= this.minCoverage,
+      answerable: confidence >= 0.5,
       confidence,
       results: hits.slice(0, k).map((h) => ({ passage: this.passages[h.doc], score: h.score })),
     };
@@ -61,14 +64,17 @@ export class KnowledgeBase {
     const [vector] = await dense.embedder.embed([query]);
     const denseHits = await dense.index.search(vector, this.candidates);
     const fused = reciprocalRankFusion([lexHits.map((h) => h.doc), denseHits.map((h) => h.doc)]);
-    const coverage = new Map(lexHits.map((h) => [h.doc, h.coverage]));
     const similarity = new Map(denseHits.map((h) => [h.doc, h.score]));
     const results: ScoredPassage[] = fused.slice(0, k).map((f) => ({ passage: this.passages[f.doc], score: f.score }));
     const top = fused[0]?.doc;
-    const cov = top === undefined ? 0 : (coverage.get(top) ?? 0);
     const sim = top === undefined ? 0 : (similarity.get(top) ?? 0);
     // Either signal may vouch for the passage: the words are there, or the meaning is.
-    const confidence = Math.max(cov / this.minCoverage, sim / this.minSimilarity) / 2;
-    return { query, answerable: confidence >= 0.5, confidence: Math.min(1, confidence), results };
+    const confidence = Math.max(this.lexicalConfidence(query, top), confidenceOf(sim, this.minSimilarity));
+    return { query, answerable: confidence >= 0.5, confidence, results };
+  }
+
+  private lexicalConfidence(query: string, doc: number | undefined): number {
+    if (doc === undefined) return 0;
+    return confidenceOf(evidence(query, this.passages[doc], this.synonyms).matched, this.minEvidence);
   }
 }

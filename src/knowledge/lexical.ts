@@ -3,35 +3,23 @@
  */
 import { Bm25Index, type FieldTerms, type Hit, type WeightedTerm } from './bm25.ts';
 import { expand, type SynonymTable } from './synonyms.ts';
-import { BIGRAM, terms, tokenize } from './tokenize.ts';
+import { terms, tokenize } from './tokenize.ts';
 import type { Passage } from './types.ts';
 
 export interface LexicalOptions {
   /** Field weights (term frequency multipliers). @defaultValue title 2, heading 2, questions 1.5, text 1 */
   fields?: { title: number; heading: number; questions: number; text: number };
-  /** Query weight of a CJK bigram relative to a word. @defaultValue 0.5 */
+  /** Query weight of a CJK bigram relative to a word. @defaultValue 0.7 */
   bigramWeight?: number;
-  /** Query weight of a CJK single character relative to a word. @defaultValue 0.1 */
+  /** Query weight of a CJK single character relative to a word. @defaultValue 0.2 */
   unigramWeight?: number;
-  /** Query weight of a synonym relative to the word the user typed. @defaultValue 0.6 */
+  /** Query weight of a synonym relative to the word the user typed. @defaultValue 0.4 */
   synonymWeight?: number;
-  /**
-   * Weight of the whole document's match added to each passage's, so a passage of the right
-   * article or page wins over a stray mention elsewhere. @defaultValue 0.3
-   */
-  documentWeight?: number;
   k1?: number;
   b?: number;
 }
 
 const DEFAULT_FIELDS = { title: 2, heading: 2, questions: 1.5, text: 1 };
-
-export interface LexicalHit {
-  doc: number;
-  score: number;
-  /** Share of the query's information (idf mass) found in this passage, 0..1. */
-  coverage: number;
-}
 
 export class LexicalIndex {
   private readonly index: Bm25Index;
@@ -39,17 +27,13 @@ export class LexicalIndex {
   private readonly synonymWeight: number;
   private readonly unigramWeight: number;
   private readonly synonyms: SynonymTable;
-  private readonly documents: Bm25Index;
-  /** For each passage, its document's number in `documents`. */
-  private readonly documentOf: Int32Array;
-  private readonly documentWeight: number;
 
   constructor(passages: Passage[], synonyms: SynonymTable, options: LexicalOptions = {}) {
     this.synonyms = synonyms;
     const f = options.fields ?? DEFAULT_FIELDS;
-    this.bigramWeight = options.bigramWeight ?? 0.5;
-    this.synonymWeight = options.synonymWeight ?? 0.6;
-    this.unigramWeight = options.unigramWeight ?? 0.1;
+    this.bigramWeight = options.bigramWeight ?? 0.7;
+    this.synonymWeight = options.synonymWeight ?? 0.4;
+    this.unigramWeight = options.unigramWeight ?? 0.2;
     const docs: FieldTerms[] = passages.map((p) => [
       { terms: terms(p.title), weight: f.title },
       { terms: terms(p.heading), weight: f.heading },
@@ -57,56 +41,20 @@ export class LexicalIndex {
       { terms: terms(p.text), weight: f.text },
     ]);
     this.index = new Bm25Index(docs, { k1: options.k1, b: options.b });
-    this.documentWeight = options.documentWeight ?? 0.3;
-    const sources = new Map<string, number>();
-    const whole: string[][] = [];
-    this.documentOf = Int32Array.from(passages, (p, i) => {
-      let d = sources.get(p.source);
-      if (d === undefined) {
-        d = whole.length;
-        sources.set(p.source, d);
-        whole.push([...terms(p.title), ...terms([...p.questions, ...p.keywords].join('\n'))]);
-      }
-      whole[d].push(...docs[i][1].terms, ...docs[i][3].terms);
-      return d;
-    });
-    this.documents = new Bm25Index(
-      whole.map((t) => [{ terms: t, weight: 1 }]),
-      { k1: options.k1, b: options.b },
-    );
   }
 
   get size(): number {
     return this.index.size;
   }
 
-  /** The weighted terms a query searches with: its own terms, then synonym terms. */
-  queryTerms(query: string): { own: WeightedTerm[]; all: WeightedTerm[] } {
-    const own = this.weigh(query, 1);
+  /** The weighted terms a query searches with: its own terms and, weighted lower, their synonyms. */
+  queryTerms(query: string): WeightedTerm[] {
     const extra = expand(query, this.synonyms).flatMap((s) => this.weigh(s, this.synonymWeight));
-    return { own, all: merge([...own, ...extra]) };
+    return merge([...this.weigh(query, 1), ...extra]);
   }
 
-  search(query: string, k: number): LexicalHit[] {
-    const { own, all } = this.queryTerms(query);
-    const hits = this.rank(all, k);
-    const mass = own.reduce((s, t) => s + t.weight * this.index.idf(t.term), 0);
-    return hits.map((h) => ({
-      ...h,
-      coverage: mass > 0 ? own.reduce((s, t) => s + (this.index.contains(h.doc, t.term) ? t.weight * this.index.idf(t.term) : 0), 0) / mass : 0,
-    }));
-  }
-
-  private rank(query: WeightedTerm[], k: number): Hit[] {
-    if (this.documentWeight === 0) return this.index.search(query, k);
-    const pool = this.index.search(query, Math.max(k * 5, 50));
-    const docScores = new Map(this.documents.search(query, this.documents.size).map((h) => [h.doc, h.score]));
-    const top = pool[0]?.score || 1;
-    const topDoc = Math.max(...docScores.values(), 1);
-    return pool
-      .map((h) => ({ doc: h.doc, score: h.score / top + this.documentWeight * ((docScores.get(this.documentOf[h.doc]) ?? 0) / topDoc) }))
-      .sort((a, b) => b.score - a.score || a.doc - b.doc)
-      .slice(0, k);
+  search(query: string, k: number): Hit[] {
+    return this.index.search(this.queryTerms(query), k);
   }
 
   private weigh(text: string, factor: number): WeightedTerm[] {
@@ -126,4 +74,3 @@ function merge(list: WeightedTerm[]): WeightedTerm[] {
   return [...m].map(([term, weight]) => ({ term, weight }));
 }
 
-export { BIGRAM };

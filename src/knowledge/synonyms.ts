@@ -15,6 +15,10 @@ export const DEFAULT_SYNONYMS: string[][] = [
   ['双胞胎', '多胞胎'],
   ['放假', '休假', '假日'],
   ['调休', '补休'],
+  ['国庆', '国庆节', '十一'],
+  ['劳动节', '五一'],
+  ['春节', '过年', '农历新年'],
+  ['法定假日', '法定节假日', '法定休假日', '全体公民放假的节日'],
   // Working time and overtime
   ['加班', '延长工作时间'],
   ['加班费', '加班工资'],
@@ -79,17 +83,18 @@ export const DEFAULT_SYNONYMS: string[][] = [
 ];
 
 export interface SynonymTable {
-  /** For each normalized phrase, the other phrases of its groups. */
-  readonly expansions: Map<string, string[]>;
+  /** For each normalized phrase, how to find it in a text and the other phrases of its groups. */
+  readonly expansions: Map<string, { find: (text: string) => boolean; others: string[] }>;
 }
 
 export function synonymTable(groups: string[][]): SynonymTable {
-  const expansions = new Map<string, string[]>();
+  const expansions: SynonymTable['expansions'] = new Map();
   for (const group of groups) {
     const norm = group.map(normalize);
     for (const phrase of norm) {
       const others = norm.filter((p) => p !== phrase);
-      expansions.set(phrase, [...new Set([...(expansions.get(phrase) ?? []), ...others])]);
+      const known = expansions.get(phrase);
+      expansions.set(phrase, { find: finder(phrase), others: [...new Set([...(known?.others ?? []), ...others])] });
     }
   }
   return { expansions };
@@ -99,17 +104,17 @@ export function synonymTable(groups: string[][]): SynonymTable {
 export function expand(query: string, table: SynonymTable): string[] {
   const q = normalize(query);
   const added = new Set<string>();
-  for (const [phrase, others] of table.expansions) {
-    if (!mentions(q, phrase)) continue;
-    for (const o of others) if (!mentions(q, o)) added.add(o);
+  for (const { find, others } of table.expansions.values()) {
+    if (!find(q)) continue;
+    for (const o of others) if (!table.expansions.get(o)?.find(q)) added.add(o);
   }
   return [...added];
 }
 
-function mentions(text: string, phrase: string): boolean {
-  if (/^[\x20-\x7e]+$/.test(phrase)) {
-    const escaped = phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return new RegExp(`(?:^|[^a-z0-9])${escaped}(?:$|[^a-z0-9])`).test(text);
-  }
-  return text.includes(phrase);
+/** Latin phrases match whole words ("pay" is not in "payroll"); Chinese ones match anywhere. */
+function finder(phrase: string): (text: string) => boolean {
+  if (!/^[\x20-\x7e]+$/.test(phrase)) return (text) => text.includes(phrase);
+  const escaped = phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`(?:^|[^a-z0-9])${escaped}(?:$|[^a-z0-9])`);
+  return (text) => text.includes(phrase) && re.test(text);
 }

@@ -17,6 +17,8 @@ export const BIGRAM = '\u0002';
 /** Prefix of CJK single-character terms. */
 export const UNIGRAM = '\u0003';
 
+// HMM guesses new words from unknown character runs; for search its guesses (年算, 按入) are noise.
+const HMM = false;
 let jieba: Jieba | undefined;
 function segmenter(): Jieba {
   if (!jieba) {
@@ -83,14 +85,14 @@ function chinese(run: string, words: string[], bigrams: string[], unigrams: stri
     for (let i = 0; i + 1 < stretch.length; i++) bigrams.push(BIGRAM + stretch.slice(i, i + 2));
     stretch = '';
   };
-  for (const w of segmenter().cut(run, true)) {
+  for (const w of segmenter().cut(run, HMM)) {
     if (ZH_STOP.has(w)) {
       flush();
       continue;
     }
     stretch += w;
     if (w.length > 2) {
-      for (const sub of segmenter().cutForSearch(w, true)) if (!ZH_STOP.has(sub)) words.push(sub);
+      for (const sub of segmenter().cutForSearch(w, HMM)) if (!ZH_STOP.has(sub)) words.push(sub);
     } else {
       words.push(w);
     }

@@ -9,6 +9,9 @@
  * skipped as binary), so it cannot clash with real text; `resolveRemovals` turns it into at most one space.
  */
 const GAP = '\u0000';
+const GAP_RUN = new RegExp(`([ \\t]*)${GAP}+([ \\t]*)`, 'g');
+/** A list item whose only content was a removed tag would otherwise leave a bare bullet. */
+const BARE_BULLET = new RegExp(`^[ \\t]*(?:[-*+]|\\d+[.)])?[ \\t${GAP}]*$`);
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
@@ -40,18 +43,24 @@ export function normalizeWhitespace(text: string): string {
     .map((line) => line.replace(/[ \t]+$/, ''))
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
-    .replace(/^\n+|\n+$/g, '');
+    .trim();
 }
 
 function normalizeNewlines(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }
 
-/** Where a span was removed, leave one space only if the original had space on either side. */
+/**
+ * Where a span was removed, leave one space only if the original had space on either side; at the
+ * start of a line keep just the indentation, so lists and wrapped text stay aligned.
+ */
 function resolveRemovals(text: string): string {
-  return text.replace(/([ \t]*)\u0000+([ \t]*)/g, (_m, before: string, after: string) =>
-    before || after ? ' ' : '',
-  );
+  return text.replace(GAP_RUN, (m: string, before: string, after: string, at: number) => {
+    if (at === 0 || text[at - 1] === '\n') return before;
+    const next = text[at + m.length];
+    if (next === undefined || next === '\n') return '';
+    return before || after ? ' ' : '';
+  });
 }
 
 interface Part {
@@ -85,48 +94,58 @@ function splitFences(text: string): Part[] {
   return parts;
 }
 
+/** Any character except a blank line: inline markup never spans paragraphs, but may span lines. */
+const P = String.raw`(?:[^\n]|\n(?![ \t]*\n))`;
+/** Link text, allowing one level of brackets inside (`[Guide [DOCX - 61 KB]](…)`). */
+const LINK_TEXT = String.raw`((?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\])*)`;
+const LINK_DEST = String.raw`\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)`;
+
+const IMAGE = new RegExp(String.raw`!\[${P}*?\](?:${LINK_DEST}|\[[^\]\n]*\])`, 'g');
+const INLINE_LINK = new RegExp(String.raw`\[${LINK_TEXT}\]${LINK_DEST}`, 'g');
+const REFERENCE_LINK = new RegExp(String.raw`\[${LINK_TEXT}\]\[[^\]\n]*\]`, 'g');
+const EMPHASIS: [RegExp, string][] = [
+  [/(`+)([^`\n]+?)\1/g, '$2'],
+  [new RegExp(String.raw`\*\*(?=\S)(${P}*?\S)\*\*`, 'g'), '$1'],
+  [new RegExp(String.raw`(?<![\p{L}\p{N}_])__(?=\S)(${P}*?\S)__(?![\p{L}\p{N}_])`, 'gu'), '$1'],
+  [new RegExp(String.raw`~~(?=\S)(${P}*?\S)~~`, 'g'), '$1'],
+  [/(?<![*\p{L}\p{N}\\])\*(?=[^\s*])((?:[^*\n]|\n(?![ \t]*\n))*?[^\s*\\])\*(?![*\p{L}\p{N}])/gu, '$1'],
+  [/(?<![\p{L}\p{N}_\\])_(?=[^\s_])((?:[^_\n]|\n(?![ \t]*\n))*?[^\s_\\])_(?![\p{L}\p{N}_])/gu, '$1'],
+];
+
 function cleanProse(text: string): string {
   const refLabels = new Set<string>();
-  const withoutDefs = text.replace(/^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*\S+.*$/gm, (_m, label: string) => {
+  let out = text.replace(/^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*\S+.*$/gm, (_m, label: string) => {
     refLabels.add(label.toLowerCase());
     return '';
   });
-  return decodeEntities(
-    withoutDefs
-      // Images carry no answerable text (their alt text is usually "screenshot of …").
-      .replace(/!\[[^\]]*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"]*")?\s*\)/g, GAP)
-      .replace(/!\[[^\]]*\]\[[^\]]*\]/g, GAP)
-      .replace(/\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g, '$1')
-      .replace(/\[([^\]\n]+)\]\[[^\]\n]*\]/g, '$1')
-      .replace(/\[([^\]\n^]+)\](?![(:[])/g, (m, label: string) => (refLabels.has(label.toLowerCase()) ? label : m))
-      .replace(/<((?:https?|mailto|ftp):[^<>\s]+)>/gi, '$1')
-      .replace(/<br\s*\/?>/gi, '\n')
-      .replace(/<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?\/?>/g, GAP)
-      // kramdown attribute lists and explicit heading ids: `{: .class}`, `{#anchor}`.
-      .replace(/\{:[^}\n]*\}|\{#[\w-]+\}/g, GAP)
-      .split('\n')
-      .map(cleanLine)
-      .join('\n'),
-  );
+  out = out
+    // Images carry no answerable text (their alt text is usually "screenshot of …").
+    .replace(IMAGE, GAP)
+    .replace(INLINE_LINK, '$1')
+    .replace(REFERENCE_LINK, '$1')
+    .replace(/\[([^\]\n^]+)\](?![(:[])/g, (m, label: string) =>
+      refLabels.has(label.toLowerCase()) ? label : m,
+    )
+    .replace(/<((?:https?|mailto|ftp):[^<>\s]+)>/gi, '$1')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?\/?>/g, GAP)
+    // kramdown attribute lists and explicit heading ids: `{: .class}`, `{#anchor}`.
+    .replace(/\{:[^}\n]*\}|\{#[\w-]+\}/g, GAP)
+    // Thematic breaks go before emphasis, or a `***` line would pair with a later `**`.
+    .replace(/^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/gm, '')
+    // `|---|:---:|` rows only shape a table (a real cell is never dashes alone); the whole line goes.
+    .replace(/^[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+(?:[ \t]*:?-{2,}:?[ \t]*)?(?:\n|$)/gm, '');
+  for (const [re, replacement] of EMPHASIS) out = out.replace(re, replacement);
+  return decodeEntities(out.split('\n').map(cleanLine).join('\n'));
 }
 
 function cleanLine(line: string): string {
-  if (/^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/.test(line)) return ''; // thematic break
-  const stripped = stripEmphasis(line)
+  // Column padding in Markdown tables can be most of a passage; one space keeps the words apart.
+  const unpadded = /^[ \t]*\|/.test(line) ? line.replace(/[ \t]{2,}/g, ' ') : line;
+  const stripped = unpadded
     .replace(/^(#{1,6}[ \t].*?)[ \t]+#+[ \t]*$/, '$1') // closing hashes of an ATX heading
-    .replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1');
-  // A list item whose only content was a removed tag would otherwise leave a bare bullet.
-  return /^[ \t]*(?:[-*+]|\d+[.)])?[ \t\u0000]*$/.test(stripped) ? '' : stripped;
-}
-
-function stripEmphasis(line: string): string {
-  return line
-    .replace(/(`+)([^`]+?)\1/g, '$2')
-    .replace(/\*\*(?=\S)(.*?\S)\*\*/g, '$1')
-    .replace(/(?<![\p{L}\p{N}_])__(?=\S)(.*?\S)__(?![\p{L}\p{N}_])/gu, '$1')
-    .replace(/~~(?=\S)(.*?\S)~~/g, '$1')
-    .replace(/(?<![*\p{L}\p{N}\\])\*(?=[^\s*])([^*]*?[^\s*\\])\*(?![*\p{L}\p{N}])/gu, '$1')
-    .replace(/(?<![\p{L}\p{N}_\\])_(?=[^\s_])([^_]*?[^\s_\\])_(?![\p{L}\p{N}_])/gu, '$1');
+    .replace(/\\([!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~])/g, '$1'); // CommonMark backslash escapes
+  return BARE_BULLET.test(stripped) ? '' : stripped;
 }
 
 const NAMED_ENTITIES: Record<string, string> = {
@@ -151,7 +170,8 @@ const NAMED_ENTITIES: Record<string, string> = {
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, body: string) => {
     if (body[0] === '#') {
-      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+      const code =
+        body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
       return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
     }
     return NAMED_ENTITIES[body.toLowerCase()] ?? m;

@@ -14,8 +14,12 @@ export async function loadDocx(bytes: Uint8Array, source: string): Promise<Sourc
   if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw skip('not a DOCX (not a zip archive)');
   let html: string;
   try {
-    html = (await mammoth.convertToHtml({ buffer: Buffer.from(bytes) }, { styleMap: STYLE_MAP, convertImage: NO_IMAGES }))
-      .value;
+    html = (
+      await mammoth.convertToHtml(
+        { buffer: Buffer.from(bytes) },
+        { styleMap: STYLE_MAP, convertImage: NO_IMAGES },
+      )
+    ).value;
   } catch (err) {
     throw skip(`unreadable DOCX: ${err instanceof Error ? err.message : String(err)}`, err);
   }

@@ -4,12 +4,52 @@ import { normalizeWhitespace, stripTemplates } from './clean.ts';
 import { docFromMarkdown } from './load-markdown.ts';
 import { decodeText } from './load-text.ts';
 
-/** Page furniture and non-text: their words would match questions they do not answer. */
-const DROPPED = new Set(['script', 'style', 'nav', 'noscript', 'template', 'svg', 'head', 'iframe', 'img', 'button']);
+/**
+ * Page furniture, metadata and non-text: their words would match questions they do not answer.
+ * (`title` is read separately; it is listed for pages that put it outside <head>.)
+ */
+const DROPPED = new Set([
+  'script',
+  'style',
+  'nav',
+  'noscript',
+  'template',
+  'svg',
+  'head',
+  'title',
+  'meta',
+  'link',
+  'iframe',
+  'img',
+  'button',
+]);
 
 const BLOCKS = new Set([
-  'p', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'div', 'section', 'article', 'main', 'header', 'footer', 'aside',
-  'blockquote', 'figure', 'figcaption', 'address', 'details', 'summary', 'hr', 'body', 'html', 'form', 'fieldset',
+  'p',
+  'li',
+  'ul',
+  'ol',
+  'dl',
+  'dt',
+  'dd',
+  'div',
+  'section',
+  'article',
+  'main',
+  'header',
+  'footer',
+  'aside',
+  'blockquote',
+  'figure',
+  'figcaption',
+  'address',
+  'details',
+  'summary',
+  'hr',
+  'body',
+  'html',
+  'form',
+  'fieldset',
 ]);
 
 export async function loadHtml(bytes: Uint8Array, source: string): Promise<SourceDoc> {
@@ -18,13 +58,20 @@ export async function loadHtml(bytes: Uint8Array, source: string): Promise<Sourc
 
 /** Shared by HTML files and DOCX (which mammoth turns into HTML), so both keep their headings. */
 export function docFromHtml(source: string, html: string): SourceDoc {
-  const root = parse(stripTemplates(html), { comment: false, blockTextElements: { pre: true } });
+  // The parser would keep a doctype or XML declaration as text.
+  const markup = stripTemplates(html).replace(/<!doctype[^>]*>|<\?xml[^>]*\?>/gi, '');
+  const root = parse(markup, { comment: false, blockTextElements: { pre: true } });
   const title = collapse(root.querySelector('title')?.text ?? '') || undefined;
   const keywords = root.querySelector('meta[name="keywords"]')?.getAttribute('content');
   return docFromMarkdown(source, htmlToMarkdown(root), {
     title,
     lang: root.querySelector('html')?.getAttribute('lang'),
-    keywords: keywords ? keywords.split(/[,，、]/).map((k) => k.trim()).filter(Boolean) : [],
+    keywords: keywords
+      ? keywords
+          .split(/[,，、]/)
+          .map((k) => k.trim())
+          .filter(Boolean)
+      : [],
   });
 }
 

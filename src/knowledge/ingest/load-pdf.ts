@@ -13,20 +13,21 @@ export async function loadPdf(bytes: Uint8Array, source: string): Promise<Source
   let pages: string[];
   let metaTitle: unknown;
   try {
-    // pdf.js takes ownership of (detaches) the buffer it is given, so hand it a copy.
-    const pdf = await getDocumentProxy(bytes.slice(), { verbosity: 0 });
+    // pdf.js wants a plain Uint8Array (not a Buffer) and detaches it, so hand it a copy.
+    const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
     try {
       pages = (await extractText(pdf, { mergePages: false })).text;
       metaTitle = (await getMeta(pdf)).info.Title;
     } finally {
-      await pdf.destroy();
+      await pdf.loadingTask.destroy();
     }
   } catch (err) {
     throw skip(`unreadable PDF: ${err instanceof Error ? err.message : String(err)}`, err);
   }
   const text = normalizeWhitespace(pages.map((p) => p.trim()).join('\n\n'));
   if (!text) throw skip('PDF has no extractable text (a scanned PDF needs OCR first)');
-  const title = typeof metaTitle === 'string' && metaTitle.trim() ? metaTitle.trim() : titleFromFirstLine(text);
+  const title =
+    typeof metaTitle === 'string' && metaTitle.trim() ? metaTitle.trim() : titleFromFirstLine(text);
   return docFromMarkdown(source, text, { title });
 }
 

@@ -5,25 +5,26 @@ import type { Passage, SourceDoc } from '../types.ts';
 /** How documents become passages. */
 export interface SplitOptions {
   /**
-   * A section up to this many characters stays one passage; a longer one is cut into parts.
-   * @defaultValue 700
-   */
-  maxChars?: number;
-  /**
    * Target size of each part of a long section, in characters.
    * @defaultValue 500
    */
   chunkSize?: number;
   /**
+   * A section up to this many characters stays one passage; a longer one is cut into parts. Larger
+   * than `chunkSize` so a section just over the target is not cut into a full part and a scrap.
+   * @defaultValue 700 (1.4 × `chunkSize` when only `chunkSize` is set)
+   */
+  maxChars?: number;
+  /**
    * Characters repeated at the start of the next part, so a sentence cut at a boundary is whole in one.
-   * @defaultValue 80
+   * @defaultValue 80 (at most a quarter of `chunkSize`)
    */
   chunkOverlap?: number;
 }
 
 export const DEFAULT_SPLIT_OPTIONS: Readonly<Required<SplitOptions>> = {
-  maxChars: 700,
   chunkSize: 500,
+  maxChars: 700,
   chunkOverlap: 80,
 };
 
@@ -103,8 +104,10 @@ export async function splitDoc(doc: SourceDoc, options: SplitOptions = {}): Prom
 
 /** Defaults filled in and checked once, so a bad setting fails at start with a message, not mid-ingest. */
 export function resolveSplitOptions(options: SplitOptions = {}): Required<SplitOptions> {
-  const opts = { ...DEFAULT_SPLIT_OPTIONS, ...options };
-  const { maxChars, chunkSize, chunkOverlap } = opts;
+  const chunkSize = options.chunkSize ?? DEFAULT_SPLIT_OPTIONS.chunkSize;
+  const maxChars = options.maxChars ?? Math.round(chunkSize * 1.4);
+  const chunkOverlap =
+    options.chunkOverlap ?? Math.min(DEFAULT_SPLIT_OPTIONS.chunkOverlap, Math.floor(chunkSize / 4));
   if (!(chunkSize > 0 && maxChars >= chunkSize && chunkOverlap >= 0 && chunkOverlap < chunkSize)) {
     throw new HelplineError(
       'CONFIG_INVALID',
@@ -112,7 +115,7 @@ export function resolveSplitOptions(options: SplitOptions = {}): Required<SplitO
         'need maxChars >= chunkSize > chunkOverlap >= 0.',
     );
   }
-  return opts;
+  return { chunkSize, maxChars, chunkOverlap };
 }
 
 const HEADING = /^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;

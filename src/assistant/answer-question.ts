@@ -1,0 +1,36 @@
+/**
+ * Flow 1 of DESIGN §2: retrieve, then answer with citations, or say "I don't know" and offer a
+ * ticket. The answer is generated when a chat model is configured, else extractive.
+ */
+import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+import type { Lang, SearchResult } from '../knowledge/types.ts';
+import type { ChatModel } from '../llm/chat-model.ts';
+import { extractiveAnswer } from './answer/extractive.ts';
+import { generativeAnswer } from './answer/generative.ts';
+import { clarifyReply } from './answer/replies.ts';
+import { detectLang } from './language.ts';
+import { isSmallTalk } from './small-talk.ts';
+import type { BotReply } from './types.ts';
+
+export interface AnswerDeps {
+  kb: KnowledgeBase;
+  /** When set, answers are written by this model from the passages. */
+  chat?: ChatModel;
+  /** Passages retrieved per question. @defaultValue 5 */
+  k?: number;
+  onFallback?: (reason: string, err?: unknown) => void;
+}
+
+export interface AnsweredQuestion {
+  reply: BotReply;
+  search?: SearchResult;
+}
+
+export async function answerQuestion(deps: AnswerDeps, question: string, lang: Lang = detectLang(question)): Promise<AnsweredQuestion> {
+  if (isSmallTalk(question)) return { reply: clarifyReply(lang) };
+  const search = await deps.kb.search(question, deps.k ?? 5);
+  const reply = deps.chat
+    ? await generativeAnswer(deps.chat, question, search, lang, deps.onFallback)
+    : extractiveAnswer(question, search, lang);
+  return { reply, search };
+}

@@ -1,0 +1,85 @@
+/** Embedded ConversationStore: everything in process memory, lost on restart. */
+import { randomUUID } from 'node:crypto';
+import { HelplineError } from '../errors.ts';
+import type { ConversationStore, MessageListener, NewMessage, StoredMessage, Thread } from './types.ts';
+
+export interface MemoryConversationStoreOptions {
+  /** Clock for `createdAt`. @defaultValue () => new Date() */
+  now?: () => Date;
+  /** Called when a subscriber throws; the message is stored regardless. */
+  onListenerError?: (err: unknown, message: StoredMessage) => void;
+}
+
+export class MemoryConversationStore implements ConversationStore {
+  readonly #threads = new Map<string, Thread>();
+  readonly #messages = new Map<string, StoredMessage[]>();
+  readonly #listeners = new Map<string, Set<MessageListener>>();
+  readonly #now: () => Date;
+  readonly #onListenerError: (err: unknown, message: StoredMessage) => void;
+
+  constructor(options: MemoryConversationStoreOptions = {}) {
+    this.#now = options.now ?? (() => new Date());
+    this.#onListenerError = options.onListenerError ?? (() => {});
+  }
+
+  async createThread(userId: string): Promise<string> {
+    const id = randomUUID();
+    this.#threads.set(id, { id, userId, createdAt: this.#now().toISOString() });
+    this.#messages.set(id, []);
+    return id;
+  }
+
+  async getThread(threadId: string): Promise<Thread | undefined> {
+    const thread = this.#threads.get(threadId);
+    return thread && { ...thread };
+  }
+
+  async addMessage(threadId: string, message: NewMessage): Promise<StoredMessage> {
+    const messages = this.#messages.get(threadId);
+    if (!messages) {
+      throw new HelplineError('NOT_FOUND', `Thread ${threadId} does not exist; create it first.`);
+    }
+    const stored: StoredMessage = structuredClone({
+      ...dropUndefined(message),
+      id: randomUUID(),
+      threadId,
+      createdAt: this.#now().toISOString(),
+    });
+    messages.push(stored);
+    for (const listener of [...(this.#listeners.get(threadId) ?? [])]) {
+      try {
+        listener(structuredClone(stored));
+      } catch (err) {
+        this.#onListenerError(err, stored);
+      }
+    }
+    return structuredClone(stored);
+  }
+
+  async listMessages(threadId: string): Promise<StoredMessage[]> {
+    return structuredClone(this.#messages.get(threadId) ?? []);
+  }
+
+  subscribe(threadId: string, listener: MessageListener): () => void {
+    let set = this.#listeners.get(threadId);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(threadId, set);
+    }
+    // Wrap so subscribing the same function twice yields two independent subscriptions.
+    const entry: MessageListener = (m) => listener(m);
+    set.add(entry);
+    return () => {
+      set.delete(entry);
+      if (set.size === 0 && this.#listeners.get(threadId) === set) this.#listeners.delete(threadId);
+    };
+  }
+}
+
+function dropUndefined(message: NewMessage): NewMessage {
+  const out: NewMessage = { author: message.author, text: message.text };
+  if (message.citations !== undefined) out.citations = message.citations;
+  if (message.ticket !== undefined) out.ticket = message.ticket;
+  if (message.buttons !== undefined) out.buttons = message.buttons;
+  return out;
+}

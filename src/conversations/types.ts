@@ -1,0 +1,46 @@
+/**
+ * Conversation storage seam: threads and their messages, shared by the web chat (and later the
+ * handoff bridge). The embedded implementation is `memory-store.ts`; a PostgreSQL one follows with
+ * the same interface, which is why every call is async.
+ */
+import type { Citation, ReplyButton, TicketRef } from '../assistant/types.ts';
+
+export type MessageAuthor = 'user' | 'bot' | 'agent';
+
+export interface NewMessage {
+  author: MessageAuthor;
+  text: string;
+  citations?: Citation[];
+  ticket?: TicketRef;
+  buttons?: ReplyButton[];
+}
+
+export interface StoredMessage extends NewMessage {
+  id: string;
+  threadId: string;
+  /** ISO 8601 time the store accepted the message. */
+  createdAt: string;
+}
+
+export interface Thread {
+  id: string;
+  userId: string;
+  createdAt: string;
+}
+
+export type MessageListener = (message: StoredMessage) => void;
+
+export interface ConversationStore {
+  /** Creates an empty thread owned by `userId`; returns its id (random, URL-safe). */
+  createThread(userId: string): Promise<string>;
+  getThread(threadId: string): Promise<Thread | undefined>;
+  /** Appends a message; throws HelplineError NOT_FOUND when the thread does not exist. */
+  addMessage(threadId: string, message: NewMessage): Promise<StoredMessage>;
+  /** Every message of the thread, oldest first; empty for an unknown thread. */
+  listMessages(threadId: string): Promise<StoredMessage[]>;
+  /**
+   * Calls `listener` for each message added to the thread after this call, in order.
+   * Returns the function that stops it. A listener that throws does not affect the writer.
+   */
+  subscribe(threadId: string, listener: MessageListener): () => void;
+}

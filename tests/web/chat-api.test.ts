@@ -1,0 +1,407 @@
+import { describe, expect, it } from 'vitest';
+import { FALLBACK_TEXT } from '../../adapters/web/routes.ts';
+import { HelplineError } from '../../src/errors.ts';
+import { type ApiJson, botReply, FakeAssistant, makeApp, sleep } from './fake-assistant.ts';
+
+type Json = ApiJson;
+
+describe('POST /api/chat/messages → reply', () => {
+  it('accepts with 202, then the bot reply appears in the thread', async () => {
+    const assistant = new FakeAssistant(async (turn) =>
+      botReply(`Annual leave: apply in the HR portal [1]. (${turn.text})`, {
+        citations: [
+          {
+            n: 1,
+            source: 'leave.md',
+            title: 'Leave policy',
+            heading: 'Annual leave',
+            url: 'https://kb/leave',
+          },
+        ],
+        buttons: [{ action: 'feedback_up', label: '👍 Helpful' }],
+      }),
+    );
+    const { post, queue, messages } = makeApp({ assistant });
+    const res = await post('/api/chat/messages', { userId: 'u1', text: '  How do I request leave?  ' });
+    expect(res.status).toBe(202);
+    const { threadId, messageId } = (await res.json()) as Json;
+    expect(typeof threadId).toBe('string');
+    expect(typeof messageId).toBe('string');
+
+    await queue.drain();
+    const { messages: list } = await messages(threadId);
+    expect(list).toHaveLength(2);
+    expect(list[0]).toMatchObject({ id: messageId, author: 'user', text: 'How do I request leave?' });
+    expect(list[1]).toMatchObject({
+      author: 'bot',
+      text: 'Annual leave: apply in the HR portal [1]. (How do I request leave?)',
+      citations: [{ n: 1, title: 'Leave policy', heading: 'Annual leave', url: 'https://kb/leave' }],
+      buttons: [{ action: 'feedback_up' }],
+    });
+    expect(Date.parse(list[1].createdAt as string)).toBeGreaterThanOrEqual(
+      Date.parse(list[0].createdAt as string),
+    );
+    expect(assistant.turns).toEqual([{ userId: 'u1', threadId, text: 'How do I request leave?' }]);
+  });
+
+  it('stores the user message before answering 202, even while the assistant is still busy', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const assistant = new FakeAssistant(async () => {
+      await gate;
+      return botReply('done');
+    });
+    const { post, queue, messages } = makeApp({ assistant });
+    const { threadId } = (await (
+      await post('/api/chat/messages', { userId: 'u1', text: 'hi' })
+    ).json()) as Json;
+    expect((await messages(threadId)).messages.map((m) => m.author)).toEqual(['user']);
+    release();
+    await queue.drain();
+    expect((await messages(threadId)).messages.map((m) => m.author)).toEqual(['user', 'bot']);
+  });
+
+  it('carries a ticket from the reply into the stored message', async () => {
+    const ticket = {
+      id: 't1',
+      number: 'HL-1042',
+      severity: 'P1' as const,
+      category: 'payroll',
+      status: 'open',
+      firstResponseDue: '2025-06-01T10:00:00.000Z',
+    };
+    const assistant = new FakeAssistant(async () => botReply('Ticket opened', { action: 'ticket', ticket }));
+    const { post, queue, messages } = makeApp({ assistant });
+    const { threadId } = (await (
+      await post('/api/chat/messages', { userId: 'u1', text: 'payslips wrong' })
+    ).json()) as Json;
+    await queue.drain();
+    expect((await messages(threadId)).messages[1].ticket).toEqual(ticket);
+  });
+
+  it('continues an existing thread of the same user', async () => {
+    const { post, queue, messages } = makeApp();
+    const first = (await (await post('/api/chat/messages', { userId: 'u1', text: 'one' })).json()) as Json;
+    const second = await post('/api/chat/messages', { userId: 'u1', text: 'two', threadId: first.threadId });
+    expect(second.status).toBe(202);
+    expect(((await second.json()) as Json).threadId).toBe(first.threadId);
+    await queue.drain();
+    expect((await messages(first.threadId)).messages.map((m) => m.text)).toEqual([
+      'one',
+      'echo: one',
+      'two',
+      'echo: two',
+    ]);
+  });
+
+  it('answers turns of one thread in order even when the first is slow', async () => {
+    const assistant = new FakeAssistant(async (turn) => {
+      if (turn.text === 'slow') await sleep(60);
+      return botReply(`re: ${turn.text}`);
+    });
+    const { post, queue, messages } = makeApp({ assistant });
+    const { threadId } = (await (
+      await post('/api/chat/messages', { userId: 'u1', text: 'slow' })
+    ).json()) as Json;
+    await post('/api/chat/messages', { userId: 'u1', text: 'fast', threadId });
+    await queue.drain();
+    expect((await messages(threadId)).messages.map((m) => m.text)).toEqual([
+      'slow',
+      'fast',
+      're: slow',
+      're: fast',
+    ]);
+  });
+
+  it('answers different threads in parallel', async () => {
+    const assistant = new FakeAssistant(async (turn) => {
+      await sleep(50);
+      return botReply(turn.text);
+    });
+    const { post, queue } = makeApp({ assistant });
+    const started = Date.now();
+    await Promise.all(['a', 'b', 'c'].map((u) => post('/api/chat/messages', { userId: u, text: 'hi' })));
+    await queue.drain();
+    expect(Date.now() - started).toBeLessThan(140);
+  });
+});
+
+describe('POST /api/chat/messages validation', () => {
+  const cases: Array<[string, unknown, RegExp]> = [
+    ['missing userId', { text: 'hi' }, /"userId" is required/],
+    ['blank userId', { userId: '  ', text: 'hi' }, /"userId" is required/],
+    ['numeric userId', { userId: 42, text: 'hi' }, /"userId" is required/],
+    ['userId over 128 characters', { userId: 'u'.repeat(129), text: 'hi' }, /longer than 128/],
+    ['missing text', { userId: 'u1' }, /"text" is required/],
+    ['empty text', { userId: 'u1', text: '   \n ' }, /"text" is required/],
+    [
+      'text over 4000 characters',
+      { userId: 'u1', text: '字'.repeat(4001) },
+      /4001 characters; the limit is 4000/,
+    ],
+    ['bad JSON', '{"userId": "u1", text:', /must be JSON/],
+    ['a JSON array', '[1, 2]', /must be a JSON object/],
+    [
+      'non-string threadId',
+      { userId: 'u1', text: 'hi', threadId: 7 },
+      /"threadId" is required and must be a non-empty string/,
+    ],
+  ];
+  it.each(cases)('rejects %s with 400 BAD_REQUEST', async (_name, body, message) => {
+    const { post, store } = makeApp();
+    const res = await post('/api/chat/messages', body);
+    expect(res.status).toBe(400);
+    const json = (await res.json()) as Json;
+    expect(json.error.code).toBe('BAD_REQUEST');
+    expect(json.error.message).toMatch(message);
+    expect(await store.listMessages('anything')).toEqual([]);
+  });
+
+  it('accepts exactly 4000 characters', async () => {
+    const { post } = makeApp();
+    expect((await post('/api/chat/messages', { userId: 'u1', text: 'a'.repeat(4000) })).status).toBe(202);
+  });
+
+  it('treats threadId null as a new conversation', async () => {
+    const { post } = makeApp();
+    expect((await post('/api/chat/messages', { userId: 'u1', text: 'hi', threadId: null })).status).toBe(202);
+  });
+
+  it('rejects an unknown thread with 404 NOT_FOUND and stores nothing', async () => {
+    const { post, assistant } = makeApp();
+    const res = await post('/api/chat/messages', { userId: 'u1', text: 'hi', threadId: 'no-such-thread' });
+    expect(res.status).toBe(404);
+    const json = (await res.json()) as Json;
+    expect(json.error.code).toBe('NOT_FOUND');
+    expect(json.error.message).toMatch(/Omit threadId to start a new conversation/);
+    expect((assistant as FakeAssistant).turns).toEqual([]);
+  });
+
+  it("rejects another user's thread exactly like an unknown one", async () => {
+    const { post, messages, queue } = makeApp();
+    const { threadId } = (await (
+      await post('/api/chat/messages', { userId: 'alice', text: 'hi' })
+    ).json()) as Json;
+    const res = await post('/api/chat/messages', { userId: 'mallory', text: 'hello', threadId });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as Json).error.code).toBe('NOT_FOUND');
+    await queue.drain();
+    expect((await messages(threadId)).messages.map((m) => m.text)).toEqual(['hi', 'echo: hi']);
+  });
+
+  it('rejects a body over 64 KB with 413 and a JSON error', async () => {
+    const { post } = makeApp();
+    const res = await post('/api/chat/messages', { userId: 'u1', text: 'x'.repeat(70_000) });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as Json).error.message).toMatch(/larger than 64 KB/);
+  });
+});
+
+describe('never silent: fallback replies', () => {
+  it('stores the English fallback and reports the error when the assistant throws', async () => {
+    const assistant = new FakeAssistant(async () => {
+      throw new Error('index not loaded');
+    });
+    const { post, queue, messages, failures, queueErrors } = makeApp({ assistant });
+    const { threadId, messageId } = (await (
+      await post('/api/chat/messages', { userId: 'u1', text: 'How do I reset my password?' })
+    ).json()) as Json;
+    await queue.drain();
+    const list = (await messages(threadId)).messages;
+    expect(list[1]).toMatchObject({ author: 'bot', text: FALLBACK_TEXT.en });
+    expect(list[1].buttons).toEqual([
+      { action: 'handoff', label: '🙋 Talk to a human', value: 'talk to a human' },
+    ]);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({
+      reason: 'error',
+      threadId,
+      messageId,
+      userId: 'u1',
+      detail: 'index not loaded',
+    });
+    expect(queueErrors).toEqual([]);
+  });
+
+  it('answers in Chinese when the user wrote Chinese', async () => {
+    const assistant = new FakeAssistant(() => {
+      throw new Error('sync failure');
+    });
+    const { post, queue, messages } = makeApp({ assistant });
+    const { threadId } = (await (
+      await post('/api/chat/messages', { userId: 'u1', text: 'VPN 连不上' })
+    ).json()) as Json;
+    await queue.drain();
+    expect((await messages(threadId)).messages[1].text).toBe(FALLBACK_TEXT.zh);
+  });
+
+  it('stores the fallback when the assistant misses the deadline, and drops the late answer', async () => {
+    const assistant = new FakeAssistant(async () => {
+      await sleep(150);
+      return botReply('too late');
+    });
+    const { post, queue, messages, failures } = makeApp({ assistant, replyDeadlineMs: 30 });
+    const started = Date.now();
+    const { threadId } = (await (
+      await post('/api/chat/messages', { userId: 'u1', text: 'hello' })
+    ).json()) as Json;
+    await queue.drain();
+    expect(Date.now() - started).toBeLessThan(120);
+    expect((await messages(threadId)).messages[1].text).toBe(FALLBACK_TEXT.en);
+    expect(failures.map((f) => f.reason)).toEqual(['timeout']);
+    await sleep(170);
+    expect((await messages(threadId)).messages.map((m) => m.text)).toEqual(['hello', FALLBACK_TEXT.en]);
+  });
+
+  it('treats an empty reply as a failure', async () => {
+    const assistant = new FakeAssistant(async () => botReply('  '));
+    const { post, queue, messages, failures } = makeApp({ assistant });
+    const { threadId } = (await (
+      await post('/api/chat/messages', { userId: 'u1', text: 'hi' })
+    ).json()) as Json;
+    await queue.drain();
+    expect((await messages(threadId)).messages[1].text).toBe(FALLBACK_TEXT.en);
+    expect(failures[0].reason).toBe('error');
+  });
+
+  it('answers with the fallback at once when the turn cannot be queued', async () => {
+    const broken = makeApp({
+      queue: {
+        size: 0,
+        drain: async () => {},
+        enqueue: async () => {
+          throw new Error('redis down');
+        },
+      },
+    });
+    const res = await broken.post('/api/chat/messages', { userId: 'u1', text: 'hi' });
+    expect(res.status).toBe(202);
+    const { threadId } = (await res.json()) as Json;
+    expect((await broken.messages(threadId)).messages.map((m) => m.text)).toEqual(['hi', FALLBACK_TEXT.en]);
+    expect(broken.failures.map((f) => f.reason)).toEqual(['enqueue']);
+  });
+
+  it('keeps working when the onFailure hook throws', async () => {
+    const assistant = new FakeAssistant(async () => {
+      throw new Error('x');
+    });
+    const { post, queue, messages, queueErrors } = makeApp({
+      assistant,
+      onFailure: () => {
+        throw new Error('metrics down');
+      },
+    });
+    const { threadId } = (await (
+      await post('/api/chat/messages', { userId: 'u1', text: 'hi' })
+    ).json()) as Json;
+    await queue.drain();
+    expect((await messages(threadId)).messages[1].text).toBe(FALLBACK_TEXT.en);
+    expect(queueErrors).toEqual([]);
+  });
+});
+
+describe('GET /api/chat/threads/:threadId/messages', () => {
+  it('returns 404 NOT_FOUND for an unknown thread', async () => {
+    const { app } = makeApp();
+    const res = await app.request('/api/chat/threads/nope/messages');
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as Json).error.code).toBe('NOT_FOUND');
+  });
+
+  it('returns only the contract fields', async () => {
+    const { post, queue, messages } = makeApp();
+    const { threadId } = (await (
+      await post('/api/chat/messages', { userId: 'u1', text: 'hi' })
+    ).json()) as Json;
+    await queue.drain();
+    const [user, bot] = (await messages(threadId)).messages;
+    expect(Object.keys(user).sort()).toEqual(['author', 'createdAt', 'id', 'text']);
+    expect(Object.keys(bot).sort()).toEqual(['author', 'buttons', 'citations', 'createdAt', 'id', 'text']);
+  });
+});
+
+describe('POST /api/chat/feedback', () => {
+  async function answered() {
+    const feedback: unknown[] = [];
+    const ctx = makeApp({ onFeedback: (f) => void feedback.push(f) });
+    const { threadId } = (await (
+      await ctx.post('/api/chat/messages', { userId: 'u1', text: 'hi' })
+    ).json()) as Json;
+    await ctx.queue.drain();
+    const [user, bot] = (await ctx.messages(threadId)).messages;
+    return { ...ctx, feedback, threadId, userMessageId: user.id as string, botMessageId: bot.id as string };
+  }
+
+  it('records 👍/👎 on a bot message with 204', async () => {
+    const { post, feedback, threadId, botMessageId } = await answered();
+    const res = await post('/api/chat/feedback', { threadId, messageId: botMessageId, helpful: false });
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+    expect(feedback).toEqual([{ threadId, messageId: botMessageId, helpful: false, userId: 'u1' }]);
+  });
+
+  it('validates helpful, the thread, the message and its author', async () => {
+    const { post, threadId, botMessageId, userMessageId } = await answered();
+    const check = async (body: unknown, status: number, message: RegExp) => {
+      const res = await post('/api/chat/feedback', body);
+      expect(res.status).toBe(status);
+      expect(((await res.json()) as Json).error.message).toMatch(message);
+    };
+    await check({ threadId, messageId: botMessageId, helpful: 'yes' }, 400, /"helpful" must be true/);
+    await check({ threadId, helpful: true }, 400, /"messageId" is required/);
+    await check({ threadId: 'nope', messageId: botMessageId, helpful: true }, 404, /not found/);
+    await check({ threadId, messageId: 'nope', helpful: true }, 404, /is not in thread/);
+    await check({ threadId, messageId: userMessageId, helpful: true }, 400, /bot or agent message/);
+    await check({ threadId, messageId: botMessageId, helpful: true, userId: 'other' }, 404, /not found/);
+  });
+});
+
+describe('server shell', () => {
+  it('GET /healthz → {status: ok}', async () => {
+    const { app } = makeApp();
+    const res = await app.request('/healthz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers unknown /api paths and wrong methods with a JSON 404', async () => {
+    const { app } = makeApp();
+    for (const [method, path] of [
+      ['GET', '/api/nothing'],
+      ['GET', '/api/chat/messages'],
+      ['DELETE', '/api/chat/threads/x/messages'],
+    ]) {
+      const res = await app.request(path, { method });
+      expect(res.status).toBe(404);
+      const json = (await res.json()) as Json;
+      expect(json.error.code).toBe('NOT_FOUND');
+      expect(json.error.message).toContain(path);
+    }
+  });
+
+  it('maps HelplineError codes to statuses and hides internals of unknown errors', async () => {
+    const { app } = makeApp();
+    app.get('/boom/not-found', () => {
+      throw new HelplineError('NOT_FOUND', 'Ticket HL-1 does not exist.');
+    });
+    app.get('/boom/llm', () => {
+      throw new HelplineError('LLM_FAILED', 'The LLM endpoint did not answer; check OPENAI_BASE_URL.');
+    });
+    app.get('/boom/raw', () => {
+      throw new TypeError('secret internal detail at /srv/app.ts:42');
+    });
+    const notFound = await app.request('/boom/not-found');
+    expect(notFound.status).toBe(404);
+    expect(await notFound.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: 'Ticket HL-1 does not exist.' },
+    });
+    const llm = await app.request('/boom/llm');
+    expect(llm.status).toBe(500);
+    expect(((await llm.json()) as Json).error.code).toBe('LLM_FAILED');
+    const raw = await app.request('/boom/raw');
+    expect(raw.status).toBe(500);
+    const text = await raw.text();
+    expect(JSON.parse(text).error.code).toBe('INTERNAL');
+    expect(text).not.toMatch(/secret|app\.ts|TypeError|at /);
+  });
+});
