@@ -75,6 +75,10 @@ export class KnowledgeBase {
 
   private lexicalConfidence(query: string, doc: number | undefined): number {
     if (doc === undefined) return 0;
-    return confidenceOf(evidence(query, this.passages[doc], this.synonyms).matched, this.minEvidence);
+    const e = evidence(query, this.passages[doc], this.synonyms);
+    const confidence = confidenceOf(e.matched, this.minEvidence);
+    // A short question the passage covers completely ("补卡", "VPN") is answerable even though it
+    // carries little information in total.
+    return e.missing.length === 0 && e.total >= this.minEvidence / 2 ? Math.max(confidence, 0.5) : confidence;
   }
 }

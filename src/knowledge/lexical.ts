@@ -15,6 +15,12 @@ export interface LexicalOptions {
   unigramWeight?: number;
   /** Query weight of a synonym relative to the word the user typed. @defaultValue 0.4 */
   synonymWeight?: number;
+  /**
+   * Added to a passage's normalized score, times how closely the query matches one of its article's
+   * alternate questions (Dice over terms, squared so that only close matches count): an employee
+   * who types an FAQ gets that FAQ's article. @defaultValue 1
+   */
+  questionBoost?: number;
   k1?: number;
   b?: number;
 }
@@ -27,6 +33,9 @@ export class LexicalIndex {
   private readonly synonymWeight: number;
   private readonly unigramWeight: number;
   private readonly synonyms: SynonymTable;
+  private readonly questionBoost: number;
+  /** Term sets of each passage's alternate questions (shared by the passages of one article). */
+  private readonly questionTerms: Set<string>[][];
 
   constructor(passages: Passage[], synonyms: SynonymTable, options: LexicalOptions = {}) {
     this.synonyms = synonyms;
@@ -41,6 +50,16 @@ export class LexicalIndex {
       { terms: terms(p.text), weight: f.text },
     ]);
     this.index = new Bm25Index(docs, { k1: options.k1, b: options.b });
+    this.questionBoost = options.questionBoost ?? 1;
+    const byArticle = new Map<string, Set<string>[]>();
+    this.questionTerms = passages.map((p) => {
+      let sets = byArticle.get(p.source);
+      if (!sets) {
+        sets = p.questions.map((q) => new Set(terms(q)));
+        byArticle.set(p.source, sets);
+      }
+      return sets;
+    });
   }
 
   get size(): number {
@@ -54,7 +73,14 @@ export class LexicalIndex {
   }
 
   search(query: string, k: number): Hit[] {
-    return this.index.search(this.queryTerms(query), k);
+    const pool = this.index.search(this.queryTerms(query), Math.max(k, 30));
+    if (pool.length === 0 || this.questionBoost === 0) return pool.slice(0, k);
+    const q = new Set(terms(query));
+    const top = pool[0].score;
+    return pool
+      .map((h) => ({ doc: h.doc, score: h.score / top + this.questionBoost * bestDice(q, this.questionTerms[h.doc]) ** 2 }))
+      .sort((a, b) => b.score - a.score || a.doc - b.doc)
+      .slice(0, k);
   }
 
   private weigh(text: string, factor: number): WeightedTerm[] {
@@ -65,6 +91,16 @@ export class LexicalIndex {
       ...t.unigrams.map((term) => ({ term, weight: factor * this.unigramWeight })),
     ]);
   }
+}
+
+function bestDice(q: Set<string>, candidates: Set<string>[]): number {
+  let best = 0;
+  for (const c of candidates) {
+    let shared = 0;
+    for (const t of q) if (c.has(t)) shared++;
+    best = Math.max(best, (2 * shared) / (q.size + c.size || 1));
+  }
+  return best;
 }
 
 /** Repeated terms add up, so a query's emphasis survives. */

@@ -117,6 +117,15 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
   };
   floor('P0', 'security_breach', breach);
   floor('P0', 'scope_company', problem && companyOutage);
+  floor(
+    'P0',
+    'scope_company',
+    problem &&
+      category === 'payroll' &&
+      has('scope_company') &&
+      !hypothetical &&
+      (has('urgency_payday') || has('money')),
+  );
   floor('P0', 'reporters', problem && reporters >= MASS_INCIDENT_P0_REPORTERS);
   floor('P1', 'scope_group', problem && has('scope_group'));
   floor('P1', 'security_compromise', problem && compromise);

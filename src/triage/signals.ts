@@ -49,15 +49,18 @@ const UNIT_EN =
 
 const COMPANY_ZH = /全公司|整个公司|全集团|整个集团|全员|全体员工|所有员工|所有人|每个人|每个员工|人人|全国各地|各地|(?:各个?|多个|所有|好多|好几个|几个|跨)(?:部门|分公司|子公司|办公室|门店|工厂|园区|事业部|地区|城市|区域|法人|主体)/g;
 const COMPANY_EN =
-  /\b(?:everyone|everybody|all (?:the )?(?:employees|staff|users|workers|people)|every (?:employee|user|staff member|person|one of us)|(?:the )?(?:whole|entire) (?:company|org(?:anization)?|firm|group)|company[- ]?wide|org(?:anization)?[- ]wide|across the (?:company|org|organi[sz]ation|board)|(?:all|every one) of (?:the|our) (?:offices|sites|locations|entities|plants|departments|branches|regions|subsidiaries)|all (?:\d+ |the |our )?(?:offices|sites|locations|entities|plants|departments|branches|regions|stores|warehouses|subsidiaries|factories)|every (?:office|site|location|entity|plant|department|branch|region|country)|across (?:all )?(?:departments|teams|offices|sites|entities|locations|regions|the company)|(?:multiple|several|many) (?:departments|offices|sites|entities|locations|branches)|(?:nobody|no one|no-one|noone) (?:in the company|at the company|anywhere|can|could|is able|has been|got|gets|was able))\b/g;
+  /\b(?:everyone|everybody|all (?:the )?(?:employees|staff|users|workers|people)|every (?:employee|user|staff member|person|one of us)|(?:the )?(?:whole|entire) (?:company|org(?:anization)?|firm|group)|company[- ]?wide|org(?:anization)?[- ]wide|across the (?:company|org|organi[sz]ation|board)|(?:all|every one) of (?:the|our) (?:offices|sites|locations|entities|plants|departments|branches|regions|subsidiaries)|all (?:\d+ |the |our )?(?:offices|sites|locations|entities|plants|departments|branches|regions|stores|warehouses|subsidiaries|factories)|every (?:office|site|location|entity|plant|department|branch|region|country)|across (?:all )?(?:departments|teams|offices|sites|entities|locations|regions|the company)|(?:multiple|several|many) (?:departments|offices|sites|entities|locations|branches)|(?:nobody|no one|no-one|noone) (?:in the company|at the company|anywhere|can|could|is able|has been|got|gets|was able)|no (?:[\w-]+ ){0,2}(?:employee|user|one|staff|person|worker)s? (?:in|at|across) the (?:company|org)|(?:every|all|any) (?:of )?(?:the |our )?(?:employees|users|staff))\b/g;
 
 // A company phrase preceded by a unit ("上海分公司所有人") or followed by one ("everyone on the sales
 // team") describes a group.
-const ZH_BOUND_BEFORE = new RegExp(`${UNIT_ZH}(?:的|里|里面|这边|那边|内)?(?:几乎)?$`);
+const ZH_BOUND_BEFORE = new RegExp(`${UNIT_ZH}[^，。,.;；!！?？\\s]{0,5}$`);
 const ZH_BOUND_WITHIN = new RegExp(`(?:我们|咱们|这个|那个|本)${UNIT_ZH}`);
 const EN_BOUND_AFTER = new RegExp(
   `^(?:'s)?\\s*(?:(?:who is |who are |that is )?(?:in|on|at|from|of|within)\\s+(?:my|our|the|this|that|his|her|their)?\\s*(?:[\\w&-]+\\s+){0,3}?${UNIT_EN}\\b|on site|onsite|here)`,
 );
+
+const PEOPLE_WORDS =
+  /^(?:所有人|所有员工|每个人|每个员工|全员|全体员工|人人|everyone|everybody|nobody|no one|no-one|noone|all (?:of )?(?:the |our )?(?:employees|staff|users|workers|people)|every (?:employee|user|staff member|person)|(?:every|any) (?:of )?(?:the |our )?(?:employees|users|staff))/;
 
 const GROUP_ZH = new RegExp(
   [
@@ -90,9 +93,10 @@ function detectScope(norm: string, out: DetectedSignal[]): void {
     for (const m of norm.matchAll(re)) {
       const before = norm.slice(Math.max(0, m.index - 12), m.index);
       const after = norm.slice(m.index + m[0].length, m.index + m[0].length + 40);
-      const multiUnit = /^(?:各|多个|所有|好多|好几个|几个|跨|all|every|across|multiple|several|many)/.test(m[0]);
+      // Only words for people ("所有人", "everyone") can be narrowed; "全公司", "every office" cannot.
+      const narrowable = PEOPLE_WORDS.test(m[0]);
       const isBound =
-        !multiUnit &&
+        narrowable &&
         !/every (?:office|site|location|department)/.test(after) &&
         (ZH_BOUND_BEFORE.test(before) || ZH_BOUND_WITHIN.test(before) || EN_BOUND_AFTER.test(after));
       (isBound ? bound : company).push(m[0]);
@@ -126,7 +130,7 @@ function detectScope(norm: string, out: DetectedSignal[]): void {
 const RULES: Rule[] = [
   {
     name: 'outage',
-    re: /宕机|挂了|挂掉|全挂|崩了|崩溃|瘫痪|停摆|全停|进不去|打不开|用不了|登不上|登录不了|登不进|无法|不能用|不能(?:提交|登录|打卡|审批|请假|访问)|失败|报错|出错|故障|发不出|没到账|没发|打不上|连不上|上不了|清零|清空|全没了|白屏|蓝屏|卡死|不可用|中断|断了|[^\d]50[0-4](?!\d)|\b(?:down|outage|crash(?:ed|es|ing)?|fail(?:ed|ing|s|ure)?|not working|broken|cant|can't|cannot|unable|errors?|erroring|5\d\d|unavailable|offline|wiped|rejected|locked out|not (?:been )?paid|disabled|deleted|terminated|cancell?ed|reset to zero|encrypted|no one can|nobody can)\b/u,
+    re: /宕机|挂了|挂掉|全挂|崩了|崩溃|瘫痪|停摆|全停|停保|被拒|停(?:账号|用|掉)|算错|进不去|打不开|用不了|登不上|登录不了|登不进|无法|不能用|不能(?:提交|登录|打卡|审批|请假|访问)|失败|报错|出错|故障|发不出|没到账|没发|打不上|连不上|上不了|清零|清空|全没了|白屏|蓝屏|卡死|不可用|中断|断了|[^\d]50[0-4](?!\d)|\b(?:down|outage|crash(?:ed|es|ing)?|fail\w*|not working|wrong|incorrect|denied|declined|turned away|broken|cant|can't|cannot|unable|errors?|erroring|5\d\d|unavailable|offline|wiped|rejected|locked out|not (?:been )?paid|disabled|deleted|terminated|cancell?ed|reset to zero|encrypted|no one can|nobody can)\b/u,
     reason: 'something is down or failing',
   },
   {
@@ -146,7 +150,7 @@ const RULES: Rule[] = [
   },
   {
     name: 'money',
-    re: /少发|多发|多扣|少扣|扣错|算错|少了.{0,6}(?:钱|块|元|千|百|万|一半)|差了.{0,4}(?:钱|块|元|千|百|万)|一分(?:钱)?(?:都)?没|一分没|多了一倍|多发了一倍|双倍|个税.{0,8}(?:0|零|没扣|一分没扣)|按(?:税前|试用期|旧)|\b(?:short|underpaid|overpaid|double pay|paid twice|went out twice|wrong (?:rate|amount|tax|pay)|zero tax|not paid|got nothing|\$\s?\d[\d,]*|\d+% (?:under|of my gross|short))\b/u,
+    re: /少发|多发|多扣|少扣|扣错|算错|少算|漏发|没算进|少了|少了.{0,6}(?:钱|块|元|千|百|万|一半)|差了.{0,4}(?:钱|块|元|千|百|万)|一分(?:钱)?(?:都)?没|一分没|多了一倍|多发了一倍|双倍|个税.{0,8}(?:0|零|没扣|一分没扣)|按(?:税前|试用期|旧)|\b(?:short|underpaid|overpaid|double pay|paid twice|(?:nobody|no one|no-one) (?:got|has been|was|has) paid|paid [^.]{0,30} instead of|went out twice|wrong (?:rate|amount|tax|pay)|zero tax|not paid|got nothing|\$\s?\d[\d,]*|\d+% (?:under|of my gross|short))\b/u,
     reason: 'money is wrong or unpaid',
   },
   {
