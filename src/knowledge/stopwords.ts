@@ -9,7 +9,7 @@ export const EN_STOP = new Set(
   this that these those there here what which who whom whose when where why how
   all any each some such only own same too very just also
   up down out over under again further once s t d ll m re ve
-  get got please pls hi hello hey thanks thank ok okay want need like know`.split(/\s+/),
+  get got please pls hi hello hey thanks thank ok okay want need like know see find check look show tell`.split(/\s+/),
 );
 
 export const ZH_STOP = new Set(

@@ -81,7 +81,7 @@ export function maskPii(text: string): string {
   let at = 0;
   for (const m of findPii(text)) {
     out += text.slice(at, m.start);
-    out += m.kind === 'email' ? `[${LABEL[m.kind]}]` : `[${LABEL[m.kind]} ••••${m.value.replace(/\D/g, '').slice(-4)}]`;
+    out += m.kind === 'email' ? `[${LABEL[m.kind]}]` : `[${LABEL[m.kind]} ••••${m.value.replace(/[\s()+-]/g, '').slice(-4)}]`;
     at = m.end;
   }
   return out + text.slice(at);

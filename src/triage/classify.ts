@@ -128,6 +128,13 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
   );
   floor('P0', 'reporters', problem && reporters >= MASS_INCIDENT_P0_REPORTERS);
   floor('P1', 'scope_group', problem && has('scope_group'));
+  floor('P1', 'scope_count', problem && has('scope_count') && category !== 'report');
+  // A failed feed between systems stops a process (payroll, month-end close) for everyone it feeds.
+  floor(
+    'P1',
+    'urgency_deadline',
+    problem && category === 'integration' && has('outage') && has('urgency_deadline') && !has('workaround'),
+  );
   floor('P1', 'security_compromise', problem && compromise);
   floor('P1', 'urgency_payday', problem && category === 'payroll' && has('urgency_payday'));
   floor('P1', 'role_hr_admin', problem && category === 'payroll' && role === 'hr_admin');

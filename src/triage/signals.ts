@@ -9,6 +9,8 @@ import { findNumbers, normalizeText } from './features.ts';
 export type SignalName =
   | 'scope_company'
   | 'scope_group'
+  | 'scope_count'
+  | 'scope_unit'
   | 'outage'
   | 'urgency_payday'
   | 'urgency_deadline'
@@ -49,7 +51,7 @@ const UNIT_EN =
 
 const COMPANY_ZH = /全公司|整个公司|全集团|整个集团|全员|全体员工|所有员工|所有人|每个人|每个员工|人人|全国各地|各地|(?:各个?|多个|所有|好多|好几个|几个|跨)(?:部门|分公司|子公司|办公室|门店|工厂|园区|事业部|地区|城市|区域|法人|主体)/g;
 const COMPANY_EN =
-  /\b(?:everyone|everybody|all (?:the )?(?:employees|staff|users|workers|people)|every (?:employee|user|staff member|person|one of us)|(?:the )?(?:whole|entire) (?:company|org(?:anization)?|firm|group)|company[- ]?wide|org(?:anization)?[- ]wide|across the (?:company|org|organi[sz]ation|board)|(?:all|every one) of (?:the|our) (?:offices|sites|locations|entities|plants|departments|branches|regions|subsidiaries)|all (?:\d+ |the |our )?(?:offices|sites|locations|entities|plants|departments|branches|regions|stores|warehouses|subsidiaries|factories)|every (?:office|site|location|entity|plant|department|branch|region|country)|across (?:all )?(?:departments|teams|offices|sites|entities|locations|regions|the company)|(?:multiple|several|many) (?:departments|offices|sites|entities|locations|branches)|(?:nobody|no one|no-one|noone) (?:in the company|at the company|anywhere|can|could|is able|has been|got|gets|was able)|no (?:[\w-]+ ){0,2}(?:employee|user|one|staff|person|worker)s? (?:in|at|across) the (?:company|org)|(?:every|all|any) (?:of )?(?:the |our )?(?:employees|users|staff))\b/g;
+  /\b(?:everyone|everybody|all (?:the )?(?:employees|staff|users|workers|people)|every (?:employee|user|staff member|person|one of us)|(?:the )?(?:whole|entire) (?:company|org(?:anization)?|firm|group)|company[- ]?wide|org(?:anization)?[- ]wide|across the (?:company|org|organi[sz]ation|board)|(?:all|every one) of (?:the|our) (?:offices|sites|locations|entities|plants|departments|branches|regions|subsidiaries)|all (?:\d+ |the |our )?(?:offices|sites|locations|entities|plants|departments|branches|regions|stores|warehouses|subsidiaries|factories)|every (?:office|site|location|entity|plant|department|branch|region|country)|across (?:all )?(?:departments|teams|offices|sites|entities|locations|regions|the company)|(?:multiple|several|many) (?:departments|offices|sites|entities|locations|branches)|(?:nobody|no one|no-one|noone) (?:in the company|at the company|anywhere|can|could|is able|has been|got|gets|was able)|no (?:[\w-]+ ){0,2}(?:employee|user|one|staff|person|worker)s? (?:in|at|across) the (?:company|org)|(?:every|all|any) (?:of )?(?:the |our )?(?:employees|users|staff)|(?:in|at|across|from) (?:any|every) (?:entity|office|site|department|location|country|region|branch|plant))\b/g;
 
 // A company phrase preceded by a unit ("上海分公司所有人") or followed by one ("everyone on the sales
 // team") describes a group.
@@ -74,7 +76,7 @@ const GROUP_ZH = new RegExp(
 const GROUP_EN = new RegExp(
   [
     `\\b(?:whole|entire)\\s+(?:[\\w&-]+\\s+){0,3}?${UNIT_EN}\\b`,
-    `\\b(?:all|everyone|everybody|nobody|no one|none|all of us|each person)\\s+(?:of\\s+)?(?:in|on|at|from)?\\s*(?:my|our|the|this)\\s+(?:[\\w&-]+\\s+){0,3}?${UNIT_EN}\\b`,
+    `\\b(?:all|everyone|everybody|nobody|no one|none|anyone|any of us|all of us|each person)\\s+(?:of\\s+)?(?:in|on|at|from)?\\s*(?:my|our|the|this)\\s+(?:[\\w&-]+\\s+){0,3}?${UNIT_EN}\\b`,
     `\\b(?:my|our)\\s+(?:whole\\s+)?${UNIT_EN}(?:'s)?\\s+(?:all\\s+)?(?:cant|can't|cannot|can not|is unable|are unable|is locked|are locked|lost|has no|have no|is missing|are missing|is down|are down)`,
     '\\bhalf (?:of )?(?:my|our|the) (?:team|department|office|people|staff|floor|shift)\\b',
     '\\b(?:several|multiple|many|a lot of|lots of|a bunch of|dozens of|hundreds of|a few of) (?:people|colleagues|us|employees|users|staff|workers|reps|laptops|machines|accounts)\\b',
@@ -82,6 +84,16 @@ const GROUP_EN = new RegExp(
   ].join('|'),
   'gu',
 );
+
+// A named unit ("the Madrid office", "财务部", "华南区"): who is affected is then often the unit.
+const NAMED_UNIT_ZH =
+  /\p{Script=Han}{1,6}?(?:分公司|子公司|办公室|园区|仓库|工厂|门店|事业部|车间|产线|中心|分行|基地|部门)|\p{Script=Han}{1,4}?(?<![全内外局细总])部(?![分署门])|\p{Script=Han}{1,3}(?<![地小社园专])区(?=的|今天|这|所有|全|都)/u;
+const NAMED_UNIT_EN =
+  /\b(?:the|our|at|in|for|from) (?!my |your |his |her |their |a |an |this |that |home |head |same |other |new |old |whole |entire )([a-z][\w&.-]*(?: [a-z][\w&.-]*)?) (?:office|site|plant|entity|branch|warehouse|store|campus|factory|team|department|dept|region|call cent(?:er|re)|center|centre|shift)s?\b/u;
+const COLLECTIVE_ZH = /都|全部|全都|所有|整个|一半/u;
+const COLLECTIVE_EN = /\b(?:all|nobody|no one|anyone|everyone|everybody|none of)\b/u;
+const FIRST_PERSON_ZH = /我(?!们)/u;
+const FIRST_PERSON_EN = /\b(?:i|my|me|i'm|mine)\b/u;
 
 /** Smallest count of people/things that makes an issue a group issue. */
 const GROUP_MIN_COUNT = 5;
@@ -112,15 +124,33 @@ function detectScope(norm: string, out: DetectedSignal[]): void {
   }
   const group = [...bound];
   for (const re of [GROUP_ZH, GROUP_EN]) for (const m of norm.matchAll(re)) group.push(m[0].trim());
-  for (const n of findNumbers(norm)) {
-    if (n.people && n.value >= GROUP_MIN_COUNT) group.push(n.text);
-  }
+  const unitZh = NAMED_UNIT_ZH.exec(norm);
+  const unitEn = NAMED_UNIT_EN.exec(norm);
+  // "杭州园区…都打不了卡", "the badge readers at the Austin office are all offline": a unit plus a
+  // collective word, in a message that is not about the writer alone.
+  if (unitZh && COLLECTIVE_ZH.test(norm.slice(unitZh.index)) && !FIRST_PERSON_ZH.test(norm)) group.push(unitZh[0]);
+  if (unitEn && COLLECTIVE_EN.test(norm) && !FIRST_PERSON_EN.test(norm)) group.push(unitEn[0]);
   if (group.length > 0) {
     out.push({
       name: 'scope_group',
       match: group[0],
       reason: `"${group[0]}" says a team, site or group of people is affected`,
     });
+    return;
+  }
+  // A count is weaker evidence than a word: "9 people" may be who is affected or a figure in a report.
+  const count = findNumbers(norm).find((n) => n.people && n.value >= GROUP_MIN_COUNT);
+  if (count) {
+    out.push({
+      name: 'scope_count',
+      match: count.text,
+      reason: `"${count.text}" counts ${GROUP_MIN_COUNT} or more people or machines`,
+    });
+    return;
+  }
+  const unit = unitZh ?? unitEn;
+  if (unit) {
+    out.push({ name: 'scope_unit', match: unit[0], reason: `names a unit ("${unit[0]}")` });
   }
 }
 
@@ -130,12 +160,12 @@ function detectScope(norm: string, out: DetectedSignal[]): void {
 const RULES: Rule[] = [
   {
     name: 'outage',
-    re: /宕机|挂了|挂掉|全挂|崩了|崩溃|瘫痪|停摆|全停|停保|被拒|停(?:账号|用|掉)|算错|进不去|打不开|用不了|登不上|登录不了|登不进|无法|不能用|不能(?:提交|登录|打卡|审批|请假|访问)|失败|报错|出错|故障|发不出|没到账|没发|打不上|连不上|上不了|清零|清空|全没了|白屏|蓝屏|卡死|不可用|中断|断了|[^\d]50[0-4](?!\d)|\b(?:down|outage|crash(?:ed|es|ing)?|fail\w*|not working|wrong|incorrect|denied|declined|turned away|broken|cant|can't|cannot|unable|errors?|erroring|5\d\d|unavailable|offline|wiped|rejected|locked out|not (?:been )?paid|disabled|deleted|terminated|cancell?ed|reset to zero|encrypted|no one can|nobody can)\b/u,
+    re: /宕机|挂了|挂掉|全挂|崩了|崩溃|瘫痪|停摆|全停|停保|被拒|访问不了|无法访问|上不去|刷不开|没反应|没响应|停(?:账号|用|掉)|算错|进不去|打不开|用不了|登不上|登录不了|登不进|无法|不能用|不能(?:提交|登录|打卡|审批|请假|访问)|失败|报错|出错|故障|发不出|没到账|没发|打不上|连不上|上不了|清零|清空|全没了|白屏|蓝屏|卡死|不可用|中断|断了|[^\d]50[0-4](?!\d)|\b(?:(?:is|are|was|were|went|goes|been|it's|its|still|all|everything) down|down (?:for|since|again|across|company|everywhere)|outage|crash(?:ed|es|ing)?|fail\w*|not working|wrong|incorrect|denied|declined|turned away|unreachable|inaccessible|not loading|won't load|timing out|times out|broken|cant|can't|cannot|unable|errors?|erroring|5\d\d|unavailable|offline|wiped|rejected|locked out|not (?:been )?paid|disabled|deleted|terminated|cancell?ed|reset to zero|encrypted|no one can|nobody can)\b/u,
     reason: 'something is down or failing',
   },
   {
     name: 'urgency_payday',
-    re: /今天(?:是)?发(?:工资|薪)|发薪日|今天发薪|(?:工资|薪水|奖金|年终奖)?今天(?:已经)?(?:到账|到了|发了)|今天(?:的)?工资|已经发出|发出去了|打款|代发|到手|\b(?:payday|pay day|paid today|got paid|just (?:got )?paid|pay landed|salary landed|landed today|today's (?:pay|payroll|run|pay run)|this morning's (?:pay|payroll|run)|went out (?:today|this morning|twice)|paid this morning|bank (?:batch|file)|in today's run|on payday)\b/u,
+    re: /今天(?:是)?发(?:工资|薪)|发薪日|今天发薪|(?:工资|薪水|奖金|年终奖)?今天(?:已经)?(?:到账|到了|发了)|今天(?:的)?工资|已经发出|发出去了|打款|代发|到手|\b(?:payday|pay day|paid today|got paid|just (?:got )?paid|pay landed|salary landed|landed today|today's (?:pay|payroll|run|pay run|deposit|paycheck|salary)|this morning's (?:pay|payroll|run)|went out (?:today|this morning|twice)|paid this morning|bank (?:batch|file)|in today's run|on payday)\b/u,
     reason: 'pay is going out today or has just been paid',
   },
   {
@@ -175,7 +205,7 @@ const RULES: Rule[] = [
   },
   {
     name: 'workaround',
-    re: /先用|先走|先手|凑合|手动|手工|手写|临时|暂时|还能用|能用|可以用|重跑|重试.{0,6}(?:能|可以|成功)|重启就好|\b(?:for now|workaround|manually|instead|paper|works? fine|still works|succeeds on retry|on retry|restart fixes|smaller ranges work)\b/u,
+    re: /先用|先走|先手|凑合|手动|手工|手写|临时|暂时|还能用|能用|可以用|重跑|重试.{0,6}(?:能|可以|成功)|重启就好|\b(?:for now|workaround|manually|manual (?:correction|entry|punch|sign-?in|log|filter\w*)|instead|paper|works? fine|still works|succeeds on retry|on retry|restart fixes|smaller ranges work)\b/u,
     reason: 'a workaround exists',
   },
   {
@@ -189,18 +219,18 @@ const ESCALATE = /^\s*(?:\/helpline\s+)?escalate\s*[:：]/u;
 
 // Data that must not leave the company, and words saying it has left or is open to anyone.
 const SENSITIVE_DATA =
-  /身份证|银行卡|银行账号|卡号|手机号|家庭住址|住址|护照|工资表|薪资数据|工资明细|个人信息|员工信息|候选人|简历|花名册|客户资料|员工数据|数据库|备份|\b(?:ssns?|social security|tax ids?|passports?|bank (?:details|info|account)s?|salar(?:y|ies) (?:data|spreadsheet|file|details|sheet)|personal (?:data|info)|employee (?:records|data|database|info|files)|pii|payslips|credentials|passwords|home address(?:es)?|database|backup)\b/u;
+  /身份证|银行卡|银行账号|卡号|手机号|家庭住址|住址|护照|工资表|薪资表|薪酬|工资单|薪资数据|工资明细|个人信息|员工信息|候选人|简历|花名册|客户资料|员工数据|数据库|备份|\b(?:ssns?|social security|tax ids?|passports?|bank (?:details|info|account)s?|salar(?:y|ies) (?:data|spreadsheet|file|details|sheet|list)|(?:candidate|employee|personnel|customer) records|personal (?:data|info)|employee (?:records|data|database|info|files)|pii|payslips|credentials|passwords|home address(?:es)?|database|backup)\b/u;
 const EXPOSURE =
-  /泄露|泄漏|外泄|外流|流出|曝光|公网|外网|外部(?:群|的)?|拷走|被下载|贩卖|在卖|网上卖|不用登录|无需登录|不用鉴权|谁都能|任何人都能|都能看到|群发发错|发到.{0,8}群|\b(?:leak(?:ed|s|ing)?|exposed|exposure|publicly|public link|open to the internet|indexed|exfiltrat\w*|stolen|dumped|for sale|selling|shared externally|without (?:login|auth\w*)|anyone can (?:see|view|access)|breach(?:ed)?|mass downloads?)\b/u;
+  /泄露|泄漏|外泄|外流|流出|曝光|公网|外网|外部(?:群|的)?|公开(?:分享|了|链接)|拷走|被下载|批量(?:导出|下载)|导了.{0,3}[万千]条|贩卖|在卖|网上卖|不用登录|无需登录|不用鉴权|谁都能|任何人都能|都能看到|群发发错|发到.{0,8}群|\b(?:leak(?:ed|s|ing)?|exposed|exposure|publicly|public link|open to the internet|indexed|exfiltrat\w*|stolen|dumped|for sale|selling|shared externally|without (?:login|auth\w*)|anyone can (?:see|view|access)|breach(?:ed)?|mass (?:downloads?|exports?)|bulk (?:export|download)\w*|posted (?:in|on|to) (?:a )?public|public (?:slack|channel|group|community|site|repo|forum)|accessed by (?:an? )?(?:unauthori[sz]ed|unknown|third)|unauthori[sz]ed (?:party|parties|third part(?:y|ies)))\b/u;
 const BREACH_ALONE =
-  /数据泄露|信息泄露|泄露了|外泄|勒索(?:病毒|软件)|黑客|入侵|\b(?:data (?:leak|breach)|were breached|was breached|ransomware|exfiltrat\w*|attacker|intrusion|credential[- ]stuffing|brute[- ]force|botnet|mass (?:download|compromise))\b/u;
+  /数据泄露|信息泄露|泄露了|外泄|勒索(?:病毒|软件)|文件(?:都|全)?被加密|黑客|入侵|\b(?:data (?:leak|breach)|were breached|was breached|ransomware|files (?:are|were|got) encrypted|exfiltrat\w*|attacker|intrusion|credential[- ]stuffing|brute[- ]force|botnet|mass (?:download|compromise))\b/u;
 
 // Someone else acting as the user. Strong phrases stand alone; "it wasn't me" needs an account,
 // credential or money-routing change nearby, or "my dependent was removed, I didn't ask" would count.
 const COMPROMISE_STRONG =
-  /被盗|盗号|被黑|被人登录|异地登录|冒用|中招|(?:输|填)了(?:我的)?密码|密码.{0,6}被(?:人)?改|\b(?:hacked(?! together| up| a | it\b)|compromised|taken over|takeover|someone (?:else )?(?:logged|got) in(?:to)?|someone (?:else )?is using my|unauthori[sz]ed (?:login|access|change|logins)|login (?:alert|attempt)s? from|entered my (?:password|credentials)|typed my password|emails? i didn't (?:write|send))\b/u;
+  /被盗|盗号|被黑|被人登录|异地登录|冒用|中招|(?:输|填|输入|填写)了.{0,6}密码|密码.{0,6}被(?:人)?改|不认识的.{0,6}(?:软件|程序|设备|登录)|离职(?:员工|同事)的?账号.{0,8}(?:还在|仍在|还能)|\b(?:hacked(?! together| up| a | it\b)|compromised|taken over|takeover|someone (?:else )?(?:logged|got) in(?:to)?|someone (?:else )?is using my|unauthori[sz]ed (?:login|access|change|logins)|login (?:alert|attempt)s? from|(?:entered|typed|put) (?:in )?my (?:password|credentials)|(?:ex|former)[- ]employee'?s? (?:login|account|access)|emails? i didn't (?:write|send))\b/u;
 const COMPROMISE_WEAK =
-  /不是我(?:本人)?(?:操作|改|提|登|发|干)?|被人(?:改|拿去|用)|\b(?:wasn't me|was not me|not me|i (?:didn't|did not|never) (?:do|make|change|request|trigger|send|log|authori[sz]e)|i never did|isn't mine|not mine|someone (?:else )?(?:changed|reset|accessed|used))\b/u;
+  /不是我(?:本人)?(?:操作|改|提|登|发|干|设置)?|不是(?:他|她)(?:本人)?(?:发|操作)|没设置过|被人(?:改|拿去|用)|转发规则|\b(?:wasn't (?:me|them|him|her)|was not (?:me|them|him|her)|not me|i never set (?:it|that|this) up|forwarding rule|i (?:didn't|did not|never) (?:do|make|change|request|trigger|send|log|authori[sz]e)|i never did|isn't mine|not mine|someone (?:else )?(?:changed|reset|accessed|used))\b/u;
 const ACCOUNT_CONTEXT =
   /密码|账号|帐号|登录|工号|验证码|工资卡|卡号|邮箱|\b(?:password|account|login|logged|mfa|2fa|direct deposit|bank|email|credentials|sso|push)\b/u;
 
@@ -234,12 +264,14 @@ function detectSecurity(norm: string, hits: DetectedSignal[]): void {
   const compromise = hits.find((s) => s.name === 'security_compromise');
   const phishing = hits.find((s) => s.name === 'security_phishing');
   const wide = hits.find((s) => s.name === 'scope_company');
+  const malware = /病毒|木马|\b(?:malware|virus|worm|trojan)\b/u.exec(norm);
   const massTakeover = /中招|被盗|hacked|compromised|entered (?:their )?credentials|taken over|successful logins/u.exec(norm);
-  if ((compromise || phishing) && wide && massTakeover) {
+  if (wide && (compromise || malware || (phishing && massTakeover))) {
+    const what = compromise?.match ?? malware?.[0] ?? massTakeover?.[0] ?? '';
     hits.push({
       name: 'security_breach',
-      match: `${wide.match} … ${massTakeover[0]}`,
-      reason: 'accounts are compromised across the company',
+      match: `${wide.match} … ${what}`,
+      reason: 'accounts or machines are compromised across the company',
     });
   }
 }

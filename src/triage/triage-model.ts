@@ -3,7 +3,7 @@
  * cached in memory. Each sees the text features plus the explicit signals as features, so the model
  * learns how much "scope_group" or "workaround" moves severity instead of us guessing weights.
  */
-import { extractFeatures } from './features.ts';
+import { extractFeatures, type FeatureOptions } from './features.ts';
 import { type Classifier, indexDocs, type LogRegOptions, trainLogisticRegression, trainNaiveBayes } from './model.ts';
 import { type DetectedSignal, detectSignals, signalFeatures } from './signals.ts';
 import { loadTrainingSet } from './training-data.ts';
@@ -15,8 +15,11 @@ export interface TriageModelOptions {
   /** @defaultValue 'logreg' (measured: higher cross-validated accuracy than naive Bayes on every label) */
   algorithm?: Algorithm;
   logreg?: LogRegOptions;
+  features?: FeatureOptions;
   /** Drop features seen in fewer training messages than this. @defaultValue 2 */
   minCount?: number;
+  /** Feed the reporter role to the models. Off by default: in the rubric the role matters only for payroll anomalies, which a rule handles, and as a feature it taught the model "HR admins report severe things". @defaultValue false */
+  roleFeature?: boolean;
   /** Feed detected signals to the model as features. @defaultValue true */
   signalFeatures?: boolean;
 }
@@ -37,9 +40,10 @@ export function messageFeatures(
   signals: readonly DetectedSignal[],
   options: TriageModelOptions = {},
 ): string[] {
-  const text_ = extractFeatures(text);
+  const text_ = extractFeatures(text, options.features);
   if (options.signalFeatures === false) return text_;
-  return [...text_, ...signalFeatures([...signals], role)];
+  const extra = signalFeatures([...signals], role);
+  return [...text_, ...(options.roleFeature !== true ? extra.filter((f) => !f.startsWith('r:')) : extra)];
 }
 
 export function trainTriageModel(examples: readonly LabelledMessage[], options: TriageModelOptions = {}): TriageModel {

@@ -48,12 +48,12 @@ export async function generativeAnswer(
   }
   if (text === 'NO_ANSWER' || text.length === 0) return declineReply(lang);
   const given = Math.min(CONTEXT_PASSAGES, result.results.length);
-  const cited = [...new Set([...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+  // In order of first use, so the employee reads [1] before [2].
+  const cited = [...new Set([...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))];
   if (cited.length === 0 || cited.some((n) => n < 1 || n > given)) {
     onFallback?.(cited.length === 0 ? 'llm_uncited' : 'llm_bad_citation');
     return extractiveAnswer(question, result, lang);
   }
-  // Renumber so the employee sees [1], [2]… in order of the passages actually cited.
   const renumber = new Map(cited.map((n, i) => [n, i + 1]));
   const body = text.replace(/\[(\d+)\]/g, (_, n) => `[${renumber.get(Number(n))}]`);
   return {

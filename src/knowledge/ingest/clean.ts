@@ -30,10 +30,10 @@ export function cleanMarkdown(markdown: string): string {
  */
 export function stripTemplates(text: string): string {
   return text
-    .replace(/\{%-?\s*comment\s*-?%\}[\s\S]*?\{%-?\s*endcomment\s*-?%\}/g, GAP)
-    .replace(/\{%[\s\S]*?%\}/g, GAP)
-    .replace(/\{\{[\s\S]*?\}\}/g, GAP)
-    .replace(/<!--[\s\S]*?-->/g, GAP);
+    .replace(/\{%-?\s*comment\s*-?%\}[\s\S]{0,100000}?\{%-?\s*endcomment\s*-?%\}/g, GAP)
+    .replace(/\{%[\s\S]{0,2000}?%\}/g, GAP)
+    .replace(/\{\{[\s\S]{0,2000}?\}\}/g, GAP)
+    .replace(/<!--[\s\S]{0,100000}?-->/g, GAP);
 }
 
 /** Trailing spaces go, runs of blank lines become one, the ends are trimmed; nothing else changes. */
@@ -94,41 +94,52 @@ function splitFences(text: string): Part[] {
   return parts;
 }
 
+/**
+ * Inline markup longer than this is left alone. The bound keeps every pattern linear: unbounded lazy
+ * spans go quadratic on a large file full of unmatched `**`, `[` or `<a` (minutes for 1 MB).
+ */
+const SPAN = 400;
 /** Any character except a blank line: inline markup never spans paragraphs, but may span lines. */
 const P = String.raw`(?:[^\n]|\n(?![ \t]*\n))`;
 /** Link text, allowing one level of brackets inside (`[Guide [DOCX - 61 KB]](…)`). */
-const LINK_TEXT = String.raw`((?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\])*)`;
-const LINK_DEST = String.raw`\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)`;
+const LINK_TEXT = String.raw`((?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]{0,${SPAN}}\]){0,${SPAN}})`;
+const LINK_DEST = String.raw`\((?:[^()\s]|\([^()\s]{0,${SPAN}}\)){0,2000}(?:\s+(?:"[^"\n]{0,${SPAN}}"|'[^'\n]{0,${SPAN}}'))?\s*\)`;
 
-const IMAGE = new RegExp(String.raw`!\[${P}*?\](?:${LINK_DEST}|\[[^\]\n]*\])`, 'g');
+const IMAGE = new RegExp(String.raw`!\[${P}{0,${SPAN}}?\](?:${LINK_DEST}|\[[^\]\n]{0,${SPAN}}\])`, 'g');
 const INLINE_LINK = new RegExp(String.raw`\[${LINK_TEXT}\]${LINK_DEST}`, 'g');
-const REFERENCE_LINK = new RegExp(String.raw`\[${LINK_TEXT}\]\[[^\]\n]*\]`, 'g');
+const REFERENCE_LINK = new RegExp(String.raw`\[${LINK_TEXT}\]\[[^\]\n]{0,${SPAN}}\]`, 'g');
+const SHORTCUT_LINK = new RegExp(String.raw`\[([^\]\n^][^\]\n]{0,${SPAN}})\](?![(:[])`, 'g');
+const LINK_DEF = new RegExp(String.raw`^ {0,3}\[([^\]\n^][^\]\n]{0,${SPAN}})\]:[ \t]*\S+.*$`, 'gm');
+const DATA_URI_IMAGE = new RegExp(String.raw`!\[[^\]\n]{0,${SPAN}}\]\(data:[^)\s]*\)|<img\s[^>]*>`, 'gi');
+const HTML_TAG = /<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,2000})?\/?>/g;
+/** Emphasis content: bounded, never across a blank line, and ending on a non-space. */
+const EM = (exclude: string) => String.raw`((?:[^${exclude}\n]|\n(?![ \t]*\n)){0,${SPAN}}?[^\s${exclude}\\])`;
 const EMPHASIS: [RegExp, string][] = [
-  [/(`+)([^`\n]+?)\1/g, '$2'],
-  [new RegExp(String.raw`\*\*(?=\S)(${P}*?\S)\*\*`, 'g'), '$1'],
-  [new RegExp(String.raw`(?<![\p{L}\p{N}_])__(?=\S)(${P}*?\S)__(?![\p{L}\p{N}_])`, 'gu'), '$1'],
-  [new RegExp(String.raw`~~(?=\S)(${P}*?\S)~~`, 'g'), '$1'],
-  [/(?<![*\p{L}\p{N}\\])\*(?=[^\s*])((?:[^*\n]|\n(?![ \t]*\n))*?[^\s*\\])\*(?![*\p{L}\p{N}])/gu, '$1'],
-  [/(?<![\p{L}\p{N}_\\])_(?=[^\s_])((?:[^_\n]|\n(?![ \t]*\n))*?[^\s_\\])_(?![\p{L}\p{N}_])/gu, '$1'],
+  [new RegExp(String.raw`(\`+)([^\`\n]{1,${SPAN}}?)\1`, 'g'), '$2'],
+  [new RegExp(String.raw`\*\*(?=\S)(${P}{0,${SPAN}}?\S)\*\*`, 'g'), '$1'],
+  [new RegExp(String.raw`(?<![\p{L}\p{N}_])__(?=\S)(${P}{0,${SPAN}}?\S)__(?![\p{L}\p{N}_])`, 'gu'), '$1'],
+  [new RegExp(String.raw`~~(?=\S)(${P}{0,${SPAN}}?\S)~~`, 'g'), '$1'],
+  [new RegExp(String.raw`(?<![*\p{L}\p{N}\\])\*(?=[^\s*])${EM('*')}\*(?![*\p{L}\p{N}])`, 'gu'), '$1'],
+  [new RegExp(String.raw`(?<![\p{L}\p{N}_\\])_(?=[^\s_])${EM('_')}_(?![\p{L}\p{N}_])`, 'gu'), '$1'],
 ];
 
 function cleanProse(text: string): string {
   const refLabels = new Set<string>();
-  let out = text.replace(/^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*\S+.*$/gm, (_m, label: string) => {
+  let out = text.replace(LINK_DEF, (_m, label: string) => {
     refLabels.add(label.toLowerCase());
     return '';
   });
   out = out
-    // Images carry no answerable text (their alt text is usually "screenshot of …").
+    // Images carry no answerable text (their alt text is usually "screenshot of …"). Inline base64
+    // images (editor exports) are matched apart: their data URI is far longer than any bounded span.
+    .replace(DATA_URI_IMAGE, GAP)
     .replace(IMAGE, GAP)
     .replace(INLINE_LINK, '$1')
     .replace(REFERENCE_LINK, '$1')
-    .replace(/\[([^\]\n^]+)\](?![(:[])/g, (m, label: string) =>
-      refLabels.has(label.toLowerCase()) ? label : m,
-    )
+    .replace(SHORTCUT_LINK, (m, label: string) => (refLabels.has(label.toLowerCase()) ? label : m))
     .replace(/<((?:https?|mailto|ftp):[^<>\s]+)>/gi, '$1')
     .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?\/?>/g, GAP)
+    .replace(HTML_TAG, GAP)
     // kramdown attribute lists and explicit heading ids: `{: .class}`, `{#anchor}`.
     .replace(/\{:[^}\n]*\}|\{#[\w-]+\}/g, GAP)
     // Thematic breaks go before emphasis, or a `***` line would pair with a later `**`.

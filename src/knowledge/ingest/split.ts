@@ -46,7 +46,6 @@ export const CUT_POINTS: readonly RegExp[] = [
   /(?<=[；;])/, // clause
   /(?<=[，、])|(?<=,)(?=\s)/, // comma (not inside 1,000)
   /(?=[ \t])/, // word
-  /(?:)/u, // character, the last resort
 ];
 
 /**
@@ -60,10 +59,15 @@ class PatternSplitter extends TextSplitter {
   }
 
   private async cut(text: string, cutPoints: readonly RegExp[]): Promise<string[]> {
-    const i = cutPoints.findIndex((re) => text.split(re).length > 1);
-    if (i < 0) return [text];
-    const pieces = text.split(cutPoints[i]).filter((p) => p !== '');
-    const finer = cutPoints.slice(i + 1);
+    for (const [i, cutPoint] of cutPoints.entries()) {
+      const pieces = text.split(cutPoint).filter((p) => p !== '');
+      if (pieces.length > 1) return this.merge(pieces, cutPoints.slice(i + 1));
+    }
+    return this.hardCut(text);
+  }
+
+  /** Small pieces are merged up to chunkSize; a piece that is too big is cut at the next finer point. */
+  private async merge(pieces: string[], finer: readonly RegExp[]): Promise<string[]> {
     const chunks: string[] = [];
     let small: string[] = [];
     for (const piece of pieces) {
@@ -75,6 +79,25 @@ class PatternSplitter extends TextSplitter {
       small = [];
     }
     chunks.push(...(await this.mergeSplits(small, '')));
+    return chunks;
+  }
+
+  /**
+   * No cut point at all (a long URL, a blob, CJK without punctuation): fixed windows with the overlap.
+   * Same result as LangChain's character-level fallback, without merging a million one-character pieces.
+   */
+  private hardCut(text: string): string[] {
+    const chars = Array.from(text); // code points, so a surrogate pair is never cut in half
+    const step = this.chunkSize - this.chunkOverlap;
+    const chunks: string[] = [];
+    for (let start = 0; start < chars.length; start += step) {
+      const chunk = chars
+        .slice(start, start + this.chunkSize)
+        .join('')
+        .trim();
+      if (chunk) chunks.push(chunk);
+      if (start + this.chunkSize >= chars.length) break;
+    }
     return chunks;
   }
 }

@@ -1,0 +1,10 @@
+import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ingestKb } from '../src/knowledge/ingest/ingest.ts';
+import { buildDocx, buildPdf } from '../tests/knowledge/ingest/fixtures.ts';
+const d = await mkdtemp(path.join(tmpdir(), 'x-'));
+await writeFile(path.join(d, 'g.pdf'), buildPdf(['Laptop policy', 'Return it when you leave.']));
+await writeFile(path.join(d, 'w.docx'), await buildDocx([{ style: 'Heading1', text: 'Wi-Fi' }, { text: 'Join the staff network.' }]));
+await writeFile(path.join(d, 'v.html'), '<title>VPN</title><h2>Connect</h2><p>Open the client.</p>');
+console.log(JSON.stringify(await ingestKb(d), null, 1));

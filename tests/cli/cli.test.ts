@@ -1,0 +1,153 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Io } from '../../src/cli/io.ts';
+import { main } from '../../src/cli/main.ts';
+
+function io(stdin: string[] = []): Io & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+    lines: async function* () {
+      yield* stdin;
+    },
+    tty: false,
+  };
+}
+
+let kb: string;
+
+beforeAll(() => {
+  const root = mkdtempSync(join(tmpdir(), 'helpline-cli-'));
+  process.env.HELPLINE_DATA = join(root, 'data');
+  kb = join(root, 'kb');
+  mkdirSync(join(kb, 'zh'), { recursive: true });
+  mkdirSync(join(kb, 'en'), { recursive: true });
+  writeFileSync(
+    join(kb, 'zh', 'leave.md'),
+    '---\ntitle: 如何申请年假\ncategory: leave\nlang: zh\nquestions:\n  - 怎么请年假\n---\n# 如何申请年假\n\n## 操作步骤\n\n1. 登录 e-HR，进入 我的假期 → 申请。\n2. 选择“年休假”，填写日期后提交，由直属经理审批。\n',
+  );
+  writeFileSync(
+    join(kb, 'en', 'password.md'),
+    '---\ntitle: Password reset\nlang: en\n---\n# Password reset\n\n## Reset it yourself\n\nOpen the SSO portal, choose Forgot password and verify with your mobile number.\n',
+  );
+  writeFileSync(join(kb, 'broken.pdf'), 'not a pdf');
+});
+
+describe('helpline search', () => {
+  it('--json prints the DESIGN §6 shape', async () => {
+    const t = io();
+    expect(await main(['search', '--kb', kb, '--k', '3', '--json', '怎么请年假'], t)).toBe(0);
+    const out = JSON.parse(t.stdout.join(''));
+    expect(Object.keys(out)).toEqual(['query', 'answerable', 'results']);
+    expect(out.query).toBe('怎么请年假');
+    expect(out.answerable).toBe(true);
+    expect(Object.keys(out.results[0])).toEqual(['source', 'title', 'heading', 'text', 'score']);
+    expect(out.results[0]).toMatchObject({ source: 'zh/leave.md', title: '如何申请年假', heading: '操作步骤' });
+    expect(out.results.length).toBeLessThanOrEqual(3);
+  });
+
+  it('--jsonl answers one JSON line per input line and skips blank lines', async () => {
+    const t = io(['怎么请年假', '', 'reset my password']);
+    expect(await main(['search', '--kb', kb, '--jsonl'], t)).toBe(0);
+    expect(t.stdout).toHaveLength(2);
+    expect(JSON.parse(t.stdout[1]).results[0].source).toBe('en/password.md');
+  });
+
+  it('explains usage errors with exit code 2', async () => {
+    const t = io();
+    expect(await main(['search', '--kb', kb], t)).toBe(2);
+    expect(t.stderr.join('')).toMatch(/Give a query/);
+    const bad = io();
+    expect(await main(['search', '--k', 'lots', 'x'], bad)).toBe(2);
+    expect(await main(['search', '--bogus'], io())).toBe(2);
+    expect(await main(['frobnicate'], io())).toBe(2);
+  });
+
+  it('says what to do when the KB folder does not exist', async () => {
+    const t = io();
+    expect(await main(['search', '--kb', join(kb, 'nope'), 'x'], t)).toBe(1);
+    expect(t.stderr.join('')).toMatch(/nope/);
+  });
+});
+
+describe('helpline ask', () => {
+  it('--json prints {answer, action, citations}', async () => {
+    const t = io();
+    expect(await main(['ask', '--kb', kb, '--json', 'how do I reset my password'], t)).toBe(0);
+    const out = JSON.parse(t.stdout.join(''));
+    expect(Object.keys(out)).toEqual(['answer', 'action', 'citations']);
+    expect(out.action).toBe('answered');
+    expect(out.answer).toContain('SSO portal');
+    expect(out.citations[0]).toEqual({ source: 'en/password.md', title: 'Password reset', heading: 'Reset it yourself' });
+  });
+
+  it('declines what the KB does not cover', async () => {
+    const t = io();
+    await main(['ask', '--kb', kb, '--json', '公司班车早上几点发车'], t);
+    const out = JSON.parse(t.stdout.join(''));
+    expect(out.action).toBe('clarify');
+    expect(out.citations).toEqual([]);
+  });
+});
+
+describe('helpline ingest, config, eval', () => {
+  it('ingest reports files, passages and skipped files with reasons', async () => {
+    const t = io();
+    expect(await main(['ingest', '--kb', kb, '--json'], t)).toBe(0);
+    const out = JSON.parse(t.stdout.join(''));
+    expect(out.files).toBe(3);
+    expect(out.passages).toBeGreaterThanOrEqual(2);
+    expect(out.skipped).toEqual([{ file: 'broken.pdf', reason: expect.any(String) }]);
+  });
+
+  it('config prints the effective configuration', async () => {
+    const t = io();
+    expect(await main(['config', '--json'], t)).toBe(0);
+    expect(JSON.parse(t.stdout.join('')).server.port).toBeTypeOf('number');
+  });
+
+  it('eval prints recall@k, MRR and abstention for a question set', async () => {
+    const questions = join(kb, '..', 'questions.jsonl');
+    writeFileSync(
+      questions,
+      [
+        { id: 'q1', lang: 'zh', question: '怎么请年假', gold: [{ source: 'zh/leave.md', anchor: '我的假期' }] },
+        { id: 'q2', lang: 'en', question: 'forgot my password', gold: [{ source: 'en/password.md', anchor: 'SSO portal' }] },
+        { id: 'q3', lang: 'en', question: 'what is on the cafeteria menu', gold: [] },
+      ]
+        .map((q) => JSON.stringify(q))
+        .join('\n'),
+    );
+    const t = io();
+    expect(await main(['eval', '--kb', kb, '--questions', questions], t)).toBe(0);
+    const text = t.stdout.join('\n');
+    expect(text).toMatch(/recall@1\s+recall@5\s+MRR@10/);
+    expect(text).toMatch(/declined out-of-scope\s+1\.000/);
+    const json = io();
+    await main(['eval', '--kb', kb, '--questions', questions, '--json'], json);
+    expect(JSON.parse(json.stdout.join('')).retrieval.all.recallAt5).toBe(1);
+  });
+
+  it('help lists the commands', async () => {
+    const t = io();
+    expect(await main(['--help'], t)).toBe(0);
+    expect(t.stdout.join('')).toMatch(/serve[\s\S]*ingest[\s\S]*search[\s\S]*ask[\s\S]*eval/);
+  });
+});
+
+describe('bin/helpline.js', () => {
+  it('runs as a real process on the project Node', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/helpline.js', 'search', '--kb', kb, '--json', '年假'], {
+      env: { ...process.env },
+    });
+    expect(JSON.parse(stdout).results[0].source).toBe('zh/leave.md');
+  });
+});

@@ -1,0 +1,72 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.ts';
+import { formatConfig, maskedConfig } from '../../src/config/print.ts';
+import { llmEnabled } from '../../src/config/schema.ts';
+import { isHelplineError } from '../../src/errors.ts';
+
+const noFile = join(tmpdir(), 'helpline-no-such-config.yaml');
+
+describe('config', () => {
+  it('runs on defaults with nothing set', () => {
+    const c = loadConfig({ env: {}, file: undefined });
+    expect(c.server.port).toBe(3000);
+    expect(c.kb.dir).toBe('./kb');
+    expect(c.data.dir).toBe('./data');
+    expect(c.lark.mode).toBe('ws');
+    expect(llmEnabled(c)).toBe(false);
+  });
+
+  it('reads the DESIGN §6 environment variables', () => {
+    const c = loadConfig({
+      env: { PORT: '8080', HELPLINE_KB: '/srv/kb', OPENAI_BASE_URL: 'http://localhost:11434/v1', LARK_MODE: 'webhook' },
+    });
+    expect(c.server.port).toBe(8080);
+    expect(c.kb.dir).toBe('/srv/kb');
+    expect(llmEnabled(c)).toBe(true);
+    expect(c.lark.mode).toBe('webhook');
+  });
+
+  it('merges helpline.config.yaml below the environment', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helpline-config-'));
+    const file = join(dir, 'helpline.config.yaml');
+    writeFileSync(file, 'server:\n  port: 4000\nretrieval:\n  synonyms:\n    - [飞书, lark]\n');
+    expect(loadConfig({ env: {}, file }).server.port).toBe(4000);
+    expect(loadConfig({ env: {}, file }).retrieval.synonyms).toEqual([['飞书', 'lark']]);
+    expect(loadConfig({ env: { PORT: '5000' }, file }).server.port).toBe(5000);
+  });
+
+  it('names every invalid setting and its variable', () => {
+    try {
+      loadConfig({ env: { PORT: 'abc', LARK_MODE: 'smoke-signals', REDIS_URL: 'localhost' } });
+      expect.unreachable();
+    } catch (err) {
+      expect(isHelplineError(err, 'CONFIG_INVALID')).toBe(true);
+      const m = (err as Error).message;
+      expect(m).toContain('server.port (PORT)');
+      expect(m).toContain('lark.mode (LARK_MODE)');
+      expect(m).toContain('REDIS_URL must be a URL');
+    }
+  });
+
+  it('rejects a broken YAML file with a clear code', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helpline-config-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'server: [unclosed');
+    expect(() => loadConfig({ env: {}, file })).toThrowError(/Cannot read .*bad.yaml/);
+    expect(() => loadConfig({ env: {}, file: noFile })).toThrowError(/does not exist/);
+  });
+
+  it('masks secrets when printed', () => {
+    const c = loadConfig({
+      env: { OPENAI_API_KEY: 'sk-very-secret-key', SLACK_BOT_TOKEN: 'xoxb-123456', DATABASE_URL: 'postgres://u:hunter2@db/x' },
+    });
+    const text = formatConfig(c);
+    expect(text).not.toContain('very-secret');
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('xoxb-123456');
+    expect(maskedConfig(c).database.url).toBe('postgres://u:****@db/x');
+  });
+});
