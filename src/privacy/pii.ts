@@ -1,10 +1,11 @@
 /**
  * Finds and masks personal data in free text: Chinese resident ID numbers (checksum-verified),
- * bank card numbers (Luhn-verified), phone numbers, emails. Verification keeps order numbers,
+ * bank card numbers (Luhn-verified), phone numbers, emails, and amounts of pay (money next to a
+ * payroll word). Verification keeps order numbers,
  * dates and amounts from being masked by mistake.
  */
 
-export type PiiKind = 'cn_id' | 'bank_card' | 'phone' | 'email';
+export type PiiKind = 'cn_id' | 'bank_card' | 'phone' | 'email' | 'salary';
 
 export interface PiiMatch {
   kind: PiiKind;
@@ -39,7 +40,24 @@ export function passesLuhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-const PATTERNS: { kind: PiiKind; re: RegExp; accept?: (value: string) => boolean }[] = [
+/**
+ * An amount of money: a currency sign or word, or a 万/k multiplier, or a plain number of 4+ digits.
+ * Whether it is someone's pay is decided by the words around it (nearPayWord).
+ */
+const MONEY =
+  /(?:[¥￥$€£]\s?|(?:RMB|CNY|USD|HKD|SGD)\s?)\d[\d,]*(?:\.\d+)?(?:\s?[万千kK])?|(?<![\d.,-])\d[\d,]*(?:\.\d+)?\s?(?:万|千|[kK](?![a-zA-Z])|元|块|(?:RMB|CNY|USD|yuan|dollars?)\b)|(?<![\d.,/:-])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d/:-])|(?<![\d.,/:-])\d{4,6}(?:\.\d{1,2})?(?![\d/:%-])/g;
+const PAY_WORDS =
+  /工资|薪资|薪水|月薪|年薪|底薪|基本工资|奖金|绩效|税前|税后|到手|实发|应发|少发|多扣|补发|加班费|salary|salaries|\bpay\b|paid|payslip|pay stub|wage|bonus|compensation|gross|net pay|take-home|overtime pay/i;
+/** Pay words count within this many characters before or after the amount. */
+const PAY_WINDOW = 16;
+
+function nearPayWord(text: string, start: number): boolean {
+  const around = text.slice(Math.max(0, start - PAY_WINDOW), start + PAY_WINDOW + 12);
+  // Dates and years next to the number are not pay ("2026年", "10日").
+  return PAY_WORDS.test(around);
+}
+
+const PATTERNS: { kind: PiiKind; re: RegExp; accept?: (value: string, text: string, start: number) => boolean }[] = [
   { kind: 'email', re: /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g },
   { kind: 'cn_id', re: /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g, accept: isChineseId },
   {
@@ -52,6 +70,7 @@ const PATTERNS: { kind: PiiKind; re: RegExp; accept?: (value: string) => boolean
   },
   { kind: 'phone', re: /(?<![\dA-Za-z])(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?![\dA-Za-z])/g },
   { kind: 'phone', re: /(?<![\dA-Za-z])\+\d{1,3}[ -]?\(?\d{1,4}\)?(?:[ -]?\d{2,4}){2,4}(?![\dA-Za-z])/g },
+  { kind: 'salary', re: MONEY, accept: (_v, text, start) => nearPayWord(text, start) },
 ];
 
 export function findPii(text: string): PiiMatch[] {
@@ -60,7 +79,8 @@ export function findPii(text: string): PiiMatch[] {
     for (const m of text.matchAll(re)) {
       const start = m.index ?? 0;
       const end = start + m[0].length;
-      if (accept && !accept(m[0])) continue;
+      if (accept && !accept(m[0], text, start)) continue;
+      if (kind === 'salary' && /^\d{4}$/.test(m[0]) && /^(19|20)\d\d$/.test(m[0])) continue;
       if (found.some((f) => start < f.end && end > f.start)) continue;
       found.push({ kind, start, end, value: m[0] });
     }
@@ -73,6 +93,7 @@ const LABEL: Record<PiiKind, string> = {
   bank_card: 'CARD',
   phone: 'PHONE',
   email: 'EMAIL',
+  salary: 'SALARY',
 };
 
 /** Keeps the last 4 characters so people can still tell two masked values apart. */
@@ -81,7 +102,7 @@ export function maskPii(text: string): string {
   let at = 0;
   for (const m of findPii(text)) {
     out += text.slice(at, m.start);
-    out += m.kind === 'email' ? `[${LABEL[m.kind]}]` : `[${LABEL[m.kind]} ••••${m.value.replace(/[\s()+-]/g, '').slice(-4)}]`;
+    out += m.kind === 'email' || m.kind === 'salary' ? `[${LABEL[m.kind]}]` : `[${LABEL[m.kind]} ••••${m.value.replace(/[\s()+-]/g, '').slice(-4)}]`;
     at = m.end;
   }
   return out + text.slice(at);

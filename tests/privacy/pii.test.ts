@@ -30,3 +30,30 @@ describe('PII detection', () => {
     expect(maskPii(text)).toBe(text);
   });
 });
+
+describe('salary amounts', () => {
+  const salaries = [
+    '我这个月工资只发了 8,500 元，少了加班费',
+    '月薪 2.5万，税后到手多少',
+    'my salary is $8,500 a month',
+    'base pay CNY 12000 but the payslip shows 11000',
+    '应发 23456.78，实发 19800',
+    'bonus of 30k missing from the payslip',
+  ];
+  it.each(salaries)('masks pay in "%s"', (text) => {
+    expect(findPii(text).some((m) => m.kind === 'salary')).toBe(true);
+    expect(maskPii(text)).toContain('[SALARY]');
+  });
+
+  const notSalaries = [
+    '工资条在哪里看？',
+    '2026年10月10日是调休上班日',
+    '我请了3天年假',
+    'the payroll export failed for 400 people',
+    '报销单号 20261122，金额 350 元',
+    'VPN error 10054 when connecting',
+  ];
+  it.each(notSalaries)('leaves "%s" alone', (text) => {
+    expect(findPii(text).filter((m) => m.kind === 'salary')).toEqual([]);
+  });
+});

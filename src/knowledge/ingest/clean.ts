@@ -29,11 +29,31 @@ export function cleanMarkdown(markdown: string): string {
  * comments go.
  */
 export function stripTemplates(text: string): string {
-  return text
-    .replace(/\{%-?\s*comment\s*-?%\}[\s\S]{0,100000}?\{%-?\s*endcomment\s*-?%\}/g, GAP)
-    .replace(/\{%[\s\S]{0,2000}?%\}/g, GAP)
-    .replace(/\{\{[\s\S]{0,2000}?\}\}/g, GAP)
-    .replace(/<!--[\s\S]{0,100000}?-->/g, GAP);
+  let out = removeSpans(text, /\{%-?\s*comment\s*-?%\}/g, /\{%-?\s*endcomment\s*-?%\}/g);
+  out = removeSpans(out, /\{%/g, /%\}/g);
+  out = removeSpans(out, /\{\{/g, /\}\}/g);
+  return removeSpans(out, /<!--/g, /-->/g);
+}
+
+/**
+ * Replaces each `open … close` span (first `close` after each `open`) with GAP. A scan rather than a
+ * lazy regex, which re-reads the rest of the file for every unclosed `{%` or `<!--` (quadratic);
+ * here, once a `close` is missing no later `open` can have one, so the scan stops.
+ */
+function removeSpans(text: string, open: RegExp, close: RegExp): string {
+  let out = '';
+  let pos = 0;
+  for (;;) {
+    open.lastIndex = pos;
+    const o = open.exec(text);
+    if (!o) break;
+    close.lastIndex = o.index + o[0].length;
+    const c = close.exec(text);
+    if (!c) break;
+    out += text.slice(pos, o.index) + GAP;
+    pos = c.index + c[0].length;
+  }
+  return out + text.slice(pos);
 }
 
 /** Trailing spaces go, runs of blank lines become one, the ends are trimmed; nothing else changes. */

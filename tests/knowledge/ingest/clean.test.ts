@@ -78,6 +78,18 @@ describe('cleanMarkdown: Markdown syntax', () => {
     expect(cleanMarkdown(md)).toBe('* first\n* second\n\n| Plan | Link |\n| FSA | fsafeds |\n\n1 * 2 = 2');
   });
 
+  it('drops inline base64 images however long their data URI', () => {
+    const md = `Before ![chart](data:image/png;base64,${'A'.repeat(50_000)}) after <img src="data:image/png;base64,${'B'.repeat(50_000)}">.`;
+    expect(cleanMarkdown(md)).toBe('Before after .');
+  });
+
+  it('stays linear on a large file full of unmatched markup', () => {
+    const md = '**word [link <a text *em _x `code {% tag {{ expr <!-- c\n'.repeat(20_000);
+    const started = performance.now();
+    cleanMarkdown(md);
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
   it('decodes HTML entities', () => {
     expect(cleanMarkdown('Q&amp;A &lt;HR&gt; &#8212; &#x4e2d;')).toBe('Q&A <HR> — 中');
   });
