@@ -21,6 +21,12 @@ export interface LexicalOptions {
    * who types an FAQ gets that FAQ's article. @defaultValue 1
    */
   questionBoost?: number;
+  /**
+   * Added times how closely the query matches the passage's own heading (Dice over terms), so the
+   * section titled "Reset your password" wins over a section that merely mentions resets.
+   * @defaultValue 0.15
+   */
+  headingBoost?: number;
   k1?: number;
   b?: number;
 }
@@ -34,6 +40,8 @@ export class LexicalIndex {
   private readonly unigramWeight: number;
   private readonly synonyms: SynonymTable;
   private readonly questionBoost: number;
+  private readonly headingBoost: number;
+  private readonly headingTerms: Set<string>[];
   /** Term sets of each passage's alternate questions (shared by the passages of one article). */
   private readonly questionTerms: Set<string>[][];
 
@@ -51,6 +59,8 @@ export class LexicalIndex {
     ]);
     this.index = new Bm25Index(docs, { k1: options.k1, b: options.b });
     this.questionBoost = options.questionBoost ?? 1;
+    this.headingBoost = options.headingBoost ?? 0.15;
+    this.headingTerms = passages.map((p) => new Set(terms(p.heading.split(' › ').at(-1) ?? '')));
     const byArticle = new Map<string, Set<string>[]>();
     this.questionTerms = passages.map((p) => {
       let sets = byArticle.get(p.source);
@@ -74,11 +84,17 @@ export class LexicalIndex {
 
   search(query: string, k: number): Hit[] {
     const pool = this.index.search(this.queryTerms(query), Math.max(k, 30));
-    if (pool.length === 0 || this.questionBoost === 0) return pool.slice(0, k);
+    if (pool.length === 0 || (this.questionBoost === 0 && this.headingBoost === 0)) return pool.slice(0, k);
     const q = new Set(terms(query));
     const top = pool[0].score;
     return pool
-      .map((h) => ({ doc: h.doc, score: h.score / top + this.questionBoost * bestDice(q, this.questionTerms[h.doc]) ** 2 }))
+      .map((h) => ({
+        doc: h.doc,
+        score:
+          h.score / top +
+          this.questionBoost * bestDice(q, this.questionTerms[h.doc]) ** 2 +
+          this.headingBoost * bestDice(q, [this.headingTerms[h.doc]]),
+      }))
       .sort((a, b) => b.score - a.score || a.doc - b.doc)
       .slice(0, k);
   }

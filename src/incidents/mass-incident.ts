@@ -1,0 +1,75 @@
+/**
+ * Mass incidents (DESIGN §2 flow 8): several employees reporting the same problem within a short
+ * window are linked to one parent incident, whose severity rises with the number of distinct
+ * reporters. Pure decisions here; the ticket service applies them.
+ */
+import type { Severity } from '../sla/types.ts';
+import { terms } from '../knowledge/tokenize.ts';
+
+export interface IncidentReport {
+  text: string;
+  category: string;
+  at: Date;
+}
+
+export interface OpenIncident {
+  id: string;
+  text: string;
+  category: string;
+  createdAt: Date;
+  /** Distinct reporters linked so far, the opener included. */
+  reporters: number;
+  severity: Severity;
+}
+
+export interface MassIncidentOptions {
+  /** How far back a report may join an open incident. @defaultValue 30 minutes */
+  windowMs?: number;
+  /** Least similarity (Dice over words and bigrams) of the two reports. @defaultValue 0.3 */
+  minSimilarity?: number;
+}
+
+export function similarity(a: string, b: string): number {
+  const x = new Set(terms(a));
+  const y = new Set(terms(b));
+  if (x.size === 0 || y.size === 0) return 0;
+  let shared = 0;
+  for (const t of x) if (y.has(t)) shared++;
+  return (2 * shared) / (x.size + y.size);
+}
+
+/** The open incident of the same category, within the window, most similar to the report, if any. */
+export function findParentIncident(
+  report: IncidentReport,
+  open: OpenIncident[],
+  options: MassIncidentOptions = {},
+): OpenIncident | undefined {
+  const windowMs = options.windowMs ?? 30 * 60_000;
+  const min = options.minSimilarity ?? 0.3;
+  let best: { incident: OpenIncident; score: number } | undefined;
+  for (const incident of open) {
+    if (incident.category !== report.category) continue;
+    const age = report.at.getTime() - incident.createdAt.getTime();
+    if (age < 0 || age > windowMs) continue;
+    const score = similarity(report.text, incident.text);
+    if (score >= min && (!best || score > best.score)) best = { incident, score };
+  }
+  return best?.incident;
+}
+
+/** Reporters at which an incident becomes a P0 candidate (many people, same problem). */
+export const P0_REPORTERS = 5;
+/** Reporters at which an incident is at least P1 (a group is affected). */
+export const P1_REPORTERS = 3;
+
+/** The severity an incident should have with `reporters` distinct reporters, and why; never lowers it. */
+export function severityForReporters(current: Severity, reporters: number): { severity: Severity; reason?: string } {
+  const target: Severity | undefined =
+    reporters >= P0_REPORTERS ? 'P0' : reporters >= P1_REPORTERS ? 'P1' : undefined;
+  if (!target || rank(target) <= rank(current)) return { severity: current };
+  return { severity: target, reason: `${reporters} distinct employees reported the same problem (≥ ${target === 'P0' ? P0_REPORTERS : P1_REPORTERS} → ${target})` };
+}
+
+function rank(s: Severity): number {
+  return 3 - Number(s[1]);
+}
