@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { HelplineError } from '../errors.ts';
-import { type Config, configSchema, ENV } from './schema.ts';
+import { type Config, configSchema, crossCheck, ENV } from './schema.ts';
 
 export const CONFIG_FILE = 'helpline.config.yaml';
 
@@ -38,6 +38,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
       'CONFIG_INVALID',
       `Configuration is invalid:\n${problems.join('\n')}\nFix these in ${file} or the environment and start again.`,
     );
+  }
+  const problems = crossCheck(parsed.data);
+  if (problems.length > 0) {
+    throw new HelplineError('CONFIG_INVALID', `Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
   return parsed.data;
 }

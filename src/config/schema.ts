@@ -81,6 +81,15 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** Checks that need more than one setting; returned as messages that say what to fix. */
+export function crossCheck(c: Config): string[] {
+  const problems: string[] = [];
+  if (c.answers.mode === 'generative' && !llmEnabled(c)) {
+    problems.push('answers.mode is "generative" but no LLM endpoint is set: set OPENAI_BASE_URL or OPENAI_API_KEY, or use mode "auto".');
+  }
+  return problems;
+}
+
 /** Environment variable → config path (DESIGN §6). */
 export const ENV: Record<string, string> = {
   PORT: 'server.port',

@@ -8,7 +8,7 @@ import { LexicalIndex, type LexicalOptions } from './lexical.ts';
 import { type SynonymTable, synonymTable } from './synonyms.ts';
 import { confidenceOf, DEFAULT_MIN_EVIDENCE, evidence } from './answerability.ts';
 import type { Passage, ScoredPassage, SearchResult } from './types.ts';
-import type { VectorIndex } from './vector-index.ts';
+import type { VectorHit, VectorIndex } from './vector-index.ts';
 
 export interface AnswerabilityOptions {
   /** Least information the best passage must share with the question (see answerability.ts). @defaultValue 13 */
@@ -24,6 +24,8 @@ export interface KnowledgeBaseOptions {
   /** How many candidates each retriever contributes before fusion. @defaultValue 50 */
   candidates?: number;
   dense?: { embedder: Embedder; index: VectorIndex };
+  /** Told when dense retrieval fails and the search carries on lexically. */
+  onDenseError?: (err: unknown) => void;
 }
 
 export class KnowledgeBase {
@@ -61,8 +63,15 @@ export class KnowledgeBase {
     const dense = this.options.dense;
     if (!dense) return this.searchLexical(query, k);
     const lexHits = this.lexical.search(query, this.candidates);
-    const [vector] = await dense.embedder.embed([query]);
-    const denseHits = await dense.index.search(vector, this.candidates);
+    let denseHits: VectorHit[];
+    try {
+      const [vector] = await dense.embedder.embed([query]);
+      denseHits = await dense.index.search(vector, this.candidates);
+    } catch (err) {
+      // An embeddings outage must not stop answers: lexical search alone still works.
+      this.options.onDenseError?.(err);
+      return this.searchLexical(query, k);
+    }
     const fused = reciprocalRankFusion([lexHits.map((h) => h.doc), denseHits.map((h) => h.doc)]);
     const similarity = new Map(denseHits.map((h) => [h.doc, h.score]));
     const results: ScoredPassage[] = fused.slice(0, k).map((f) => ({ passage: this.passages[f.doc], score: f.score }));

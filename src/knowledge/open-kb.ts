@@ -21,6 +21,8 @@ export interface OpenKbOptions {
   /** KB folder; @defaultValue config.kb.dir */
   dir?: string;
   onProgress?: (done: number, total: number, file: string) => void;
+  /** Told when the embeddings endpoint fails (at open or per query); search falls back to lexical. */
+  onDenseError?: (err: unknown) => void;
 }
 
 export interface OpenedKb {
@@ -51,6 +53,12 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
   }
   const embedder = new OpenAiEmbedder(openAiClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey }), config.llm.embeddingModel);
   const index = new MemoryVectorIndex();
-  await embedPassages(passages, embedder, index, join(cacheDir, `${key}.vectors.json`));
-  return { kb: new KnowledgeBase(passages, { ...base, dense: { embedder, index } }), summary, dir, dense: true };
+  try {
+    await embedPassages(passages, embedder, index, join(cacheDir, `${key}.vectors.json`));
+  } catch (err) {
+    options.onDenseError?.(err);
+    return { kb: new KnowledgeBase(passages, base), summary, dir, dense: false };
+  }
+  const kb = new KnowledgeBase(passages, { ...base, dense: { embedder, index }, onDenseError: options.onDenseError });
+  return { kb, summary, dir, dense: true };
 }

@@ -8,5 +8,8 @@ import { OpenAiChatModel } from './openai-chat.ts';
 export function chatModelFor(config: Config): ChatModel | undefined {
   const wanted = config.answers.mode === 'generative' || (config.answers.mode === 'auto' && llmEnabled(config));
   if (!wanted) return undefined;
-  return new OpenAiChatModel(openAiClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey }), config.llm.chatModel);
+  return new OpenAiChatModel(
+    openAiClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey, maxRetries: 0 }),
+    config.llm.chatModel,
+  );
 }

@@ -4,8 +4,10 @@ import OpenAI from 'openai';
 export interface OpenAiSettings {
   baseURL?: string;
   apiKey?: string;
-  /** @defaultValue 20000 ms: an answer that takes longer is replaced by the extractive one. */
+  /** @defaultValue 20000 ms per attempt. */
   timeoutMs?: number;
+  /** @defaultValue 1; answers use 0 so a slow model costs one timeout, not two, before the fallback. */
+  maxRetries?: number;
 }
 
 export function openAiClient(s: OpenAiSettings): OpenAI {
@@ -14,6 +16,6 @@ export function openAiClient(s: OpenAiSettings): OpenAI {
     // Local endpoints (vLLM, Ollama) accept any key; the client insists on one.
     apiKey: s.apiKey || 'not-needed',
     timeout: s.timeoutMs ?? 20_000,
-    maxRetries: 1,
+    maxRetries: s.maxRetries ?? 1,
   });
 }

@@ -18,7 +18,8 @@ const CONTEXT_PASSAGES = 4;
 export function answerPrompt(result: SearchResult, lang: Lang): string {
   const passages = result.results
     .slice(0, CONTEXT_PASSAGES)
-    .map((r, i) => `[${i + 1}] ${label(r.passage)}\n${maskPii(r.passage.text)}`)
+    // Passages are the company's own published articles (hotlines, mailboxes): sent as written.
+    .map((r, i) => `[${i + 1}] ${label(r.passage)}\n${r.passage.text}`)
     .join('\n\n');
   return TEMPLATE.replace('{{language}}', lang === 'zh' ? 'Simplified Chinese' : 'English').replace(
     '{{passages}}',
@@ -58,7 +59,7 @@ export async function generativeAnswer(
   const body = text.replace(/\[(\d+)\]/g, (_, n) => `[${renumber.get(Number(n))}]`);
   return {
     action: 'answered',
-    text: maskPii(body),
+    text: body,
     lang,
     citations: cited.map((n, i) => citation(i + 1, result.results[n - 1].passage)),
     buttons: answerButtons(lang),
