@@ -13,6 +13,21 @@ export type ErrorCode =
   | 'LLM_FAILED'
   | 'EMBEDDING_FAILED'
   | 'USAGE'
+  /** An SLA calendar, policy or argument is invalid (bad config, unknown calendar id, non-ISO time). */
+  | 'SLA_INVALID'
+  /** An SLA clock operation is not allowed in the clock's state (pause a stopped clock, resume a running one). */
+  | 'SLA_CLOCK_STATE'
+  /** The database (PostgreSQL at DATABASE_URL, or the embedded one under HELPLINE_DATA) cannot be reached or opened. */
+  | 'DB_UNAVAILABLE'
+  /** A schema migration failed or an applied migration file was edited afterwards. */
+  | 'DB_MIGRATION_FAILED'
+  | 'TICKET_NOT_FOUND'
+  /** The ticket's status does not allow the action (resolve a closed ticket, claim a resolved one). */
+  | 'ILLEGAL_TRANSITION'
+  /** Another engineer claimed the ticket first; `details.assigneeId` names them. */
+  | 'ALREADY_CLAIMED'
+  /** Someone else changed the record since it was read; read it again and retry. */
+  | 'CONFLICT'
   | 'INTERNAL';
 
 export class HelplineError extends Error {
