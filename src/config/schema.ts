@@ -3,6 +3,10 @@
  * and helpline.config.yaml fill it; `helpline config` prints it back with secrets masked.
  */
 import { z } from 'zod';
+import { withBuiltinCalendars } from '../sla/calendars/builtin.ts';
+import { validateCalendars } from '../sla/calendar-rules.ts';
+import { DEFAULT_SLA_POLICY, validatePolicy } from '../sla/policy.ts';
+import type { BusinessCalendar, SlaPolicy } from '../sla/types.ts';
 
 const secret = () => z.string().min(1).optional().meta({ secret: true });
 const url = (what: string) =>
@@ -48,6 +52,38 @@ export const configSchema = z.object({
         .describe('auto: generative when an LLM endpoint is configured, else extractive'),
     })
     .prefault({}),
+  sla: z
+    .object({
+      policy: z
+        .partialRecord(
+          z.enum(['P0', 'P1', 'P2', 'P3']),
+          z.object({
+            firstResponseMinutes: z.number().min(0),
+            resolutionMinutes: z.number().min(0),
+            firstResponseDays: z.number().min(0).optional(),
+            resolutionDays: z.number().min(0).optional(),
+            calendar: z.string().min(1),
+          }),
+        )
+        .default({})
+        .transform((p): SlaPolicy => ({ ...DEFAULT_SLA_POLICY, ...p }))
+        .describe('first-response and resolution budgets per severity; unset severities keep the DESIGN §3 defaults'),
+      calendars: z
+        .array(z.looseObject({ id: z.string().min(1) }))
+        .default([])
+        .describe('business calendars (working hours, weekdays, holidays, make-up workdays, time zone); built-in: 24x7, cn-business'),
+    })
+    .prefault({}),
+  incidents: z
+    .object({
+      windowMinutes: z.number().positive().default(30).describe('reports this close to an open incident may join it'),
+      minSimilarity: z.number().min(0).max(1).default(0.3).describe('how alike two reports must be to be the same incident'),
+    })
+    .prefault({}),
+  roles: z
+    .record(z.string(), z.enum(['employee', 'hr_admin', 'l2', 'l3', 'admin']))
+    .default({})
+    .describe('platform user or group id → role (e.g. "lark:ou_123": hr_admin)'),
   database: z.object({ url: url('DATABASE_URL').meta({ secret: true }) }).prefault({}),
   redis: z.object({ url: url('REDIS_URL').meta({ secret: true }) }).prefault({}),
   qdrant: z.object({ url: url('QDRANT_URL'), apiKey: secret() }).prefault({}),
@@ -84,6 +120,9 @@ export type Config = z.infer<typeof configSchema>;
 /** Checks that need more than one setting; returned as messages that say what to fix. */
 export function crossCheck(c: Config): string[] {
   const problems: string[] = [];
+  const calendars = withBuiltinCalendars(c.sla.calendars as unknown as BusinessCalendar[]);
+  problems.push(...validateCalendars(Object.values(calendars)).map((p) => `sla.calendars: ${p}`));
+  if (problems.length === 0) problems.push(...validatePolicy(c.sla.policy, calendars).map((p) => `sla.policy: ${p}`));
   if (c.answers.mode === 'generative' && !llmEnabled(c)) {
     problems.push('answers.mode is "generative" but no LLM endpoint is set: set OPENAI_BASE_URL or OPENAI_API_KEY, or use mode "auto".');
   }

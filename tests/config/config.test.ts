@@ -70,3 +70,23 @@ describe('config', () => {
     expect(maskedConfig(c).database.url).toBe('postgres://u:****@db/x');
   });
 });
+
+describe('SLA settings', () => {
+  it('defaults to the DESIGN §3 policy and keeps defaults for severities not overridden', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helpline-config-'));
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, 'sla:\n  policy:\n    P1: { firstResponseMinutes: 30, resolutionMinutes: 480, calendar: cn-business }\n');
+    const c = loadConfig({ env: {}, file });
+    expect(c.sla.policy.P0).toMatchObject({ firstResponseMinutes: 15, resolutionMinutes: 240, calendar: '24x7' });
+    expect(c.sla.policy.P1.firstResponseMinutes).toBe(30);
+  });
+
+  it('rejects a policy on an unknown calendar or an invalid calendar, saying what to fix', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helpline-config-'));
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'sla:\n  policy:\n    P2: { firstResponseMinutes: 30, resolutionMinutes: 480, calendar: mars-time }\n');
+    expect(() => loadConfig({ env: {}, file: bad })).toThrowError(/P2: calendar "mars-time" is not defined/);
+    writeFileSync(bad, 'sla:\n  calendars:\n    - { id: sg, timeZone: Mars/Olympus, workingHours: [{ start: "09:00", end: "18:00" }], weekdays: [1,2,3,4,5] }\n');
+    expect(() => loadConfig({ env: {}, file: bad })).toThrowError(/sla\.calendars/);
+  });
+});
