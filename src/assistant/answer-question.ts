@@ -26,7 +26,11 @@ export interface AnsweredQuestion {
   search?: SearchResult;
 }
 
-export async function answerQuestion(deps: AnswerDeps, question: string, lang: Lang = detectLang(question)): Promise<AnsweredQuestion> {
+export async function answerQuestion(
+  deps: AnswerDeps,
+  question: string,
+  lang: Lang = detectLang(question),
+): Promise<AnsweredQuestion> {
   if (isSmallTalk(question)) return { reply: clarifyReply(lang) };
   const search = await deps.kb.search(question, deps.k ?? 5);
   const reply = deps.chat

@@ -10,11 +10,16 @@ export function cliConfig(values: Record<string, string | boolean | undefined>):
 }
 
 /** Opens the KB with a progress bar on a terminal; `quiet` keeps stderr clean for scripts. */
-export async function cliKb(config: Config, io: Io, options: { dir?: string; summary?: boolean } = {}): Promise<OpenedKb> {
+export async function cliKb(
+  config: Config,
+  io: Io,
+  options: { dir?: string; summary?: boolean } = {},
+): Promise<OpenedKb> {
   const bar = io.tty ? createProgressBar(process.stderr) : undefined;
   const opened = await openKnowledgeBase(config, { dir: options.dir, onProgress: bar?.update });
   bar?.finish();
   if (options.summary) io.err(formatSummary(opened.summary));
-  else if (opened.summary.skipped.length > 0) io.err(`${opened.summary.skipped.length} file(s) skipped; run \`helpline ingest\` for the reasons.`);
+  else if (opened.summary.skipped.length > 0)
+    io.err(`${opened.summary.skipped.length} file(s) skipped; run \`helpline ingest\` for the reasons.`);
   return opened;
 }

@@ -16,14 +16,22 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 2;
   }
   try {
-    const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: command.options,
+      allowPositionals: true,
+      strict: true,
+    });
     if (values.help) {
       io.out(`${command.usage}\n`);
       return 0;
     }
     return await command.run(values as Record<string, string | boolean | undefined>, positionals, io);
   } catch (err) {
-    const e = err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS') ? new HelplineError('USAGE', `${err.message}\n\n${command.usage}`) : toHelplineError(err);
+    const e =
+      err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')
+        ? new HelplineError('USAGE', `${err.message}\n\n${command.usage}`)
+        : toHelplineError(err);
     io.err(`helpline ${name}: ${e.message}`);
     if (e.code === 'INTERNAL' && e.cause instanceof Error && e.cause.stack) io.err(e.cause.stack);
     return e.code === 'USAGE' ? 2 : 1;

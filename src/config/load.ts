@@ -18,7 +18,10 @@ export interface LoadOptions {
 export function loadConfig(options: LoadOptions = {}): Config {
   const env = options.env ?? process.env;
   const file = options.file ?? env.HELPLINE_CONFIG ?? CONFIG_FILE;
-  const raw: Record<string, unknown> = readConfigFile(file, options.file !== undefined || !!env.HELPLINE_CONFIG);
+  const raw: Record<string, unknown> = readConfigFile(
+    file,
+    options.file !== undefined || !!env.HELPLINE_CONFIG,
+  );
   for (const [name, path] of Object.entries(ENV)) {
     const value = env[name];
     if (value !== undefined && value !== '') setPath(raw, path, value);
@@ -41,7 +44,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
   }
   const problems = crossCheck(parsed.data);
   if (problems.length > 0) {
-    throw new HelplineError('CONFIG_INVALID', `Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    throw new HelplineError(
+      'CONFIG_INVALID',
+      `Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
   return parsed.data;
 }

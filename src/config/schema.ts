@@ -3,8 +3,8 @@
  * and helpline.config.yaml fill it; `helpline config` prints it back with secrets masked.
  */
 import { z } from 'zod';
-import { withBuiltinCalendars } from '../sla/calendars/builtin.ts';
 import { validateCalendars } from '../sla/calendar-rules.ts';
+import { withBuiltinCalendars } from '../sla/calendars/builtin.ts';
 import { DEFAULT_SLA_POLICY, validatePolicy } from '../sla/policy.ts';
 import type { BusinessCalendar, SlaPolicy } from '../sla/types.ts';
 
@@ -19,18 +19,29 @@ export const configSchema = z.object({
   server: z
     .object({
       port: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port (PORT)'),
-      host: z.string().default('127.0.0.1').describe('interface to listen on (HELPLINE_HOST); 0.0.0.0 for all'),
+      host: z
+        .string()
+        .default('127.0.0.1')
+        .describe('interface to listen on (HELPLINE_HOST); 0.0.0.0 for all'),
     })
     .prefault({}),
   kb: z
     .object({
       dir: z.string().default('./kb').describe('knowledge-base folder (HELPLINE_KB)'),
       maxFileMb: z.number().positive().default(5).describe('files larger than this are skipped'),
-      chunkSize: z.number().int().min(100).max(4000).default(500).describe('target passage size in characters for long sections'),
+      chunkSize: z
+        .number()
+        .int()
+        .min(100)
+        .max(4000)
+        .default(500)
+        .describe('target passage size in characters for long sections'),
     })
     .prefault({}),
   data: z
-    .object({ dir: z.string().default('./data').describe('embedded database and index cache (HELPLINE_DATA)') })
+    .object({
+      dir: z.string().default('./data').describe('embedded database and index cache (HELPLINE_DATA)'),
+    })
     .prefault({}),
   retrieval: z
     .object({
@@ -39,9 +50,17 @@ export const configSchema = z.object({
         .number()
         .min(0)
         .default(13)
-        .describe('answerability: least information (≈ 6.5 per specific word) the best passage must share with the question; higher declines more'),
-      synonyms: z.array(z.array(z.string().min(1)).min(2)).default([]).describe('extra synonym groups, added to the built-in HR table'),
-      userWords: z.array(z.string().min(1)).default([]).describe('extra words for the Chinese segmenter (product names, jargon)'),
+        .describe(
+          'answerability: least information (≈ 6.5 per specific word) the best passage must share with the question; higher declines more',
+        ),
+      synonyms: z
+        .array(z.array(z.string().min(1)).min(2))
+        .default([])
+        .describe('extra synonym groups, added to the built-in HR table'),
+      userWords: z
+        .array(z.string().min(1))
+        .default([])
+        .describe('extra words for the Chinese segmenter (product names, jargon)'),
     })
     .prefault({}),
   answers: z
@@ -67,17 +86,30 @@ export const configSchema = z.object({
         )
         .default({})
         .transform((p): SlaPolicy => ({ ...DEFAULT_SLA_POLICY, ...p }))
-        .describe('first-response and resolution budgets per severity; unset severities keep the DESIGN §3 defaults'),
+        .describe(
+          'first-response and resolution budgets per severity; unset severities keep the DESIGN §3 defaults',
+        ),
       calendars: z
         .array(z.looseObject({ id: z.string().min(1) }))
         .default([])
-        .describe('business calendars (working hours, weekdays, holidays, make-up workdays, time zone); built-in: 24x7, cn-business'),
+        .describe(
+          'business calendars (working hours, weekdays, holidays, make-up workdays, time zone); built-in: 24x7, cn-business',
+        ),
     })
     .prefault({}),
   incidents: z
     .object({
-      windowMinutes: z.number().positive().default(30).describe('reports this close to an open incident may join it'),
-      minSimilarity: z.number().min(0).max(1).default(0.3).describe('how alike two reports must be to be the same incident'),
+      windowMinutes: z
+        .number()
+        .positive()
+        .default(30)
+        .describe('reports this close to an open incident may join it'),
+      minSimilarity: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.3)
+        .describe('how alike two reports must be to be the same incident'),
     })
     .prefault({}),
   roles: z
@@ -92,7 +124,10 @@ export const configSchema = z.object({
       baseUrl: url('OPENAI_BASE_URL'),
       apiKey: secret(),
       chatModel: z.string().default('gpt-4o-mini').describe('HELPLINE_CHAT_MODEL'),
-      embeddingModel: z.string().optional().describe('HELPLINE_EMBEDDING_MODEL; dense retrieval is on when set with an endpoint'),
+      embeddingModel: z
+        .string()
+        .optional()
+        .describe('HELPLINE_EMBEDDING_MODEL; dense retrieval is on when set with an endpoint'),
     })
     .prefault({}),
   slack: z
@@ -122,9 +157,12 @@ export function crossCheck(c: Config): string[] {
   const problems: string[] = [];
   const calendars = withBuiltinCalendars(c.sla.calendars as unknown as BusinessCalendar[]);
   problems.push(...validateCalendars(Object.values(calendars)).map((p) => `sla.calendars: ${p}`));
-  if (problems.length === 0) problems.push(...validatePolicy(c.sla.policy, calendars).map((p) => `sla.policy: ${p}`));
+  if (problems.length === 0)
+    problems.push(...validatePolicy(c.sla.policy, calendars).map((p) => `sla.policy: ${p}`));
   if (c.answers.mode === 'generative' && !llmEnabled(c)) {
-    problems.push('answers.mode is "generative" but no LLM endpoint is set: set OPENAI_BASE_URL or OPENAI_API_KEY, or use mode "auto".');
+    problems.push(
+      'answers.mode is "generative" but no LLM endpoint is set: set OPENAI_BASE_URL or OPENAI_API_KEY, or use mode "auto".',
+    );
   }
   return problems;
 }

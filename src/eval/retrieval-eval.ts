@@ -59,7 +59,8 @@ export async function evaluateRetrieval(
     answerable++;
     if (!result.answerable) falseDeclines++;
     const rank = firstHitRank(result, q.gold);
-    if (rank !== 1 || !result.answerable) misses.push({ id: q.id, question: q.question, rank, declined: !result.answerable });
+    if (rank !== 1 || !result.answerable)
+      misses.push({ id: q.id, question: q.question, rank, declined: !result.answerable });
     const list = ranks.get(q.lang) ?? [];
     list.push(rank);
     ranks.set(q.lang, list);

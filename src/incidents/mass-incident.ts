@@ -3,8 +3,9 @@
  * window are linked to one parent incident, whose severity rises with the number of distinct
  * reporters. Pure decisions here; the ticket service applies them.
  */
-import type { Severity } from '../sla/types.ts';
+
 import { terms } from '../knowledge/tokenize.ts';
+import type { Severity } from '../sla/types.ts';
 
 export interface IncidentReport {
   text: string;
@@ -63,11 +64,17 @@ export const P0_REPORTERS = 5;
 export const P1_REPORTERS = 3;
 
 /** The severity an incident should have with `reporters` distinct reporters, and why; never lowers it. */
-export function severityForReporters(current: Severity, reporters: number): { severity: Severity; reason?: string } {
+export function severityForReporters(
+  current: Severity,
+  reporters: number,
+): { severity: Severity; reason?: string } {
   const target: Severity | undefined =
     reporters >= P0_REPORTERS ? 'P0' : reporters >= P1_REPORTERS ? 'P1' : undefined;
   if (!target || rank(target) <= rank(current)) return { severity: current };
-  return { severity: target, reason: `${reporters} distinct employees reported the same problem (≥ ${target === 'P0' ? P0_REPORTERS : P1_REPORTERS} → ${target})` };
+  return {
+    severity: target,
+    reason: `${reporters} distinct employees reported the same problem (≥ ${target === 'P0' ? P0_REPORTERS : P1_REPORTERS} → ${target})`,
+  };
 }
 
 function rank(s: Severity): number {

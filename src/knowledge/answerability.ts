@@ -22,7 +22,9 @@ export interface Evidence {
 }
 
 export function evidence(question: string, passage: Passage, synonyms: SynonymTable): Evidence {
-  const haystack = `${passage.title}\n${passage.heading}\n${passage.questions.join('\n')}\n${passage.text}`.normalize('NFKC').toLowerCase();
+  const haystack = `${passage.title}\n${passage.heading}\n${passage.questions.join('\n')}\n${passage.text}`
+    .normalize('NFKC')
+    .toLowerCase();
   const passageWords = new Set(tokenize(haystack).words);
   const chineseWords = [...passageWords].filter(hasCjk);
   // A Chinese word also counts inside a longer word (国庆 in 国庆节, 裁 in 裁减), but never across

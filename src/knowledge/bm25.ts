@@ -116,7 +116,8 @@ function topK(candidates: number[], scores: Float32Array, k: number): Hit[] {
     const score = scores[doc];
     if (best.length === k && score <= best[k - 1].score) continue;
     let i = best.length;
-    while (i > 0 && (best[i - 1].score < score || (best[i - 1].score === score && best[i - 1].doc > doc))) i--;
+    while (i > 0 && (best[i - 1].score < score || (best[i - 1].score === score && best[i - 1].doc > doc)))
+      i--;
     best.splice(i, 0, { doc, score });
     if (best.length > k) best.pop();
   }

@@ -14,7 +14,12 @@ export function embeddingText(p: Passage): string {
   return [p.title, p.heading, p.text].filter(Boolean).join('\n');
 }
 
-export async function embedPassages(passages: Passage[], embedder: Embedder, index: VectorIndex, cacheFile?: string): Promise<void> {
+export async function embedPassages(
+  passages: Passage[],
+  embedder: Embedder,
+  index: VectorIndex,
+  cacheFile?: string,
+): Promise<void> {
   const cache = readCache(cacheFile, embedder.model);
   const keys = passages.map((p) => createHash('sha1').update(embeddingText(p)).digest('hex'));
   const missing = [...new Set(keys.filter((k) => !cache.vectors[k]))];
@@ -27,7 +32,10 @@ export async function embedPassages(passages: Passage[], embedder: Embedder, ind
   }
   for (let i = 0; i < passages.length; i++) await index.upsert(i, cache.vectors[keys[i]]);
   if (cacheFile && missing.length > 0) {
-    const kept: VectorCache = { model: cache.model, vectors: Object.fromEntries(keys.map((k) => [k, cache.vectors[k]])) };
+    const kept: VectorCache = {
+      model: cache.model,
+      vectors: Object.fromEntries(keys.map((k) => [k, cache.vectors[k]])),
+    };
     writeFileSync(`${cacheFile}.tmp`, JSON.stringify(kept));
     renameSync(`${cacheFile}.tmp`, cacheFile);
   }

@@ -2,7 +2,9 @@
 export function reciprocalRankFusion(lists: number[][], k = 60): { doc: number; score: number }[] {
   const scores = new Map<number, number>();
   for (const list of lists) {
-    list.forEach((doc, i) => scores.set(doc, (scores.get(doc) ?? 0) + 1 / (k + i + 1)));
+    list.forEach((doc, i) => {
+      scores.set(doc, (scores.get(doc) ?? 0) + 1 / (k + i + 1));
+    });
   }
   return [...scores]
     .map(([doc, score]) => ({ doc, score }))

@@ -2,11 +2,12 @@
  * The knowledge base a turn searches: passages, the lexical index, and (when an embedder is
  * configured) the dense index; the two ranked lists are fused by reciprocal rank fusion.
  */
+
+import { confidenceOf, DEFAULT_MIN_EVIDENCE, evidence } from './answerability.ts';
 import type { Embedder } from './embedder.ts';
 import { reciprocalRankFusion } from './fusion.ts';
 import { LexicalIndex, type LexicalOptions } from './lexical.ts';
 import { type SynonymTable, synonymTable } from './synonyms.ts';
-import { confidenceOf, DEFAULT_MIN_EVIDENCE, evidence } from './answerability.ts';
 import type { Passage, ScoredPassage, SearchResult } from './types.ts';
 import type { VectorHit, VectorIndex } from './vector-index.ts';
 
@@ -74,7 +75,9 @@ export class KnowledgeBase {
     }
     const fused = reciprocalRankFusion([lexHits.map((h) => h.doc), denseHits.map((h) => h.doc)]);
     const similarity = new Map(denseHits.map((h) => [h.doc, h.score]));
-    const results: ScoredPassage[] = fused.slice(0, k).map((f) => ({ passage: this.passages[f.doc], score: f.score }));
+    const results: ScoredPassage[] = fused
+      .slice(0, k)
+      .map((f) => ({ passage: this.passages[f.doc], score: f.score }));
     const top = fused[0]?.doc;
     const sim = top === undefined ? 0 : (similarity.get(top) ?? 0);
     // Either signal may vouch for the passage: the words are there, or the meaning is.

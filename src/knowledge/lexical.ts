@@ -125,4 +125,3 @@ function merge(list: WeightedTerm[]): WeightedTerm[] {
   for (const { term, weight } of list) m.set(term, (m.get(term) ?? 0) + weight);
   return [...m].map(([term, weight]) => ({ term, weight }));
 }
-

@@ -51,7 +51,10 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
   if (!(llmEnabled(config) && config.llm.embeddingModel)) {
     return { kb: new KnowledgeBase(passages, base), summary, dir, dense: false };
   }
-  const embedder = new OpenAiEmbedder(openAiClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey }), config.llm.embeddingModel);
+  const embedder = new OpenAiEmbedder(
+    openAiClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey }),
+    config.llm.embeddingModel,
+  );
   const index = new MemoryVectorIndex();
   try {
     await embedPassages(passages, embedder, index, join(cacheDir, `${key}.vectors.json`));
@@ -59,6 +62,10 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
     options.onDenseError?.(err);
     return { kb: new KnowledgeBase(passages, base), summary, dir, dense: false };
   }
-  const kb = new KnowledgeBase(passages, { ...base, dense: { embedder, index }, onDenseError: options.onDenseError });
+  const kb = new KnowledgeBase(passages, {
+    ...base,
+    dense: { embedder, index },
+    onDenseError: options.onDenseError,
+  });
   return { kb, summary, dir, dense: true };
 }

@@ -21,7 +21,8 @@ export class OpenAiEmbedder implements Embedder {
       try {
         const res = await this.client.embeddings.create({ model: this.model, input: batch });
         const sorted = [...res.data].sort((a, b) => a.index - b.index);
-        if (sorted.length !== batch.length) throw new Error(`expected ${batch.length} vectors, got ${sorted.length}`);
+        if (sorted.length !== batch.length)
+          throw new Error(`expected ${batch.length} vectors, got ${sorted.length}`);
         for (const d of sorted) out.push(d.embedding);
       } catch (err) {
         throw new HelplineError(

@@ -94,7 +94,10 @@ export function synonymTable(groups: string[][]): SynonymTable {
     for (const phrase of norm) {
       const others = norm.filter((p) => p !== phrase);
       const known = expansions.get(phrase);
-      expansions.set(phrase, { find: finder(phrase), others: [...new Set([...(known?.others ?? []), ...others])] });
+      expansions.set(phrase, {
+        find: finder(phrase),
+        others: [...new Set([...(known?.others ?? []), ...others])],
+      });
     }
   }
   return { expansions };

@@ -6,5 +6,8 @@ export interface ChatMessage {
 
 export interface ChatModel {
   readonly model: string;
-  complete(messages: ChatMessage[], options?: { temperature?: number; maxTokens?: number; json?: boolean }): Promise<string>;
+  complete(
+    messages: ChatMessage[],
+    options?: { temperature?: number; maxTokens?: number; json?: boolean },
+  ): Promise<string>;
 }

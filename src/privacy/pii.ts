@@ -57,7 +57,11 @@ function nearPayWord(text: string, start: number): boolean {
   return PAY_WORDS.test(around);
 }
 
-const PATTERNS: { kind: PiiKind; re: RegExp; accept?: (value: string, text: string, start: number) => boolean }[] = [
+const PATTERNS: {
+  kind: PiiKind;
+  re: RegExp;
+  accept?: (value: string, text: string, start: number) => boolean;
+}[] = [
   { kind: 'email', re: /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g },
   { kind: 'cn_id', re: /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g, accept: isChineseId },
   {
@@ -102,7 +106,10 @@ export function maskPii(text: string): string {
   let at = 0;
   for (const m of findPii(text)) {
     out += text.slice(at, m.start);
-    out += m.kind === 'email' || m.kind === 'salary' ? `[${LABEL[m.kind]}]` : `[${LABEL[m.kind]} ••••${m.value.replace(/[\s()+-]/g, '').slice(-4)}]`;
+    out +=
+      m.kind === 'email' || m.kind === 'salary'
+        ? `[${LABEL[m.kind]}]`
+        : `[${LABEL[m.kind]} ••••${m.value.replace(/[\s()+-]/g, '').slice(-4)}]`;
     at = m.end;
   }
   return out + text.slice(at);

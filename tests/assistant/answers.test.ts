@@ -40,7 +40,12 @@ describe('extractive answers', () => {
     expect(reply.action).toBe('answered');
     expect(reply.text).toContain('根据《如何申请年假》');
     expect(reply.text).toContain('[1]');
-    expect(reply.citations[0]).toMatchObject({ n: 1, source: 'zh/leave.md', title: '如何申请年假', heading: '操作步骤' });
+    expect(reply.citations[0]).toMatchObject({
+      n: 1,
+      source: 'zh/leave.md',
+      title: '如何申请年假',
+      heading: '操作步骤',
+    });
     expect(reply.buttons.map((b) => b.action)).toEqual(['feedback_up', 'feedback_down', 'handoff']);
   });
 

@@ -50,7 +50,11 @@ describe('helpline search', () => {
     expect(out.query).toBe('怎么请年假');
     expect(out.answerable).toBe(true);
     expect(Object.keys(out.results[0])).toEqual(['source', 'title', 'heading', 'text', 'score']);
-    expect(out.results[0]).toMatchObject({ source: 'zh/leave.md', title: '如何申请年假', heading: '操作步骤' });
+    expect(out.results[0]).toMatchObject({
+      source: 'zh/leave.md',
+      title: '如何申请年假',
+      heading: '操作步骤',
+    });
     expect(out.results.length).toBeLessThanOrEqual(3);
   });
 
@@ -86,7 +90,11 @@ describe('helpline ask', () => {
     expect(Object.keys(out)).toEqual(['answer', 'action', 'citations']);
     expect(out.action).toBe('answered');
     expect(out.answer).toContain('SSO portal');
-    expect(out.citations[0]).toEqual({ source: 'en/password.md', title: 'Password reset', heading: 'Reset it yourself' });
+    expect(out.citations[0]).toEqual({
+      source: 'en/password.md',
+      title: 'Password reset',
+      heading: 'Reset it yourself',
+    });
   });
 
   it('declines what the KB does not cover', async () => {
@@ -119,8 +127,18 @@ describe('helpline ingest, config, eval', () => {
     writeFileSync(
       questions,
       [
-        { id: 'q1', lang: 'zh', question: '怎么请年假', gold: [{ source: 'zh/leave.md', anchor: '我的假期' }] },
-        { id: 'q2', lang: 'en', question: 'forgot my password', gold: [{ source: 'en/password.md', anchor: 'SSO portal' }] },
+        {
+          id: 'q1',
+          lang: 'zh',
+          question: '怎么请年假',
+          gold: [{ source: 'zh/leave.md', anchor: '我的假期' }],
+        },
+        {
+          id: 'q2',
+          lang: 'en',
+          question: 'forgot my password',
+          gold: [{ source: 'en/password.md', anchor: 'SSO portal' }],
+        },
         { id: 'q3', lang: 'en', question: 'what is on the cafeteria menu', gold: [] },
       ]
         .map((q) => JSON.stringify(q))
@@ -145,9 +163,13 @@ describe('helpline ingest, config, eval', () => {
 
 describe('bin/helpline.js', () => {
   it('runs as a real process on the project Node', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['bin/helpline.js', 'search', '--kb', kb, '--json', '年假'], {
-      env: { ...process.env },
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['bin/helpline.js', 'search', '--kb', kb, '--json', '年假'],
+      {
+        env: { ...process.env },
+      },
+    );
     expect(JSON.parse(stdout).results[0].source).toBe('zh/leave.md');
   });
 });

@@ -21,7 +21,12 @@ describe('config', () => {
 
   it('reads the DESIGN §6 environment variables', () => {
     const c = loadConfig({
-      env: { PORT: '8080', HELPLINE_KB: '/srv/kb', OPENAI_BASE_URL: 'http://localhost:11434/v1', LARK_MODE: 'webhook' },
+      env: {
+        PORT: '8080',
+        HELPLINE_KB: '/srv/kb',
+        OPENAI_BASE_URL: 'http://localhost:11434/v1',
+        LARK_MODE: 'webhook',
+      },
     });
     expect(c.server.port).toBe(8080);
     expect(c.kb.dir).toBe('/srv/kb');
@@ -61,7 +66,11 @@ describe('config', () => {
 
   it('masks secrets when printed', () => {
     const c = loadConfig({
-      env: { OPENAI_API_KEY: 'sk-very-secret-key', SLACK_BOT_TOKEN: 'xoxb-123456', DATABASE_URL: 'postgres://u:hunter2@db/x' },
+      env: {
+        OPENAI_API_KEY: 'sk-very-secret-key',
+        SLACK_BOT_TOKEN: 'xoxb-123456',
+        DATABASE_URL: 'postgres://u:hunter2@db/x',
+      },
     });
     const text = formatConfig(c);
     expect(text).not.toContain('very-secret');
@@ -75,18 +84,31 @@ describe('SLA settings', () => {
   it('defaults to the DESIGN §3 policy and keeps defaults for severities not overridden', () => {
     const dir = mkdtempSync(join(tmpdir(), 'helpline-config-'));
     const file = join(dir, 'c.yaml');
-    writeFileSync(file, 'sla:\n  policy:\n    P1: { firstResponseMinutes: 30, resolutionMinutes: 480, calendar: cn-business }\n');
+    writeFileSync(
+      file,
+      'sla:\n  policy:\n    P1: { firstResponseMinutes: 30, resolutionMinutes: 480, calendar: cn-business }\n',
+    );
     const c = loadConfig({ env: {}, file });
-    expect(c.sla.policy.P0).toMatchObject({ firstResponseMinutes: 15, resolutionMinutes: 240, calendar: '24x7' });
+    expect(c.sla.policy.P0).toMatchObject({
+      firstResponseMinutes: 15,
+      resolutionMinutes: 240,
+      calendar: '24x7',
+    });
     expect(c.sla.policy.P1.firstResponseMinutes).toBe(30);
   });
 
   it('rejects a policy on an unknown calendar or an invalid calendar, saying what to fix', () => {
     const dir = mkdtempSync(join(tmpdir(), 'helpline-config-'));
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'sla:\n  policy:\n    P2: { firstResponseMinutes: 30, resolutionMinutes: 480, calendar: mars-time }\n');
+    writeFileSync(
+      bad,
+      'sla:\n  policy:\n    P2: { firstResponseMinutes: 30, resolutionMinutes: 480, calendar: mars-time }\n',
+    );
     expect(() => loadConfig({ env: {}, file: bad })).toThrowError(/P2: calendar "mars-time" is not defined/);
-    writeFileSync(bad, 'sla:\n  calendars:\n    - { id: sg, timeZone: Mars/Olympus, workingHours: [{ start: "09:00", end: "18:00" }], weekdays: [1,2,3,4,5] }\n');
+    writeFileSync(
+      bad,
+      'sla:\n  calendars:\n    - { id: sg, timeZone: Mars/Olympus, workingHours: [{ start: "09:00", end: "18:00" }], weekdays: [1,2,3,4,5] }\n',
+    );
     expect(() => loadConfig({ env: {}, file: bad })).toThrowError(/sla\.calendars/);
   });
 });

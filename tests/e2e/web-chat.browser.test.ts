@@ -19,13 +19,25 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH.`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH.`,
+    );
   }
-  const config = loadConfig({ env: { PORT: '0', HELPLINE_DATA: mkdtempSync(join(tmpdir(), 'helpline-e2e-')) } });
+  const config = loadConfig({
+    env: { PORT: '0', HELPLINE_DATA: mkdtempSync(join(tmpdir(), 'helpline-e2e-')) },
+  });
   server = await startServer(config, quiet);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 
@@ -47,7 +59,10 @@ describe('web chat in a browser', () => {
     await bot.waitFor({ timeout: 10_000 });
     await expect.poll(async () => bot.textContent(), { timeout: 10_000 }).toMatch(expected);
     expect(await bot.locator('ol.cites li').count()).toBeGreaterThan(0);
-    await page.screenshot({ path: join(tmpdir(), `helpline-web-chat-${question.length}.png`), fullPage: true });
+    await page.screenshot({
+      path: join(tmpdir(), `helpline-web-chat-${question.length}.png`),
+      fullPage: true,
+    });
     await page.close();
   });
 });

@@ -3,23 +3,48 @@ import { findParentIncident, severityForReporters, similarity } from '../../src/
 
 const t0 = new Date('2026-11-23T01:00:00Z');
 const open = [
-  { id: 'a', text: '打卡系统进不去了，一直转圈', category: 'attendance', createdAt: t0, reporters: 1, severity: 'P2' as const },
-  { id: 'b', text: 'VPN keeps disconnecting every few minutes', category: 'device', createdAt: t0, reporters: 2, severity: 'P2' as const },
+  {
+    id: 'a',
+    text: '打卡系统进不去了，一直转圈',
+    category: 'attendance',
+    createdAt: t0,
+    reporters: 1,
+    severity: 'P2' as const,
+  },
+  {
+    id: 'b',
+    text: 'VPN keeps disconnecting every few minutes',
+    category: 'device',
+    createdAt: t0,
+    reporters: 2,
+    severity: 'P2' as const,
+  },
 ];
 
 describe('mass incidents', () => {
   it('links a similar report of the same category within the window', () => {
     const at = new Date(t0.getTime() + 10 * 60_000);
     expect(findParentIncident({ text: '打卡系统进不去', category: 'attendance', at }, open)?.id).toBe('a');
-    expect(findParentIncident({ text: 'VPN disconnecting again', category: 'device', at }, open)?.id).toBe('b');
+    expect(findParentIncident({ text: 'VPN disconnecting again', category: 'device', at }, open)?.id).toBe(
+      'b',
+    );
   });
 
   it('does not link across categories, outside the window, or unrelated reports', () => {
     const at = new Date(t0.getTime() + 10 * 60_000);
     expect(findParentIncident({ text: '打卡系统进不去', category: 'payroll', at }, open)).toBeUndefined();
-    expect(findParentIncident({ text: '打卡系统进不去', category: 'attendance', at: new Date(t0.getTime() + 31 * 60_000) }, open)).toBeUndefined();
-    expect(findParentIncident({ text: '我的工资条少了加班费', category: 'attendance', at }, open)).toBeUndefined();
-    expect(findParentIncident({ text: 'x', category: 'attendance', at }, open, { windowMs: 60 * 60_000 })).toBeUndefined();
+    expect(
+      findParentIncident(
+        { text: '打卡系统进不去', category: 'attendance', at: new Date(t0.getTime() + 31 * 60_000) },
+        open,
+      ),
+    ).toBeUndefined();
+    expect(
+      findParentIncident({ text: '我的工资条少了加班费', category: 'attendance', at }, open),
+    ).toBeUndefined();
+    expect(
+      findParentIncident({ text: 'x', category: 'attendance', at }, open, { windowMs: 60 * 60_000 }),
+    ).toBeUndefined();
   });
 
   it('raises severity with the number of distinct reporters, never lowers it, and says why', () => {

@@ -20,7 +20,10 @@ describe('information', () => {
 });
 
 describe('evidence', () => {
-  const night = passage({ source: 'law.md', text: '对怀孕7个月以上的女职工，用人单位不得延长劳动时间或者安排夜班劳动。' });
+  const night = passage({
+    source: 'law.md',
+    text: '对怀孕7个月以上的女职工，用人单位不得延长劳动时间或者安排夜班劳动。',
+  });
 
   it('counts the question words a passage contains', () => {
     const e = evidence('老婆怀孕7个多月了，公司还给她排夜班', night, table);

@@ -49,7 +49,13 @@ describe('Bm25Index', () => {
 
   it('keeps the top k when many documents match', () => {
     const many = new Bm25Index(Array.from({ length: 500 }, (_, i) => doc(`common ${'rare '.repeat(i % 7)}`)));
-    const hits = many.search([{ term: 'rare', weight: 1 }, { term: 'common', weight: 1 }], 5);
+    const hits = many.search(
+      [
+        { term: 'rare', weight: 1 },
+        { term: 'common', weight: 1 },
+      ],
+      5,
+    );
     expect(hits).toHaveLength(5);
     for (let i = 1; i < hits.length; i++) expect(hits[i - 1].score).toBeGreaterThanOrEqual(hits[i].score);
   });

@@ -105,7 +105,9 @@ describe('personal data', () => {
       /^My ID is \[ID ••••\w{4}\], my new card is \[CARD ••••1111\] and my phone is \[PHONE ••••5678\]\./,
     );
     // Published KB articles (a payroll hotline, a team mailbox) are not personal data.
-    expect(systemPrompt()).toContain('Call the payroll team at 13900001111 or write to payroll@corp.example.');
+    expect(systemPrompt()).toContain(
+      'Call the payroll team at 13900001111 or write to payroll@corp.example.',
+    );
   });
 });
 

@@ -15,7 +15,8 @@ describe('PII detection', () => {
   });
 
   it('masks IDs, cards, phones and emails, keeping the last 4 digits', () => {
-    const text = '我的身份证 11010519491231002X，卡号 4111 1111 1111 1111，手机 13812345678，邮箱 li.lei@example.com';
+    const text =
+      '我的身份证 11010519491231002X，卡号 4111 1111 1111 1111，手机 13812345678，邮箱 li.lei@example.com';
     const masked = maskPii(text);
     expect(masked).toContain('[ID ••••002X]');
     expect(masked).not.toContain('11010519491231002X');

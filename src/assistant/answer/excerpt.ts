@@ -10,7 +10,9 @@ export const MAX_EXCERPT = 600;
 export function excerpt(passageText: string, question: string, max = MAX_EXCERPT): string {
   const text = passageText.trim();
   if (text.length <= max) return text;
-  const blocks = text.split(/\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)、]|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)))/);
+  const blocks = text.split(
+    /\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)、]|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)))/,
+  );
   const wanted = new Set(terms(question));
   const score = (b: string) => terms(b).filter((t) => wanted.has(t)).length / Math.sqrt(b.length + 20);
   let best = 0;

@@ -4,8 +4,8 @@
  * extractive answer, so the employee always gets something true.
  */
 import { readFileSync } from 'node:fs';
-import type { ChatModel } from '../../llm/chat-model.ts';
 import type { Lang, SearchResult } from '../../knowledge/types.ts';
+import type { ChatModel } from '../../llm/chat-model.ts';
 import { maskPii } from '../../privacy/pii.ts';
 import type { BotReply } from '../types.ts';
 import { citation, extractiveAnswer, label } from './extractive.ts';

@@ -4,7 +4,7 @@ import type { Lang } from '../../knowledge/types.ts';
 export const MESSAGES = {
   decline: {
     zh: '这个问题我暂时答不上来，知识库里没有找到可靠的答案。需要的话我可以为你开一个工单，请 HR/IT 同事跟进——回复“转人工”即可。',
-    en: "I don't know this one — I couldn't find a reliable answer in the knowledge base. I can open a ticket so someone from HR/IT follows up: just reply \"talk to a human\".",
+    en: 'I don\'t know this one — I couldn\'t find a reliable answer in the knowledge base. I can open a ticket so someone from HR/IT follows up: just reply "talk to a human".',
   },
   clarify: {
     zh: '你好！我可以回答请假、考勤补卡、工资条与个税、五险一金、密码与 VPN、电脑设备、报销等问题。请直接描述你的问题，例如“怎么请年假？”',

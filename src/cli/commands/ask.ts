@@ -1,8 +1,8 @@
 import { answerQuestion } from '../../assistant/answer-question.ts';
 import type { BotReply } from '../../assistant/types.ts';
 import { HelplineError } from '../../errors.ts';
-import { cliConfig, cliKb } from '../context.ts';
 import { chatModelFor } from '../../llm/from-config.ts';
+import { cliConfig, cliKb } from '../context.ts';
 import { type Command, HELP, KB } from './command.ts';
 import { eachLine } from './search.ts';
 
@@ -30,12 +30,14 @@ export const ask: Command = {
       k: config.retrieval.k,
       onFallback: (reason: string) => io.err(`(answer fell back to extractive: ${reason})`),
     };
-    if (values.jsonl) return eachLine(io, async (q) => JSON.stringify(askJson((await answerQuestion(deps, q)).reply)));
+    if (values.jsonl)
+      return eachLine(io, async (q) => JSON.stringify(askJson((await answerQuestion(deps, q)).reply)));
     const { reply } = await answerQuestion(deps, question);
     if (values.json) io.out(JSON.stringify(askJson(reply), null, 2));
     else {
       io.out(reply.text);
-      for (const c of reply.citations) io.out(`[${c.n}] ${c.title}${c.heading ? ` › ${c.heading}` : ''} — ${c.url ?? c.source}`);
+      for (const c of reply.citations)
+        io.out(`[${c.n}] ${c.title}${c.heading ? ` › ${c.heading}` : ''} — ${c.url ?? c.source}`);
     }
     return 0;
   },

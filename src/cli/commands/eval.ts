@@ -24,7 +24,8 @@ export const evaluate: Command = {
   async run(values, _positionals, io) {
     const kbDir = (values.kb as string | undefined) ?? `${SHARED}/eval-kb`;
     const questionsFile = (values.questions as string | undefined) ?? `${SHARED}/eval/kb-questions.dev.jsonl`;
-    if (!existsSync(questionsFile)) throw new HelplineError('USAGE', `No question set at ${questionsFile}; pass --questions FILE.`);
+    if (!existsSync(questionsFile))
+      throw new HelplineError('USAGE', `No question set at ${questionsFile}; pass --questions FILE.`);
     const k = Number(values.k ?? 10);
     const config = cliConfig({});
     const { kb, summary } = await cliKb(config, io, { dir: kbDir });
@@ -33,14 +34,23 @@ export const evaluate: Command = {
     const report = await evaluateRetrieval(questions, (q) => kb.search(q, Math.max(k, 10)));
     const ms = performance.now() - started;
     if (values.json) {
-      io.out(JSON.stringify({ kb: kbDir, questions: questionsFile, passages: summary.passages, retrieval: report }, null, 2));
+      io.out(
+        JSON.stringify(
+          { kb: kbDir, questions: questionsFile, passages: summary.passages, retrieval: report },
+          null,
+          2,
+        ),
+      );
       return 0;
     }
-    io.out(`KB ${kbDir}: ${summary.passages} passages · ${questions.length} questions · ${(ms / questions.length).toFixed(2)} ms/question\n`);
+    io.out(
+      `KB ${kbDir}: ${summary.passages} passages · ${questions.length} questions · ${(ms / questions.length).toFixed(2)} ms/question\n`,
+    );
     io.out(formatRetrievalReport(report));
     if (report.misses.length) {
       io.out('\nNot at rank 1 (or wrongly answered/declined):');
-      for (const m of report.misses) io.out(`  ${m.id.padEnd(12)} rank ${m.rank ?? '-'}${m.declined ? ' (declined)' : ''}  ${m.question}`);
+      for (const m of report.misses)
+        io.out(`  ${m.id.padEnd(12)} rank ${m.rank ?? '-'}${m.declined ? ' (declined)' : ''}  ${m.question}`);
     }
     return 0;
   },

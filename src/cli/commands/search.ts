@@ -22,14 +22,20 @@ export function searchJson(r: SearchResult) {
 
 export const search: Command = {
   summary: 'ranked passages for a query',
-  usage: 'helpline search [--kb DIR] [--k N] [--json | --jsonl] QUERY\n  --jsonl reads one query per line of standard input and writes one JSON object per line.',
+  usage:
+    'helpline search [--kb DIR] [--k N] [--json | --jsonl] QUERY\n  --jsonl reads one query per line of standard input and writes one JSON object per line.',
   options: { ...HELP, ...KB, k: { type: 'string' }, json: { type: 'boolean' }, jsonl: { type: 'boolean' } },
   async run(values, positionals, io) {
     const config = cliConfig(values);
     const k = values.k === undefined ? config.retrieval.k : Number(values.k);
-    if (!Number.isInteger(k) || k < 1 || k > 100) throw new HelplineError('USAGE', '--k must be a whole number from 1 to 100.');
+    if (!Number.isInteger(k) || k < 1 || k > 100)
+      throw new HelplineError('USAGE', '--k must be a whole number from 1 to 100.');
     const query = positionals.join(' ').trim();
-    if (!values.jsonl && !query) throw new HelplineError('USAGE', `Give a query, or use --jsonl with queries on standard input.\n\n${this.usage}`);
+    if (!values.jsonl && !query)
+      throw new HelplineError(
+        'USAGE',
+        `Give a query, or use --jsonl with queries on standard input.\n\n${this.usage}`,
+      );
     const { kb } = await cliKb(config, io, { dir: values.kb as string | undefined });
     if (values.jsonl) return eachLine(io, async (q) => JSON.stringify(searchJson(await kb.search(q, k))));
     const result = await kb.search(query, k);
@@ -48,16 +54,26 @@ export async function eachLine(io: Io, handle: (line: string) => Promise<string>
       io.out(await handle(q));
     } catch (err) {
       failed++;
-      io.out(JSON.stringify({ query: q, error: { code: (err as HelplineError).code ?? 'INTERNAL', message: (err as Error).message } }));
+      io.out(
+        JSON.stringify({
+          query: q,
+          error: { code: (err as HelplineError).code ?? 'INTERNAL', message: (err as Error).message },
+        }),
+      );
     }
   }
   return failed ? 1 : 0;
 }
 
 function formatSearch(r: SearchResult): string {
-  const lines = [`${r.answerable ? 'Answerable' : 'Not answerable'} (confidence ${r.confidence.toFixed(2)})`, ''];
+  const lines = [
+    `${r.answerable ? 'Answerable' : 'Not answerable'} (confidence ${r.confidence.toFixed(2)})`,
+    '',
+  ];
   r.results.forEach(({ passage, score }, i) => {
-    lines.push(`${i + 1}. ${passage.title}${passage.heading ? ` › ${passage.heading}` : ''}  [${passage.source}]  ${score.toFixed(3)}`);
+    lines.push(
+      `${i + 1}. ${passage.title}${passage.heading ? ` › ${passage.heading}` : ''}  [${passage.source}]  ${score.toFixed(3)}`,
+    );
     lines.push(`   ${passage.text.replace(/\s+/g, ' ').slice(0, 160)}`);
   });
   if (r.results.length === 0) lines.push('No passages matched.');

@@ -1,6 +1,6 @@
-import { type Command, HELP, KB } from './command.ts';
-import { cliConfig } from '../context.ts';
 import { startServer } from '../../server/start.ts';
+import { cliConfig } from '../context.ts';
+import { type Command, HELP, KB } from './command.ts';
 
 export const serve: Command = {
   summary: 'web chat, console, webhooks and workers (embedded defaults)',
