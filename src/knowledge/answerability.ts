@@ -21,12 +21,26 @@ export interface Evidence {
   missing: string[];
 }
 
-export function evidence(question: string, passage: Passage, synonyms: SynonymTable): Evidence {
-  const haystack = `${passage.title}\n${passage.heading}\n${passage.questions.join('\n')}\n${passage.text}`
-    .normalize('NFKC')
-    .toLowerCase();
-  const passageWords = new Set(tokenize(haystack).words);
-  const chineseWords = [...passageWords].filter(hasCjk);
+/** The words of a passage, as `evidence` needs them; worth caching per passage. */
+export interface PassageWords {
+  all: Set<string>;
+  chinese: string[];
+}
+
+export function passageWords(passage: Passage): PassageWords {
+  const text = `${passage.title}\n${passage.heading}\n${passage.questions.join('\n')}\n${passage.text}`;
+  const all = new Set(tokenize(text).words);
+  return { all, chinese: [...all].filter(hasCjk) };
+}
+
+export function evidence(
+  question: string,
+  passage: Passage,
+  synonyms: SynonymTable,
+  words: PassageWords = passageWords(passage),
+): Evidence {
+  const passageWords = words.all;
+  const chineseWords = words.chinese;
   // A Chinese word also counts inside a longer word (国庆 in 国庆节, 裁 in 裁减), but never across
   // a word boundary (年会 is not in 每年|会同).
   const has = (w: string) => passageWords.has(w) || (hasCjk(w) && chineseWords.some((pw) => pw.includes(w)));

@@ -34,15 +34,22 @@ export class Bm25Index {
   private readonly len: Float32Array;
   private readonly avgLen: number;
 
-  constructor(documents: FieldTerms[], options: Bm25Options = {}) {
+  /**
+   * @param documents the documents, or their count and a function that makes one document's fields
+   *   on demand, so a large corpus never holds every term list at once
+   */
+  constructor(documents: FieldTerms[] | { count: number; fields: (doc: number) => FieldTerms }, options: Bm25Options = {}) {
     this.k1 = options.k1 ?? 1.6;
     this.b = options.b ?? 0.75;
-    this.size = documents.length;
-    this.len = new Float32Array(documents.length);
+    const count = Array.isArray(documents) ? documents.length : documents.count;
+    const fieldsOf = Array.isArray(documents) ? (doc: number) => documents[doc] : documents.fields;
+    this.size = count;
+    this.len = new Float32Array(count);
     const postDocs: number[][] = [];
     const postTfs: number[][] = [];
     let total = 0;
-    documents.forEach((fields, doc) => {
+    for (let doc = 0; doc < count; doc++) {
+      const fields = fieldsOf(doc);
       const tf = new Map<number, number>();
       for (const { terms, weight } of fields) {
         for (const term of terms) {
@@ -62,8 +69,8 @@ export class Bm25Index {
         postDocs[id].push(doc);
         postTfs[id].push(f);
       }
-    });
-    this.avgLen = documents.length ? total / documents.length : 1;
+    }
+    this.avgLen = count ? total / count : 1;
     for (let i = 0; i < postDocs.length; i++) {
       this.docs.push(Int32Array.from(postDocs[i]));
       this.tfs.push(Float32Array.from(postTfs[i]));

@@ -3,7 +3,8 @@
  * configured) the dense index; the two ranked lists are fused by reciprocal rank fusion.
  */
 
-import { confidenceOf, DEFAULT_MIN_EVIDENCE, evidence } from './answerability.ts';
+import { confidenceOf, DEFAULT_MIN_EVIDENCE, evidence, type PassageWords, passageWords } from './answerability.ts';
+import { information } from './information.ts';
 import type { Embedder } from './embedder.ts';
 import { reciprocalRankFusion } from './fusion.ts';
 import { LexicalIndex, type LexicalOptions } from './lexical.ts';
@@ -37,6 +38,8 @@ export class KnowledgeBase {
   private readonly minSimilarity: number;
   private readonly candidates: number;
   private readonly options: KnowledgeBaseOptions;
+  /** Passage words for answerability, made on first use: only top passages ever need them. */
+  private readonly wordsCache = new Map<number, PassageWords>();
 
   constructor(passages: Passage[], options: KnowledgeBaseOptions = {}) {
     this.passages = passages;
@@ -46,6 +49,12 @@ export class KnowledgeBase {
     this.minEvidence = options.answerability?.minEvidence ?? DEFAULT_MIN_EVIDENCE;
     this.minSimilarity = options.answerability?.minSimilarity ?? 0.35;
     this.candidates = options.candidates ?? 50;
+  }
+
+  /** Loads what the first question would otherwise wait for (word-information tables). */
+  warmUp(): void {
+    information('工资');
+    information('salary');
   }
 
   /** Lexical search only: synchronous and fast, what `search` does without an embedder. */
@@ -87,7 +96,12 @@ export class KnowledgeBase {
 
   private lexicalConfidence(query: string, doc: number | undefined): number {
     if (doc === undefined) return 0;
-    const e = evidence(query, this.passages[doc], this.synonyms);
+    let words = this.wordsCache.get(doc);
+    if (!words) {
+      words = passageWords(this.passages[doc]);
+      this.wordsCache.set(doc, words);
+    }
+    const e = evidence(query, this.passages[doc], this.synonyms, words);
     const confidence = confidenceOf(e.matched, this.minEvidence);
     // A short question the passage covers completely ("补卡", "VPN") is answerable even though it
     // carries little information in total.

@@ -51,13 +51,16 @@ export class LexicalIndex {
     this.bigramWeight = options.bigramWeight ?? 0.7;
     this.synonymWeight = options.synonymWeight ?? 0.4;
     this.unigramWeight = options.unigramWeight ?? 0.2;
-    const docs: FieldTerms[] = passages.map((p) => [
-      { terms: terms(p.title), weight: f.title },
-      { terms: terms(p.heading), weight: f.heading },
-      { terms: terms([...p.questions, ...p.keywords].join('\n')), weight: f.questions },
-      { terms: terms(p.text), weight: f.text },
-    ]);
-    this.index = new Bm25Index(docs, { k1: options.k1, b: options.b });
+    const fields = (i: number): FieldTerms => {
+      const p = passages[i];
+      return [
+        { terms: terms(p.title), weight: f.title },
+        { terms: terms(p.heading), weight: f.heading },
+        { terms: terms([...p.questions, ...p.keywords].join('\n')), weight: f.questions },
+        { terms: terms(p.text), weight: f.text },
+      ];
+    };
+    this.index = new Bm25Index({ count: passages.length, fields }, { k1: options.k1, b: options.b });
     this.questionBoost = options.questionBoost ?? 1;
     this.headingBoost = options.headingBoost ?? 0.15;
     this.headingTerms = passages.map((p) => new Set(terms(p.heading.split(' › ').at(-1) ?? '')));

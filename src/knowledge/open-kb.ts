@@ -49,7 +49,9 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
     answerability: { minEvidence: config.retrieval.minEvidence },
   };
   if (!(llmEnabled(config) && config.llm.embeddingModel)) {
-    return { kb: new KnowledgeBase(passages, base), summary, dir, dense: false };
+    const kb = new KnowledgeBase(passages, base);
+    kb.warmUp();
+    return { kb, summary, dir, dense: false };
   }
   const embedder = new OpenAiEmbedder(
     openAiClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey }),
@@ -60,7 +62,9 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
     await embedPassages(passages, embedder, index, join(cacheDir, `${key}.vectors.json`));
   } catch (err) {
     options.onDenseError?.(err);
-    return { kb: new KnowledgeBase(passages, base), summary, dir, dense: false };
+    const kb = new KnowledgeBase(passages, base);
+    kb.warmUp();
+    return { kb, summary, dir, dense: false };
   }
   const kb = new KnowledgeBase(passages, {
     ...base,
