@@ -1,0 +1,133 @@
+/**
+ * ConversationStore over the Database seam (PGlite or PostgreSQL), tables `conversations` and
+ * `messages`. Subscribers are notified in this process only, after the message is committed; with
+ * several web processes on one PostgreSQL, a listener sees only messages written by its own process
+ * (LISTEN/NOTIFY would lift that).
+ */
+import { randomUUID } from 'node:crypto';
+import { HelplineError } from '../errors.ts';
+import { type Database, jsonParam } from '../store/database.ts';
+import type { ConversationStore, MessageListener, NewMessage, StoredMessage, Thread } from './types.ts';
+
+export interface PgConversationStoreOptions {
+  db: Database;
+  /** Clock for `createdAt`. @defaultValue () => new Date() */
+  now?: () => Date;
+  /** Platform recorded on threads this store creates. @defaultValue 'web' */
+  platform?: string;
+  /** Called when a subscriber throws; the message is stored regardless. */
+  onListenerError?: (err: unknown, message: StoredMessage) => void;
+}
+
+interface MessageRow {
+  id: string;
+  conversation_id: string;
+  author: StoredMessage['author'];
+  text: string;
+  citations: StoredMessage['citations'] | null;
+  ticket: StoredMessage['ticket'] | null;
+  buttons: StoredMessage['buttons'] | null;
+  created_at: string;
+}
+
+const MESSAGE_COLUMNS = 'id, conversation_id, author, text, citations, ticket, buttons, created_at';
+
+export class PgConversationStore implements ConversationStore {
+  readonly #db: Database;
+  readonly #now: () => Date;
+  readonly #platform: string;
+  readonly #onListenerError: (err: unknown, message: StoredMessage) => void;
+  readonly #listeners = new Map<string, Set<MessageListener>>();
+
+  constructor(options: PgConversationStoreOptions) {
+    this.#db = options.db;
+    this.#now = options.now ?? (() => new Date());
+    this.#platform = options.platform ?? 'web';
+    this.#onListenerError = options.onListenerError ?? (() => {});
+  }
+
+  async createThread(userId: string): Promise<string> {
+    const id = randomUUID();
+    await this.#db.query(
+      'INSERT INTO conversations (id, platform, user_id, created_at) VALUES ($1, $2, $3, $4)',
+      [id, this.#platform, userId, this.#now().toISOString()],
+    );
+    return id;
+  }
+
+  async getThread(threadId: string): Promise<Thread | undefined> {
+    const rows = await this.#db.query<{ id: string; user_id: string; created_at: string }>(
+      'SELECT id, user_id, created_at FROM conversations WHERE id = $1',
+      [threadId],
+    );
+    return rows[0] && { id: rows[0].id, userId: rows[0].user_id, createdAt: rows[0].created_at };
+  }
+
+  async addMessage(threadId: string, message: NewMessage): Promise<StoredMessage> {
+    // INSERT … SELECT: no row when the thread does not exist, without parsing a foreign-key error.
+    const rows = await this.#db.query<MessageRow>(
+      `INSERT INTO messages (id, conversation_id, author, text, citations, ticket_id, ticket, buttons, created_at)
+       SELECT $1, c.id, $3, $4, $5::jsonb, $6, $7::jsonb, $8::jsonb, $9 FROM conversations c WHERE c.id = $2
+       RETURNING ${MESSAGE_COLUMNS}`,
+      [
+        randomUUID(),
+        threadId,
+        message.author,
+        message.text,
+        jsonParam(message.citations),
+        message.ticket?.id ?? null,
+        jsonParam(message.ticket),
+        jsonParam(message.buttons),
+        this.#now().toISOString(),
+      ],
+    );
+    if (!rows[0]) throw new HelplineError('NOT_FOUND', `Thread ${threadId} does not exist; create it first.`);
+    const stored = toMessage(rows[0]);
+    for (const listener of [...(this.#listeners.get(threadId) ?? [])]) {
+      try {
+        listener(structuredClone(stored));
+      } catch (err) {
+        this.#onListenerError(err, stored);
+      }
+    }
+    return stored;
+  }
+
+  async listMessages(threadId: string): Promise<StoredMessage[]> {
+    const rows = await this.#db.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 ORDER BY created_at, seq`,
+      [threadId],
+    );
+    return rows.map(toMessage);
+  }
+
+  subscribe(threadId: string, listener: MessageListener): () => void {
+    let set = this.#listeners.get(threadId);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(threadId, set);
+    }
+    // Wrap so subscribing the same function twice yields two independent subscriptions.
+    const entry: MessageListener = (m) => listener(m);
+    set.add(entry);
+    return () => {
+      set.delete(entry);
+      if (set.size === 0 && this.#listeners.get(threadId) === set) this.#listeners.delete(threadId);
+    };
+  }
+}
+
+/** Absent fields stay absent (not null), as in the memory store. */
+function toMessage(row: MessageRow): StoredMessage {
+  const message: StoredMessage = {
+    id: row.id,
+    threadId: row.conversation_id,
+    author: row.author,
+    text: row.text,
+    createdAt: row.created_at,
+  };
+  if (row.citations !== null) message.citations = row.citations;
+  if (row.ticket !== null) message.ticket = row.ticket;
+  if (row.buttons !== null) message.buttons = row.buttons;
+  return message;
+}

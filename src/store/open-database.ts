@@ -1,0 +1,49 @@
+/**
+ * Chooses the database from configuration: PostgreSQL when a URL is given (DATABASE_URL), else the
+ * embedded PGlite under `${dataDir}/pg` (HELPLINE_DATA), else PGlite in memory. Migrations are
+ * applied before it is returned, so callers always see the current schema.
+ */
+import { join } from 'node:path';
+import type { Database } from './database.ts';
+import { migrate } from './migrate.ts';
+import { openPglite } from './pglite.ts';
+import { describeUrl, openPostgres } from './postgres.ts';
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL URL (DATABASE_URL). When set, dataDir is not used. */
+  url?: string;
+  /** Data folder (HELPLINE_DATA); the embedded database lives in its `pg` subfolder. In memory when unset. */
+  dataDir?: string;
+  /** Schema to work in (created when missing). @defaultValue public */
+  schema?: string;
+  /** Apply pending migrations at open. @defaultValue true */
+  migrate?: boolean;
+  /** Idle PostgreSQL connection failures (they are replaced; log them). */
+  onIdleError?: (err: Error) => void;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
+  const db = options.url
+    ? await openPostgres({ url: options.url, schema: options.schema, onIdleError: options.onIdleError })
+    : await openPglite({
+        dataDir: options.dataDir ? join(options.dataDir, 'pg') : undefined,
+        schema: options.schema,
+      });
+  if (options.migrate !== false) {
+    try {
+      await migrate(db);
+    } catch (err) {
+      await db.close().catch(() => {});
+      throw err;
+    }
+  }
+  return db;
+}
+
+/** Where the data lives, for the startup banner and logs (no password). */
+export function describeDatabase(options: Pick<OpenDatabaseOptions, 'url' | 'dataDir'>): string {
+  if (options.url) return `PostgreSQL ${describeUrl(options.url)}`;
+  return options.dataDir
+    ? `embedded (PGlite) in ${join(options.dataDir, 'pg')}`
+    : 'embedded (PGlite) in memory';
+}

@@ -1,0 +1,201 @@
+/**
+ * What people do to tickets (flows 3, 5, 6, 7), each as one call that applies the state machine,
+ * moves the SLA clocks to match and stores the ticket with its audit event in one transaction.
+ * Time and the SLA engine are injected; nothing here reads the system clock.
+ */
+import { HelplineError } from '../errors.ts';
+import type { Severity } from '../sla/types.ts';
+import type { Database } from '../store/database.ts';
+import { type TicketAction, transition } from './lifecycle.ts';
+import { type SensitiveTopic, sensitivity } from './sensitivity.ts';
+import { type SlaOps, startClocks, syncClocks } from './sla-sync.ts';
+import { type TicketFilter, TicketStore } from './ticket-store.ts';
+import type { Ticket, TicketEvent, TicketStatus, TranscriptLine } from './types.ts';
+
+export interface TicketServiceOptions {
+  db: Database;
+  /** The clock every change is stamped with. */
+  now: () => Date;
+  /** The SLA engine bound to the configured policy and calendars. */
+  sla: SlaOps;
+}
+
+export interface OpenTicketInput {
+  title: string;
+  severity: Severity;
+  category: string;
+  intent: string;
+  rationale: string;
+  signals?: Ticket['signals'];
+  /** Flag a ticket sensitive whatever its category (payroll and security always are). */
+  sensitive?: boolean;
+  /** The caller knows the ticket concerns health or harassment: sensitive, with that reason. */
+  sensitiveTopic?: SensitiveTopic;
+  requesterId: string;
+  threadId: string;
+  transcript?: TranscriptLine[];
+  /** Who opened it, for the audit log. @defaultValue requesterId */
+  openedBy?: string;
+  /** 'new' keeps it out of the L2 queue until `submit`. @defaultValue 'waiting_l2' */
+  status?: Extract<TicketStatus, 'new' | 'waiting_l2'>;
+}
+
+export interface CloseOptions {
+  /** The employee's rating, a whole number 1–5. */
+  csat?: number;
+  comment?: string;
+}
+
+export interface TicketService {
+  readonly store: TicketStore;
+  /** Opens a ticket with the next number, starts its first-response and resolution clocks. */
+  open(input: OpenTicketInput): Promise<Ticket>;
+  /** By id or number ("HL-1042"); throws TICKET_NOT_FOUND. */
+  get(idOrNumber: string): Promise<Ticket>;
+  list(filter?: TicketFilter): Promise<Ticket[]>;
+  /** The audit log, oldest first. */
+  events(idOrNumber: string): Promise<TicketEvent[]>;
+  /** new → waiting_l2. */
+  submit(idOrNumber: string, actor: string): Promise<Ticket>;
+  /** Takes the ticket; stops the first-response clock. ALREADY_CLAIMED names the holder. */
+  claim(idOrNumber: string, engineerId: string): Promise<Ticket>;
+  /** The engineer asked the employee something: pauses the resolution clock. */
+  waitOnEmployee(idOrNumber: string, actor: string, reason?: string): Promise<Ticket>;
+  /** The employee answered: back to the engineer, resolution clock running again. */
+  employeeReplied(idOrNumber: string, actor: string): Promise<Ticket>;
+  /** To the next tier's queue (L2 → L3 → manager), unassigned. */
+  escalate(idOrNumber: string, actor: string, reason?: string): Promise<Ticket>;
+  /** A new severity with a required reason; retargets the clocks that are still counting. */
+  overrideSeverity(idOrNumber: string, actor: string, severity: Severity, reason: string): Promise<Ticket>;
+  /** Stops the resolution clock; the employee is asked to confirm and rate. */
+  resolve(idOrNumber: string, actor: string, note?: string): Promise<Ticket>;
+  /** The employee confirms (optionally rating 1–5), or the ticket closes by itself. */
+  close(idOrNumber: string, actor: string, options?: CloseOptions): Promise<Ticket>;
+  /** A rating given after closing. */
+  rate(idOrNumber: string, actor: string, csat: number, comment?: string): Promise<Ticket>;
+  /** "Not solved": back to its engineer (or the queue), the resolution clock continuing where it stopped. */
+  reopen(idOrNumber: string, actor: string, reason?: string): Promise<Ticket>;
+  /** Mass incident: this report joins `parentIdOrNumber`, whose reporter count grows by one. */
+  linkToParent(idOrNumber: string, parentIdOrNumber: string, actor: string): Promise<Ticket>;
+}
+
+const SEVERITIES: readonly Severity[] = ['P0', 'P1', 'P2', 'P3'];
+const MAX_TITLE = 200;
+
+export function createTicketService(options: TicketServiceOptions): TicketService {
+  const { now, sla } = options;
+  const store = new TicketStore(options.db);
+
+  /** Applies one lifecycle action, syncs the clocks, stores; retried on concurrent changes. */
+  const act = (idOrNumber: string, actor: string, action: TicketAction) =>
+    store.mutate(idOrNumber, (current) => {
+      const at = now();
+      const { ticket, event } = transition(current, action, actor, at);
+      return { ticket: { ...ticket, clocks: syncClocks(ticket, sla, at) }, events: [event] };
+    });
+
+  return {
+    store,
+
+    async open(input) {
+      validate(input);
+      const at = now();
+      const { sensitive, reason } = sensitivity(input.category, {
+        sensitive: input.sensitive,
+        topic: input.sensitiveTopic,
+      });
+      const title = input.title.trim().replace(/\s+/g, ' ');
+      return store.create(
+        {
+          title: title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title,
+          status: input.status ?? 'waiting_l2',
+          severity: input.severity,
+          category: input.category,
+          intent: input.intent,
+          rationale: input.rationale,
+          signals: input.signals ?? [],
+          sensitive,
+          sensitiveReason: reason,
+          tier: 'L2',
+          requesterId: input.requesterId,
+          threadId: input.threadId,
+          transcript: input.transcript ?? [],
+        },
+        {
+          now: at,
+          actor: input.openedBy ?? input.requesterId,
+          clocks: startClocks(sla, input.severity, at),
+          eventData: {
+            sensitive,
+            sensitiveReason: reason,
+            signals: (input.signals ?? []).map((s) => s.name),
+          },
+        },
+      );
+    },
+
+    get: (idOrNumber) => store.require(idOrNumber),
+    list: (filter) => store.list(filter),
+    async events(idOrNumber) {
+      return store.events((await store.require(idOrNumber)).id);
+    },
+
+    submit: (id, actor) => act(id, actor, { type: 'submit' }),
+    claim(idOrNumber, engineerId) {
+      const at = now();
+      return store.claim(idOrNumber, engineerId, at, {
+        clocks: (_before, after) => syncClocks(after, sla, at),
+      });
+    },
+    waitOnEmployee: (id, actor, reason) => act(id, actor, { type: 'wait_on_employee', reason }),
+    employeeReplied: (id, actor) => act(id, actor, { type: 'employee_replied' }),
+    escalate: (id, actor, reason) => act(id, actor, { type: 'escalate', reason }),
+    overrideSeverity: (id, actor, severity, reason) =>
+      act(id, actor, { type: 'override_severity', severity, reason }),
+    resolve: (id, actor, note) => act(id, actor, { type: 'resolve', reason: note }),
+    close: (id, actor, opts = {}) =>
+      act(id, actor, { type: 'close', csat: opts.csat, comment: opts.comment }),
+    rate: (id, actor, csat, comment) => act(id, actor, { type: 'rate', csat, comment }),
+    reopen: (id, actor, reason) => act(id, actor, { type: 'reopen', reason }),
+
+    async linkToParent(idOrNumber, parentIdOrNumber, actor) {
+      return store.mutate(idOrNumber, async (current) => {
+        const parent = await store.require(parentIdOrNumber);
+        const at = now();
+        const { ticket, event } = transition(current, { type: 'link_parent', parent }, actor, at);
+        return {
+          ticket,
+          events: [
+            event,
+            {
+              ticketId: parent.id,
+              at: at.toISOString(),
+              actor,
+              action: 'reporter_linked',
+              from: null,
+              to: current.number,
+              reason: null,
+              data: { childId: current.id, childNumber: current.number, requesterId: current.requesterId },
+            },
+          ],
+          // Decided on the parent's state: if it is resolved meanwhile, try again (and refuse).
+          unchanged: [parent],
+        };
+      });
+    },
+  };
+}
+
+function validate(input: OpenTicketInput): void {
+  const missing = (['title', 'category', 'requesterId', 'threadId'] as const).filter(
+    (k) => typeof input[k] !== 'string' || !input[k].trim(),
+  );
+  if (missing.length)
+    throw new HelplineError('BAD_REQUEST', `A ticket needs ${missing.join(', ')}; got none.`);
+  if (!SEVERITIES.includes(input.severity)) {
+    throw new HelplineError(
+      'BAD_REQUEST',
+      `Severity must be one of ${SEVERITIES.join(', ')}; got "${input.severity}".`,
+    );
+  }
+}

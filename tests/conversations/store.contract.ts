@@ -1,0 +1,123 @@
+/**
+ * The ConversationStore contract: every implementation (memory, PGlite, PostgreSQL) runs these.
+ * Cases copied from tests/web/memory-store.test.ts, plus the ones a persistent store must also keep.
+ */
+import { expect, it } from 'vitest';
+import type { ConversationStore, StoredMessage } from '../../src/conversations/types.ts';
+import { isHelplineError } from '../../src/errors.ts';
+
+export type MakeStore = (options?: { now?: () => Date }) => Promise<ConversationStore>;
+
+export function conversationStoreContract(make: MakeStore): void {
+  it('creates threads with distinct URL-safe ids owned by the user', async () => {
+    const store = await make();
+    const a = await store.createThread('u1');
+    const b = await store.createThread('u1');
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^[A-Za-z0-9_-]+$/);
+    const thread = await store.getThread(a);
+    expect(thread).toMatchObject({ id: a, userId: 'u1' });
+    expect(Number.isNaN(Date.parse(thread!.createdAt))).toBe(false);
+    expect(await store.getThread('nope')).toBeUndefined();
+  });
+
+  it('stores messages with ids and ISO times and lists them oldest first', async () => {
+    const store = await make();
+    const t = await store.createThread('u1');
+    const first = await store.addMessage(t, { author: 'user', text: 'hi' });
+    const second = await store.addMessage(t, {
+      author: 'bot',
+      text: 'hello [1]',
+      citations: [{ n: 1, source: 'leave.md', title: 'Leave', heading: 'Annual' }],
+      ticket: { id: 'x', number: 'HL-1', severity: 'P2', category: 'leave', status: 'open' },
+      buttons: [{ action: 'handoff', label: 'Talk to a human' }],
+    });
+    expect(first).toMatchObject({ threadId: t, author: 'user', text: 'hi' });
+    expect(first.id).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(new Date(first.createdAt).toISOString()).toBe(first.createdAt);
+    const listed = await store.listMessages(t);
+    expect(listed.map((m) => m.id)).toEqual([first.id, second.id]);
+    expect(listed[1].citations?.[0].title).toBe('Leave');
+    expect(listed[1].ticket?.number).toBe('HL-1');
+    expect('citations' in listed[0]).toBe(false);
+    expect(await store.listMessages('unknown')).toEqual([]);
+  });
+
+  it('refuses a message for an unknown thread with NOT_FOUND', async () => {
+    const store = await make();
+    const err = await store.addMessage('missing', { author: 'user', text: 'x' }).catch((e) => e);
+    expect(isHelplineError(err, 'NOT_FOUND')).toBe(true);
+  });
+
+  it('notifies subscribers of new messages of their thread until they unsubscribe', async () => {
+    const store = await make();
+    const t = await store.createThread('u1');
+    const other = await store.createThread('u2');
+    const seen: StoredMessage[] = [];
+    const unsubscribe = store.subscribe(t, (m) => seen.push(m));
+    await store.addMessage(t, { author: 'user', text: 'one' });
+    await store.addMessage(other, { author: 'user', text: 'elsewhere' });
+    unsubscribe();
+    await store.addMessage(t, { author: 'user', text: 'two' });
+    expect(seen.map((m) => m.text)).toEqual(['one']);
+  });
+
+  it('keeps storing when a subscriber throws', async () => {
+    const store = await make();
+    const t = await store.createThread('u1');
+    const seen: string[] = [];
+    store.subscribe(t, () => {
+      throw new Error('bad listener');
+    });
+    store.subscribe(t, (m) => seen.push(m.text));
+    await store.addMessage(t, { author: 'user', text: 'still here' });
+    expect(seen).toEqual(['still here']);
+    expect(await store.listMessages(t)).toHaveLength(1);
+  });
+
+  it('hands out copies, so callers cannot change what is stored', async () => {
+    const store = await make();
+    const t = await store.createThread('u1');
+    const m = await store.addMessage(t, {
+      author: 'bot',
+      text: 'original',
+      citations: [{ n: 1, source: 'a.md', title: 'A', heading: 'h' }],
+    });
+    m.text = 'changed';
+    m.citations![0].title = 'changed';
+    const listed = await store.listMessages(t);
+    listed[0].text = 'changed too';
+    expect((await store.listMessages(t))[0]).toMatchObject({ text: 'original', citations: [{ title: 'A' }] });
+  });
+
+  it('stamps createdAt from the injected clock and keeps insertion order within one instant', async () => {
+    const store = await make({ now: () => new Date('2025-01-02T03:04:05.000Z') });
+    const t = await store.createThread('u1');
+    expect((await store.getThread(t))?.createdAt).toBe('2025-01-02T03:04:05.000Z');
+    const texts = ['1', '2', '3', '4', '5'];
+    for (const text of texts) await store.addMessage(t, { author: 'user', text });
+    const listed = await store.listMessages(t);
+    expect(listed.map((m) => m.text)).toEqual(texts);
+    expect(listed.every((m) => m.createdAt === '2025-01-02T03:04:05.000Z')).toBe(true);
+  });
+
+  it('stores text, citations and buttons exactly, including Chinese and emoji', async () => {
+    const store = await make();
+    const t = await store.createThread('用户-1');
+    const message = {
+      author: 'agent' as const,
+      text: '请在 OA 里提交补卡申请 👍\n第二行 "quoted" \\ backslash',
+      citations: [
+        { n: 1, source: 'kb/考勤.md', title: '考勤', heading: '补卡', url: 'https://kb.example/考勤#补卡' },
+      ],
+      buttons: [
+        { action: 'feedback_up', label: '👍 有帮助' },
+        { action: 'handoff', label: '🙋 人工', value: 'x' },
+      ],
+    };
+    const stored = await store.addMessage(t, message);
+    expect(stored).toMatchObject(message);
+    expect((await store.listMessages(t))[0]).toEqual(stored);
+    expect((await store.getThread(t))?.userId).toBe('用户-1');
+  });
+}
