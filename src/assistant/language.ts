@@ -1,7 +1,10 @@
-import { hasCjk } from '../knowledge/tokenize.ts';
+import { detectLang as detectTextLang } from '../knowledge/ingest/detect-lang.ts';
 import type { Lang } from '../knowledge/types.ts';
 
-/** The reply language: Chinese when the message has any Chinese characters, else English. */
+/**
+ * The reply language: Chinese when Han characters are a fair share of the letters ("VPN 连不上"),
+ * English when a Chinese word sits in an English sentence ("manual 补卡 works").
+ */
 export function detectLang(text: string): Lang {
-  return hasCjk(text) ? 'zh' : 'en';
+  return detectTextLang(text);
 }

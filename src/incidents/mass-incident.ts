@@ -6,6 +6,10 @@
 
 import { terms } from '../knowledge/tokenize.ts';
 import type { Severity } from '../sla/types.ts';
+import {
+  MASS_INCIDENT_P0_REPORTERS as P0_REPORTERS,
+  MASS_INCIDENT_P1_REPORTERS as P1_REPORTERS,
+} from '../triage/classify.ts';
 
 export interface IncidentReport {
   text: string;
@@ -57,11 +61,6 @@ export function findParentIncident(
   }
   return best?.incident;
 }
-
-/** Reporters at which an incident becomes a P0 candidate (many people, same problem). */
-export const P0_REPORTERS = 5;
-/** Reporters at which an incident is at least P1 (a group is affected). */
-export const P1_REPORTERS = 3;
 
 /** The severity an incident should have with `reporters` distinct reporters, and why; never lowers it. */
 export function severityForReporters(

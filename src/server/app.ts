@@ -31,11 +31,17 @@ export interface AppDeps {
   onFeedback?: (feedback: ChatFeedback) => void | Promise<void>;
   /** @defaultValue 15000 */
   sseHeartbeatMs?: number;
+  /** More JSON API groups, mounted under /api (tickets, insights). */
+  api?: Hono;
 }
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   BAD_REQUEST: 400,
   NOT_FOUND: 404,
+  TICKET_NOT_FOUND: 404,
+  ILLEGAL_TRANSITION: 409,
+  ALREADY_CLAIMED: 409,
+  CONFLICT: 409,
 };
 
 export function createApp(deps: AppDeps): Hono {
@@ -78,6 +84,8 @@ export function createApp(deps: AppDeps): Hono {
       sseHeartbeatMs: deps.sseHeartbeatMs,
     }),
   );
+
+  if (deps.api) app.route('/api', deps.api);
 
   app.notFound((c) => {
     if (c.req.path === '/api' || c.req.path.startsWith('/api/')) {

@@ -1,0 +1,72 @@
+/** What the employee is told about their ticket, in their language. */
+import type { Lang } from '../knowledge/types.ts';
+import type { SeverityPolicy, Severity } from '../sla/types.ts';
+
+const CATEGORY_ZH: Record<string, string> = {
+  leave: '假期',
+  attendance: '考勤',
+  payroll: '薪资',
+  benefits: '福利',
+  account: '账号',
+  device: '设备',
+  org_change: '组织与审批',
+  report: '报表',
+  integration: '系统集成',
+  security: '信息安全',
+  other: '其他',
+};
+
+/** "4 business hours", "15 minutes", "1 business day" — from the policy, in words. */
+export function targetText(p: SeverityPolicy, lang: Lang): string {
+  const business = p.calendar !== '24x7';
+  if (p.firstResponseDays) {
+    const d = p.firstResponseDays;
+    return lang === 'zh' ? `${d} 个工作日` : `${d} business day${d === 1 ? '' : 's'}`;
+  }
+  const m = p.firstResponseMinutes;
+  if (m % 60 === 0) {
+    const h = m / 60;
+    return lang === 'zh' ? `${h} ${business ? '个工作小时' : '小时'}` : `${h} ${business ? 'business ' : ''}hour${h === 1 ? '' : 's'}`;
+  }
+  return lang === 'zh' ? `${m} 分钟` : `${m} minutes`;
+}
+
+export function formatDue(iso: string | undefined, lang: Lang, timeZone = 'Asia/Shanghai'): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return lang === 'zh'
+    ? new Intl.DateTimeFormat('zh-CN', { timeZone, month: 'long', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false }).format(d)
+    : new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+}
+
+export interface TicketNotice {
+  number: string;
+  severity: Severity;
+  category: string;
+  policy: SeverityPolicy;
+  firstResponseDue?: string;
+}
+
+export function ticketOpenedText(t: TicketNotice, lang: Lang): string {
+  const due = formatDue(t.firstResponseDue, lang);
+  if (lang === 'zh') {
+    return (
+      `已为你创建工单 ${t.number} · ${t.severity}（${CATEGORY_ZH[t.category] ?? t.category}）。` +
+      `首次响应目标：${targetText(t.policy, lang)}内${due ? `（${due} 前）` : ''}。处理进展会在这里通知你。`
+    );
+  }
+  return (
+    `I've opened ticket ${t.number} · ${t.severity} (${t.category}). ` +
+    `First response target: within ${targetText(t.policy, lang)}${due ? ` (by ${due})` : ''}. I'll post updates here.`
+  );
+}
+
+export function knownIncidentText(parent: { number: string; severity: Severity }, lang: Lang): string {
+  return lang === 'zh'
+    ? `这个问题已有同事报告，正在处理中（工单 ${parent.number} · ${parent.severity}）。我已把你加入受影响名单，解决后会第一时间在这里通知你。`
+    : `This problem has already been reported and is being worked on (ticket ${parent.number} · ${parent.severity}). I've added you to the people affected and will tell you here as soon as it's fixed.`;
+}
+
+export function selfHelpText(lang: Lang): string {
+  return lang === 'zh' ? '在等待期间，这篇文章也许能帮上忙：' : 'While you wait, this article may help:';
+}

@@ -1,0 +1,185 @@
+/**
+ * One turn of the conversation (DESIGN §2 flows 1–3, 8): triage the message, then answer it from
+ * the KB, or open a ticket (joining a known incident when several people report the same thing),
+ * or hand the thread to a human. Platform-independent: every adapter calls this.
+ */
+import { findParentIncident, severityForReporters } from '../incidents/mass-incident.ts';
+import { recordGap } from '../insights/knowledge-gaps.ts';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+import type { Lang, SearchResult } from '../knowledge/types.ts';
+import type { ChatModel } from '../llm/chat-model.ts';
+import { maskPii } from '../privacy/pii.ts';
+import { dueIso } from '../sla/ops.ts';
+import type { CalendarSet, SlaPolicy } from '../sla/types.ts';
+import type { Database } from '../store/database.ts';
+import type { TicketService } from '../tickets/ticket-service.ts';
+import type { Ticket, TranscriptLine } from '../tickets/types.ts';
+import type { TriageInput, TriageResult } from '../triage/types.ts';
+import { citation } from './answer/extractive.ts';
+import { clarifyReply } from './answer/replies.ts';
+import { answerQuestion } from './answer-question.ts';
+import { detectLang } from './language.ts';
+import { routeMessage } from './route.ts';
+import { sensitiveTopic } from './sensitive-topic.ts';
+import { knownIncidentText, selfHelpText, ticketOpenedText } from './ticket-replies.ts';
+import type { Assistant, BotReply, TicketRef, Turn } from './types.ts';
+
+export interface TurnDeps {
+  kb: KnowledgeBase;
+  chat?: ChatModel;
+  /** Passages per question. @defaultValue 5 */
+  k?: number;
+  classify: (input: TriageInput) => TriageResult;
+  tickets: TicketService;
+  db: Database;
+  /** Earlier messages of the thread, oldest first (for the ticket transcript and handoffs). */
+  history: (threadId: string) => Promise<TranscriptLine[]>;
+  sla: { policy: SlaPolicy; calendars: CalendarSet };
+  incidents: { windowMs: number; minSimilarity: number };
+  roleOf: (userId: string) => string | undefined;
+  now: () => Date;
+  onFallback?: (reason: string, err?: unknown) => void;
+}
+
+/** A self-help article is offered beside a ticket only when the KB is this sure. */
+const SELF_HELP_CONFIDENCE = 0.6;
+
+export function createTurnHandler(deps: TurnDeps): Assistant {
+  return {
+    async reply(turn: Turn): Promise<BotReply> {
+      const lang = detectLang(turn.text);
+      const role = deps.roleOf(turn.userId);
+      const triage = deps.classify({ text: turn.text, role, lang });
+      switch (routeMessage(turn.text, triage)) {
+        case 'greet':
+          return clarifyReply(lang);
+        case 'handoff':
+          return handoff(deps, turn, lang, role);
+        case 'ticket':
+          return openTicket(deps, turn, lang, triage);
+        default: {
+          const { reply } = await answerQuestion({ ...deps }, turn.text, lang);
+          if (reply.action !== 'answered') {
+            await recordGap(deps.db, { question: turn.text, lang, threadId: turn.threadId, at: deps.now() });
+          }
+          return reply;
+        }
+      }
+    },
+  };
+}
+
+async function openTicket(deps: TurnDeps, turn: Turn, lang: Lang, triage: TriageResult): Promise<BotReply> {
+  const transcript = [...(await deps.history(turn.threadId)), { author: 'user' as const, text: turn.text, at: deps.now().toISOString() }];
+  const search = await deps.kb.search(turn.text, deps.k ?? 5);
+  const input = ticketInput(turn, triage, transcript, search);
+  if (triage.intent === 'incident') {
+    const parent = await knownIncident(deps, turn.text, triage.category);
+    if (parent) return joinIncident(deps, parent, input, lang);
+  }
+  const ticket = await deps.tickets.open(input);
+  const reply = ticketReply(deps, ticket, lang, ticketOpenedText(notice(deps, ticket), lang));
+  return withSelfHelp(reply, search, lang);
+}
+
+/** "转人工" / "talk to a human": a ticket about what they asked before, or about this message. */
+async function handoff(deps: TurnDeps, turn: Turn, lang: Lang, role: string | undefined): Promise<BotReply> {
+  const history = await deps.history(turn.threadId);
+  const existing = (await deps.tickets.list({ threadId: turn.threadId, open: true, limit: 1 }))[0];
+  if (existing) return ticketReply(deps, existing, lang, ticketOpenedText(notice(deps, existing), lang));
+  const question = [...history].reverse().find((m) => m.author === 'user' && routeMessage(m.text, deps.classify({ text: m.text, role })) !== 'handoff');
+  const about = question?.text ?? turn.text;
+  const triage = deps.classify({ text: about, role, lang });
+  const transcript = [...history, { author: 'user' as const, text: turn.text, at: deps.now().toISOString() }];
+  const search = await deps.kb.search(about, deps.k ?? 5);
+  const input = ticketInput({ ...turn, text: about }, { ...triage, intent: 'human' }, transcript, search);
+  input.rationale = `The employee asked for a human. ${triage.rationale}`;
+  const ticket = await deps.tickets.open(input);
+  return ticketReply(deps, ticket, lang, ticketOpenedText(notice(deps, ticket), lang));
+}
+
+function ticketInput(turn: Turn, triage: TriageResult, transcript: TranscriptLine[], search: SearchResult) {
+  const tried = search.results.slice(0, 3).map((r, i) => citation(i + 1, r.passage));
+  return {
+    title: maskPii(turn.text).replace(/\s+/g, ' ').slice(0, 120),
+    severity: triage.severity,
+    category: triage.category,
+    intent: triage.intent,
+    rationale: triage.rationale,
+    signals: triage.signals,
+    sensitiveTopic: sensitiveTopic(turn.text),
+    requesterId: turn.userId,
+    threadId: turn.threadId,
+    transcript: transcript.map((l, i) => (i === transcript.length - 1 && tried.length ? { ...l, citations: tried } : l)),
+  };
+}
+
+/** An open incident of the same category, reported within the window, about the same thing. */
+async function knownIncident(deps: TurnDeps, text: string, category: string): Promise<Ticket | undefined> {
+  const now = deps.now();
+  const open = (await deps.tickets.list({ category, open: true, limit: 50 })).filter(
+    (t) => t.intent === 'incident' && t.parentId === null,
+  );
+  const candidates = open.map((t) => ({
+    id: t.id,
+    text: t.transcript.find((l) => l.author === 'user')?.text ?? t.title,
+    category: t.category,
+    createdAt: new Date(t.createdAt),
+    reporters: t.reporters,
+    severity: t.severity,
+  }));
+  const found = findParentIncident({ text, category, at: now }, candidates, deps.incidents);
+  return found ? open.find((t) => t.id === found.id) : undefined;
+}
+
+/** Later reporters join the parent; enough distinct reporters raise its severity, with the reason. */
+async function joinIncident(
+  deps: TurnDeps,
+  parent: Ticket,
+  input: ReturnType<typeof ticketInput>,
+  lang: Lang,
+): Promise<BotReply> {
+  const same = (await deps.tickets.list({ parentId: parent.id, limit: 500 })).some((t) => t.requesterId === input.requesterId);
+  let current = parent;
+  if (!same && parent.requesterId !== input.requesterId) {
+    const child = await deps.tickets.open({ ...input, status: 'new' });
+    await deps.tickets.linkToParent(child.id, parent.id, 'helpline');
+    current = await deps.tickets.get(parent.id);
+    const raised = severityForReporters(current.severity, current.reporters);
+    if (raised.reason) current = await deps.tickets.overrideSeverity(current.id, 'helpline', raised.severity, raised.reason);
+  }
+  return ticketReply(deps, current, lang, knownIncidentText(current, lang));
+}
+
+function notice(deps: TurnDeps, t: Ticket) {
+  return {
+    number: t.number,
+    severity: t.severity,
+    category: t.category,
+    policy: deps.sla.policy[t.severity],
+    firstResponseDue: dueIso(t.clocks.find((c) => c.kind === 'first_response'), deps.sla.calendars),
+  };
+}
+
+export function ticketRef(deps: Pick<TurnDeps, 'sla'>, t: Ticket): TicketRef {
+  return {
+    id: t.id,
+    number: t.number,
+    severity: t.severity,
+    category: t.category,
+    status: t.status,
+    firstResponseDue: dueIso(t.clocks.find((c) => c.kind === 'first_response'), deps.sla.calendars),
+  };
+}
+
+function ticketReply(deps: TurnDeps, t: Ticket, lang: Lang, text: string): BotReply {
+  return { action: 'ticket', text, lang, citations: [], buttons: [], ticket: ticketRef(deps, t) };
+}
+
+/** A confident KB article rides along with the ticket: the employee may fix it before L2 answers. */
+function withSelfHelp(reply: BotReply, search: SearchResult, lang: Lang): BotReply {
+  const top = search.results[0];
+  if (!search.answerable || !top || search.confidence < SELF_HELP_CONFIDENCE) return reply;
+  const label = top.passage.heading ? `${top.passage.title} › ${top.passage.heading}` : top.passage.title;
+  return { ...reply, text: `${reply.text}\n\n${selfHelpText(lang)} [1] ${label}`, citations: [citation(1, top.passage)] };
+}

@@ -1,0 +1,25 @@
+/** 👍 / 👎 on answers: one vote per person per answer (a repeated click updates it). */
+import type { Database } from '../store/database.ts';
+
+export interface AnswerFeedback {
+  messageId: string;
+  threadId: string;
+  userId: string;
+  helpful: boolean;
+  at: Date;
+}
+
+export async function recordFeedback(db: Database, f: AnswerFeedback): Promise<void> {
+  await db.query(
+    `INSERT INTO feedback (message_id, thread_id, user_id, helpful, at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (message_id, user_id) WHERE message_id IS NOT NULL DO UPDATE SET helpful = EXCLUDED.helpful, at = EXCLUDED.at`,
+    [f.messageId, f.threadId, f.userId, f.helpful, f.at.toISOString()],
+  );
+}
+
+export async function feedbackSummary(db: Database): Promise<{ helpful: number; notHelpful: number }> {
+  const [row] = await db.query<{ helpful: number; not_helpful: number }>(
+    `SELECT count(*) FILTER (WHERE helpful) AS helpful, count(*) FILTER (WHERE NOT helpful) AS not_helpful FROM feedback`,
+  );
+  return { helpful: Number(row?.helpful ?? 0), notHelpful: Number(row?.not_helpful ?? 0) };
+}

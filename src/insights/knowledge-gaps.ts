@@ -1,0 +1,52 @@
+/**
+ * Questions the bot could not answer, grouped by their normalized form (DESIGN §2 flow 7), so the
+ * KB owners see what to write next.
+ */
+import type { Database } from '../store/database.ts';
+import { normalize } from '../knowledge/tokenize.ts';
+
+export interface KnowledgeGap {
+  question: string;
+  lang: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  exampleThreadId: string | null;
+}
+
+/** Same words, same gap: case, width, punctuation and spacing do not matter. */
+export function gapKey(question: string): string {
+  return normalize(question).replace(/[\s\p{P}\p{S}]+/gu, ' ').trim();
+}
+
+export async function recordGap(db: Database, gap: { question: string; lang: string; threadId?: string; at: Date }): Promise<void> {
+  await db.query(
+    `INSERT INTO knowledge_gaps (question, normalized, lang, first_seen, last_seen, example_thread_id)
+     VALUES ($1, $2, $3, $4, $4, $5)
+     ON CONFLICT (normalized, lang) DO UPDATE SET count = knowledge_gaps.count + 1, last_seen = EXCLUDED.last_seen`,
+    [gap.question.slice(0, 500), gapKey(gap.question), gap.lang, gap.at.toISOString(), gap.threadId ?? null],
+  );
+}
+
+export async function listGaps(db: Database, limit = 50): Promise<KnowledgeGap[]> {
+  const rows = await db.query<{
+    question: string;
+    lang: string;
+    count: number;
+    first_seen: string;
+    last_seen: string;
+    example_thread_id: string | null;
+  }>(
+    `SELECT question, lang, count, first_seen, last_seen, example_thread_id
+       FROM knowledge_gaps ORDER BY count DESC, last_seen DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    question: r.question,
+    lang: r.lang,
+    count: Number(r.count),
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    exampleThreadId: r.example_thread_id,
+  }));
+}
