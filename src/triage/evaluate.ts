@@ -127,7 +127,9 @@ export function formatTriageReport(report: TriageReport, options: { maxErrors?: 
   lines.push('');
   lines.push('  severity confusion (rows gold, columns predicted)');
   const labels = Object.keys(report.confusion);
-  lines.push(`  ${'gold\\pred'.padEnd(10)}${labels.map((l) => l.padStart(6)).join('')}${'total'.padStart(8)}`);
+  lines.push(
+    `  ${'gold\\pred'.padEnd(10)}${labels.map((l) => l.padStart(6)).join('')}${'total'.padStart(8)}`,
+  );
   for (const g of labels) {
     const row = labels.map((p) => report.confusion[g][p] ?? 0);
     lines.push(
@@ -136,7 +138,9 @@ export function formatTriageReport(report: TriageReport, options: { maxErrors?: 
   }
   if (report.errors.length > 0) {
     lines.push('');
-    lines.push(`  errors (${report.errors.length}${report.errors.length > maxErrors ? `, first ${maxErrors}` : ''})`);
+    lines.push(
+      `  errors (${report.errors.length}${report.errors.length > maxErrors ? `, first ${maxErrors}` : ''})`,
+    );
     for (const e of report.errors.slice(0, maxErrors)) {
       const diff = (['intent', 'severity', 'category'] as const)
         .filter((k) => e.expected[k] !== e.predicted[k])

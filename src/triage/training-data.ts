@@ -27,7 +27,8 @@ export function parseTrainingSet(jsonl: string, source = 'training set'): Labell
       });
     }
     const problems: string[] = [];
-    if (typeof row.text !== 'string' || row.text.trim() === '') problems.push('"text" must be a non-empty string');
+    if (typeof row.text !== 'string' || row.text.trim() === '')
+      problems.push('"text" must be a non-empty string');
     if (!oneOf(['zh', 'en'] as const, row.lang)) problems.push('"lang" must be zh or en');
     if (!oneOf(ROLES, row.role)) problems.push(`"role" must be one of ${ROLES.join(', ')}`);
     if (!oneOf(INTENTS, row.intent)) problems.push(`"intent" must be one of ${INTENTS.join(', ')}`);

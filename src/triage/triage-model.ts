@@ -4,7 +4,13 @@
  * learns how much "scope_group" or "workaround" moves severity instead of us guessing weights.
  */
 import { extractFeatures, type FeatureOptions } from './features.ts';
-import { type Classifier, indexDocs, type LogRegOptions, trainLogisticRegression, trainNaiveBayes } from './model.ts';
+import {
+  type Classifier,
+  indexDocs,
+  type LogRegOptions,
+  trainLogisticRegressionHeads,
+  trainNaiveBayes,
+} from './model.ts';
 import { type DetectedSignal, detectSignals, signalFeatures } from './signals.ts';
 import { loadTrainingSet } from './training-data.ts';
 import { CATEGORIES, INTENTS, type LabelledMessage, SEVERITIES } from './types.ts';
@@ -18,7 +24,12 @@ export interface TriageModelOptions {
   features?: FeatureOptions;
   /** Drop features seen in fewer training messages than this. @defaultValue 2 */
   minCount?: number;
-  /** Feed the reporter role to the models. Off by default: in the rubric the role matters only for payroll anomalies, which a rule handles, and as a feature it taught the model "HR admins report severe things". @defaultValue false */
+  /**
+   * Feed the reporter role to the models. Off by default: in the rubric the role matters only for
+   * payroll anomalies, which a rule handles. As a feature it taught the model "HR admins report
+   * severe things" (it cost 4 points of dev severity before the P1-evidence rule; it is neutral in
+   * cross-validation now). @defaultValue false
+   */
   roleFeature?: boolean;
   /** Feed detected signals to the model as features. @defaultValue true */
   signalFeatures?: boolean;
@@ -30,7 +41,10 @@ export interface TriageModel {
   category: Classifier;
   options: TriageModelOptions;
   examples: number;
+  /** Time to featurize and fit, in ms. */
   trainMs: number;
+  /** Time to read and validate the JSONL, in ms (set by `getTriageModel`). */
+  loadMs?: number;
 }
 
 /** Feature strings the models see for one message. */
@@ -40,33 +54,48 @@ export function messageFeatures(
   signals: readonly DetectedSignal[],
   options: TriageModelOptions = {},
 ): string[] {
-  const text_ = extractFeatures(text, options.features);
-  if (options.signalFeatures === false) return text_;
+  const base = extractFeatures(text, options.features);
+  if (options.signalFeatures === false) return base;
   const extra = signalFeatures([...signals], role);
-  return [...text_, ...(options.roleFeature !== true ? extra.filter((f) => !f.startsWith('r:')) : extra)];
+  return [...base, ...(options.roleFeature === true ? extra : extra.filter((f) => !f.startsWith('r:')))];
 }
 
-export function trainTriageModel(examples: readonly LabelledMessage[], options: TriageModelOptions = {}): TriageModel {
+export function trainTriageModel(
+  examples: readonly LabelledMessage[],
+  options: TriageModelOptions = {},
+): TriageModel {
   const started = performance.now();
-  const docs = examples.map((e) => messageFeatures(e.text, e.role, detectSignals(e.text, { role: e.role }), options));
+  const docs = examples.map((e) =>
+    messageFeatures(e.text, e.role, detectSignals(e.text, { role: e.role }), options),
+  );
   const indexed = indexDocs(docs, options.minCount ?? 2);
-  const train = (targets: string[], labels: readonly string[]): Classifier =>
-    options.algorithm === 'naive_bayes'
-      ? trainNaiveBayes(docs, targets, labels)
-      : trainLogisticRegression(indexed, targets, labels, options.logreg);
+  const targets = {
+    intent: examples.map((e) => e.intent),
+    severity: examples.map((e) => e.severity),
+    category: examples.map((e) => e.category),
+  };
+  let intent: Classifier;
+  let severity: Classifier;
+  let category: Classifier;
+  if (options.algorithm === 'naive_bayes') {
+    intent = trainNaiveBayes(docs, targets.intent, INTENTS);
+    severity = trainNaiveBayes(docs, targets.severity, SEVERITIES);
+    category = trainNaiveBayes(docs, targets.category, CATEGORIES);
+  } else {
+    [intent, severity, category] = trainLogisticRegressionHeads(
+      indexed,
+      [
+        { targets: targets.intent, labels: INTENTS },
+        { targets: targets.severity, labels: SEVERITIES },
+        { targets: targets.category, labels: CATEGORIES },
+      ],
+      options.logreg,
+    );
+  }
   const model: TriageModel = {
-    intent: train(
-      examples.map((e) => e.intent),
-      INTENTS,
-    ),
-    severity: train(
-      examples.map((e) => e.severity),
-      SEVERITIES,
-    ),
-    category: train(
-      examples.map((e) => e.category),
-      CATEGORIES,
-    ),
+    intent,
+    severity,
+    category,
     options,
     examples: examples.length,
     trainMs: 0,
@@ -79,6 +108,11 @@ let cached: TriageModel | undefined;
 
 /** The model trained on the repo's labelled set, trained once per process. */
 export function getTriageModel(): TriageModel {
-  cached ??= trainTriageModel(loadTrainingSet());
+  if (!cached) {
+    const started = performance.now();
+    const examples = loadTrainingSet();
+    const loadMs = performance.now() - started;
+    cached = { ...trainTriageModel(examples), loadMs };
+  }
   return cached;
 }

@@ -32,6 +32,7 @@ export interface TriageInput {
   role?: string;
   /** Distinct reporters of the same issue so far (mass incident, DESIGN §2.8). */
   reporters?: number;
+  /** The asker's language, if the caller knows it. A hint only: features work on either language. */
   lang?: 'zh' | 'en';
 }
 

@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { classify } from '../../src/triage/classify.ts';
+import { loadTrainingSet } from '../../src/triage/training-data.ts';
+import { getTriageModel, trainTriageModel } from '../../src/triage/triage-model.ts';
+import { CATEGORIES, INTENTS, SEVERITIES } from '../../src/triage/types.ts';
+
+type Case = [text: string, intent: string, severity: string, category: string, role?: string];
+
+// Clear cases written for this test, not taken from the training or dev sets.
+const clear: Case[] = [
+  ['怎么申请年假？', 'question', 'P3', 'leave'],
+  ['公积金缴存比例是多少', 'question', 'P3', 'payroll'],
+  ['how do I set up the VPN on my new laptop?', 'question', 'P3', 'device'],
+  ['where can I see my payslip for last month', 'question', 'P3', 'payroll'],
+  ['帮我开通一下报表系统的查看权限', 'request', 'P3', 'account'],
+  ['please add a cost center column to the headcount report', 'request', 'P3', 'report'],
+  ['我昨天的打卡记录没了，考勤显示缺卡', 'incident', 'P2', 'attendance'],
+  ['my PTO balance suddenly shows zero', 'incident', 'P2', 'leave'],
+  ['今天发工资了，我的工资少了三千多，工资条上也没说原因', 'incident', 'P1', 'payroll'],
+  ["the whole Lyon office can't clock in since this morning", 'incident', 'P1', 'attendance'],
+  [
+    "someone logged into my account from another country and changed my bank details, it wasn't me",
+    'incident',
+    'P1',
+    'security',
+  ],
+  ['考勤系统宕机了，全公司都打不了卡', 'incident', 'P0', 'attendance'],
+  ['SSO is down company-wide, nobody can log in to anything', 'incident', 'P0', 'account'],
+  ['全员的身份证号和银行卡号被人发到了外部群里', 'incident', 'P0', 'security'],
+  [
+    'payday today and the bank rejected the payroll file, nobody in the company got paid',
+    'incident',
+    'P0',
+    'payroll',
+  ],
+  ['谢谢，问题解决了', 'smalltalk', 'P3', 'other'],
+  ['thanks, have a nice evening', 'smalltalk', 'P3', 'other'],
+  ['转人工', 'human', 'P3', 'other'],
+  ['can I talk to a real person please', 'human', 'P3', 'other'],
+];
+
+describe('classify', () => {
+  it.each(clear)('%s → %s %s %s', (text, intent, severity, category, role) => {
+    const r = classify({ text, role });
+    expect({ intent: r.intent, severity: r.severity, category: r.category }).toEqual({
+      intent,
+      severity,
+      category,
+    });
+  });
+
+  it('returns valid labels, a rationale, signals and confidences in [0, 1]', () => {
+    const r = classify({ text: '今天发薪日，全公司工资都没到账', role: 'hr_admin' });
+    expect(INTENTS).toContain(r.intent);
+    expect(SEVERITIES).toContain(r.severity);
+    expect(CATEGORIES).toContain(r.category);
+    expect(r.severity).toBe('P0');
+    expect(r.rationale).toMatch(/P0/);
+    expect(r.rationale).toMatch(/whole company|many departments/);
+    expect(r.signals.some((s) => s.name === 'scope_company' && s.effect?.includes('severity≥P0'))).toBe(true);
+    for (const v of Object.values(r.confidence)) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('is deterministic across calls and across independently trained models', () => {
+    const text = 'the finance GL export failed for the UK entity, close is tomorrow';
+    const a = classify({ text });
+    expect(classify({ text })).toEqual(a);
+    const fresh = trainTriageModel(loadTrainingSet());
+    expect(classify({ text }, fresh)).toEqual(a);
+  });
+
+  it('trains once per process and within the start-up budget', () => {
+    const model = getTriageModel();
+    expect(getTriageModel()).toBe(model);
+    expect(model.examples).toBeGreaterThanOrEqual(400);
+    // DESIGN budget is 300 ms; a loaded CI machine gets some slack here, the bench reports the real figure.
+    expect(model.trainMs).toBeLessThan(1500);
+  });
+
+  describe('near-misses', () => {
+    it('"everyone in my team says hi" is small talk, not an incident', () => {
+      const r = classify({ text: 'everyone in my team says hi' });
+      expect(r.intent).toBe('smalltalk');
+      expect(r.severity).toBe('P3');
+    });
+
+    it('大家都说这个机器人挺好用 is small talk', () => {
+      expect(classify({ text: '我们部门大家都说这个机器人挺好用' })).toMatchObject({
+        intent: 'smalltalk',
+        severity: 'P3',
+      });
+    });
+
+    it('a leaking tap is a facilities issue, not a security incident', () => {
+      const r = classify({ text: 'a leaking tap in the office kitchen' });
+      expect(r.category).not.toBe('security');
+      expect(r.severity).not.toBe('P0');
+      expect(r.signals.map((s) => s.name)).not.toContain('security_breach');
+    });
+
+    it('a how-to question about phishing stays a P3 question', () => {
+      expect(
+        classify({ text: 'how do I report a phishing email? (nothing happened, just asking)' }),
+      ).toMatchObject({
+        intent: 'question',
+        severity: 'P3',
+        category: 'security',
+      });
+    });
+
+    it('a company-wide report request is a P3 request, not a P0', () => {
+      expect(classify({ text: '麻烦导出全员的司龄统计，下个月给我就行', role: 'hr_admin' })).toMatchObject({
+        intent: 'request',
+        severity: 'P3',
+        category: 'report',
+      });
+    });
+
+    it('urgency words alone do not raise a how-to question', () => {
+      expect(classify({ text: '急急急！！社保转移要带什么材料' }).severity).toBe('P3');
+    });
+  });
+
+  describe('signal rules', () => {
+    it('an HR admin reporting a payroll anomaly gets at least P1', () => {
+      const r = classify({
+        text: "one employee's payslip shows a bonus she never got, please check",
+        role: 'hr_admin',
+      });
+      expect(r.category).toBe('payroll');
+      expect(['P0', 'P1']).toContain(r.severity);
+    });
+
+    it('"escalate:" from an HR admin is a payroll incident of at least P1', () => {
+      const r = classify({ text: 'escalate: 这个月有7个人的工资条少了餐补', role: 'hr_admin' });
+      expect(r).toMatchObject({ intent: 'incident', category: 'payroll' });
+      expect(['P0', 'P1']).toContain(r.severity);
+    });
+
+    it('a suspected account compromise is at least P1', () => {
+      const r = classify({ text: '收到异地登录提醒，我人在公司，账号是不是被盗了' });
+      expect(r.category).toBe('security');
+      expect(['P0', 'P1']).toContain(r.severity);
+    });
+
+    it('five distinct reporters make an incident P0', () => {
+      const text = '打卡页面一直转圈，打不上卡';
+      expect(classify({ text }).severity).toBe('P2');
+      const many = classify({ text, reporters: 6 });
+      expect(many.severity).toBe('P0');
+      expect(many.rationale).toMatch(/6 different people/);
+    });
+
+    it('an explicit request for a person sets the intent to human', () => {
+      const r = classify({ text: '转人工，我的年假余额不对' });
+      expect(r.intent).toBe('human');
+      expect(r.category).toBe('leave');
+    });
+
+    it('a model guess alone never pages P0', () => {
+      const r = classify({ text: 'my laptop is totally dead, nothing works' });
+      expect(r.severity).not.toBe('P0');
+    });
+  });
+
+  it('survives empty and odd input', () => {
+    for (const text of ['', '   ', '????', '🙂', 'a'.repeat(10_000)]) {
+      const r = classify({ text });
+      expect(SEVERITIES).toContain(r.severity);
+    }
+  });
+});

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { type DetectedSignal, detectSignals, type SignalName } from '../../src/triage/signals.ts';
+
+const names = (text: string, role?: string, reporters?: number) =>
+  detectSignals(text, { role, reporters }).map((s) => s.name);
+const find = (text: string, name: SignalName): DetectedSignal | undefined =>
+  detectSignals(text).find((s) => s.name === name);
+
+describe('scope', () => {
+  it.each([
+    '全员无法登录OA',
+    '考勤系统挂了，全公司都打不了卡',
+    '请假系统报错，各个部门的人都在问',
+    'clock-in is down for everyone',
+    'the whole company is locked out of email',
+    'payroll for all 3 plants went out wrong',
+    'SSO is down, nobody can log in',
+    'VPN is down and no remote employee in the company can connect',
+  ])('company-wide: %s', (text) => {
+    expect(names(text)).toContain('scope_company');
+  });
+
+  it.each([
+    ['上海分公司所有人的打卡都失败了', '所有人'],
+    ['我们深圳办公室今天所有人打卡都失败', '所有人'],
+    ['everyone on the sales team lost access', 'everyone'],
+    ['the whole Leeds site has no schedule', 'whole leeds site'],
+    ['nobody on the customer success team can log in', 'nobody'],
+    ['整个财务部今天都登不上报销系统', '整个财务部'],
+    ["half my team can't clock in", 'half my team'],
+  ])('a team or site, not the company: %s', (text, match) => {
+    const n = names(text);
+    expect(n).not.toContain('scope_company');
+    expect(n).toContain('scope_group');
+    expect(find(text, 'scope_group')?.match).toContain(match);
+  });
+
+  it('counts of five or more people are a weaker group signal', () => {
+    expect(find('三十多个人都打不上卡', 'scope_count')?.match).toBe('三十多');
+    expect(find("~400 people's hours aren't in", 'scope_count')).toBeDefined();
+    expect(names('my 2 payslips are wrong')).not.toContain('scope_count');
+  });
+
+  it('a company word about what the writer alone cannot see is not company scope', () => {
+    expect(names("I can't see everyone's schedule in the team view")).not.toContain('scope_company');
+  });
+});
+
+describe('security', () => {
+  it.each([
+    '招聘系统的链接被发到外部群里了，不用登录就能看所有候选人的身份证号',
+    "salary spreadsheet with every employee's bank details was shared publicly via link",
+    'we found the HR export bucket open to the internet, it contains SSNs',
+    'ransomware on the file server, shared drives are encrypted',
+    '员工花名册被外包人员拷走了',
+    'credential-stuffing wave on the HR portal',
+  ])('breach: %s', (text) => {
+    expect(names(text)).toContain('security_breach');
+  });
+
+  it.each([
+    "someone reset my password and changed my MFA phone number, it wasn't me",
+    '我的邮箱被盗了，有人用我的邮箱发借钱消息',
+    "my account is sending emails I didn't write, I think I've been hacked",
+    '我的工号被人拿去提了付款申请，不是我提的',
+  ])('account compromise: %s', (text) => {
+    expect(names(text)).toContain('security_compromise');
+    expect(names(text)).not.toContain('security_breach');
+  });
+
+  it.each([
+    'a leaking tap in the office kitchen',
+    "there's water leaking from the ceiling in the hallway",
+    '茶水间的水龙头一直在漏水',
+    'the sync worker leaks memory and restarts, the database is fine',
+    'I hacked together a spreadsheet to track leave',
+    "my dependent was removed from my plan and I didn't ask for that",
+    "could someone pull a list of who hasn't done the security training",
+    '工资条上写的银行卡号不是我的卡',
+  ])('near-miss, no breach or compromise: %s', (text) => {
+    const n = names(text);
+    expect(n).not.toContain('security_breach');
+    expect(n).not.toContain('security_compromise');
+  });
+
+  it('a declined phishing attempt is phishing with no harm done', () => {
+    const n = names('有人冒充IT在飞书上加我，让我把验证码发给他，我没理他');
+    expect(n).toEqual(expect.arrayContaining(['security_phishing', 'no_harm']));
+    expect(n).not.toContain('security_compromise');
+  });
+
+  it('a how-to question about phishing is marked hypothetical', () => {
+    expect(names('how do I report a phishing email? just want to know')).toEqual(
+      expect.arrayContaining(['security_phishing', 'hypothetical']),
+    );
+  });
+
+  it('compromise across the company becomes a breach', () => {
+    expect(
+      names('phishing hit the whole company, dozens of people entered credentials and accounts are hacked'),
+    ).toContain('security_breach');
+  });
+});
+
+describe('urgency, money, legal', () => {
+  it.each([
+    ['今天发薪日，我一分钱没收到', 'urgency_payday'],
+    ['Pay landed today and tax withheld is 40% of my gross', 'urgency_payday'],
+    ['payroll locks tomorrow noon', 'urgency_deadline'],
+    ['考勤周五就锁定了', 'urgency_deadline'],
+    ['审批卡住了，没法干活', 'urgency_blocked'],
+    ["I'm blocked, can't submit anything", 'urgency_blocked'],
+    ['工资算错了，少发了两千', 'money'],
+    ['my check is $1,800 short', 'money'],
+    ['再不解决我就去劳动仲裁', 'legal'],
+    ['this could end up with the labor bureau', 'legal'],
+  ] as const)('%s → %s', (text, name) => {
+    expect(names(text)).toContain(name);
+  });
+
+  it('asking when payday is mentions payday but is not money trouble', () => {
+    expect(names('when is payday this month?')).not.toContain('money');
+  });
+});
+
+describe('human request, role, reporters', () => {
+  it.each([
+    '转人工',
+    '找人工客服',
+    '能不能让IT的同事直接给我打个电话',
+    'talk to a human please',
+    'can I speak to a real person',
+    'agent',
+  ])('human: %s', (text) => {
+    expect(names(text)).toContain('human_request');
+  });
+
+  it.each([
+    '人工智能是什么',
+    '有个陌生号码打电话说是HR，要我的银行卡号，我挂了',
+    'the agent field in the report is empty',
+  ])('not a human request: %s', (text) => {
+    expect(names(text)).not.toContain('human_request');
+  });
+
+  it('reports the hr_admin role and the escalate command', () => {
+    expect(names('escalate: 18个新员工的工资条没生成', 'hr_admin')).toEqual(
+      expect.arrayContaining(['role_hr_admin', 'escalate_command']),
+    );
+    expect(names('escalate: 18个新员工的工资条没生成', 'employee')).not.toContain('role_hr_admin');
+  });
+
+  it('reports distinct reporters', () => {
+    expect(find('打卡系统进不去', 'reporters')).toBeUndefined();
+    expect(detectSignals('打卡系统进不去', { reporters: 6 }).find((s) => s.name === 'reporters')?.match).toBe(
+      '6 reporters',
+    );
+  });
+
+  it('every signal carries the matched text and a reason', () => {
+    for (const s of detectSignals('全公司今天发薪日工资都没到账，转人工！', {
+      role: 'hr_admin',
+      reporters: 3,
+    })) {
+      expect(s.match.length).toBeGreaterThan(0);
+      expect(s.reason.length).toBeGreaterThan(0);
+    }
+  });
+});
