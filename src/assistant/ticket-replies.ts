@@ -1,6 +1,6 @@
 /** What the employee is told about their ticket, in their language. */
 import type { Lang } from '../knowledge/types.ts';
-import type { SeverityPolicy, Severity } from '../sla/types.ts';
+import type { Severity, SeverityPolicy } from '../sla/types.ts';
 
 const CATEGORY_ZH: Record<string, string> = {
   leave: '假期',
@@ -26,7 +26,9 @@ export function targetText(p: SeverityPolicy, lang: Lang): string {
   const m = p.firstResponseMinutes;
   if (m % 60 === 0) {
     const h = m / 60;
-    return lang === 'zh' ? `${h} ${business ? '个工作小时' : '小时'}` : `${h} ${business ? 'business ' : ''}hour${h === 1 ? '' : 's'}`;
+    return lang === 'zh'
+      ? `${h} ${business ? '个工作小时' : '小时'}`
+      : `${h} ${business ? 'business ' : ''}hour${h === 1 ? '' : 's'}`;
   }
   return lang === 'zh' ? `${m} 分钟` : `${m} minutes`;
 }
@@ -35,8 +37,24 @@ export function formatDue(iso: string | undefined, lang: Lang, timeZone = 'Asia/
   if (!iso) return '';
   const d = new Date(iso);
   return lang === 'zh'
-    ? new Intl.DateTimeFormat('zh-CN', { timeZone, month: 'long', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false }).format(d)
-    : new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+    ? new Intl.DateTimeFormat('zh-CN', {
+        timeZone,
+        month: 'long',
+        day: 'numeric',
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+      }).format(d)
+    : new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        weekday: 'short',
+        day: 'numeric',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+      }).format(d);
 }
 
 export interface TicketNotice {

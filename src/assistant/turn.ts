@@ -70,7 +70,10 @@ export function createTurnHandler(deps: TurnDeps): Assistant {
 }
 
 async function openTicket(deps: TurnDeps, turn: Turn, lang: Lang, triage: TriageResult): Promise<BotReply> {
-  const transcript = [...(await deps.history(turn.threadId)), { author: 'user' as const, text: turn.text, at: deps.now().toISOString() }];
+  const transcript = [
+    ...(await deps.history(turn.threadId)),
+    { author: 'user' as const, text: turn.text, at: deps.now().toISOString() },
+  ];
   const search = await deps.kb.search(turn.text, deps.k ?? 5);
   const input = ticketInput(turn, triage, transcript, search);
   if (triage.intent === 'incident') {
@@ -87,7 +90,11 @@ async function handoff(deps: TurnDeps, turn: Turn, lang: Lang, role: string | un
   const history = await deps.history(turn.threadId);
   const existing = (await deps.tickets.list({ threadId: turn.threadId, open: true, limit: 1 }))[0];
   if (existing) return ticketReply(deps, existing, lang, ticketOpenedText(notice(deps, existing), lang));
-  const question = [...history].reverse().find((m) => m.author === 'user' && routeMessage(m.text, deps.classify({ text: m.text, role })) !== 'handoff');
+  const question = [...history]
+    .reverse()
+    .find(
+      (m) => m.author === 'user' && routeMessage(m.text, deps.classify({ text: m.text, role })) !== 'handoff',
+    );
   const about = question?.text ?? turn.text;
   const triage = deps.classify({ text: about, role, lang });
   const transcript = [...history, { author: 'user' as const, text: turn.text, at: deps.now().toISOString() }];
@@ -110,7 +117,9 @@ function ticketInput(turn: Turn, triage: TriageResult, transcript: TranscriptLin
     sensitiveTopic: sensitiveTopic(turn.text),
     requesterId: turn.userId,
     threadId: turn.threadId,
-    transcript: transcript.map((l, i) => (i === transcript.length - 1 && tried.length ? { ...l, citations: tried } : l)),
+    transcript: transcript.map((l, i) =>
+      i === transcript.length - 1 && tried.length ? { ...l, citations: tried } : l,
+    ),
   };
 }
 
@@ -139,14 +148,17 @@ async function joinIncident(
   input: ReturnType<typeof ticketInput>,
   lang: Lang,
 ): Promise<BotReply> {
-  const same = (await deps.tickets.list({ parentId: parent.id, limit: 500 })).some((t) => t.requesterId === input.requesterId);
+  const same = (await deps.tickets.list({ parentId: parent.id, limit: 500 })).some(
+    (t) => t.requesterId === input.requesterId,
+  );
   let current = parent;
   if (!same && parent.requesterId !== input.requesterId) {
     const child = await deps.tickets.open({ ...input, status: 'new' });
     await deps.tickets.linkToParent(child.id, parent.id, 'helpline');
     current = await deps.tickets.get(parent.id);
     const raised = severityForReporters(current.severity, current.reporters);
-    if (raised.reason) current = await deps.tickets.overrideSeverity(current.id, 'helpline', raised.severity, raised.reason);
+    if (raised.reason)
+      current = await deps.tickets.overrideSeverity(current.id, 'helpline', raised.severity, raised.reason);
   }
   return ticketReply(deps, current, lang, knownIncidentText(current, lang));
 }
@@ -157,7 +169,10 @@ function notice(deps: TurnDeps, t: Ticket) {
     severity: t.severity,
     category: t.category,
     policy: deps.sla.policy[t.severity],
-    firstResponseDue: dueIso(t.clocks.find((c) => c.kind === 'first_response'), deps.sla.calendars),
+    firstResponseDue: dueIso(
+      t.clocks.find((c) => c.kind === 'first_response'),
+      deps.sla.calendars,
+    ),
   };
 }
 
@@ -168,7 +183,10 @@ export function ticketRef(deps: Pick<TurnDeps, 'sla'>, t: Ticket): TicketRef {
     severity: t.severity,
     category: t.category,
     status: t.status,
-    firstResponseDue: dueIso(t.clocks.find((c) => c.kind === 'first_response'), deps.sla.calendars),
+    firstResponseDue: dueIso(
+      t.clocks.find((c) => c.kind === 'first_response'),
+      deps.sla.calendars,
+    ),
   };
 }
 
@@ -181,5 +199,9 @@ function withSelfHelp(reply: BotReply, search: SearchResult, lang: Lang): BotRep
   const top = search.results[0];
   if (!search.answerable || !top || search.confidence < SELF_HELP_CONFIDENCE) return reply;
   const label = top.passage.heading ? `${top.passage.title} › ${top.passage.heading}` : top.passage.title;
-  return { ...reply, text: `${reply.text}\n\n${selfHelpText(lang)} [1] ${label}`, citations: [citation(1, top.passage)] };
+  return {
+    ...reply,
+    text: `${reply.text}\n\n${selfHelpText(lang)} [1] ${label}`,
+    citations: [citation(1, top.passage)],
+  };
 }

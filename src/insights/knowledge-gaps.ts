@@ -2,8 +2,9 @@
  * Questions the bot could not answer, grouped by their normalized form (DESIGN §2 flow 7), so the
  * KB owners see what to write next.
  */
-import type { Database } from '../store/database.ts';
+
 import { normalize } from '../knowledge/tokenize.ts';
+import type { Database } from '../store/database.ts';
 
 export interface KnowledgeGap {
   question: string;
@@ -16,10 +17,15 @@ export interface KnowledgeGap {
 
 /** Same words, same gap: case, width, punctuation and spacing do not matter. */
 export function gapKey(question: string): string {
-  return normalize(question).replace(/[\s\p{P}\p{S}]+/gu, ' ').trim();
+  return normalize(question)
+    .replace(/[\s\p{P}\p{S}]+/gu, ' ')
+    .trim();
 }
 
-export async function recordGap(db: Database, gap: { question: string; lang: string; threadId?: string; at: Date }): Promise<void> {
+export async function recordGap(
+  db: Database,
+  gap: { question: string; lang: string; threadId?: string; at: Date },
+): Promise<void> {
   await db.query(
     `INSERT INTO knowledge_gaps (question, normalized, lang, first_seen, last_seen, example_thread_id)
      VALUES ($1, $2, $3, $4, $4, $5)

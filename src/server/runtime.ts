@@ -19,6 +19,7 @@ import type { Database } from '../store/database.ts';
 import { describeDatabase, openDatabase } from '../store/open-database.ts';
 import { createTicketService, type TicketService } from '../tickets/ticket-service.ts';
 import { classify } from '../triage/classify.ts';
+import { getTriageModel } from '../triage/triage-model.ts';
 
 export interface Runtime {
   db: Database;
@@ -44,7 +45,14 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const { config, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const where = { url: config.database.url, dataDir: resolve(config.data.dir) };
-  const db = deps.db ?? (await openDatabase({ ...where, onIdleError: (err) => logger.warn({ err }, 'database connection dropped') }));
+  const db =
+    deps.db ??
+    (await openDatabase({
+      ...where,
+      onIdleError: (err) => logger.warn({ err }, 'database connection dropped'),
+    }));
+  // Train the triage model now, not on the first employee's message.
+  getTriageModel();
   const calendars = withBuiltinCalendars(config.sla.calendars as unknown as BusinessCalendar[]);
   const store = new PgConversationStore({ db, now });
   const tickets = createTicketService({ db, now, sla: slaOps(config.sla.policy, calendars) });
@@ -56,9 +64,14 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     tickets,
     db,
     history: async (threadId) =>
-      (await store.listMessages(threadId)).slice(-20).map((m) => ({ author: m.author, text: m.text, at: m.createdAt })),
+      (await store.listMessages(threadId))
+        .slice(-20)
+        .map((m) => ({ author: m.author, text: m.text, at: m.createdAt })),
     sla: { policy: config.sla.policy, calendars },
-    incidents: { windowMs: config.incidents.windowMinutes * 60_000, minSimilarity: config.incidents.minSimilarity },
+    incidents: {
+      windowMs: config.incidents.windowMinutes * 60_000,
+      minSimilarity: config.incidents.minSimilarity,
+    },
     roleOf: (userId) => config.roles[userId] ?? config.roles[`web:${userId}`],
     now,
     onFallback: (reason, err) => logger.warn({ reason, err }, 'answer fell back to extractive'),

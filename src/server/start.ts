@@ -26,7 +26,9 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
   const chat = chatModelFor(config);
   const runtime = await createRuntime({ config, opened, chat, logger });
   const now = () => new Date();
-  const queue = new InProcessQueue({ onError: (err, key) => logger.error({ err, threadId: key }, 'turn job failed') });
+  const queue = new InProcessQueue({
+    onError: (err, key) => logger.error({ err, threadId: key }, 'turn job failed'),
+  });
   const app = createApp({
     assistant: runtime.assistant,
     store: runtime.store,

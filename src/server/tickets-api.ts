@@ -77,8 +77,12 @@ export function createTicketsApi(deps: TicketsApiDeps): Hono {
     const now = deps.now();
     return c.json({ tickets: list.map((t) => ticketView(t, deps.calendars, now)) });
   });
-  app.get('/tickets/:id', async (c) => c.json(ticketView(await deps.tickets.get(c.req.param('id')), deps.calendars, deps.now())));
-  app.get('/tickets/:id/events', async (c) => c.json({ events: await deps.tickets.events(c.req.param('id')) }));
+  app.get('/tickets/:id', async (c) =>
+    c.json(ticketView(await deps.tickets.get(c.req.param('id')), deps.calendars, deps.now())),
+  );
+  app.get('/tickets/:id/events', async (c) =>
+    c.json({ events: await deps.tickets.events(c.req.param('id')) }),
+  );
   app.get('/insights/gaps', async (c) => c.json({ gaps: await listGaps(deps.db, 100) }));
   return app;
 }

@@ -69,7 +69,12 @@ eachBackend('assistant turn', (ctx) => {
   it('opens a P0 ticket for a company-wide outage, telling number, severity and target in Chinese', async () => {
     const reply = await say('wang', '打卡系统全员进不去了，大家都打不了卡');
     expect(reply.action).toBe('ticket');
-    expect(reply.ticket).toMatchObject({ number: 'HL-1001', severity: 'P0', category: 'attendance', status: 'waiting_l2' });
+    expect(reply.ticket).toMatchObject({
+      number: 'HL-1001',
+      severity: 'P0',
+      category: 'attendance',
+      status: 'waiting_l2',
+    });
     expect(reply.text).toContain('HL-1001');
     expect(reply.text).toContain('P0');
     expect(reply.text).toContain('15 分钟');
@@ -85,7 +90,9 @@ eachBackend('assistant turn', (ctx) => {
     expect(reply.action).toBe('ticket');
     expect(reply.ticket?.category).toBe('attendance');
     expect(['P2', 'P3']).toContain(reply.ticket?.severity);
-    expect(reply.text).toMatch(/I've opened ticket HL-\d+ · P[23] \(attendance\)\. First response target: within/);
+    expect(reply.text).toMatch(
+      /I've opened ticket HL-\d+ · P[23] \(attendance\)\. First response target: within/,
+    );
   });
 
   it('marks harassment reports sensitive', async () => {
@@ -102,7 +109,9 @@ eachBackend('assistant turn', (ctx) => {
     const [ticket] = await tickets.list();
     expect(ticket.title).toBe('公司班车早上几点发车');
     expect(ticket.intent).toBe('human');
-    expect(ticket.transcript.map((l) => l.text)).toEqual(expect.arrayContaining(['公司班车早上几点发车', '转人工']));
+    expect(ticket.transcript.map((l) => l.text)).toEqual(
+      expect.arrayContaining(['公司班车早上几点发车', '转人工']),
+    );
     expect((await listGaps(db))[0]).toMatchObject({ question: '公司班车早上几点发车', count: 1 });
     // Asking again in the same thread points at the same open ticket.
     expect((await say('chen', 'talk to a human')).ticket?.number).toBe(ticket.number);
@@ -122,14 +131,19 @@ eachBackend('assistant turn', (ctx) => {
     expect(updated.reporters).toBe(5);
     expect(updated.severity).toBe('P0');
     const events = await tickets.events(parent.number);
-    expect(events.some((e) => e.action === 'severity_overridden' && /5 distinct employees/.test(e.reason ?? ''))).toBe(true);
+    expect(
+      events.some((e) => e.action === 'severity_overridden' && /5 distinct employees/.test(e.reason ?? '')),
+    ).toBe(true);
     // A report outside the window is a new incident.
     now = new Date(now.getTime() + 60 * 60_000);
     expect((await say('u6', '考勤系统打不开，页面一直转圈')).ticket?.number).not.toBe(parent.number);
   });
 
   it('an HR admin escalating a payroll anomaly gets at least a P1 sensitive payroll ticket', async () => {
-    const reply = await say('hr-li', 'escalate: 30 payslips this month are missing overtime pay, payday is the 10th');
+    const reply = await say(
+      'hr-li',
+      'escalate: 30 payslips this month are missing overtime pay, payday is the 10th',
+    );
     expect(reply.ticket?.category).toBe('payroll');
     expect(['P0', 'P1']).toContain(reply.ticket?.severity);
     expect((await tickets.list())[0].sensitive).toBe(true);

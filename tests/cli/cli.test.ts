@@ -161,6 +161,47 @@ describe('helpline ingest, config, eval', () => {
   });
 });
 
+describe('helpline classify', () => {
+  it('--json prints {intent, severity, category, rationale, signals}', async () => {
+    const t = io();
+    expect(await main(['classify', '--json', '打卡系统全员进不去了'], t)).toBe(0);
+    const out = JSON.parse(t.stdout.join(''));
+    expect(Object.keys(out)).toEqual(['intent', 'severity', 'category', 'rationale', 'signals']);
+    expect(out).toMatchObject({ intent: 'incident', severity: 'P0', category: 'attendance' });
+    expect(out.signals[0]).toMatchObject({ name: expect.any(String), match: expect.any(String) });
+  });
+
+  it('--jsonl classifies one message per line; --role raises an HR admin payroll report', async () => {
+    const t = io(['how do I request annual leave', '', 'payroll for my team is wrong this month']);
+    expect(await main(['classify', '--jsonl', '--role', 'hr_admin'], t)).toBe(0);
+    const [first, second] = t.stdout.map((l) => JSON.parse(l));
+    expect(first).toMatchObject({ intent: 'question', severity: 'P3', category: 'leave' });
+    expect(['P0', 'P1']).toContain(second.severity);
+    expect(await main(['classify'], io())).toBe(2);
+  });
+
+  it('eval reports triage accuracy, macro-F1, P0 recall and the confusion matrix', async () => {
+    const set = join(kb, '..', 'triage.jsonl');
+    writeFileSync(
+      set,
+      [
+        { text: '全公司都登不上 e-HR 了', intent: 'incident', severity: 'P0', category: 'account' },
+        { text: 'how do I reset my password', intent: 'question', severity: 'P3', category: 'account' },
+      ]
+        .map((x) => JSON.stringify(x))
+        .join('\n'),
+    );
+    const t = io();
+    expect(await main(['eval', '--questions', 'none', '--triage', set], t)).toBe(0);
+    expect(t.stdout.join('\n')).toMatch(/P0 recall\s+100\.0%/);
+    const json = io();
+    await main(['eval', '--questions', 'none', '--triage', set, '--json'], json);
+    const report = JSON.parse(json.stdout.join('')).triage;
+    expect(report).toMatchObject({ n: 2, p0Recall: 1 });
+    expect(report.confusion.P0.P0).toBe(1);
+  });
+});
+
 describe('bin/helpline.js', () => {
   it('runs as a real process on the project Node', async () => {
     const { stdout } = await promisify(execFile)(

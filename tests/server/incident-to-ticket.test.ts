@@ -13,8 +13,8 @@ import { DEFAULT_SYNONYMS } from '../../src/knowledge/synonyms.ts';
 import { createApp } from '../../src/server/app.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { createTicketsApi } from '../../src/server/tickets-api.ts';
-import { openPglite } from '../../src/store/pglite.ts';
 import { migrate } from '../../src/store/migrate.ts';
+import { openPglite } from '../../src/store/pglite.ts';
 
 let runtime: Runtime;
 let app: ReturnType<typeof createApp>;
@@ -44,11 +44,18 @@ afterAll(async () => {
 });
 
 const post = (body: unknown) =>
-  app.request('/api/chat/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  app.request('/api/chat/messages', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe('incident in the web chat → ticket in the API', () => {
   it('shows the ticket in the thread and its severity, rationale and deadlines in /api/tickets', async () => {
-    const res = await post({ userId: 'li.lei', text: 'The whole Shanghai office cannot clock in since 9am, the attendance app shows error 500' });
+    const res = await post({
+      userId: 'li.lei',
+      text: 'The whole Shanghai office cannot clock in since 9am, the attendance app shows error 500',
+    });
     expect(res.status).toBe(202);
     const { threadId } = (await res.json()) as { threadId: string };
     await queue.drain();
@@ -60,14 +67,24 @@ describe('incident in the web chat → ticket in the API', () => {
     expect(bot.ticket?.number).toMatch(/^HL-\d+$/);
     expect(['P0', 'P1']).toContain(bot.ticket?.severity);
 
-    const ticket = (await (await app.request(`/api/tickets/${bot.ticket!.number}`)).json()) as Record<string, any>;
-    expect(ticket).toMatchObject({ number: bot.ticket!.number, category: 'attendance', status: 'waiting_l2', requesterId: 'li.lei' });
+    const ticket = (await (await app.request(`/api/tickets/${bot.ticket!.number}`)).json()) as Record<
+      string,
+      any
+    >;
+    expect(ticket).toMatchObject({
+      number: bot.ticket!.number,
+      category: 'attendance',
+      status: 'waiting_l2',
+      requesterId: 'li.lei',
+    });
     expect(ticket.rationale.length).toBeGreaterThan(10);
     expect(ticket.sla.firstResponse.dueAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(ticket.sla.resolution.dueAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(['running', 'warning']).toContain(ticket.sla.firstResponse.state);
 
-    const events = (await (await app.request(`/api/tickets/${ticket.id}/events`)).json()) as { events: { action: string }[] };
+    const events = (await (await app.request(`/api/tickets/${ticket.id}/events`)).json()) as {
+      events: { action: string }[];
+    };
     expect(events.events[0].action).toBe('opened');
     const list = (await (await app.request('/api/tickets?open=true')).json()) as { tickets: unknown[] };
     expect(list.tickets).toHaveLength(1);

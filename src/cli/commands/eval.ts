@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { HelplineError } from '../../errors.ts';
 import { readJsonl } from '../../eval/jsonl.ts';
 import { evaluateRetrieval, formatRetrievalReport, type KbQuestion } from '../../eval/retrieval-eval.ts';
+import { evaluateTriage, formatTriageReport, type TriageEvalItem } from '../../triage/evaluate.ts';
 import { cliConfig, cliKb } from '../context.ts';
 import { type Command, HELP } from './command.ts';
 
@@ -10,48 +11,67 @@ import { type Command, HELP } from './command.ts';
 const SHARED = resolve('../shared');
 
 export const evaluate: Command = {
-  summary: 'measure retrieval (recall@k, MRR, abstention) on a labelled question set',
+  summary: 'measure retrieval (recall@k, MRR, abstention) and triage (accuracy, P0 recall) on labelled sets',
   usage:
-    'helpline eval [--kb DIR] [--questions FILE] [--k N] [--json]\n' +
-    `  defaults: --kb ${SHARED}/eval-kb --questions ${SHARED}/eval/kb-questions.dev.jsonl`,
+    'helpline eval [--kb DIR] [--questions FILE] [--triage FILE] [--k N] [--json]\n' +
+    `  defaults: --kb ${SHARED}/eval-kb --questions ${SHARED}/eval/kb-questions.dev.jsonl --triage ${SHARED}/eval/triage.dev.jsonl\n` +
+    '  --triage none skips the triage set; --questions none skips retrieval.',
   options: {
     ...HELP,
     kb: { type: 'string' },
     questions: { type: 'string' },
+    triage: { type: 'string' },
     k: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
     const kbDir = (values.kb as string | undefined) ?? `${SHARED}/eval-kb`;
     const questionsFile = (values.questions as string | undefined) ?? `${SHARED}/eval/kb-questions.dev.jsonl`;
-    if (!existsSync(questionsFile))
+    const triageFile = (values.triage as string | undefined) ?? `${SHARED}/eval/triage.dev.jsonl`;
+    const wantRetrieval = questionsFile !== 'none';
+    const wantTriage = triageFile !== 'none' && (values.triage !== undefined || existsSync(triageFile));
+    if (wantRetrieval && !existsSync(questionsFile))
       throw new HelplineError('USAGE', `No question set at ${questionsFile}; pass --questions FILE.`);
-    const k = Number(values.k ?? 10);
-    const config = cliConfig({});
-    const { kb, summary } = await cliKb(config, io, { dir: kbDir });
-    const questions = readJsonl<KbQuestion>(questionsFile);
-    const started = performance.now();
-    const report = await evaluateRetrieval(questions, (q) => kb.search(q, Math.max(k, 10)));
-    const ms = performance.now() - started;
-    if (values.json) {
-      io.out(
-        JSON.stringify(
-          { kb: kbDir, questions: questionsFile, passages: summary.passages, retrieval: report },
-          null,
-          2,
-        ),
+    if (wantTriage && !existsSync(triageFile))
+      throw new HelplineError(
+        'USAGE',
+        `No triage set at ${triageFile}; pass --triage FILE or --triage none.`,
       );
-      return 0;
+    const out: Record<string, unknown> = {};
+    if (wantRetrieval) {
+      const k = Number(values.k ?? 10);
+      const { kb, summary } = await cliKb(cliConfig({}), io, { dir: kbDir });
+      const questions = readJsonl<KbQuestion>(questionsFile);
+      const started = performance.now();
+      const report = await evaluateRetrieval(questions, (q) => kb.search(q, Math.max(k, 10)));
+      const ms = performance.now() - started;
+      Object.assign(out, {
+        kb: kbDir,
+        questions: questionsFile,
+        passages: summary.passages,
+        retrieval: report,
+      });
+      if (!values.json) {
+        io.out(
+          `KB ${kbDir}: ${summary.passages} passages · ${questions.length} questions · ${(ms / questions.length).toFixed(2)} ms/question\n`,
+        );
+        io.out(formatRetrievalReport(report));
+        if (report.misses.length) {
+          io.out('\nNot at rank 1 (or wrongly answered/declined):');
+          for (const m of report.misses)
+            io.out(
+              `  ${m.id.padEnd(12)} rank ${m.rank ?? '-'}${m.declined ? ' (declined)' : ''}  ${m.question}`,
+            );
+        }
+      }
     }
-    io.out(
-      `KB ${kbDir}: ${summary.passages} passages · ${questions.length} questions · ${(ms / questions.length).toFixed(2)} ms/question\n`,
-    );
-    io.out(formatRetrievalReport(report));
-    if (report.misses.length) {
-      io.out('\nNot at rank 1 (or wrongly answered/declined):');
-      for (const m of report.misses)
-        io.out(`  ${m.id.padEnd(12)} rank ${m.rank ?? '-'}${m.declined ? ' (declined)' : ''}  ${m.question}`);
+    if (wantTriage) {
+      const items = readJsonl<TriageEvalItem>(triageFile);
+      const report = evaluateTriage(items);
+      Object.assign(out, { triageSet: triageFile, triage: report });
+      if (!values.json) io.out(`\n${formatTriageReport(report)}`);
     }
+    if (values.json) io.out(JSON.stringify(out, null, 2));
     return 0;
   },
 };

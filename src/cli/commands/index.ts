@@ -1,4 +1,5 @@
 import { ask } from './ask.ts';
+import { classify } from './classify.ts';
 import type { Command } from './command.ts';
 import { config } from './config.ts';
 import { evaluate } from './eval.ts';
@@ -6,7 +7,15 @@ import { ingest } from './ingest.ts';
 import { search } from './search.ts';
 import { serve } from './serve.ts';
 
-export const COMMANDS: Record<string, Command> = { serve, ingest, search, ask, eval: evaluate, config };
+export const COMMANDS: Record<string, Command> = {
+  serve,
+  ingest,
+  search,
+  ask,
+  classify,
+  eval: evaluate,
+  config,
+};
 
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
