@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'DB_UNAVAILABLE'
   /** A schema migration failed or an applied migration file was edited afterwards. */
   | 'DB_MIGRATION_FAILED'
+  /** Redis at REDIS_URL cannot be reached or did not answer in time (event dedupe, readiness check). */
+  | 'REDIS_UNAVAILABLE'
   | 'TICKET_NOT_FOUND'
   /** The ticket's status does not allow the action (resolve a closed ticket, claim a resolved one). */
   | 'ILLEGAL_TRANSITION'
@@ -28,6 +30,10 @@ export type ErrorCode =
   | 'ALREADY_CLAIMED'
   /** Someone else changed the record since it was read; read it again and retry. */
   | 'CONFLICT'
+  /** A job was added or registered wrongly (unknown queue, bad attempts, duplicate handler). */
+  | 'JOB_INVALID'
+  /** The job runner is closing or closed and takes no more jobs. */
+  | 'JOBS_CLOSED'
   | 'INTERNAL';
 
 export class HelplineError extends Error {
