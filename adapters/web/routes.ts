@@ -11,20 +11,16 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { type Logger, pino } from 'pino';
-import type { Assistant, BotReply, Turn } from '../../src/assistant/types.ts';
+import { FALLBACK_TEXT, fallbackReply } from '../../src/assistant/fallback.ts';
+import type { InboundTurn } from '../../src/assistant/turn-jobs.ts';
 import type { ConversationStore, NewMessage, StoredMessage } from '../../src/conversations/types.ts';
 import { HelplineError } from '../../src/errors.ts';
-import type { JobQueue } from '../../src/jobs/in-process-queue.ts';
 
 export const MAX_USER_ID_CHARS = 128;
 export const MAX_TEXT_CHARS = 4000;
-export const DEFAULT_REPLY_DEADLINE_MS = 15_000;
 export const DEFAULT_SSE_HEARTBEAT_MS = 15_000;
 
-export const FALLBACK_TEXT = {
-  en: "Sorry — I'm having trouble answering right now. Please try again in a minute, or type 'talk to a human'.",
-  zh: '抱歉，我暂时无法回答。请稍后再试，或输入“转人工”。',
-} as const;
+export { FALLBACK_TEXT };
 
 /** Why a turn ended in the fallback message (or, for 'store', in no bot message at all). */
 export type TurnFailureReason = 'error' | 'timeout' | 'enqueue' | 'store';
@@ -50,13 +46,16 @@ export interface ChatFeedback {
 }
 
 export interface ChatRoutesDeps {
-  assistant: Assistant;
   store: ConversationStore;
-  queue: JobQueue;
+  /**
+   * Hands an accepted message to the turn pipeline (src/assistant/turn-jobs.ts): the answer, or the
+   * never-silent fallback after the deadline, arrives in the thread later.
+   */
+  submit: (turn: InboundTurn) => Promise<void>;
   /** @defaultValue pino() */
   logger?: Logger;
-  /** After this long without a reply the user gets the fallback message. @defaultValue 15000 */
-  replyDeadlineMs?: number;
+  /** Told how long each accepted message took to store and enqueue (the ack latency). */
+  onAccepted?: (ms: number) => void;
   /** Called for every turn that failed; for metrics and alerting. Must not throw (errors are logged). */
   onFailure?: (failure: TurnFailure) => void;
   /** Persists 👍/👎. Without it feedback is only logged. */
@@ -90,22 +89,13 @@ export function hasCjk(text: string): boolean {
 
 /** The bot message stored when a turn fails, in the language of the user's text. */
 export function fallbackMessage(userText: string): NewMessage {
-  const zh = hasCjk(userText);
-  return {
-    author: 'bot',
-    text: zh ? FALLBACK_TEXT.zh : FALLBACK_TEXT.en,
-    buttons: [
-      zh
-        ? { action: 'handoff', label: '🙋 转人工', value: '转人工' }
-        : { action: 'handoff', label: '🙋 Talk to a human', value: 'talk to a human' },
-    ],
-  };
+  const { text, buttons } = fallbackReply(userText);
+  return { author: 'bot', text, buttons };
 }
 
 export function createChatRoutes(deps: ChatRoutesDeps): Hono {
-  const { store, queue } = deps;
+  const { store } = deps;
   const logger = deps.logger ?? pino();
-  const deadlineMs = deps.replyDeadlineMs ?? DEFAULT_REPLY_DEADLINE_MS;
   const heartbeatMs = deps.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS;
 
   const reportFailure = (failure: TurnFailure): void => {
@@ -125,47 +115,6 @@ export function createChatRoutes(deps: ChatRoutesDeps): Hono {
     }
   };
 
-  const runTurn = async (turn: Turn, messageId: string): Promise<void> => {
-    let reply: BotReply;
-    try {
-      reply = await withDeadline(() => deps.assistant.reply(turn), deadlineMs);
-      if (typeof reply?.text !== 'string' || reply.text.trim() === '') {
-        throw new Error('the assistant returned a reply without text');
-      }
-    } catch (err) {
-      const timedOut = err instanceof DeadlineExceeded;
-      reportFailure({
-        reason: timedOut ? 'timeout' : 'error',
-        detail: timedOut ? `no reply within ${deadlineMs} ms` : errorText(err),
-        threadId: turn.threadId,
-        userId: turn.userId,
-        messageId,
-        err: timedOut ? undefined : err,
-      });
-      await store.addMessage(turn.threadId, fallbackMessage(turn.text));
-      return;
-    }
-    try {
-      await store.addMessage(turn.threadId, {
-        author: 'bot',
-        text: reply.text,
-        citations: reply.citations,
-        ticket: reply.ticket,
-        buttons: reply.buttons,
-      });
-    } catch (err) {
-      reportFailure({
-        reason: 'store',
-        detail: `could not store the reply: ${errorText(err)}`,
-        threadId: turn.threadId,
-        userId: turn.userId,
-        messageId,
-        err,
-      });
-      throw err;
-    }
-  };
-
   /** The thread, if it exists and belongs to userId; one answer for both so ids do not leak. */
   const ownThread = async (threadId: string, userId: string | undefined) => {
     const thread = await store.getThread(threadId);
@@ -182,6 +131,7 @@ export function createChatRoutes(deps: ChatRoutesDeps): Hono {
   const routes = new Hono();
 
   routes.post('/messages', async (c) => {
+    const started = performance.now();
     const body = await readJsonObject(c);
     const userId = requireUserId(body.userId);
     const text = requireText(body.text);
@@ -190,9 +140,16 @@ export function createChatRoutes(deps: ChatRoutesDeps): Hono {
     const thread = threadId ? await ownThread(threadId, userId) : undefined;
     const tid = thread?.id ?? (await store.createThread(userId));
     const message = await store.addMessage(tid, { author: 'user', text });
-    const turn: Turn = { userId, threadId: tid, text };
     try {
-      await queue.enqueue(tid, () => runTurn(turn, message.id));
+      await deps.submit({
+        platform: 'web',
+        conversationId: tid,
+        messageId: message.id,
+        userId,
+        text,
+        channel: tid,
+        acceptedAt: Date.now(),
+      });
     } catch (err) {
       // The message is stored; answer it now so the user is not left waiting on nothing.
       reportFailure({
@@ -205,6 +162,7 @@ export function createChatRoutes(deps: ChatRoutesDeps): Hono {
       });
       await store.addMessage(tid, fallbackMessage(text));
     }
+    deps.onAccepted?.(performance.now() - started);
     return c.json({ threadId: tid, messageId: message.id }, 202);
   });
 
@@ -291,23 +249,6 @@ export function createChatRoutes(deps: ChatRoutesDeps): Hono {
   });
 
   return routes;
-}
-
-class DeadlineExceeded extends Error {}
-
-/** Runs `fn` but stops waiting after `ms`; a late result or rejection is dropped, never unhandled. */
-async function withDeadline<T>(fn: () => Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const work = Promise.resolve().then(fn);
-  work.catch(() => {});
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded(`no reply within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function errorText(err: unknown): string {

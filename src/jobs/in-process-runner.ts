@@ -164,6 +164,22 @@ export class InProcessRunner implements JobRunner {
     while (this.#activeTotal() > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  /**
+   * Resolves once no job is running or due now (delayed jobs may remain): lets tests and tools
+   * wait for the work they caused without sleeping.
+   */
+  async idle(): Promise<void> {
+    for (;;) {
+      const now = this.#now();
+      let busy = this.#activeTotal() > 0;
+      for (const lane of this.#lanes.values()) {
+        for (const entry of lane.entries.values()) if (entry.dueAt <= now) busy = true;
+      }
+      if (!busy) return;
+      await new Promise<void>((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
   async counts(): Promise<Record<QueueName, QueueCounts>> {
     const now = this.#now();
     const result = {} as Record<QueueName, QueueCounts>;

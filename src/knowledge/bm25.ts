@@ -38,7 +38,10 @@ export class Bm25Index {
    * @param documents the documents, or their count and a function that makes one document's fields
    *   on demand, so a large corpus never holds every term list at once
    */
-  constructor(documents: FieldTerms[] | { count: number; fields: (doc: number) => FieldTerms }, options: Bm25Options = {}) {
+  constructor(
+    documents: FieldTerms[] | { count: number; fields: (doc: number) => FieldTerms },
+    options: Bm25Options = {},
+  ) {
     this.k1 = options.k1 ?? 1.6;
     this.b = options.b ?? 0.75;
     const count = Array.isArray(documents) ? documents.length : documents.count;

@@ -3,10 +3,16 @@
  * configured) the dense index; the two ranked lists are fused by reciprocal rank fusion.
  */
 
-import { confidenceOf, DEFAULT_MIN_EVIDENCE, evidence, type PassageWords, passageWords } from './answerability.ts';
-import { information } from './information.ts';
+import {
+  confidenceOf,
+  DEFAULT_MIN_EVIDENCE,
+  evidence,
+  type PassageWords,
+  passageWords,
+} from './answerability.ts';
 import type { Embedder } from './embedder.ts';
 import { reciprocalRankFusion } from './fusion.ts';
+import { information } from './information.ts';
 import { LexicalIndex, type LexicalOptions } from './lexical.ts';
 import { type SynonymTable, synonymTable } from './synonyms.ts';
 import type { Passage, ScoredPassage, SearchResult } from './types.ts';

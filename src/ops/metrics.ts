@@ -39,6 +39,8 @@ export interface Metrics {
 
   /** Webhook request → HTTP ack, per platform; the §8 target is p99 < 50 ms. */
   readonly ackSeconds: HistogramOf<{ platform: PlatformLabel }>;
+  /** Message accepted to reply handed to delivery (target p95 < 0.3 without an LLM). */
+  readonly replySeconds: HistogramOf<{ platform: PlatformLabel }>;
   /** One job's run time, from runnable to done, per queue and handler name. */
   readonly jobSeconds: HistogramOf<{ queue: QueueName; name: string }>;
   /** Assistant turns by how they ended. */
@@ -95,6 +97,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     help: 'Webhook request to HTTP ack, in seconds (target p99 < 0.05).',
     labelNames: ['platform'] as const,
     buckets: ACK_BUCKETS,
+    registers,
+  });
+  const replySeconds = new Histogram({
+    name: name('reply_seconds'),
+    help: 'Message accepted to reply handed to delivery, in seconds (target p95 < 0.3 without an LLM).',
+    labelNames: ['platform'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10, 15, 30],
     registers,
   });
   // Depths are read once per scrape; the error counter waits for that read so it reports this
@@ -201,6 +210,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       counts = source;
     },
     ackSeconds,
+    replySeconds,
     jobSeconds,
     turns,
     tickets,

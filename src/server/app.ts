@@ -11,28 +11,28 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type Logger, pino } from 'pino';
 import { chatPageCsp, chatPageHtml } from '../../adapters/web/page.ts';
 import { type ChatFeedback, createChatRoutes, type TurnFailure } from '../../adapters/web/routes.ts';
-import type { Assistant } from '../assistant/types.ts';
+import type { InboundTurn } from '../assistant/turn-jobs.ts';
 import type { ConversationStore } from '../conversations/types.ts';
 import { type ErrorCode, HelplineError } from '../errors.ts';
-import type { JobQueue } from '../jobs/in-process-queue.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface AppDeps {
-  assistant: Assistant;
   store: ConversationStore;
-  /** Runs assistant turns, keyed by thread. */
-  queue: JobQueue;
+  /** Hands an accepted web chat message to the turn pipeline. */
+  submit: (turn: InboundTurn) => Promise<void>;
   /** @defaultValue pino() */
   logger?: Logger;
-  /** @defaultValue 15000 */
-  replyDeadlineMs?: number;
   onFailure?: (failure: TurnFailure) => void;
   onFeedback?: (feedback: ChatFeedback) => void | Promise<void>;
   /** @defaultValue 15000 */
   sseHeartbeatMs?: number;
   /** More JSON API groups, mounted under /api (tickets, insights). */
   api?: Hono;
+  /** /healthz, /readyz, /metrics (src/ops/health.ts). */
+  ops?: Hono;
+  /** Time to accept a web chat message (store + enqueue), for the ack-latency metric. */
+  onAccepted?: (ms: number) => void;
 }
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
@@ -62,7 +62,8 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  if (deps.ops) app.route('/', deps.ops);
+  else app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
   app.get('/', (c) => {
     c.header('Content-Security-Policy', chatPageCsp);
@@ -74,11 +75,10 @@ export function createApp(deps: AppDeps): Hono {
   app.route(
     '/api/chat',
     createChatRoutes({
-      assistant: deps.assistant,
       store: deps.store,
-      queue: deps.queue,
+      submit: deps.submit,
+      onAccepted: deps.onAccepted,
       logger,
-      replyDeadlineMs: deps.replyDeadlineMs,
       onFailure: deps.onFailure,
       onFeedback: deps.onFeedback,
       sseHeartbeatMs: deps.sseHeartbeatMs,

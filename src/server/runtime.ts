@@ -1,33 +1,65 @@
 /**
  * Everything a running Helpline needs, composed once from the config: the KB, the database, the
- * conversation store, tickets with their SLA engine, triage and the turn handler. `helpline serve`
- * and the end-to-end tests build the same thing.
+ * conversation store, tickets with SLA clocks and timers, triage, the job runner with the turn,
+ * delivery and timer jobs, and metrics. `helpline serve`, `helpline worker` and the end-to-end
+ * tests build the same thing.
  */
 import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createTurnHandler } from '../assistant/turn.ts';
+import {
+  type InboundTurn,
+  registerTurnJobs,
+  type SubmitOptions,
+  submitTurn,
+} from '../assistant/turn-jobs.ts';
+import { SqlReplySlots } from '../assistant/turn-outcomes.ts';
 import type { Assistant } from '../assistant/types.ts';
 import type { Config } from '../config/schema.ts';
 import { PgConversationStore } from '../conversations/pg-store.ts';
 import type { ConversationStore } from '../conversations/types.ts';
+import {
+  createDeliveryHandler,
+  DELIVERY_JOB,
+  DELIVERY_QUEUE,
+  enqueueDelivery,
+} from '../delivery/deliver-job.ts';
+import { SqlDeliveryLog } from '../delivery/delivery-log.ts';
+import { MemoryRateLimiter, RedisRateLimiter } from '../delivery/rate-limit.ts';
+import type { OutboundMessage } from '../delivery/types.ts';
+import { WebDeliverer } from '../delivery/web-deliverer.ts';
+import { openJobRunner } from '../jobs/open-runner.ts';
+import type { JobRunner } from '../jobs/types.ts';
 import type { OpenedKb } from '../knowledge/open-kb.ts';
 import type { ChatModel } from '../llm/chat-model.ts';
+import { createMetrics, jobRunnerEvents, type Metrics } from '../ops/metrics.ts';
 import { withBuiltinCalendars } from '../sla/calendars/builtin.ts';
 import { slaOps } from '../sla/ops.ts';
 import type { BusinessCalendar, CalendarSet } from '../sla/types.ts';
+import { createSlaTimers, type SlaTimers } from '../sla-timers/index.ts';
+import { withSlaTimers } from '../sla-timers/with-timers.ts';
 import type { Database } from '../store/database.ts';
 import { describeDatabase, openDatabase } from '../store/open-database.ts';
 import { createTicketService, type TicketService } from '../tickets/ticket-service.ts';
 import { classify } from '../triage/classify.ts';
 import { getTriageModel } from '../triage/triage-model.ts';
+import type { Category } from '../triage/types.ts';
 
 export interface Runtime {
   db: Database;
   store: ConversationStore;
   tickets: TicketService;
   assistant: Assistant;
+  runner: JobRunner;
+  timers: SlaTimers;
+  metrics: Metrics;
   calendars: CalendarSet;
   databaseLabel: string;
+  /** Accepts an inbound turn: the answer or the fallback reaches the channel through delivery. */
+  submit(turn: InboundTurn): Promise<void>;
+  /** Starts the workers (turns, deliveries, timers) in this process. */
+  startWorkers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,6 +71,10 @@ export interface RuntimeDeps {
   now?: () => Date;
   /** Use this database instead of opening one from the config (tests). */
   db?: Database;
+  /** Use this runner instead of opening one from the config (tests). */
+  runner?: JobRunner;
+  metrics?: Metrics;
+  submitOptions?: SubmitOptions;
 }
 
 export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
@@ -51,11 +87,67 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
       ...where,
       onIdleError: (err) => logger.warn({ err }, 'database connection dropped'),
     }));
+  const metrics = deps.metrics ?? createMetrics();
+  const runner =
+    deps.runner ??
+    (await openJobRunner({
+      redisUrl: config.redis.url,
+      events: jobRunnerEvents(metrics),
+      onError: (err, job) => logger.warn({ err, job }, 'job failed'),
+    }));
+  metrics.watchQueues(() => runner.counts());
   // Train the triage model now, not on the first employee's message.
   getTriageModel();
+
   const calendars = withBuiltinCalendars(config.sla.calendars as unknown as BusinessCalendar[]);
+  const sla = slaOps(config.sla.policy, calendars);
   const store = new PgConversationStore({ db, now });
-  const tickets = createTicketService({ db, now, sla: slaOps(config.sla.policy, calendars) });
+
+  // Delivery: every reply and notice goes out through the rate-limited, idempotent outbound queue.
+  const redis = config.redis.url ? new Redis(config.redis.url, { maxRetriesPerRequest: 2 }) : undefined;
+  const deliver = async (msg: OutboundMessage) => {
+    await enqueueDelivery(runner, msg);
+  };
+  runner.register<OutboundMessage>(
+    DELIVERY_QUEUE,
+    DELIVERY_JOB,
+    createDeliveryHandler({
+      deliverers: { web: new WebDeliverer({ store }) },
+      limiter: redis ? new RedisRateLimiter({ redis }) : new MemoryRateLimiter(),
+      log: new SqlDeliveryLog({ db, now }),
+      metrics: { deliveryFailure: (platform, reason) => metrics.deliveryFailures.inc({ platform, reason }) },
+    }),
+  );
+
+  const baseTickets = createTicketService({ db, now, sla });
+  const timers = createSlaTimers({
+    runner,
+    tickets: baseTickets,
+    calendars,
+    sla,
+    now,
+    // The L2 triage channels arrive with the Lark and Slack adapters; until then notices are logged.
+    notify: async (n) =>
+      logger.warn(
+        { ticketId: n.ticket.id, ticket: n.ticket.number, kind: n.kind, recipient: n.recipient },
+        `SLA ${n.kind}`,
+      ),
+    onEvent: (kind, severity) =>
+      metrics.slaEvents.inc({ kind: kind === 'warn' ? 'warning' : 'breach', severity }),
+    onError: (err, context) => logger.warn({ err }, context),
+  });
+  timers.register();
+  const timedTickets = withSlaTimers(baseTickets, timers, (err) =>
+    logger.warn({ err }, 'SLA timers not synced'),
+  );
+  // Counts every ticket opened; the rest of the service is the timed one, unchanged.
+  const tickets: TicketService = Object.create(timedTickets);
+  tickets.open = async (input) => {
+    const t = await timedTickets.open(input);
+    metrics.tickets.inc({ severity: t.severity, category: t.category as Category });
+    return t;
+  };
+
   const assistant = createTurnHandler({
     kb: deps.opened.kb,
     chat: deps.chat,
@@ -76,13 +168,43 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     now,
     onFallback: (reason, err) => logger.warn({ reason, err }, 'answer fell back to extractive'),
   });
+  registerTurnJobs({
+    runner,
+    assistant,
+    slots: new SqlReplySlots(db),
+    deliver,
+    now,
+    onOutcome: (outcome, ms, turn) => {
+      metrics.turns.inc({ outcome });
+      metrics.replySeconds.observe({ platform: turn.platform }, ms / 1000);
+    },
+    onFailure: (reason, turn, err) => {
+      metrics.turnFailures.inc({ reason });
+      logger.warn({ err, reason, threadId: turn.conversationId, messageId: turn.messageId }, 'turn failed');
+    },
+  });
+
   return {
     db,
     store,
     tickets,
     assistant,
+    runner,
+    timers,
+    metrics,
     calendars,
     databaseLabel: deps.db ? `given (${db.kind})` : describeDatabase(where),
-    close: () => db.close(),
+    submit: (turn) => submitTurn(runner, turn, deps.submitOptions),
+    async startWorkers() {
+      await runner.start();
+      await timers.scheduleSweep();
+      // Rebuilds every timer from the database: nothing is lost across restarts or a lost Redis.
+      await timers.sweepNow();
+    },
+    async close() {
+      await runner.close();
+      await redis?.quit().catch(() => {});
+      await db.close();
+    },
   };
 }

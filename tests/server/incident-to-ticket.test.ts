@@ -6,7 +6,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
-import { InProcessQueue } from '../../src/jobs/in-process-queue.ts';
+import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
 import { ingestKb } from '../../src/knowledge/ingest/ingest.ts';
 import { KnowledgeBase } from '../../src/knowledge/knowledge-base.ts';
 import { DEFAULT_SYNONYMS } from '../../src/knowledge/synonyms.ts';
@@ -18,7 +18,8 @@ import { openPglite } from '../../src/store/pglite.ts';
 
 let runtime: Runtime;
 let app: ReturnType<typeof createApp>;
-const queue = new InProcessQueue();
+const runner = new InProcessRunner();
+const queue = { drain: () => runner.idle() };
 
 beforeAll(async () => {
   const config = loadConfig({ env: {} });
@@ -27,19 +28,24 @@ beforeAll(async () => {
   const db = await openPglite({});
   await migrate(db);
   const logger = pino({ level: 'silent' });
-  runtime = await createRuntime({ config, opened: { kb, summary, dir: 'kb', dense: false }, logger, db });
+  runtime = await createRuntime({
+    config,
+    opened: { kb, summary, dir: 'kb', dense: false },
+    logger,
+    db,
+    runner,
+  });
+  await runtime.startWorkers();
   const now = () => new Date();
   app = createApp({
-    assistant: runtime.assistant,
     store: runtime.store,
-    queue,
+    submit: (turn) => runtime.submit(turn),
     logger,
     api: createTicketsApi({ tickets: runtime.tickets, db: runtime.db, calendars: runtime.calendars, now }),
   });
 }, 60_000);
 
 afterAll(async () => {
-  await queue.drain();
   await runtime?.close();
 });
 

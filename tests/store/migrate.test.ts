@@ -5,6 +5,7 @@ import { eachBackend } from './backends.ts';
 
 const TABLES = [
   'conversations',
+  'deliveries',
   'feedback',
   'knowledge_gaps',
   'messages',
@@ -13,6 +14,7 @@ const TABLES = [
   'sla_clocks',
   'ticket_events',
   'tickets',
+  'turn_outcomes',
 ];
 
 const inline = (version: number, sql: string): Migration => ({

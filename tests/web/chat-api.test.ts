@@ -235,22 +235,24 @@ describe('never silent: fallback replies', () => {
     expect((await messages(threadId)).messages[1].text).toBe(FALLBACK_TEXT.zh);
   });
 
-  it('stores the fallback when the assistant misses the deadline, and drops the late answer', async () => {
+  it('stores the fallback when the assistant misses the deadline, then the late answer as a follow-up', async () => {
     const assistant = new FakeAssistant(async () => {
       await sleep(150);
-      return botReply('too late');
+      return botReply('here it is, late');
     });
     const { post, queue, messages, failures } = makeApp({ assistant, replyDeadlineMs: 30 });
-    const started = Date.now();
     const { threadId } = (await (
       await post('/api/chat/messages', { userId: 'u1', text: 'hello' })
     ).json()) as Json;
-    await queue.drain();
-    expect(Date.now() - started).toBeLessThan(120);
-    expect((await messages(threadId)).messages[1].text).toBe(FALLBACK_TEXT.en);
-    expect(failures.map((f) => f.reason)).toEqual(['timeout']);
-    await sleep(170);
+    await sleep(90);
     expect((await messages(threadId)).messages.map((m) => m.text)).toEqual(['hello', FALLBACK_TEXT.en]);
+    expect(failures.map((f) => f.reason)).toEqual(['timeout']);
+    await queue.drain();
+    expect((await messages(threadId)).messages.map((m) => m.text)).toEqual([
+      'hello',
+      FALLBACK_TEXT.en,
+      'here it is, late',
+    ]);
   });
 
   it('treats an empty reply as a failure', async () => {
@@ -266,12 +268,8 @@ describe('never silent: fallback replies', () => {
 
   it('answers with the fallback at once when the turn cannot be queued', async () => {
     const broken = makeApp({
-      queue: {
-        size: 0,
-        drain: async () => {},
-        enqueue: async () => {
-          throw new Error('redis down');
-        },
+      submit: async () => {
+        throw new Error('redis down');
       },
     });
     const res = await broken.post('/api/chat/messages', { userId: 'u1', text: 'hi' });

@@ -1,0 +1,68 @@
+/**
+ * The web chat's Deliverer: "sending" is storing the bot's message in the conversation (channel =
+ * thread id), which the SSE stream and GET messages then show. The reference is the stored
+ * message's id.
+ *
+ * Idempotent by key: across processes through the delivery log (the job skips sent keys); within
+ * this process also by remembering recent keys, so a send whose log write failed is not stored
+ * twice when the job retries. The ConversationStore keeps no key column of its own, so a crash
+ * between storing and logging can still repeat a web message (see delivery-log.ts).
+ */
+import type { ConversationStore } from '../conversations/types.ts';
+import { isHelplineError } from '../errors.ts';
+import { type Deliverer, DeliveryError, type OutboundMessage } from './types.ts';
+
+export interface WebDelivererOptions {
+  store: ConversationStore;
+  /** Keys remembered in this process. @defaultValue 10000 */
+  remember?: number;
+}
+
+export class WebDeliverer implements Deliverer {
+  readonly platform = 'web';
+  readonly #store: ConversationStore;
+  readonly #remember: number;
+  /** key → stored message id (or the store call in flight), oldest first. */
+  readonly #sent = new Map<string, Promise<string>>();
+
+  constructor(options: WebDelivererOptions) {
+    this.#store = options.store;
+    this.#remember = options.remember ?? 10_000;
+  }
+
+  async send(msg: OutboundMessage): Promise<{ ref: string }> {
+    let pending = this.#sent.get(msg.key);
+    if (!pending) {
+      pending = this.#write(msg);
+      this.#sent.set(msg.key, pending);
+      // A failed store is forgotten so the retry stores again.
+      pending.catch(() => this.#sent.delete(msg.key));
+      if (this.#sent.size > this.#remember) this.#sent.delete(this.#sent.keys().next().value!);
+    }
+    return { ref: await pending };
+  }
+
+  async #write(msg: OutboundMessage): Promise<string> {
+    const { body } = msg;
+    try {
+      const stored = await this.#store.addMessage(msg.channel, {
+        author: 'bot',
+        text: body.text,
+        ...(body.citations ? { citations: body.citations } : {}),
+        ...(body.buttons ? { buttons: body.buttons } : {}),
+        ...(body.ticket ? { ticket: body.ticket } : {}),
+      });
+      return stored.id;
+    } catch (err) {
+      // The thread is gone: no retry can deliver it.
+      if (isHelplineError(err, 'NOT_FOUND')) {
+        throw new DeliveryError(`Web thread ${msg.channel} does not exist.`, {
+          status: 404,
+          code: 'NOT_FOUND',
+          cause: err,
+        });
+      }
+      throw err;
+    }
+  }
+}
