@@ -6,9 +6,11 @@ import { evaluate } from './eval.ts';
 import { ingest } from './ingest.ts';
 import { search } from './search.ts';
 import { serve } from './serve.ts';
+import { worker } from './worker.ts';
 
 export const COMMANDS: Record<string, Command> = {
   serve,
+  worker,
   ingest,
   search,
   ask,

@@ -1,0 +1,36 @@
+import { HelplineError } from '../../errors.ts';
+import { chatModelFor } from '../../llm/from-config.ts';
+import { createLogger } from '../../ops/logger.ts';
+import { createRuntime } from '../../server/runtime.ts';
+import { cliConfig, cliKb } from '../context.ts';
+import { type Command, HELP, KB } from './command.ts';
+
+export const worker: Command = {
+  summary: 'run workers only (turns, deliveries, SLA timers) on BullMQ; needs REDIS_URL',
+  usage: 'helpline worker [--kb DIR]\n  Needs REDIS_URL (and usually DATABASE_URL) shared with the `helpline serve` processes.',
+  options: { ...HELP, ...KB },
+  async run(values, _positionals, io) {
+    const config = cliConfig(values);
+    if (!config.redis.url) {
+      throw new HelplineError(
+        'USAGE',
+        'helpline worker needs REDIS_URL: without Redis, `helpline serve` already runs the workers in its own process.',
+      );
+    }
+    const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
+    const opened = await cliKb(config, io);
+    const runtime = await createRuntime({ config, opened, chat: chatModelFor(config), logger });
+    await runtime.startWorkers();
+    io.err(`Helpline worker ready: BullMQ on ${config.redis.url.replace(/\/\/[^@]*@/, '//****@')}, database ${runtime.databaseLabel}. Ctrl+C to stop.`);
+    await new Promise<void>((resolve) => {
+      const stop = async (signal: string) => {
+        io.err(`${signal} received: finishing running jobs…`);
+        await runtime.close();
+        resolve();
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+    return 0;
+  },
+};
