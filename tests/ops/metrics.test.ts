@@ -163,6 +163,7 @@ describe('createMetrics', () => {
         'helpline_job_seconds',
         'helpline_queue_depth',
         'helpline_queue_depth_scrape_errors_total',
+        'helpline_reply_seconds',
         'helpline_sla_events_total',
         'helpline_tickets_total',
         'helpline_turn_failures_total',
