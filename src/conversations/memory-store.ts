@@ -1,6 +1,7 @@
 /** Embedded ConversationStore: everything in process memory, lost on restart. */
 import { randomUUID } from 'node:crypto';
 import { HelplineError } from '../errors.ts';
+import { ThreadListeners } from './thread-listeners.ts';
 import type { ConversationStore, MessageListener, NewMessage, StoredMessage, Thread } from './types.ts';
 
 export interface MemoryConversationStoreOptions {
@@ -13,13 +14,12 @@ export interface MemoryConversationStoreOptions {
 export class MemoryConversationStore implements ConversationStore {
   readonly #threads = new Map<string, Thread>();
   readonly #messages = new Map<string, StoredMessage[]>();
-  readonly #listeners = new Map<string, Set<MessageListener>>();
+  readonly #listeners: ThreadListeners;
   readonly #now: () => Date;
-  readonly #onListenerError: (err: unknown, message: StoredMessage) => void;
 
   constructor(options: MemoryConversationStoreOptions = {}) {
     this.#now = options.now ?? (() => new Date());
-    this.#onListenerError = options.onListenerError ?? (() => {});
+    this.#listeners = new ThreadListeners(options.onListenerError);
   }
 
   async createThread(userId: string): Promise<string> {
@@ -46,13 +46,7 @@ export class MemoryConversationStore implements ConversationStore {
       createdAt: this.#now().toISOString(),
     });
     messages.push(stored);
-    for (const listener of [...(this.#listeners.get(threadId) ?? [])]) {
-      try {
-        listener(structuredClone(stored));
-      } catch (err) {
-        this.#onListenerError(err, stored);
-      }
-    }
+    this.#listeners.notify(threadId, stored);
     return structuredClone(stored);
   }
 
@@ -61,18 +55,7 @@ export class MemoryConversationStore implements ConversationStore {
   }
 
   subscribe(threadId: string, listener: MessageListener): () => void {
-    let set = this.#listeners.get(threadId);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(threadId, set);
-    }
-    // Wrap so subscribing the same function twice yields two independent subscriptions.
-    const entry: MessageListener = (m) => listener(m);
-    set.add(entry);
-    return () => {
-      set.delete(entry);
-      if (set.size === 0 && this.#listeners.get(threadId) === set) this.#listeners.delete(threadId);
-    };
+    return this.#listeners.subscribe(threadId, listener);
   }
 }
 

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { HelplineError } from '../errors.ts';
 import { type Database, jsonParam } from '../store/database.ts';
+import { ThreadListeners } from './thread-listeners.ts';
 import type { ConversationStore, MessageListener, NewMessage, StoredMessage, Thread } from './types.ts';
 
 export interface PgConversationStoreOptions {
@@ -36,14 +37,13 @@ export class PgConversationStore implements ConversationStore {
   readonly #db: Database;
   readonly #now: () => Date;
   readonly #platform: string;
-  readonly #onListenerError: (err: unknown, message: StoredMessage) => void;
-  readonly #listeners = new Map<string, Set<MessageListener>>();
+  readonly #listeners: ThreadListeners;
 
   constructor(options: PgConversationStoreOptions) {
     this.#db = options.db;
     this.#now = options.now ?? (() => new Date());
     this.#platform = options.platform ?? 'web';
-    this.#onListenerError = options.onListenerError ?? (() => {});
+    this.#listeners = new ThreadListeners(options.onListenerError);
   }
 
   async createThread(userId: string): Promise<string> {
@@ -83,13 +83,7 @@ export class PgConversationStore implements ConversationStore {
     );
     if (!rows[0]) throw new HelplineError('NOT_FOUND', `Thread ${threadId} does not exist; create it first.`);
     const stored = toMessage(rows[0]);
-    for (const listener of [...(this.#listeners.get(threadId) ?? [])]) {
-      try {
-        listener(structuredClone(stored));
-      } catch (err) {
-        this.#onListenerError(err, stored);
-      }
-    }
+    this.#listeners.notify(threadId, stored);
     return stored;
   }
 
@@ -102,18 +96,7 @@ export class PgConversationStore implements ConversationStore {
   }
 
   subscribe(threadId: string, listener: MessageListener): () => void {
-    let set = this.#listeners.get(threadId);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(threadId, set);
-    }
-    // Wrap so subscribing the same function twice yields two independent subscriptions.
-    const entry: MessageListener = (m) => listener(m);
-    set.add(entry);
-    return () => {
-      set.delete(entry);
-      if (set.size === 0 && this.#listeners.get(threadId) === set) this.#listeners.delete(threadId);
-    };
+    return this.#listeners.subscribe(threadId, listener);
   }
 }
 
