@@ -1,13 +1,21 @@
 /**
  * The reply slot of each inbound message: the first writer (the assistant's answer, or the
  * never-silent fallback) wins, across processes; everyone else knows a reply already went out.
+ *
+ * An answer's slot can only have been taken by an earlier try of the same turn (the turn job is
+ * the only one that claims with an answer), which died or failed after claiming — possibly after
+ * handing its reply to delivery. That try's retry takes the slot again, so it replies under the
+ * same delivery key and the delivery log keeps it to one post, instead of a "late" duplicate.
  */
 import type { Database } from '../store/database.ts';
 
 export type TurnOutcome = 'answered' | 'declined' | 'ticketed' | 'greeted' | 'fallback';
 
 export interface ReplySlots {
-  /** True when this call took the slot; false when a retry or the watchdog already had it. */
+  /**
+   * True when this call took the slot, or re-took an answer's slot with an answer (a retried
+   * turn); false when the fallback holds it, or for a fallback when anything holds it.
+   */
   claim(messageId: string, outcome: TurnOutcome, at: Date, reason?: string): Promise<boolean>;
 }
 
@@ -20,8 +28,10 @@ export class SqlReplySlots implements ReplySlots {
 
   async claim(messageId: string, outcome: TurnOutcome, at: Date, reason?: string): Promise<boolean> {
     const rows = await this.#db.query<{ message_id: string }>(
-      `INSERT INTO turn_outcomes (message_id, outcome, reason, at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+      `INSERT INTO turn_outcomes AS t (message_id, outcome, reason, at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (message_id) DO UPDATE SET outcome = t.outcome
+         WHERE t.outcome <> 'fallback' AND $2 <> 'fallback'
+       RETURNING message_id`,
       [messageId, outcome, reason ?? null, at.toISOString()],
     );
     return rows.length === 1;
@@ -32,7 +42,8 @@ export class SqlReplySlots implements ReplySlots {
 export class MemoryReplySlots implements ReplySlots {
   readonly #taken = new Map<string, TurnOutcome>();
   async claim(messageId: string, outcome: TurnOutcome): Promise<boolean> {
-    if (this.#taken.has(messageId)) return false;
+    const held = this.#taken.get(messageId);
+    if (held !== undefined) return held !== 'fallback' && outcome !== 'fallback';
     this.#taken.set(messageId, outcome);
     return true;
   }

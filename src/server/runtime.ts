@@ -75,6 +75,12 @@ export interface RuntimeDeps {
   runner?: JobRunner;
   metrics?: Metrics;
   submitOptions?: SubmitOptions;
+  /**
+   * How often the SLA timers are swept (rebuilt from the database). Workers also re-add the next
+   * sweep this often, so a Redis that comes back without its data (no persistence, a failover)
+   * has every timer again within two periods. @defaultValue 60000
+   */
+  sweepEveryMs?: number;
 }
 
 export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
@@ -105,6 +111,8 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
 
   // Delivery: every reply and notice goes out through the rate-limited, idempotent outbound queue.
   const redis = config.redis.url ? new Redis(config.redis.url, { maxRetriesPerRequest: 2 }) : undefined;
+  // Unheard, ioredis prints every failed reconnect to stderr, past the logger's masking.
+  redis?.on('error', (err) => logger.warn({ err }, 'rate-limit Redis connection failed'));
   const deliver = async (msg: OutboundMessage) => {
     await enqueueDelivery(runner, msg);
   };
@@ -135,6 +143,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     onEvent: (kind, severity) =>
       metrics.slaEvents.inc({ kind: kind === 'warn' ? 'warning' : 'breach', severity }),
     onError: (err, context) => logger.warn({ err }, context),
+    sweepEveryMs: deps.sweepEveryMs,
   });
   timers.register();
   const timedTickets = withSlaTimers(baseTickets, timers, (err) =>
@@ -184,6 +193,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     },
   });
 
+  let rearm: ReturnType<typeof setInterval> | undefined;
   return {
     db,
     store,
@@ -200,8 +210,15 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
       await timers.scheduleSweep();
       // Rebuilds every timer from the database: nothing is lost across restarts or a lost Redis.
       await timers.sweepNow();
+      // The sweep chain itself lives in Redis and ends if Redis loses its data; re-adding the next
+      // slot's job is a no-op while the chain is intact (one job id per slot for all workers).
+      rearm ??= setInterval(() => {
+        timers.scheduleSweep().catch((err) => logger.warn({ err }, 'SLA sweep not scheduled'));
+      }, deps.sweepEveryMs ?? 60_000);
+      rearm.unref();
     },
     async close() {
+      clearInterval(rearm);
       await runner.close();
       await redis?.quit().catch(() => {});
       await db.close();

@@ -1,0 +1,210 @@
+/**
+ * Fault: Redis restarts mid-run (DESIGN §2 flow 6 "deadlines live in the database, so a restart
+ * rebuilds every timer", §7 "a crash loses no accepted event"). The runtime `helpline serve` builds
+ * (createRuntime from the config: BullMQ on REDIS_URL, PostgreSQL on DATABASE_URL, the sample KB)
+ * runs on a private redis-server that the test kills and starts again:
+ *
+ * - with its data (append-only file, fsync always): nothing is lost; the SLA timer that was
+ *   pending fires on time from Redis, and new messages are answered again;
+ * - empty (no persistence — every pending job is gone, the sweep chain included) while the runtime
+ *   keeps running: new messages are answered again, and the SLA timers are rebuilt from the
+ *   database, so the breach is still recorded;
+ * - empty while no worker runs: the next worker's startWorkers() sweeps, records the breach that
+ *   fell due meanwhile at once, and re-arms the timers still ahead.
+ *
+ * The P0 policy is shrunk to a 2 s first response on the 24x7 calendar (warning at 1.5 s).
+ */
+import { beforeAll, expect, it } from 'vitest';
+import { FALLBACK_TEXT } from '../../adapters/web/routes.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import type { OpenedKb } from '../../src/knowledge/open-kb.ts';
+import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
+import type { Ticket, TicketEvent } from '../../src/tickets/types.ts';
+import { sleep, waitFor } from '../jobs/wait.ts';
+import { openInput } from '../tickets/helpers.ts';
+import { EphemeralRedis, redisServerInstalled } from './ephemeral-redis.ts';
+import {
+  createThrowawayDatabase,
+  deferCleanups,
+  describeServices,
+  type ThrowawayDatabase,
+} from './services.ts';
+import { sampleKb, silent, webChat } from './web.ts';
+
+const installed = redisServerInstalled();
+if (!installed && process.env.CI)
+  throw new Error('redis-server is required in CI for the Redis restart tests');
+
+const FIRST_RESPONSE_MS = 2000;
+const P0 = { firstResponseMinutes: FIRST_RESPONSE_MS / 60_000, resolutionMinutes: 60, calendar: '24x7' };
+const QUESTION = 'How many days of annual leave do I get?';
+const MARKER = 'fault-test:marker';
+
+let kb: OpenedKb;
+beforeAll(async () => {
+  if (installed) kb = await sampleKb();
+}, 60_000);
+
+const defer = deferCleanups();
+
+async function setup(persistent: boolean) {
+  const redis = await EphemeralRedis.start({ persistent });
+  defer(() => redis.stop());
+  const database: ThrowawayDatabase = await createThrowawayDatabase();
+  defer(() => database.drop());
+  const config = loadConfig({
+    env: { REDIS_URL: redis.url, DATABASE_URL: database.url },
+    overrides: { 'sla.policy': { P0 } },
+  });
+  /** A worker as `helpline serve` builds it (sweeping every `sweepEveryMs`). */
+  const boot = async (sweepEveryMs?: number): Promise<Runtime> => {
+    const runtime = await createRuntime({ config, opened: kb, logger: silent(), sweepEveryMs });
+    defer(async () => {
+      // A test that failed while Redis was down: closing drains through Redis, so bring it back.
+      if (!redis.running) await redis.start();
+      await runtime.close();
+    });
+    await runtime.startWorkers();
+    return runtime;
+  };
+  return { redis, boot };
+}
+
+/** Redis answers the runtime's queues again (BullMQ reconnects with its own backoff). */
+async function reconnected(runtime: Runtime): Promise<void> {
+  await waitFor(
+    'the runtime to reach Redis again',
+    async () => {
+      try {
+        await runtime.runner.counts();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    30_000,
+  );
+}
+
+/** A question through the web chat API, answered by the runtime's workers (not the fallback). */
+async function expectAnswered(runtime: Runtime, userId: string): Promise<void> {
+  const chat = webChat(runtime);
+  const { threadId } = await chat.send(userId, QUESTION);
+  const bot = await waitFor(
+    'the answer',
+    async () => (await chat.messages(threadId)).find((m) => m.author === 'bot'),
+    20_000,
+  );
+  expect(bot.text).not.toBe(FALLBACK_TEXT.en);
+  expect(bot.citations?.[0]?.source).toContain('annual-leave');
+}
+
+async function breachOf(runtime: Runtime, ticket: Ticket): Promise<TicketEvent | undefined> {
+  return (await runtime.tickets.events(ticket.id)).find((e) => e.action === 'sla_breached');
+}
+
+/** The first-response breach was recorded once, at its deadline, and escalated the ticket to L3. */
+async function expectBreached(runtime: Runtime, ticket: Ticket): Promise<void> {
+  const events = await runtime.tickets.events(ticket.id);
+  const breaches = events.filter((e) => e.action === 'sla_breached');
+  expect(breaches).toHaveLength(1);
+  expect(breaches[0]).toMatchObject({
+    from: 'L2',
+    to: 'L3',
+    data: { clock: 'first_response', severity: 'P0', tier: 'L3', escalated: true },
+  });
+  expect(Date.parse(breaches[0].data.dueAt as string)).toBe(Date.parse(ticket.createdAt) + FIRST_RESPONSE_MS);
+  expect((await runtime.tickets.get(ticket.id))?.tier).toBe('L3');
+}
+
+describeServices(
+  `Redis restarts mid-run${installed ? '' : ' — skipped: redis-server is not installed'}`,
+  () => {
+    it.skipIf(!installed)(
+      'with its data: the pending SLA timer fires on time and new messages are answered',
+      async () => {
+        const { redis, boot } = await setup(true);
+        const runtime = await boot();
+        await expectAnswered(runtime, 'emp-before');
+
+        const ticket = await runtime.tickets.open(openInput({ severity: 'P0' }));
+        expect((await runtime.runner.counts()).sla.delayed).toBeGreaterThanOrEqual(2);
+        await redis.kill();
+        // Accepted while Redis is down: the turn cannot be queued, so the fallback is stored at once.
+        const chat = webChat(runtime);
+        const during = await chat.send('emp-during', QUESTION);
+        expect((await chat.messages(during.threadId)).map((m) => [m.author, m.text])).toEqual([
+          ['user', QUESTION],
+          ['bot', FALLBACK_TEXT.en],
+        ]);
+        await sleep(500);
+        await redis.start();
+        await reconnected(runtime);
+
+        await expectAnswered(runtime, 'emp-after');
+        const breach = await waitFor('the breach', () => breachOf(runtime, ticket), 15_000);
+        // Fired by its own timer (no sweep runs in this window): close to the deadline.
+        expect(Date.parse(breach.at) - Date.parse(ticket.createdAt)).toBeLessThan(FIRST_RESPONSE_MS + 5000);
+        await expectBreached(runtime, ticket);
+      },
+      90_000,
+    );
+
+    it.skipIf(!installed)(
+      'empty, while the runtime keeps running: new messages are answered and the lost SLA timers are rebuilt',
+      async () => {
+        const { redis, boot } = await setup(false);
+        const runtime = await boot(1000);
+        await expectAnswered(runtime, 'emp-before');
+
+        const ticket = await runtime.tickets.open(openInput({ severity: 'P0' }));
+        expect((await runtime.runner.counts()).sla.delayed).toBeGreaterThanOrEqual(2);
+        await redis.set(MARKER, 'before the restart');
+        await redis.kill();
+        await sleep(500);
+        await redis.start();
+        // Everything went with it: the timers, the sweep chain, and this marker.
+        expect(await redis.get(MARKER)).toBeNull();
+        await reconnected(runtime);
+
+        await expectAnswered(runtime, 'emp-after');
+        await waitFor('the breach', () => breachOf(runtime, ticket), 15_000);
+        await expectBreached(runtime, ticket);
+        // The resolution clock's timers are back in Redis.
+        await waitFor(
+          'the resolution timers',
+          async () => (await runtime.runner.counts()).sla.delayed >= 2,
+          5000,
+        );
+      },
+      90_000,
+    );
+
+    it.skipIf(!installed)(
+      'empty, while no worker runs: the next worker sweeps, records the overdue breach at once and re-arms the timers',
+      async () => {
+        const { redis, boot } = await setup(false);
+        const first = await boot();
+        const ticket = await first.tickets.open(openInput({ severity: 'P0' }));
+        await first.close();
+        await redis.kill();
+        // The deadline passes while Redis is down and no worker runs.
+        await sleep(Math.max(0, Date.parse(ticket.createdAt) + FIRST_RESPONSE_MS + 300 - Date.now()));
+        await redis.start();
+
+        const booted = Date.now();
+        const second = await boot();
+        // startWorkers() has swept: the breach is recorded before it returns, by this worker.
+        await expectBreached(second, ticket);
+        expect(Date.parse((await breachOf(second, ticket))!.at)).toBeGreaterThanOrEqual(booted);
+        expect((await second.runner.counts()).sla.delayed).toBeGreaterThanOrEqual(2);
+        await expectAnswered(second, 'emp-after');
+      },
+      90_000,
+    );
+
+    // Turns queued in a Redis that comes back empty are gone with it (their watchdogs too): the
+    // messages are in the database, but nothing answers them yet. Run Redis with AOF (first test).
+    it.todo('empty: a turn that was queued when Redis lost its data is still answered');
+  },
+);
