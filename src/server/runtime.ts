@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { findUnanswered, type RecoverOptions } from '../assistant/recover-turns.ts';
 import { createTurnHandler } from '../assistant/turn.ts';
 import {
   type InboundTurn,
@@ -81,6 +82,8 @@ export interface RuntimeDeps {
    * has every timer again within two periods. @defaultValue 60000
    */
   sweepEveryMs?: number;
+  /** Which unanswered messages are submitted again at start and every sweep period. */
+  recover?: RecoverOptions;
 }
 
 export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
@@ -194,6 +197,11 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   });
 
   let rearm: ReturnType<typeof setInterval> | undefined;
+  const recover = async () => {
+    const lost = await findUnanswered(db, now(), deps.recover);
+    for (const turn of lost) await submitTurn(runner, turn, deps.submitOptions);
+    if (lost.length > 0) logger.warn({ count: lost.length }, 'unanswered messages submitted again');
+  };
   return {
     db,
     store,
@@ -212,8 +220,11 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
       await timers.sweepNow();
       // The sweep chain itself lives in Redis and ends if Redis loses its data; re-adding the next
       // slot's job is a no-op while the chain is intact (one job id per slot for all workers).
+      // Likewise turns: a message with no reply outcome is submitted again.
+      await recover().catch((err) => logger.warn({ err }, 'unanswered messages not recovered'));
       rearm ??= setInterval(() => {
         timers.scheduleSweep().catch((err) => logger.warn({ err }, 'SLA sweep not scheduled'));
+        recover().catch((err) => logger.warn({ err }, 'unanswered messages not recovered'));
       }, deps.sweepEveryMs ?? 60_000);
       rearm.unref();
     },
