@@ -1,0 +1,60 @@
+/**
+ * CONVENTIONS §3: parsing and verification import no SDK and no core module. Every adapter's
+ * verify.ts, parse.ts (and decrypt.ts) may import node: built-ins, sibling adapter files, and
+ * types only (`import type`) from src/.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const adaptersDir = new URL('../../adapters/', import.meta.url).pathname;
+const files = readdirSync(adaptersDir, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .flatMap((d) => ['verify.ts', 'parse.ts', 'decrypt.ts'].map((f) => join(adaptersDir, d.name, f)))
+  .filter((f) => existsSync(f));
+
+interface Import {
+  typeOnly: boolean;
+  from: string;
+}
+
+function importsOf(source: string): Import[] {
+  const out: Import[] = [];
+  const re = /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm;
+  for (const m of source.matchAll(re)) out.push({ typeOnly: Boolean(m[2]), from: m[3] });
+  for (const m of source.matchAll(/\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]/g)) {
+    out.push({ typeOnly: false, from: m[1] });
+  }
+  return out;
+}
+
+describe('adapter boundary', () => {
+  it('finds the lark verify/parse/decrypt files', () => {
+    expect(files.some((f) => f.endsWith('lark/verify.ts'))).toBe(true);
+    expect(files.some((f) => f.endsWith('lark/parse.ts'))).toBe(true);
+  });
+
+  it.each(files.map((f) => [f.slice(adaptersDir.length), f]))(
+    '%s imports no SDK and no core module',
+    (_, file) => {
+      const imports = importsOf(readFileSync(file, 'utf8'));
+      for (const imp of imports) {
+        expect(imp.from, `${file}: SDK import`).not.toMatch(/^@larksuiteoapi|^@slack/);
+        const relative = imp.from.startsWith('.');
+        expect(relative || imp.from.startsWith('node:'), `${file}: package import ${imp.from}`).toBe(true);
+        if (imp.from.includes('/src/'))
+          expect(imp.typeOnly, `${file}: value import of ${imp.from}`).toBe(true);
+      }
+    },
+  );
+
+  it('the import scanner catches what it must', () => {
+    expect(importsOf("import * as lark from '@larksuiteoapi/node-sdk';")[0]).toEqual({
+      typeOnly: false,
+      from: '@larksuiteoapi/node-sdk',
+    });
+    expect(importsOf("import type { X } from '../../src/a.ts';")[0].typeOnly).toBe(true);
+    expect(importsOf("import { y } from '../../src/a.ts';")[0].typeOnly).toBe(false);
+    expect(importsOf("const m = await import('@slack/bolt');")[0].from).toBe('@slack/bolt');
+  });
+});
