@@ -1,0 +1,418 @@
+/**
+ * Slack payloads → normalized inbound events. Three transports arrive at our endpoints:
+ * Events API callbacks (JSON), interactivity (form-encoded `payload=<JSON>`: block_actions,
+ * view_submission) and slash commands (form-encoded fields). Pure and total: it never throws,
+ * imports no SDK and no core module, and takes the clock as a parameter.
+ */
+import type { InboundAction, InboundEvent, Mention, ParseResult } from '../types.ts';
+
+export interface SlackParseOptions {
+  /** Our bot's user id (U…); its messages are ignored and its mention is stripped. */
+  botUserId?: string;
+  /** Our bot's bot id (B…); messages carrying it are ours. */
+  botId?: string;
+  /** @defaultValue '/helpline' */
+  command?: string;
+}
+
+export type SlackCommandName = 'help' | 'status' | 'escalate';
+
+export interface SlackCommand {
+  name: SlackCommandName;
+  /** Text after the subcommand. */
+  args: string;
+  /** The subcommand typed when it was not one we know (answered with help). */
+  unknown?: string;
+  /** For views.open (valid for 3 seconds). */
+  triggerId: string;
+  responseUrl?: string;
+  tenant: string;
+  chat: string;
+  chatType: 'dm' | 'group';
+  user: string;
+}
+
+export type SlackParseResult = ParseResult | { challenge: string } | { command: SlackCommand };
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const malformed = (reason: string): ParseResult => ({ ok: false, ignore: false, reason });
+const ignored = (reason: string): ParseResult => ({ ok: false, ignore: true, reason });
+
+export function parseSlack(body: unknown, nowMs: number, opts: SlackParseOptions = {}): SlackParseResult {
+  try {
+    return parseAny(body, nowMs, opts);
+  } catch (err) {
+    return malformed(`unparseable Slack payload: ${(err as Error).message}`);
+  }
+}
+
+function parseAny(body: unknown, nowMs: number, opts: SlackParseOptions): SlackParseResult {
+  if (typeof body === 'string') {
+    const text = body.trim();
+    if (text.startsWith('{')) {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        return malformed('body is not valid JSON');
+      }
+      return parseAny(json, nowMs, opts);
+    }
+    const form = new URLSearchParams(text);
+    const payload = form.get('payload');
+    if (payload !== null) {
+      let json: unknown;
+      try {
+        json = JSON.parse(payload);
+      } catch {
+        return malformed('interactivity payload= is not valid JSON');
+      }
+      return isObj(json)
+        ? parseInteraction(json, nowMs)
+        : malformed('interactivity payload is not an object');
+    }
+    if (form.has('command')) return parseCommand(form, opts);
+    return malformed('body is neither JSON, an interactivity payload nor a slash command');
+  }
+  if (!isObj(body)) return malformed('body is not an object');
+  if (body.type === 'url_verification') {
+    const challenge = str(body.challenge);
+    return challenge ? { challenge } : malformed('url_verification without a challenge');
+  }
+  if (body.type === 'event_callback') return parseEventCallback(body, opts);
+  if (body.type === 'block_actions' || body.type === 'view_submission') return parseInteraction(body, nowMs);
+  if (typeof body.type === 'string') return ignored(`unsupported payload type ${body.type}`);
+  return malformed('payload has no type');
+}
+
+// ---- Events API ----------------------------------------------------------------------------
+
+/** The required fields of slack_common_event_wrapper_schema.json, checked by hand. */
+function envelopeProblem(b: Obj): string | undefined {
+  for (const k of ['token', 'team_id', 'api_app_id', 'type', 'event_id'] as const) {
+    if (typeof b[k] !== 'string') return `event envelope: ${k} must be a string`;
+  }
+  if (!Number.isInteger(b.event_time)) return 'event envelope: event_time must be an integer';
+  if (!isObj(b.event)) return 'event envelope: event must be an object';
+  if (typeof b.event.type !== 'string') return 'event envelope: event.type must be a string';
+  if (typeof b.event.event_ts !== 'string') return 'event envelope: event.event_ts must be a string';
+  // The schema requires authed_users (non-empty, unique strings). Slack has since replaced it with
+  // `authorizations` for new apps, so either one is accepted; whichever is present must be well formed.
+  if (b.authed_users !== undefined) {
+    const u = b.authed_users;
+    if (
+      !Array.isArray(u) ||
+      u.length < 1 ||
+      !u.every((x) => typeof x === 'string') ||
+      new Set(u).size !== u.length
+    )
+      return 'event envelope: authed_users must be a non-empty array of unique strings';
+  } else if (!Array.isArray(b.authorizations) || b.authorizations.length < 1) {
+    return 'event envelope: authed_users (or authorizations) is required';
+  }
+  return undefined;
+}
+
+function parseEventCallback(b: Obj, opts: SlackParseOptions): ParseResult {
+  const problem = envelopeProblem(b);
+  if (problem) return malformed(problem);
+  const ev = b.event as Obj;
+  const tenant = b.team_id as string;
+  const eventId = b.event_id as string;
+  const botUserId = opts.botUserId ?? authorizedBotUser(b);
+  const type = ev.type as string;
+  if (type !== 'app_mention' && type !== 'message') return ignored(`unsupported event type ${type}`);
+
+  const subtype = str(ev.subtype);
+  if (subtype === 'bot_message' || ev.bot_id !== undefined || ev.bot_profile !== undefined)
+    return ignored('message from a bot');
+  if (subtype !== undefined && subtype !== 'thread_broadcast') return ignored(`message subtype ${subtype}`);
+
+  const user = str(ev.user);
+  const channel = str(ev.channel);
+  const ts = str(ev.ts);
+  if (!user || !channel || !ts) return malformed(`${type} event without user, channel or ts`);
+  if (botUserId && user === botUserId) return ignored('our own message');
+  if (opts.botId && ev.bot_id === opts.botId) return ignored('our own message');
+  const rawText = typeof ev.text === 'string' ? ev.text : '';
+  const threadTs = str(ev.thread_ts);
+  const thread = threadTs && threadTs !== ts ? threadTs : undefined;
+  const mentions = mentionsIn(rawText, botUserId);
+  const mentionsBot = mentions.some((m) => m.isBot);
+
+  let chatType: 'dm' | 'group';
+  let addressed: boolean;
+  if (type === 'app_mention') {
+    chatType = channel.startsWith('D') ? 'dm' : 'group';
+    addressed = true;
+  } else {
+    const channelType = str(ev.channel_type);
+    if (channelType === 'im') {
+      chatType = 'dm';
+      addressed = true;
+    } else {
+      chatType = 'group';
+      // Slack also sends app_mention for these; that copy is the one we act on.
+      if (mentionsBot) return ignored('channel message mentioning the bot (handled as app_mention)');
+      // A reply in a thread may belong to a bridged ticket thread: the relay decides.
+      if (!thread) return ignored('top-level channel message not addressed to the bot');
+      addressed = false;
+    }
+  }
+
+  const event: InboundEvent = {
+    platform: 'slack',
+    tenant,
+    chat: channel,
+    chatType,
+    messageId: ts,
+    user,
+    text: plainText(rawText, botUserId),
+    mentions,
+    addressed,
+    eventId,
+    kind: 'message',
+  };
+  if (thread) event.thread = thread;
+  const sentAt = slackTsToMs(ts);
+  if (sentAt !== undefined) event.sentAt = sentAt;
+  return { ok: true, event };
+}
+
+function authorizedBotUser(b: Obj): string | undefined {
+  if (!Array.isArray(b.authorizations)) return undefined;
+  for (const a of b.authorizations)
+    if (isObj(a) && a.is_bot === true && typeof a.user_id === 'string') return a.user_id;
+  return undefined;
+}
+
+const MENTION = /<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g;
+
+function mentionsIn(text: string, botUserId: string | undefined): Mention[] {
+  const seen = new Map<string, Mention>();
+  for (const m of text.matchAll(MENTION)) {
+    const id = m[1];
+    if (seen.has(id)) continue;
+    const mention: Mention = { id };
+    if (m[2]) mention.name = m[2];
+    if (botUserId && id === botUserId) mention.isBot = true;
+    seen.set(id, mention);
+  }
+  return [...seen.values()];
+}
+
+/** Slack's mrkdwn as a person reads it: bot mention removed, other mentions, channels and links readable. */
+function plainText(text: string, botUserId: string | undefined): string {
+  return text
+    .replace(MENTION, (_all, id: string, name?: string) =>
+      botUserId && id === botUserId ? '' : `@${name || id}`,
+    )
+    .replace(/<#([CG][A-Z0-9]+)(?:\|([^>]*))?>/g, (_a, id: string, name?: string) => `#${name || id}`)
+    .replace(/<!(here|channel|everyone)(?:\|[^>]*)?>/g, '@$1')
+    .replace(/<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>/g, (_a, name?: string) => name || '@group')
+    .replace(/<((?:https?|mailto):[^|>]+)\|([^>]+)>/g, '$2 ($1)')
+    .replace(/<((?:https?|mailto):[^>]+)>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim();
+}
+
+function slackTsToMs(ts: string): number | undefined {
+  if (!/^\d+(\.\d+)?$/.test(ts)) return undefined;
+  return Math.round(Number(ts) * 1000);
+}
+
+// ---- Interactivity -------------------------------------------------------------------------
+
+/** Our renderer makes action_ids unique within a block as `<id>#<n>`; the id is the part before `#`. */
+function ourActionId(actionId: string): string {
+  const hash = actionId.indexOf('#');
+  return hash < 0 ? actionId : actionId.slice(0, hash);
+}
+
+function stringRecord(raw: unknown): Record<string, string> | undefined {
+  if (typeof raw !== 'string' || raw === '') return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { value: raw };
+  }
+  if (!isObj(json)) return { value: raw };
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(json)) {
+    if (v === null || v === undefined) continue;
+    out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return out;
+}
+
+function parseInteraction(p: Obj, nowMs: number): ParseResult {
+  const user = isObj(p.user) ? str(p.user.id) : undefined;
+  const tenant =
+    (isObj(p.team) ? str(p.team.id) : undefined) ?? (isObj(p.user) ? str(p.user.team_id) : undefined);
+  const triggerId = str(p.trigger_id);
+  if (!user || !tenant) return malformed(`${String(p.type)} payload without user.id or team.id`);
+  return p.type === 'block_actions'
+    ? parseBlockActions(p, user, tenant, triggerId, nowMs)
+    : parseViewSubmission(p, user, tenant, triggerId, nowMs);
+}
+
+function parseBlockActions(
+  p: Obj,
+  user: string,
+  tenant: string,
+  triggerId: string | undefined,
+  nowMs: number,
+): ParseResult {
+  if (!Array.isArray(p.actions) || p.actions.length === 0 || !isObj(p.actions[0]))
+    return malformed('block_actions payload without actions');
+  const a = p.actions[0];
+  const actionId = str(a.action_id);
+  if (!actionId) return malformed('block_actions action without action_id');
+  const container = isObj(p.container) ? p.container : {};
+  const message = isObj(p.message) ? p.message : {};
+  const chat = (isObj(p.channel) ? str(p.channel.id) : undefined) ?? str(container.channel_id);
+  if (!chat) return ignored('block_actions outside a message (no channel)');
+  const messageTs = str(container.message_ts) ?? str(message.ts);
+  const threadTs = str(container.thread_ts) ?? str(message.thread_ts);
+  const actionTs = str(a.action_ts);
+
+  const action: InboundAction = { id: ourActionId(actionId) };
+  const selected = isObj(a.selected_option) ? str(a.selected_option.value) : undefined;
+  const value = stringRecord(a.value) ?? (selected === undefined ? undefined : { value: selected });
+  if (value) action.value = value;
+  if (messageTs) action.messageRef = `${chat}:${messageTs}`;
+
+  const event: InboundEvent = {
+    platform: 'slack',
+    tenant,
+    chat,
+    chatType: chat.startsWith('D') ? 'dm' : 'group',
+    messageId: messageTs ?? actionTs ?? triggerId ?? String(nowMs),
+    user,
+    text: '',
+    mentions: [],
+    addressed: true,
+    // Interactivity has no event id; a trigger id is unique per interaction.
+    eventId: `block_actions:${triggerId ?? `${chat}:${messageTs}:${actionTs}:${user}`}`,
+    sentAt: (actionTs && slackTsToMs(actionTs)) || nowMs,
+    kind: 'action',
+    action,
+  };
+  // The button's message is in a thread (or starts one): an answer to the press goes there.
+  const thread = threadTs ?? messageTs;
+  if (thread) event.thread = thread;
+  return { ok: true, event };
+}
+
+function parseViewSubmission(
+  p: Obj,
+  user: string,
+  tenant: string,
+  triggerId: string | undefined,
+  nowMs: number,
+): ParseResult {
+  if (!isObj(p.view)) return malformed('view_submission payload without view');
+  const view = p.view;
+  const viewId = str(view.id);
+  if (!viewId) return malformed('view_submission view without id');
+  const values = isObj(view.state) && isObj(view.state.values) ? view.state.values : undefined;
+  if (!values) return malformed('view_submission view without state.values');
+  const form: Record<string, string> = {};
+  for (const block of Object.values(values)) {
+    if (!isObj(block)) continue;
+    for (const [actionId, el] of Object.entries(block)) {
+      if (!isObj(el)) continue;
+      const v = elementValue(el);
+      if (v !== undefined) form[ourActionId(actionId)] = v;
+    }
+  }
+  // We open the modal with private_metadata = JSON {chat, thread, …} to know where to answer.
+  const meta = stringRecord(view.private_metadata) ?? {};
+  const chat = meta.chat ?? meta.channel ?? user; // a user id posts to the app's DM
+  const action: InboundAction = { id: 'form_submit', form };
+  const value: Record<string, string> = { ...meta };
+  const callbackId = str(view.callback_id);
+  if (callbackId) value.callback_id = callbackId;
+  if (Object.keys(value).length) action.value = value;
+  const event: InboundEvent = {
+    platform: 'slack',
+    tenant,
+    chat,
+    chatType: chat.startsWith('C') || chat.startsWith('G') ? 'group' : 'dm',
+    messageId: viewId,
+    user,
+    text: '',
+    mentions: [],
+    addressed: true,
+    eventId: `view_submission:${triggerId ?? `${viewId}:${str(view.hash) ?? ''}`}`,
+    sentAt: nowMs,
+    kind: 'action',
+    action,
+  };
+  if (meta.thread) event.thread = meta.thread;
+  return { ok: true, event };
+}
+
+/** A Block Kit input element's submitted value as text (multi-selects joined with commas). */
+function elementValue(el: Obj): string | undefined {
+  if (typeof el.value === 'string') return el.value;
+  if (isObj(el.selected_option)) return str(el.selected_option.value);
+  if (Array.isArray(el.selected_options))
+    return el.selected_options
+      .map((o) => (isObj(o) ? str(o.value) : undefined))
+      .filter((v) => v !== undefined)
+      .join(',');
+  for (const k of [
+    'selected_date',
+    'selected_time',
+    'selected_user',
+    'selected_conversation',
+    'selected_channel',
+  ]) {
+    if (typeof el[k] === 'string') return el[k] as string;
+  }
+  if (typeof el.selected_date_time === 'number') return String(el.selected_date_time);
+  for (const k of ['selected_users', 'selected_conversations', 'selected_channels']) {
+    if (Array.isArray(el[k])) return (el[k] as unknown[]).filter((x) => typeof x === 'string').join(',');
+  }
+  return undefined;
+}
+
+// ---- Slash commands ------------------------------------------------------------------------
+
+const SUBCOMMANDS: readonly SlackCommandName[] = ['help', 'status', 'escalate'];
+
+function parseCommand(form: URLSearchParams, opts: SlackParseOptions): SlackParseResult {
+  const command = form.get('command') ?? '';
+  if (command !== (opts.command ?? '/helpline')) return ignored(`unknown slash command ${command}`);
+  const user = form.get('user_id');
+  const tenant = form.get('team_id');
+  const chat = form.get('channel_id');
+  const triggerId = form.get('trigger_id');
+  if (!user || !tenant || !chat || !triggerId)
+    return malformed('slash command without user_id, team_id, channel_id or trigger_id');
+  const text = (form.get('text') ?? '').trim();
+  const [first = '', ...rest] = text.split(/\s+/);
+  const word = first.toLowerCase();
+  const known = SUBCOMMANDS.find((s) => s === word);
+  const result: SlackCommand = {
+    name: known ?? 'help',
+    args: known ? rest.join(' ') : '',
+    triggerId,
+    tenant,
+    chat,
+    chatType: chat.startsWith('D') || form.get('channel_name') === 'directmessage' ? 'dm' : 'group',
+    user,
+  };
+  if (!known && word) result.unknown = first;
+  const responseUrl = form.get('response_url');
+  if (responseUrl) result.responseUrl = responseUrl;
+  return { command: result };
+}
