@@ -14,6 +14,7 @@ import { bullJobId, deadKey, pumpQueueName, queueGroupKeys } from './bullmq-keys
 import { runScript } from './bullmq-scripts.ts';
 import { HandlerRegistry } from './handler-registry.ts';
 import {
+  callbackGuard,
   DEFAULT_MAX_DEAD_LETTERS,
   DEFAULT_MAX_RETRY_LATERS,
   decideOutcome,
@@ -89,7 +90,7 @@ export class BullmqRunner implements JobRunner {
   readonly #prefix: string;
   readonly #concurrency: number;
   readonly #events: JobRunnerEvents;
-  readonly #onError: OnJobError;
+  readonly #guard: ReturnType<typeof callbackGuard>;
   readonly #lockMs: number;
   readonly #stalledMs: number;
   readonly #maxRetryLaters: number;
@@ -111,7 +112,7 @@ export class BullmqRunner implements JobRunner {
       throw new RangeError(`concurrency must be a positive integer, got ${this.#concurrency}`);
     }
     this.#events = options.events ?? {};
-    this.#onError = options.onError ?? logJobError;
+    this.#guard = callbackGuard(options.onError ?? logJobError);
     this.#lockMs = options.lockDurationMs ?? 10_000;
     this.#stalledMs = options.stalledIntervalMs ?? 5_000;
     this.#maxRetryLaters = options.maxRetryLaters ?? DEFAULT_MAX_RETRY_LATERS;
@@ -309,7 +310,7 @@ export class BullmqRunner implements JobRunner {
     try {
       await this.#handlers.get(queue, job.name)(data, ctx);
     } catch (err) {
-      this.#report(err, ctx);
+      this.#guard.report(err, ctx);
       const backoff = job.opts.backoff;
       const backoffMs = typeof backoff === 'object' ? (backoff.delay ?? 0) : (backoff ?? 0);
       const outcome = decideOutcome(err, { attempts, backoffMs }, attempt, retryLaters, this.#maxRetryLaters);
@@ -332,7 +333,7 @@ export class BullmqRunner implements JobRunner {
       throw new UnrecoverableError(outcome.error);
     }
     const readyAt = job.timestamp + (job.opts.delay ?? 0);
-    this.#emit(() => this.#events.completed?.(queue, job.name, Date.now() - readyAt), ctx);
+    this.#guard.emit(() => this.#events.completed?.(queue, job.name, Date.now() - readyAt), ctx);
   }
 
   async #pumpDeps(queue: QueueName, worker: Worker): Promise<PumpDeps> {
@@ -349,14 +350,14 @@ export class BullmqRunner implements JobRunner {
         try {
           await this.#handlers.get(queue, item.name)(item.data, ctx);
         } catch (err) {
-          this.#report(err, ctx);
+          this.#guard.report(err, ctx);
           throw err;
         }
       },
       deadLetter: (letter) => this.#deadLetter(client, letter, { ...letter, attempt: letter.attempts }),
       completed: (item) => {
         const ref = { queue, name: item.name, id: item.id, attempt: 0 };
-        this.#emit(() => this.#events.completed?.(queue, item.name, Date.now() - item.readyAt), ref);
+        this.#guard.emit(() => this.#events.completed?.(queue, item.name, Date.now() - item.readyAt), ref);
       },
     };
   }
@@ -368,28 +369,12 @@ export class BullmqRunner implements JobRunner {
       [deadKey(this.#prefix)],
       [JSON.stringify(letter), this.#maxDeadLetters],
     );
-    this.#emit(() => this.#events.dead?.(letter), ref);
+    this.#guard.emit(() => this.#events.dead?.(letter), ref);
   }
 
   /** BullMQ emits connection trouble as 'error' events; unhandled, they would crash the process. */
   #listen<T extends Queue | Worker>(emitter: T): T {
-    (emitter as Queue).on('error', (err: Error) => this.#report(err));
+    (emitter as Queue).on('error', (err: Error) => this.#guard.report(err));
     return emitter;
-  }
-
-  #report(err: unknown, job?: JobRef): void {
-    try {
-      this.#onError(err, job);
-    } catch {
-      // A failing error reporter must not stop the runner.
-    }
-  }
-
-  #emit(callback: () => void, ref: JobRef): void {
-    try {
-      callback();
-    } catch (err) {
-      this.#report(new Error(`job event callback failed: ${errorText(err)}`, { cause: err }), ref);
-    }
   }
 }

@@ -7,6 +7,7 @@ import { HelplineError } from '../errors.ts';
 import { DeadLetterList } from './dead-letters.ts';
 import { HandlerRegistry } from './handler-registry.ts';
 import {
+  callbackGuard,
   DEFAULT_MAX_DEAD_LETTERS,
   DEFAULT_MAX_RETRY_LATERS,
   decideOutcome,
@@ -74,7 +75,7 @@ export class InProcessRunner implements JobRunner {
   readonly kind = 'in-process' as const;
   readonly #concurrency: number;
   readonly #now: () => number;
-  readonly #onError: OnJobError;
+  readonly #guard: ReturnType<typeof callbackGuard>;
   readonly #events: JobRunnerEvents;
   readonly #maxRetryLaters: number;
   readonly #dead: DeadLetterList;
@@ -91,7 +92,7 @@ export class InProcessRunner implements JobRunner {
     }
     this.#concurrency = concurrency;
     this.#now = options.now ?? Date.now;
-    this.#onError = options.onError ?? logJobError;
+    this.#guard = callbackGuard(options.onError ?? logJobError);
     this.#events = options.events ?? {};
     this.#maxRetryLaters = options.maxRetryLaters ?? DEFAULT_MAX_RETRY_LATERS;
     this.#dead = new DeadLetterList(options.maxDeadLetters ?? DEFAULT_MAX_DEAD_LETTERS);
@@ -252,9 +253,9 @@ export class InProcessRunner implements JobRunner {
     let finished = true;
     try {
       await this.#handlers.get(queue, job.name)(job.data, ctx);
-      this.#emit(() => this.#events.completed?.(queue, job.name, this.#now() - entry.readyAt), ctx);
+      this.#guard.emit(() => this.#events.completed?.(queue, job.name, this.#now() - entry.readyAt), ctx);
     } catch (err) {
-      this.#report(err, ctx);
+      this.#guard.report(err, ctx);
       const outcome = decideOutcome(err, job, attempt, entry.retryLaters, this.#maxRetryLaters);
       if (outcome.kind === 'dead') {
         const letter: DeadLetter = {
@@ -267,7 +268,7 @@ export class InProcessRunner implements JobRunner {
           at: new Date(this.#now()).toISOString(),
         };
         this.#dead.push(letter);
-        this.#emit(() => this.#events.dead?.(letter), ctx);
+        this.#guard.emit(() => this.#events.dead?.(letter), ctx);
       } else {
         if (outcome.kind === 'retry') entry.failures++;
         else entry.retryLaters++;
@@ -296,22 +297,5 @@ export class InProcessRunner implements JobRunner {
     let total = 0;
     for (const lane of this.#lanes.values()) total += lane.active;
     return total;
-  }
-
-  #report(err: unknown, ctx: JobRef): void {
-    try {
-      this.#onError(err, ctx);
-    } catch {
-      // A failing error reporter must not stop the runner.
-    }
-  }
-
-  /** Event callbacks are the caller's code: their errors are reported, never change the job's fate. */
-  #emit(callback: () => void, ctx: JobRef): void {
-    try {
-      callback();
-    } catch (err) {
-      this.#report(new Error(`job event callback failed: ${errorText(err)}`, { cause: err }), ctx);
-    }
   }
 }

@@ -36,6 +36,28 @@ export const logJobError: OnJobError = (err, job) => {
 };
 
 /** A JobSpec with its defaults filled in. */
+/**
+ * The runners' guard around caller code: a failing error reporter or event callback is reported
+ * (or swallowed) and never changes a job's fate or stops the runner.
+ */
+export function callbackGuard(onError: OnJobError) {
+  const report = (err: unknown, job?: JobRef): void => {
+    try {
+      onError(err, job);
+    } catch {
+      // A failing error reporter must not stop the runner.
+    }
+  };
+  const emit = (callback: () => void, job: JobRef): void => {
+    try {
+      callback();
+    } catch (err) {
+      report(new Error(`job event callback failed: ${errorText(err)}`, { cause: err }), job);
+    }
+  };
+  return { report, emit };
+}
+
 export interface ResolvedJob {
   id: string;
   name: string;
