@@ -23,7 +23,7 @@ import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 import type { Ticket, TicketEvent } from '../../src/tickets/types.ts';
 import { sleep, waitFor } from '../jobs/wait.ts';
 import { openInput } from '../tickets/helpers.ts';
-import { EphemeralRedis, redisServerInstalled } from './ephemeral-redis.ts';
+import { EphemeralRedis, redisServerInstalled } from '../support/ephemeral-redis.ts';
 import {
   createThrowawayDatabase,
   deferCleanups,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHelplineError } from '../../src/errors.ts';
 import { BullmqRunner } from '../../src/jobs/bullmq-runner.ts';
-import { PrivateRedis, redisServerInstalled } from './private-redis.ts';
+import { EphemeralRedis, redisServerInstalled } from '../support/ephemeral-redis.ts';
 import { randomPrefix } from './redis.ts';
 import { sleep, waitFor } from './wait.ts';
 
@@ -10,9 +10,9 @@ if (!installed && process.env.CI)
   throw new Error('redis-server is required in CI for the Redis restart test');
 
 describe.skipIf(!installed)('BullmqRunner when Redis restarts', () => {
-  let server: PrivateRedis;
+  let server: EphemeralRedis;
   beforeAll(async () => {
-    server = await PrivateRedis.start();
+    server = await EphemeralRedis.start({ persistent: true });
   });
   afterAll(() => server?.stop());
 
