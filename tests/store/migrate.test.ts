@@ -13,6 +13,7 @@ const TABLES = [
   'schema_migrations',
   'sla_clocks',
   'ticket_events',
+  'ticket_threads',
   'tickets',
   'turn_outcomes',
 ];

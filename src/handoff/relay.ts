@@ -1,0 +1,105 @@
+/**
+ * The bridge (DESIGN §2 flow 5): once a ticket is in triage, its thread in the triage channel and
+ * the employee's thread are linked. An engineer's reply reaches the employee through the bot, the
+ * employee's reply reaches the engineer; messages starting with `//` are internal notes and stay
+ * where they were written. In a claimed thread the assistant stays quiet (status messages aside).
+ *
+ * Lookup convention: a message's thread is `event.thread`, or the chat itself when it has none
+ * (a DM or web conversation without threads), matching how ThreadLinks records such chats.
+ */
+import type { InboundEvent } from '../../adapters/types.ts';
+import type { Lang } from '../knowledge/types.ts';
+import { maskPii } from '../privacy/pii.ts';
+import type { TicketService } from '../tickets/ticket-service.ts';
+import type { Ticket } from '../tickets/types.ts';
+import { type Deliver, employeeLang } from './actions.ts';
+import type { ThreadLinks, ThreadPlatform, ThreadSide } from './thread-links.ts';
+
+export interface RelayDeps {
+  tickets: TicketService;
+  links: ThreadLinks;
+  deliver: Deliver;
+  /** Language of the labels in triage threads. @defaultValue the employee's language */
+  triageLang?: Lang;
+}
+
+export interface RelayResult {
+  /** The thread is bridged to a ticket. */
+  bridged: boolean;
+  side?: ThreadSide;
+  ticketId?: string;
+  /** The message was passed to the other side. */
+  relayed: boolean;
+  /** An internal `//` note: kept where it was written. */
+  note: boolean;
+  /** The assistant must not answer this message (a triage thread, or a claimed ticket). */
+  quiet: boolean;
+}
+
+export interface Relay {
+  relayMessage(event: InboundEvent): Promise<RelayResult>;
+}
+
+export const isInternalNote = (text: string) => text.trimStart().startsWith('//');
+
+const LABEL = {
+  en: { engineer: 'Engineer', employee: 'Employee' },
+  zh: { engineer: '工程师', employee: '员工' },
+} as const;
+
+/** Ticket states in which an engineer holds the conversation. */
+const held = (t: Ticket) => t.status === 'claimed' || t.status === 'waiting_employee';
+
+export function createRelay(deps: RelayDeps): Relay {
+  const { tickets, links, deliver } = deps;
+  const none: RelayResult = { bridged: false, relayed: false, note: false, quiet: false };
+
+  return {
+    async relayMessage(event) {
+      if (event.kind !== 'message') return none;
+      const link = await links.byThread(
+        event.platform as ThreadPlatform,
+        event.chat,
+        event.thread ?? event.chat,
+      );
+      if (!link) return none;
+      let ticket = await tickets.get(link.ticketId);
+      const base = { bridged: true, side: link.side, ticketId: ticket.id } as const;
+      const note = isInternalNote(event.text);
+      // The assistant never talks in triage threads; in the employee's thread only while unclaimed.
+      const quietFor = (t: Ticket) => link.side === 'triage' || held(t);
+      if (note || !event.text.trim()) {
+        return { ...base, relayed: false, note, quiet: quietFor(ticket) };
+      }
+
+      const other = (await links.byTicket(ticket.id))[link.side === 'triage' ? 'employee' : 'triage'];
+      if (!other || ticket.status === 'closed') {
+        return { ...base, relayed: false, note: false, quiet: quietFor(ticket) };
+      }
+
+      if (link.side === 'triage') {
+        const lang = employeeLang(ticket);
+        await deliver({
+          key: `relay:${event.eventId}`,
+          platform: other.platform,
+          channel: other.chat,
+          thread: other.thread,
+          body: { text: `${LABEL[lang].engineer}: ${event.text}`, lang },
+        });
+      } else {
+        if (ticket.status === 'waiting_employee')
+          ticket = await tickets.employeeReplied(ticket.id, event.user);
+        const lang = deps.triageLang ?? employeeLang(ticket);
+        // Triage is a channel: personal data is masked there (DESIGN §7).
+        await deliver({
+          key: `relay:${event.eventId}`,
+          platform: other.platform,
+          channel: other.chat,
+          thread: other.thread,
+          body: { text: `${LABEL[lang].employee}: ${maskPii(event.text)}`, lang },
+        });
+      }
+      return { ...base, relayed: true, note: false, quiet: quietFor(ticket) };
+    },
+  };
+}
