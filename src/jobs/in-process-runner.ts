@@ -240,14 +240,16 @@ export class InProcessRunner implements JobRunner {
     while (lane.active < this.#concurrency && lane.ready.length > 0) {
       const entry = lane.ready.shift()!;
       entry.scheduled = false;
-      void this.#run(lane, entry);
+      // Count it active now, start it on the next turn of the event loop: a backlog of jobs must
+      // not keep the process from reading its sockets.
+      entry.active = true;
+      lane.active++;
+      setImmediate(() => void this.#run(lane, entry));
     }
   }
 
   async #run(lane: Lane, entry: Entry): Promise<void> {
     const { queue, job } = entry;
-    entry.active = true;
-    lane.active++;
     const attempt = entry.failures + 1;
     const ctx = { id: job.id, queue, name: job.name, attempt, final: attempt >= job.attempts };
     let finished = true;

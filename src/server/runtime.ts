@@ -116,19 +116,29 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const redis = config.redis.url ? new Redis(config.redis.url, { maxRetriesPerRequest: 2 }) : undefined;
   // Unheard, ioredis prints every failed reconnect to stderr, past the logger's masking.
   redis?.on('error', (err) => logger.warn({ err }, 'rate-limit Redis connection failed'));
+  const deliverNow = createDeliveryHandler({
+    deliverers: { web: new WebDeliverer({ store }) },
+    limiter: redis ? new RedisRateLimiter({ redis }) : new MemoryRateLimiter(),
+    log: new SqlDeliveryLog({ db, now }),
+    metrics: { deliveryFailure: (platform, reason) => metrics.deliveryFailures.inc({ platform, reason }) },
+  });
+  runner.register<OutboundMessage>(DELIVERY_QUEUE, DELIVERY_JOB, deliverNow);
+  // Web chat has no rate limit and no remote API: its replies are delivered inside the turn job
+  // (same idempotency log, a failure retries the turn), saving the outbound queue's round trips.
+  // Chat platforms go through the rate-limited, per-channel-ordered outbound queue.
   const deliver = async (msg: OutboundMessage) => {
-    await enqueueDelivery(runner, msg);
+    if (msg.platform !== 'web') {
+      await enqueueDelivery(runner, msg);
+      return;
+    }
+    await deliverNow(msg, {
+      id: `deliver:${msg.key}`,
+      queue: DELIVERY_QUEUE,
+      name: DELIVERY_JOB,
+      attempt: 1,
+      final: false,
+    });
   };
-  runner.register<OutboundMessage>(
-    DELIVERY_QUEUE,
-    DELIVERY_JOB,
-    createDeliveryHandler({
-      deliverers: { web: new WebDeliverer({ store }) },
-      limiter: redis ? new RedisRateLimiter({ redis }) : new MemoryRateLimiter(),
-      log: new SqlDeliveryLog({ db, now }),
-      metrics: { deliveryFailure: (platform, reason) => metrics.deliveryFailures.inc({ platform, reason }) },
-    }),
-  );
 
   const baseTickets = createTicketService({ db, now, sla });
   const timers = createSlaTimers({

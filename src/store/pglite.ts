@@ -145,6 +145,9 @@ export class PgliteDatabase implements Database {
     }
     const state = this.#state;
     const run = async () => {
+      // PGlite answers through microtasks: without a macrotask break, a backlog of queries never
+      // lets the event loop read sockets (acks starve behind jobs).
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const wanted = this.#searchPath ?? 'public';
       if (state.searchPath !== wanted) {
         await this.#engine.exec(`SET search_path TO ${wanted}`);

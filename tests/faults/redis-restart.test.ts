@@ -16,14 +16,14 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import { FALLBACK_TEXT } from '../../adapters/web/routes.ts';
+import type { RecoverOptions } from '../../src/assistant/recover-turns.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { OpenedKb } from '../../src/knowledge/open-kb.ts';
-import type { RecoverOptions } from '../../src/assistant/recover-turns.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 import type { Ticket, TicketEvent } from '../../src/tickets/types.ts';
 import { sleep, waitFor } from '../jobs/wait.ts';
-import { openInput } from '../tickets/helpers.ts';
 import { EphemeralRedis, redisServerInstalled } from '../support/ephemeral-redis.ts';
+import { openInput } from '../tickets/helpers.ts';
 import {
   createThrowawayDatabase,
   deferCleanups,

@@ -82,6 +82,7 @@ describe('POST /api/chat/messages → reply', () => {
   it('continues an existing thread of the same user', async () => {
     const { post, queue, messages } = makeApp();
     const first = (await (await post('/api/chat/messages', { userId: 'u1', text: 'one' })).json()) as Json;
+    await queue.drain();
     const second = await post('/api/chat/messages', { userId: 'u1', text: 'two', threadId: first.threadId });
     expect(second.status).toBe(202);
     expect(((await second.json()) as Json).threadId).toBe(first.threadId);

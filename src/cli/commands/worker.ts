@@ -7,7 +7,8 @@ import { type Command, HELP, KB } from './command.ts';
 
 export const worker: Command = {
   summary: 'run workers only (turns, deliveries, SLA timers) on BullMQ; needs REDIS_URL',
-  usage: 'helpline worker [--kb DIR]\n  Needs REDIS_URL (and usually DATABASE_URL) shared with the `helpline serve` processes.',
+  usage:
+    'helpline worker [--kb DIR]\n  Needs REDIS_URL (and usually DATABASE_URL) shared with the `helpline serve` processes.',
   options: { ...HELP, ...KB },
   async run(values, _positionals, io) {
     const config = cliConfig(values);
@@ -21,7 +22,9 @@ export const worker: Command = {
     const opened = await cliKb(config, io);
     const runtime = await createRuntime({ config, opened, chat: chatModelFor(config), logger });
     await runtime.startWorkers();
-    io.err(`Helpline worker ready: BullMQ on ${config.redis.url.replace(/\/\/[^@]*@/, '//****@')}, database ${runtime.databaseLabel}. Ctrl+C to stop.`);
+    io.err(
+      `Helpline worker ready: BullMQ on ${config.redis.url.replace(/\/\/[^@]*@/, '//****@')}, database ${runtime.databaseLabel}. Ctrl+C to stop.`,
+    );
     await new Promise<void>((resolve) => {
       const stop = async (signal: string) => {
         io.err(`${signal} received: finishing running jobs…`);
