@@ -6,27 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe } from 'vitest';
+import { probeRedis, TEST_REDIS_URL } from '../support/redis-probe.ts';
 
-export const TEST_REDIS_URL = process.env.HELPLINE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function probeRedis(): Promise<string | undefined> {
-  const redis = new Redis(TEST_REDIS_URL, {
-    lazyConnect: true,
-    connectTimeout: 3000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    await redis.ping();
-    return undefined;
-  } catch (err) {
-    return (err as Error).message || String(err);
-  } finally {
-    redis.disconnect();
-  }
-}
+export { TEST_REDIS_URL };
 
 const redisProblem = await probeRedis();
 

@@ -118,6 +118,7 @@ async function expectBreached(runtime: Runtime, ticket: Ticket): Promise<void> {
   expect((await runtime.tickets.get(ticket.id))?.tier).toBe('L3');
 }
 
+// Each case needs redis-server for a private instance; redisServerInstalled() fails under CI without it.
 describeServices(
   `Redis restarts mid-run${installed ? '' : ' — skipped: redis-server is not installed'}`,
   () => {

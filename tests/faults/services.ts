@@ -9,28 +9,15 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterEach, describe } from 'vitest';
+import { probeRedis as probeSharedRedis } from '../support/redis-probe.ts';
 
 export const REDIS_URL = process.env.HELPLINE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const DATABASE_URL =
   process.env.HELPLINE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 async function probeRedis(): Promise<string | undefined> {
-  const redis = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    connectTimeout: 3000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    await redis.ping();
-    return undefined;
-  } catch (err) {
-    return `Redis at ${REDIS_URL}: ${(err as Error).message || String(err)}`;
-  } finally {
-    redis.disconnect();
-  }
+  const problem = await probeSharedRedis(REDIS_URL);
+  return problem && `Redis at ${REDIS_URL}: ${problem}`;
 }
 
 async function probePostgres(): Promise<string | undefined> {

@@ -9,26 +9,9 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe } from 'vitest';
+import { probeRedis, TEST_REDIS_URL } from '../support/redis-probe.ts';
 
-export const TEST_REDIS_URL = process.env.HELPLINE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function probeRedis(): Promise<string | undefined> {
-  const client = new Redis(TEST_REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return undefined;
-  } catch (err) {
-    return (err as Error).message || String(err);
-  } finally {
-    client.disconnect();
-  }
-}
+export { TEST_REDIS_URL };
 
 export const redisProblem = await probeRedis();
 

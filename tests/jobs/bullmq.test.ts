@@ -31,6 +31,7 @@ if (reachable) {
   });
 }
 
+// Skipped only on a machine without Redis; requireRedis() fails the run instead when CI is set.
 describe.skipIf(!reachable)('BullmqRunner across processes', () => {
   let prefix: string;
   let runners: BullmqRunner[];
@@ -168,6 +169,7 @@ describe.skipIf(!reachable)('BullmqRunner across processes', () => {
   });
 });
 
+// Names the skip in the report on a laptop without Redis (CI never gets here: requireRedis throws).
 if (!reachable) {
   describe.skip(`BullMQ runner (no Redis at ${REDIS_URL})`, () => {
     it('needs Redis', () => {});

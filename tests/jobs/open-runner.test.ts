@@ -14,6 +14,7 @@ describe('openJobRunner', () => {
     await runner.close();
   });
 
+  // Skipped only without Redis locally; requireRedis() fails under CI.
   it.skipIf(!reachable)('opens the BullMQ runner with REDIS_URL', async () => {
     const prefix = randomPrefix();
     const runner = await openJobRunner({ redisUrl: REDIS_URL, prefix, onError: () => {} });

@@ -14,24 +14,10 @@ import type { SlaPolicy } from '../../src/sla/types.ts';
 import { createSlaTimers, type SlaNotice, withSlaTimers } from '../../src/sla-timers/index.ts';
 import { createTicketService, type TicketService } from '../../src/tickets/ticket-service.ts';
 import { eachBackend } from '../store/backends.ts';
+import { probeRedis, TEST_REDIS_URL as REDIS_URL } from '../support/redis-probe.ts';
 import { openInput } from '../tickets/helpers.ts';
 import { CALENDARS, timedRunner, waitFor } from './helpers.ts';
 
-const REDIS_URL = process.env.HELPLINE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function probeRedis(): Promise<string | undefined> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return undefined;
-  } catch (err) {
-    return (err as Error).message || String(err);
-  } finally {
-    client.disconnect();
-  }
-}
 const redisProblem = await probeRedis();
 const skip = redisProblem !== undefined && !process.env.CI;
 
