@@ -231,11 +231,13 @@ describe('parseSlack: slash commands', () => {
 
 describe('boundary', () => {
   it('verify and parse import no SDK and no core module', () => {
-    for (const file of ['verify.ts', 'parse.ts']) {
+    for (const file of ['verify.ts', 'parse.ts', 'parse-interaction.ts', 'parse-util.ts']) {
       const src = readFileSync(new URL(`../../../adapters/slack/${file}`, import.meta.url), 'utf8');
       const imports = [...src.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
       for (const spec of imports)
-        expect(spec, `${file} imports ${spec}`).toMatch(/^(node:crypto|\.\.\/types\.ts)$/);
+        expect(spec, `${file} imports ${spec}`).toMatch(
+          /^(node:crypto|\.\.\/types\.ts|\.\/parse-(interaction|util)\.ts)$/,
+        );
     }
   });
 });
