@@ -7,6 +7,7 @@ import { validateCalendars } from '../sla/calendar-rules.ts';
 import { withBuiltinCalendars } from '../sla/calendars/builtin.ts';
 import { DEFAULT_SLA_POLICY, validatePolicy } from '../sla/policy.ts';
 import type { BusinessCalendar, SlaPolicy } from '../sla/types.ts';
+import { CATEGORIES } from '../triage/types.ts';
 
 const secret = () => z.string().min(1).optional().meta({ secret: true });
 const url = (what: string) =>
@@ -112,6 +113,24 @@ export const configSchema = z.object({
         .describe('how alike two reports must be to be the same incident'),
     })
     .prefault({}),
+  handoff: z
+    .object({
+      routes: z
+        .record(
+          z.string(),
+          z.object({
+            platform: z.enum(['lark', 'slack']),
+            chat: z.string().min(1).describe('Lark chat_id (oc_…) or Slack channel id (C…)'),
+          }),
+        )
+        .default({})
+        .describe('category (or "default") → the L2 triage group/channel its tickets are posted to'),
+      lang: z
+        .enum(['zh', 'en'])
+        .optional()
+        .describe("language of triage cards and notes; default: the employee's"),
+    })
+    .prefault({}),
   roles: z
     .record(z.string(), z.enum(['employee', 'hr_admin', 'l2', 'l3', 'admin']))
     .default({})
@@ -159,6 +178,41 @@ export function crossCheck(c: Config): string[] {
   problems.push(...validateCalendars(Object.values(calendars)).map((p) => `sla.calendars: ${p}`));
   if (problems.length === 0)
     problems.push(...validatePolicy(c.sla.policy, calendars).map((p) => `sla.policy: ${p}`));
+  if (c.slack.botToken && !c.slack.signingSecret && !c.slack.appToken) {
+    problems.push(
+      'SLACK_BOT_TOKEN is set but Slack events cannot reach Helpline: set SLACK_SIGNING_SECRET (HTTP events at POST /slack/events) or SLACK_APP_TOKEN (Socket Mode).',
+    );
+  }
+  if (!c.slack.botToken && (c.slack.signingSecret || c.slack.appToken)) {
+    problems.push(
+      'Slack is half configured: set SLACK_BOT_TOKEN (xoxb-…) too, or unset the other SLACK_* variables.',
+    );
+  }
+  if (Boolean(c.lark.appId) !== Boolean(c.lark.appSecret)) {
+    problems.push(
+      "Lark is half configured: set both LARK_APP_ID and LARK_APP_SECRET (from the app's Credentials page).",
+    );
+  }
+  if (c.lark.appId && c.lark.mode === 'webhook' && !c.lark.verificationToken && !c.lark.encryptKey) {
+    problems.push(
+      'LARK_MODE=webhook needs LARK_VERIFICATION_TOKEN and LARK_ENCRYPT_KEY (Events & Callbacks → Encryption strategy) so requests can be verified.',
+    );
+  }
+  for (const [key, route] of Object.entries(c.handoff.routes)) {
+    if (key !== 'default' && !(CATEGORIES as readonly string[]).includes(key)) {
+      problems.push(
+        `handoff.routes.${key}: not a category; use one of ${CATEGORIES.join(', ')} or "default".`,
+      );
+    }
+    if (route.platform === 'lark' && !(c.lark.appId && c.lark.appSecret)) {
+      problems.push(
+        `handoff.routes.${key} posts to Lark but Lark is not configured: set LARK_APP_ID and LARK_APP_SECRET.`,
+      );
+    }
+    if (route.platform === 'slack' && !c.slack.botToken) {
+      problems.push(`handoff.routes.${key} posts to Slack but Slack is not configured: set SLACK_BOT_TOKEN.`);
+    }
+  }
   if (c.answers.mode === 'generative' && !llmEnabled(c)) {
     problems.push(
       'answers.mode is "generative" but no LLM endpoint is set: set OPENAI_BASE_URL or OPENAI_API_KEY, or use mode "auto".',
@@ -192,6 +246,9 @@ export const ENV: Record<string, string> = {
   LARK_DOMAIN: 'lark.domain',
   LARK_MODE: 'lark.mode',
 };
+
+export const larkEnabled = (c: Config) => Boolean(c.lark.appId && c.lark.appSecret);
+export const slackEnabled = (c: Config) => Boolean(c.slack.botToken);
 
 /** Whether an LLM endpoint is configured (either variable is enough, per the issue). */
 export function llmEnabled(c: Config): boolean {

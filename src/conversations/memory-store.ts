@@ -29,6 +29,16 @@ export class MemoryConversationStore implements ConversationStore {
     return id;
   }
 
+  async ensureThread(threadId: string, userId: string, _platform: string): Promise<Thread> {
+    let thread = this.#threads.get(threadId);
+    if (!thread) {
+      thread = { id: threadId, userId, createdAt: this.#now().toISOString() };
+      this.#threads.set(threadId, thread);
+      this.#messages.set(threadId, []);
+    }
+    return { ...thread };
+  }
+
   async getThread(threadId: string): Promise<Thread | undefined> {
     const thread = this.#threads.get(threadId);
     return thread && { ...thread };
@@ -39,9 +49,11 @@ export class MemoryConversationStore implements ConversationStore {
     if (!messages) {
       throw new HelplineError('NOT_FOUND', `Thread ${threadId} does not exist; create it first.`);
     }
+    const known = message.id === undefined ? undefined : messages.find((m) => m.id === message.id);
+    if (known) return structuredClone(known);
     const stored: StoredMessage = structuredClone({
       ...dropUndefined(message),
-      id: randomUUID(),
+      id: message.id ?? randomUUID(),
       threadId,
       createdAt: this.#now().toISOString(),
     });

@@ -55,6 +55,15 @@ export class PgConversationStore implements ConversationStore {
     return id;
   }
 
+  async ensureThread(threadId: string, userId: string, platform: string): Promise<Thread> {
+    await this.#db.query(
+      `INSERT INTO conversations (id, platform, user_id, created_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO NOTHING`,
+      [threadId, platform, userId, this.#now().toISOString()],
+    );
+    return (await this.getThread(threadId))!;
+  }
+
   async getThread(threadId: string): Promise<Thread | undefined> {
     const rows = await this.#db.query<{ id: string; user_id: string; created_at: string }>(
       'SELECT id, user_id, created_at FROM conversations WHERE id = $1',
@@ -68,9 +77,10 @@ export class PgConversationStore implements ConversationStore {
     const rows = await this.#db.query<MessageRow>(
       `INSERT INTO messages (id, conversation_id, author, text, citations, ticket_id, ticket, buttons, created_at)
        SELECT $1, c.id, $3, $4, $5::jsonb, $6, $7::jsonb, $8::jsonb, $9 FROM conversations c WHERE c.id = $2
+       ON CONFLICT (id) DO NOTHING
        RETURNING ${MESSAGE_COLUMNS}`,
       [
-        randomUUID(),
+        message.id ?? randomUUID(),
         threadId,
         message.author,
         message.text,
@@ -81,7 +91,18 @@ export class PgConversationStore implements ConversationStore {
         this.#now().toISOString(),
       ],
     );
-    if (!rows[0]) throw new HelplineError('NOT_FOUND', `Thread ${threadId} does not exist; create it first.`);
+    if (!rows[0]) {
+      // Either the thread does not exist, or a message with this id was stored already.
+      const known =
+        message.id === undefined
+          ? []
+          : await this.#db.query<MessageRow>(
+              `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND conversation_id = $2`,
+              [message.id, threadId],
+            );
+      if (known[0]) return toMessage(known[0]);
+      throw new HelplineError('NOT_FOUND', `Thread ${threadId} does not exist; create it first.`);
+    }
     const stored = toMessage(rows[0]);
     this.#listeners.notify(threadId, stored);
     return stored;

@@ -8,6 +8,12 @@ import type { Citation, ReplyButton, TicketRef } from '../assistant/types.ts';
 export type MessageAuthor = 'user' | 'bot' | 'agent';
 
 export interface NewMessage {
+  /**
+   * A deterministic id (a chat platform's message, `lark:om_…`): adding a message whose id is
+   * already stored returns the stored one and adds nothing, so a retried job never doubles it.
+   * @defaultValue a random id
+   */
+  id?: string;
   author: MessageAuthor;
   text: string;
   citations?: Citation[];
@@ -33,6 +39,11 @@ export type MessageListener = (message: StoredMessage) => void;
 export interface ConversationStore {
   /** Creates an empty thread owned by `userId`; returns its id (random, URL-safe). */
   createThread(userId: string): Promise<string>;
+  /**
+   * The thread with this id (a chat platform's thread, `lark:oc_1:om_root`), created for `userId`
+   * when it does not exist yet. Idempotent.
+   */
+  ensureThread(threadId: string, userId: string, platform: string): Promise<Thread>;
   getThread(threadId: string): Promise<Thread | undefined>;
   /** Appends a message; throws HelplineError NOT_FOUND when the thread does not exist. */
   addMessage(threadId: string, message: NewMessage): Promise<StoredMessage>;

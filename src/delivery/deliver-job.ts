@@ -63,6 +63,12 @@ export interface DeliveryHandlerOptions {
   maxAttempts?: number;
   /** @defaultValue setTimeout */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Told of every message once it is posted, with the platform's reference (a triage card's ref
+   * becomes the thread its replies are relayed from). Errors are the caller's: they fail the job,
+   * which finds the message sent on its next try and calls this again.
+   */
+  onSent?: (msg: OutboundMessage, ref: string) => Promise<void> | void;
 }
 
 /** The job id for a message: deterministic, so enqueueing the same message twice adds one job. */
@@ -177,7 +183,11 @@ export function createDeliveryHandler(options: DeliveryHandlerOptions): JobHandl
       throw new PermanentFailure(`${error}; message ${msg.key} dropped into the dead letters.`);
     }
     const claim = await log.claimSend(msg);
-    if (claim.state === 'sent') return;
+    if (claim.state === 'sent') {
+      // Posted by an earlier try; its hook may not have finished (idempotent, so told again).
+      await options.onSent?.(msg, claim.ref);
+      return;
+    }
     if (claim.state === 'busy')
       throw new RetryLater(claim.retryInMs, `message ${msg.key} is being sent by another attempt`);
     let ref: string;
@@ -204,6 +214,7 @@ export function createDeliveryHandler(options: DeliveryHandlerOptions): JobHandl
     // next one is then `uncertain` (asks `lookup` before posting again).
     await log.recordSent(msg.key, ref);
     metrics?.delivered?.(msg.platform);
+    await options.onSent?.(msg, ref);
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Citation, ReplyAction, ReplyButton, TicketRef } from '../assistant/types.ts';
+import type { FormSpec } from '../chat/forms.ts';
 import type { Lang } from '../knowledge/types.ts';
 
 export type DeliveryPlatform = 'web' | 'slack' | 'lark';
@@ -19,6 +20,10 @@ export interface OutboundBody {
   ticket?: TicketRef;
   lang?: Lang;
   action?: ReplyAction;
+  /** A form to fill in (Lark: inline form card; Slack: a button opening the modal). */
+  form?: FormSpec;
+  /** Who speaks: the bot (default) or an engineer relayed through it. */
+  author?: 'bot' | 'agent';
 }
 
 export interface OutboundMessage {

@@ -46,7 +46,7 @@ export class WebDeliverer implements Deliverer {
     const { body } = msg;
     try {
       const stored = await this.#store.addMessage(msg.channel, {
-        author: 'bot',
+        author: body.author ?? 'bot',
         text: body.text,
         ...(body.citations ? { citations: body.citations } : {}),
         ...(body.buttons ? { buttons: body.buttons } : {}),

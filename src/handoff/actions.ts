@@ -17,7 +17,7 @@ import type { TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket } from '../tickets/types.ts';
 import { type EmployeeProfile, ticketCard, ticketValue } from './context-packet.ts';
 import { routeFor, type TriageRouting } from './routing.ts';
-import type { ThreadLink, ThreadLinks, ThreadPlatform } from './thread-links.ts';
+import { type ThreadLink, type ThreadLinks, type ThreadPlatform, threadOf } from './thread-links.ts';
 
 /** Hands a message to delivery (in production: enqueueDelivery). May resolve to the platform ref. */
 export type Deliver = (msg: OutboundMessage) => Promise<unknown>;
@@ -102,6 +102,9 @@ export function employeeLang(ticket: Ticket): Lang {
 }
 
 export const cardKey = (ticket: Pick<Ticket, 'id' | 'version'>) => `card:${ticket.id}:${ticket.version}`;
+
+/** The ticket whose card a delivery key posts (`card:<id>:<version>`), if it is one. */
+export const cardTicketId = (key: string) => /^card:(.+):\d+$/.exec(key)?.[1];
 
 const T = {
   en: {
@@ -283,7 +286,7 @@ export function createHandoff(deps: HandoffDeps): Handoff {
                 key: `note:${reopened.id}:${reopened.version}`,
                 platform: triage.platform,
                 channel: triage.chat,
-                thread: triage.thread,
+                ...threadOf(triage),
                 body: { text: T[deps.triageLang ?? lang].reopenedTriage(reopened.number) },
               });
             }

@@ -13,7 +13,7 @@ import { maskPii } from '../privacy/pii.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket } from '../tickets/types.ts';
 import { type Deliver, employeeLang } from './actions.ts';
-import type { ThreadLinks, ThreadPlatform, ThreadSide } from './thread-links.ts';
+import { type ThreadLinks, type ThreadPlatform, type ThreadSide, threadOf } from './thread-links.ts';
 
 export interface RelayDeps {
   tickets: TicketService;
@@ -83,8 +83,8 @@ export function createRelay(deps: RelayDeps): Relay {
           key: `relay:${event.eventId}`,
           platform: other.platform,
           channel: other.chat,
-          thread: other.thread,
-          body: { text: `${LABEL[lang].engineer}: ${event.text}`, lang },
+          ...threadOf(other),
+          body: { text: `${LABEL[lang].engineer}: ${event.text}`, lang, author: 'agent' },
         });
       } else {
         if (ticket.status === 'waiting_employee')
@@ -95,7 +95,7 @@ export function createRelay(deps: RelayDeps): Relay {
           key: `relay:${event.eventId}`,
           platform: other.platform,
           channel: other.chat,
-          thread: other.thread,
+          ...threadOf(other),
           body: { text: `${LABEL[lang].employee}: ${maskPii(event.text)}`, lang },
         });
       }

@@ -8,6 +8,16 @@ import type { Queryable } from '../store/database.ts';
 export type ThreadSide = 'employee' | 'triage';
 export type ThreadPlatform = 'web' | 'slack' | 'lark';
 
+/**
+ * A triage card's thread before the platform has told us the card's id: the card's key stands in
+ * (see postToTriage). Nothing can be posted under it; callers post top-level instead.
+ */
+export const isPendingThread = (thread: string) => thread.startsWith('card:');
+
+/** `thread` for an outbound message under this link, or nothing while it is pending. */
+export const threadOf = (link: Pick<ThreadLink, 'thread'>) =>
+  isPendingThread(link.thread) ? {} : { thread: link.thread };
+
 export interface ThreadLink {
   ticketId: string;
   side: ThreadSide;

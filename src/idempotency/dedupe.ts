@@ -15,6 +15,11 @@ export interface EventDeduper {
    * true handles the event, everyone else drops it. A repeat does not extend the window.
    */
   firstSeen(key: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Forgets `key`: the event could not be queued after all, so its redelivery must be handled.
+   * Forgetting an unknown key does nothing.
+   */
+  forget(key: string): Promise<void>;
 }
 
 /**
@@ -116,6 +121,10 @@ export class MemoryDeduper implements EventDeduper {
     return true;
   }
 
+  async forget(key: string): Promise<void> {
+    this.#expiries.delete(key);
+  }
+
   #sweep(now: number): void {
     this.#lastSweep = now;
     for (const [key, expiry] of this.#expiries) if (expiry <= now) this.#expiries.delete(key);
@@ -123,7 +132,7 @@ export class MemoryDeduper implements EventDeduper {
 }
 
 /** The ioredis commands RedisDeduper uses (a `Redis` or `Cluster` client fits). */
-export type RedisSetNx = Pick<Redis, 'set'>;
+export type RedisSetNx = Pick<Redis, 'set' | 'del'>;
 
 export interface RedisDeduperOptions {
   redis: RedisSetNx;
@@ -158,11 +167,27 @@ export class RedisDeduper implements EventDeduper {
       );
       return reply === 'OK';
     } catch (err) {
-      throw new HelplineError(
-        'REDIS_UNAVAILABLE',
-        `Could not record event "${key}" as seen (${err instanceof Error ? err.message : String(err)}); check that Redis at REDIS_URL is running. Answer the webhook with a 5xx so the platform redelivers it.`,
-        { cause: err },
-      );
+      throw unavailable(key, err);
     }
   }
+
+  async forget(key: string): Promise<void> {
+    try {
+      await withTimeout(
+        this.#redis.del(this.#prefix + key),
+        this.#timeoutMs,
+        `no answer within ${this.#timeoutMs} ms`,
+      );
+    } catch (err) {
+      throw unavailable(key, err);
+    }
+  }
+}
+
+function unavailable(key: string, err: unknown): HelplineError {
+  return new HelplineError(
+    'REDIS_UNAVAILABLE',
+    `Could not record event "${key}" as seen (${err instanceof Error ? err.message : String(err)}); check that Redis at REDIS_URL is running. Answer the webhook with a 5xx so the platform redelivers it.`,
+    { cause: err },
+  );
 }

@@ -33,6 +33,8 @@ export interface AppDeps {
   ops?: Hono;
   /** Time to accept a web chat message (store + enqueue), for the ack-latency metric. */
   onAccepted?: (ms: number) => void;
+  /** Chat platform webhooks with absolute paths (POST /lark/events, POST /slack/events). */
+  webhooks?: Hono[];
 }
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
@@ -86,6 +88,7 @@ export function createApp(deps: AppDeps): Hono {
   );
 
   if (deps.api) app.route('/api', deps.api);
+  for (const routes of deps.webhooks ?? []) app.route('/', routes);
 
   app.notFound((c) => {
     if (c.req.path === '/api' || c.req.path.startsWith('/api/')) {

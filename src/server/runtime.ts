@@ -7,6 +7,8 @@
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { ChannelDeps, ChatChannel } from '../../adapters/channel.ts';
+import type { InboundEvent } from '../../adapters/types.ts';
 import { findUnanswered, type RecoverOptions } from '../assistant/recover-turns.ts';
 import { createTurnHandler } from '../assistant/turn.ts';
 import {
@@ -17,6 +19,8 @@ import {
 } from '../assistant/turn-jobs.ts';
 import { SqlReplySlots } from '../assistant/turn-outcomes.ts';
 import type { Assistant } from '../assistant/types.ts';
+import { createAccept } from '../chat/accept.ts';
+import { registerChatEventJob } from '../chat/handle-event.ts';
 import type { Config } from '../config/schema.ts';
 import { PgConversationStore } from '../conversations/pg-store.ts';
 import type { ConversationStore } from '../conversations/types.ts';
@@ -28,8 +32,15 @@ import {
 } from '../delivery/deliver-job.ts';
 import { SqlDeliveryLog } from '../delivery/delivery-log.ts';
 import { MemoryRateLimiter, RedisRateLimiter } from '../delivery/rate-limit.ts';
-import type { OutboundMessage } from '../delivery/types.ts';
+import type { Deliverer, OutboundMessage } from '../delivery/types.ts';
 import { WebDeliverer } from '../delivery/web-deliverer.ts';
+import { cardTicketId, createHandoff, type Handoff } from '../handoff/actions.ts';
+import { registerHandoffJobs, withTriageCards } from '../handoff/handoff-jobs.ts';
+import { createRelay } from '../handoff/relay.ts';
+import { createSlaNotifier } from '../handoff/sla-notices.ts';
+import { ThreadLinks } from '../handoff/thread-links.ts';
+import { MemoryDeduper, RedisDeduper } from '../idempotency/dedupe.ts';
+import { recordFeedback } from '../insights/feedback.ts';
 import { openJobRunner } from '../jobs/open-runner.ts';
 import type { JobRunner } from '../jobs/types.ts';
 import type { OpenedKb } from '../knowledge/open-kb.ts';
@@ -38,14 +49,16 @@ import { createMetrics, jobRunnerEvents, type Metrics } from '../ops/metrics.ts'
 import { withBuiltinCalendars } from '../sla/calendars/builtin.ts';
 import { slaOps } from '../sla/ops.ts';
 import type { BusinessCalendar, CalendarSet } from '../sla/types.ts';
-import { createSlaTimers, type SlaTimers } from '../sla-timers/index.ts';
+import { createSlaTimers, type SlaNotify, type SlaTimers } from '../sla-timers/index.ts';
 import { withSlaTimers } from '../sla-timers/with-timers.ts';
 import type { Database } from '../store/database.ts';
 import { describeDatabase, openDatabase } from '../store/open-database.ts';
 import { createTicketService, type TicketService } from '../tickets/ticket-service.ts';
+import type { Ticket } from '../tickets/types.ts';
 import { classify } from '../triage/classify.ts';
 import { getTriageModel } from '../triage/triage-model.ts';
 import type { Category } from '../triage/types.ts';
+import { describeTicket } from './describe-ticket.ts';
 
 export interface Runtime {
   db: Database;
@@ -57,6 +70,11 @@ export interface Runtime {
   metrics: Metrics;
   calendars: CalendarSet;
   databaseLabel: string;
+  /** The chat platforms configured (Lark, Slack): their routes are mounted, `start` connects them. */
+  channels: ChatChannel[];
+  handoff: Handoff;
+  /** Deduplicates and queues a verified chat platform event (what channels call before acking). */
+  accept(event: InboundEvent): Promise<'queued' | 'duplicate'>;
   /** Accepts an inbound turn: the answer or the fallback reaches the channel through delivery. */
   submit(turn: InboundTurn): Promise<void>;
   /** Starts the workers (turns, deliveries, timers) in this process. */
@@ -84,6 +102,8 @@ export interface RuntimeDeps {
   sweepEveryMs?: number;
   /** Which unanswered messages are submitted again at start and every sweep period. */
   recover?: RecoverOptions;
+  /** The chat platforms (serve and worker pass channelsFromConfig). @defaultValue none */
+  channels?: (deps: ChannelDeps) => ChatChannel[];
 }
 
 export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
@@ -116,8 +136,33 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const redis = config.redis.url ? new Redis(config.redis.url, { maxRetriesPerRequest: 2 }) : undefined;
   // Unheard, ioredis prints every failed reconnect to stderr, past the logger's masking.
   redis?.on('error', (err) => logger.warn({ err }, 'rate-limit Redis connection failed'));
+  // Chat platforms: verified events are deduplicated and queued before the platform is acked.
+  const deduper = redis ? new RedisDeduper({ redis }) : new MemoryDeduper();
+  const accept = createAccept({
+    runner,
+    deduper,
+    onDuplicate: (platform) => metrics.eventsDeduplicated.inc({ platform }),
+  });
+  const channelDeps: ChannelDeps = { accept, logger, metrics };
+  const channels = deps.channels?.(channelDeps) ?? [];
+  const deliverers: Partial<Record<OutboundMessage['platform'], Deliverer>> = {
+    web: new WebDeliverer({ store }),
+  };
+  for (const ch of channels) deliverers[ch.platform] = ch.deliverer;
+  const profiles = (platform: string) => channels.find((ch) => ch.platform === platform)?.profiles;
+  // Set once the handoff exists (it needs `deliver`, defined below).
+  let handoffRef: Handoff | undefined;
   const deliverNow = createDeliveryHandler({
-    deliverers: { web: new WebDeliverer({ store }) },
+    deliverers,
+    onSent: async (msg, ref) => {
+      // The triage card is out: its thread is where engineers reply.
+      const ticketId = cardTicketId(msg.key);
+      if (!ticketId || msg.updateOf || !handoffRef) return;
+      await handoffRef.attachTriageThread(
+        ticketId,
+        ref.startsWith(`${msg.channel}:`) ? ref.slice(msg.channel.length + 1) : ref,
+      );
+    },
     limiter: redis ? new RedisRateLimiter({ redis }) : new MemoryRateLimiter(),
     log: new SqlDeliveryLog({ db, now }),
     metrics: { deliveryFailure: (platform, reason) => metrics.deliveryFailures.inc({ platform, reason }) },
@@ -141,18 +186,29 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   };
 
   const baseTickets = createTicketService({ db, now, sla });
+  const links = new ThreadLinks(db, now);
+  const triageLang = config.handoff.lang;
+  const nameOf = async (platform: string, userId: string) =>
+    (
+      await profiles(platform)
+        ?.profile(userId)
+        .catch(() => undefined)
+    )?.name;
+  let notifySla: SlaNotify | undefined;
   const timers = createSlaTimers({
     runner,
     tickets: baseTickets,
     calendars,
     sla,
     now,
-    // The L2 triage channels arrive with the Lark and Slack adapters; until then notices are logged.
-    notify: async (n) =>
+    // Logged always; posted to the ticket's triage thread when it has one.
+    notify: async (n) => {
       logger.warn(
         { ticketId: n.ticket.id, ticket: n.ticket.number, kind: n.kind, recipient: n.recipient },
         `SLA ${n.kind}`,
-      ),
+      );
+      await notifySla?.(n);
+    },
     onEvent: (kind, severity) =>
       metrics.slaEvents.inc({ kind: kind === 'warn' ? 'warning' : 'breach', severity }),
     onError: (err, context) => logger.warn({ err }, context),
@@ -163,12 +219,21 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     logger.warn({ err }, 'SLA timers not synced'),
   );
   // Counts every ticket opened; the rest of the service is the timed one, unchanged.
-  const tickets: TicketService = Object.create(timedTickets);
-  tickets.open = async (input) => {
+  const counted: TicketService = Object.create(timedTickets);
+  counted.open = async (input) => {
     const t = await timedTickets.open(input);
     metrics.tickets.inc({ severity: t.severity, category: t.category as Category });
     return t;
   };
+  // Every ticket's card in its triage channel, posted on open and updated on every change.
+  const routes = config.handoff.routes;
+  const tickets = withTriageCards(counted, runner, (err) => logger.warn({ err }, 'triage card not queued'));
+  const describe = (ticket: Ticket) => describeTicket(ticket, { profiles, calendars, triageLang });
+  const handoff = createHandoff({ tickets, links, deliver, now, triageLang, describe, nameOf });
+  handoffRef = handoff;
+  notifySla = createSlaNotifier({ links, deliver, handoff, triageLang, nameOf });
+  registerHandoffJobs(runner, { handoff, tickets, links, routes, logger });
+  const relay = createRelay({ tickets, links, deliver, triageLang });
 
   const assistant = createTurnHandler({
     kb: deps.opened.kb,
@@ -194,7 +259,16 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     runner,
     assistant,
     slots: new SqlReplySlots(db),
-    deliver,
+    deliver: async (msg) => {
+      await deliver(msg);
+      // Chat platforms keep their own history; ours keeps the bot's side too, for tickets' transcripts.
+      if (msg.platform !== 'web' && msg.thread) {
+        const threadId = `${msg.platform}:${msg.channel}:${msg.thread}`;
+        await store
+          .addMessage(threadId, { id: `${msg.platform}:${msg.key}`, author: 'bot', text: msg.body.text })
+          .catch((err) => logger.debug({ err, threadId }, 'bot reply not kept in the conversation'));
+      }
+    },
     now,
     onOutcome: (outcome, ms, turn) => {
       metrics.turns.inc({ outcome });
@@ -204,6 +278,24 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
       metrics.turnFailures.inc({ reason });
       logger.warn({ err, reason, threadId: turn.conversationId, messageId: turn.messageId }, 'turn failed');
     },
+  });
+
+  registerChatEventJob(runner, {
+    store,
+    tickets,
+    relay,
+    handoff,
+    deliver,
+    submit: (turn) => submitTurn(runner, turn, deps.submitOptions),
+    recordFeedback: (f) => recordFeedback(db, f),
+    classify,
+    roleOf: (userKey) => config.roles[userKey],
+    usersWithRole: (roles) =>
+      Object.entries(config.roles)
+        .filter(([, role]) => roles.includes(role))
+        .map(([user]) => user),
+    now,
+    logger,
   });
 
   let rearm: ReturnType<typeof setInterval> | undefined;
@@ -222,6 +314,9 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     metrics,
     calendars,
     databaseLabel: deps.db ? `given (${db.kind})` : describeDatabase(where),
+    channels,
+    handoff,
+    accept,
     submit: (turn) => submitTurn(runner, turn, deps.submitOptions),
     async startWorkers() {
       await runner.start();
@@ -240,6 +335,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     },
     async close() {
       clearInterval(rearm);
+      await Promise.allSettled(channels.map((ch) => ch.stop()));
       await runner.close();
       await redis?.quit().catch(() => {});
       await db.close();

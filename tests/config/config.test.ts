@@ -64,11 +64,39 @@ describe('config', () => {
     expect(() => loadConfig({ env: {}, file: noFile })).toThrowError(/does not exist/);
   });
 
+  it('says what to fix when a chat platform or a triage route is half configured', () => {
+    const problems = (env: Record<string, string>, overrides?: Record<string, unknown>) => {
+      try {
+        loadConfig({ env, ...(overrides ? { overrides } : {}) });
+        return '';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1' })).toMatch(/SLACK_SIGNING_SECRET .*SLACK_APP_TOKEN/);
+    expect(problems({ SLACK_APP_TOKEN: 'xapp-1' })).toMatch(/set SLACK_BOT_TOKEN/);
+    expect(problems({ LARK_APP_ID: 'cli_1' })).toMatch(/LARK_APP_ID and LARK_APP_SECRET/);
+    expect(problems({ LARK_APP_ID: 'cli_1', LARK_APP_SECRET: 's', LARK_MODE: 'webhook' })).toMatch(
+      /LARK_VERIFICATION_TOKEN/,
+    );
+    expect(problems({ LARK_APP_ID: 'cli_1', LARK_APP_SECRET: 's' })).toBe('');
+    const routes = {
+      'handoff.routes': {
+        payroll: { platform: 'slack', chat: 'C1' },
+        lunch: { platform: 'lark', chat: 'oc_1' },
+      },
+    };
+    const message = problems({ LARK_APP_ID: 'cli_1', LARK_APP_SECRET: 's' }, routes);
+    expect(message).toMatch(/handoff.routes.payroll posts to Slack but Slack is not configured/);
+    expect(message).toMatch(/handoff.routes.lunch: not a category/);
+  });
+
   it('masks secrets when printed', () => {
     const c = loadConfig({
       env: {
         OPENAI_API_KEY: 'sk-very-secret-key',
         SLACK_BOT_TOKEN: 'xoxb-123456',
+        SLACK_SIGNING_SECRET: 'signing-secret-abc',
         DATABASE_URL: 'postgres://u:hunter2@db/x',
       },
     });
@@ -76,6 +104,7 @@ describe('config', () => {
     expect(text).not.toContain('very-secret');
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('xoxb-123456');
+    expect(text).not.toContain('signing-secret-abc');
     expect(maskedConfig(c).database.url).toBe('postgres://u:****@db/x');
   });
 });

@@ -21,6 +21,30 @@ export function conversationStoreContract(make: MakeStore): void {
     expect(await store.getThread('nope')).toBeUndefined();
   });
 
+  it('ensureThread creates a platform thread under its own id once, and keeps its first owner', async () => {
+    const store = await make();
+    const id = 'lark:oc_1:om_root';
+    const first = await store.ensureThread(id, 'lark:ou_1', 'lark');
+    const again = await store.ensureThread(id, 'lark:ou_2', 'lark');
+    expect(first).toMatchObject({ id, userId: 'lark:ou_1' });
+    expect(again).toEqual(first);
+    expect(await store.getThread(id)).toEqual(first);
+  });
+
+  it('a message with a given id is stored once: a retried add returns the stored one', async () => {
+    const store = await make();
+    const t = (await store.ensureThread('slack:C1:171.1', 'slack:U1', 'slack')).id;
+    const seen: string[] = [];
+    const stop = store.subscribe(t, (m) => seen.push(m.id));
+    const a = await store.addMessage(t, { id: 'slack:171.1', author: 'user', text: 'hi' });
+    const b = await store.addMessage(t, { id: 'slack:171.1', author: 'user', text: 'hi' });
+    stop();
+    expect(a.id).toBe('slack:171.1');
+    expect(b).toEqual(a);
+    expect((await store.listMessages(t)).length).toBe(1);
+    expect(seen).toEqual(['slack:171.1']);
+  });
+
   it('stores messages with ids and ISO times and lists them oldest first', async () => {
     const store = await make();
     const t = await store.createThread('u1');

@@ -23,6 +23,15 @@ export function eventDeduperContract(make: () => Promise<DedupeSubject>): void {
     expect(await deduper.firstSeen('slack:T1:Ev1', ttlMs)).toBe(false);
   });
 
+  it('forget lets the next delivery through (an event that could not be queued)', async () => {
+    const { deduper, ttlMs } = await make();
+    expect(await deduper.firstSeen('lark:t:lost', ttlMs)).toBe(true);
+    await deduper.forget('lark:t:lost');
+    expect(await deduper.firstSeen('lark:t:lost', ttlMs)).toBe(true);
+    expect(await deduper.firstSeen('lark:t:lost', ttlMs)).toBe(false);
+    await deduper.forget('never-seen');
+  });
+
   it('keeps keys apart, however alike or unusual they are', async () => {
     const { deduper, ttlMs } = await make();
     const keys = ['lark:t:ev', 'lark:t:EV', 'slack:t:ev', 'web:线程:消息 1', 'a:b:c:d', 'x'.repeat(400)];
