@@ -5,13 +5,21 @@
  * because 2.0 rejects unknown properties and needs Lark ≥ 7.20; 1.0 renders on every client.
  * `update_multi: true` makes it a shared card, so status updates are seen by everyone in the chat.
  *
+ * A body with a `form` renders the JSON 1.0 form container (`tag: "form"`, open.feishu.cn
+ * feishu-cards/card-components/containers/form-container): one `input` per field and a button with
+ * `action_type: "form_submit"`; Lark calls back card.action.trigger with the button's `value`
+ * (`{action: "form_submit", form: <form id>, ref}`) and the inputs as `action.form_value`, which
+ * parseLark turns into `InboundAction {id: 'form_submit', value: {form, …}, form: {…fields}}`.
+ * Input fields need Lark ≥ 6.8; older clients show Lark's "please upgrade" fallback text.
+ *
  * Send it as `msg_type: "interactive"`, `content: JSON.stringify(card)`, `uuid: idempotencyToken(ctx.key)`.
  */
 import type { Citation, ReplyButton, TicketRef } from '../../src/assistant/types.ts';
+import type { FormField, FormSpec } from '../../src/chat/forms.ts';
 import type { OutboundBody } from '../../src/delivery/types.ts';
 import type { RenderContext } from '../types.ts';
 
-export type LarkTemplate = 'blue' | 'red' | 'orange' | 'yellow' | 'green' | 'grey';
+export type LarkTemplate = 'blue' | 'red' | 'orange' | 'yellow' | 'green' | 'grey' | 'turquoise';
 
 export interface LarkText {
   tag: 'plain_text' | 'lark_md';
@@ -25,11 +33,33 @@ export interface LarkButton {
   value: Record<string, string>;
 }
 
+/** An input inside a form container; `name` is its key in `action.form_value`. */
+export interface LarkInput {
+  tag: 'input';
+  name: string;
+  required: boolean;
+  label: LarkText;
+  label_position: 'top';
+  placeholder?: LarkText;
+  /** Multi-line text box (`rows` high) for long answers; absent: one line. */
+  input_type?: 'multiline_text';
+  rows?: number;
+  max_length: number;
+  width: 'fill';
+}
+
+/** The submit button of a form container (`action_type: "form_submit"`). */
+export interface LarkFormButton extends LarkButton {
+  name: string;
+  action_type: 'form_submit';
+}
+
 export type LarkElement =
   | { tag: 'markdown'; content: string }
   | { tag: 'hr' }
   | { tag: 'action'; actions: LarkButton[] }
-  | { tag: 'note'; elements: LarkText[] };
+  | { tag: 'note'; elements: LarkText[] }
+  | { tag: 'form'; name: string; elements: Array<LarkInput | LarkFormButton> };
 
 export interface LarkCard {
   config: { update_multi: boolean; wide_screen_mode: boolean };
@@ -49,6 +79,7 @@ const BUTTON_EMOJI: Record<string, string> = { feedback_up: '👍', feedback_dow
 const LABELS = {
   zh: {
     title: 'Helpline 助手',
+    agent: '支持工程师回复',
     ticket: '工单',
     severity: '严重程度',
     sla: '首次响应时限',
@@ -57,6 +88,7 @@ const LABELS = {
   },
   en: {
     title: 'Helpline',
+    agent: 'Reply from support',
     ticket: 'Ticket',
     severity: 'Severity',
     sla: 'First response due',
@@ -116,6 +148,40 @@ function formatDue(iso: string): string {
   return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** Lark's input limit is 1–1000 characters; multi-line answers get the full 1000. */
+const INPUT_MAX = { text: 200, number: 20, multiline: 1000 } as const;
+
+function input(field: FormField): LarkInput {
+  const el: LarkInput = {
+    tag: 'input',
+    name: field.name,
+    required: field.required,
+    label: { tag: 'plain_text', content: field.label },
+    label_position: 'top',
+    max_length: INPUT_MAX[field.kind],
+    width: 'fill',
+  };
+  if (field.placeholder) el.placeholder = { tag: 'plain_text', content: field.placeholder };
+  if (field.kind === 'multiline') {
+    el.input_type = 'multiline_text';
+    el.rows = 4;
+  }
+  return el;
+}
+
+/** The form container: inputs, then the submit button whose value names the form. */
+function formElement(form: FormSpec, ctx: RenderContext): LarkElement {
+  const submit: LarkFormButton = {
+    tag: 'button',
+    name: 'submit',
+    action_type: 'form_submit',
+    text: { tag: 'plain_text', content: form.submitLabel },
+    type: 'primary',
+    value: { action: 'form_submit', form: form.id, ref: ctx.key },
+  };
+  return { tag: 'form', name: `form_${form.id}`, elements: [...form.fields.map(input), submit] };
+}
+
 export function renderLarkCard(body: OutboundBody, ctx: RenderContext): LarkCard {
   const L = LABELS[body.lang ?? ctx.lang];
   const ticket = body.ticket;
@@ -138,6 +204,8 @@ export function renderLarkCard(body: OutboundBody, ctx: RenderContext): LarkCard
     elements.push({ tag: 'hr' }, { tag: 'markdown', content: `**${L.sources}**\n${lines.join('\n')}` });
   }
 
+  if (body.form) elements.push(formElement(body.form, ctx));
+
   const buttons = body.buttons ?? [];
   if (buttons.length > 0) {
     elements.push({ tag: 'action', actions: buttons.map((b) => button(b, ctx, ticket)) });
@@ -145,15 +213,23 @@ export function renderLarkCard(body: OutboundBody, ctx: RenderContext): LarkCard
 
   return {
     config: { update_multi: true, wide_screen_mode: true },
-    header: {
-      title: {
-        tag: 'plain_text',
-        content: ticket ? `${L.ticket} ${ticket.number} · ${ticket.severity}` : L.title,
-      },
-      template: ticket ? SEVERITY_TEMPLATE[ticket.severity] : 'blue',
-    },
+    header: { title: { tag: 'plain_text', content: title(body, L) }, template: template(body) },
     elements,
   };
+}
+
+type Labels = (typeof LABELS)[keyof typeof LABELS];
+
+/** Ticket cards name the ticket; an engineer's relayed reply says so (its text names the engineer). */
+function title(body: OutboundBody, L: Labels): string {
+  const ticket = body.ticket ? `${L.ticket} ${body.ticket.number} · ${body.ticket.severity}` : undefined;
+  if (body.author === 'agent') return ticket ? `${L.agent} · ${ticket}` : L.agent;
+  return ticket ?? body.form?.title ?? L.title;
+}
+
+function template(body: OutboundBody): LarkTemplate {
+  if (body.author === 'agent') return 'turquoise';
+  return body.ticket ? SEVERITY_TEMPLATE[body.ticket.severity] : 'blue';
 }
 
 /** Content of a `msg_type: "text"` message (send as `content: JSON.stringify(result)`). */

@@ -1,6 +1,12 @@
-/** Slack interactivity payloads (block_actions, view_submission) → normalized action events. */
+/**
+ * Slack interactivity payloads → normalized action events: block_actions (a button on one of our
+ * messages), view_submission (our form modal) and the `escalate_to_l2` message shortcut.
+ */
 import type { InboundAction, InboundEvent, ParseResult } from '../types.ts';
 import { ignored, isObj, malformed, type Obj, slackTsToMs, str } from './parse-util.ts';
+
+/** callback_id of the message shortcut "Escalate to L2" (manifest.yaml declares it). */
+export const ESCALATE_SHORTCUT = 'escalate_to_l2';
 
 // ---- Interactivity -------------------------------------------------------------------------
 
@@ -33,9 +39,16 @@ export function parseInteraction(p: Obj, nowMs: number): ParseResult {
     (isObj(p.team) ? str(p.team.id) : undefined) ?? (isObj(p.user) ? str(p.user.team_id) : undefined);
   const triggerId = str(p.trigger_id);
   if (!user || !tenant) return malformed(`${String(p.type)} payload without user.id or team.id`);
-  return p.type === 'block_actions'
-    ? parseBlockActions(p, user, tenant, triggerId, nowMs)
-    : parseViewSubmission(p, user, tenant, triggerId, nowMs);
+  switch (p.type) {
+    case 'block_actions':
+      return parseBlockActions(p, user, tenant, triggerId, nowMs);
+    case 'view_submission':
+      return parseViewSubmission(p, user, tenant, triggerId, nowMs);
+    case 'message_action':
+      return parseMessageShortcut(p, user, tenant, triggerId, nowMs);
+    default:
+      return ignored(`unsupported interaction ${String(p.type)}`);
+  }
 }
 
 function parseBlockActions(
@@ -108,19 +121,26 @@ function parseViewSubmission(
       if (v !== undefined) form[ourActionId(actionId)] = v;
     }
   }
-  // We open the modal with private_metadata = JSON {chat, thread, …} to know where to answer.
+  // Our modals carry private_metadata = JSON {form, channel, user, lang, thread?} (modal.ts): where
+  // the form was opened. Payroll details are sensitive (DESIGN §7), so the answer goes to the
+  // submitter's DM — the DM it was opened in, else the user id (chat.postMessage opens the app DM) —
+  // unless the metadata names a `chat` explicitly.
   const meta = stringRecord(view.private_metadata) ?? {};
-  const chat = meta.chat ?? meta.channel ?? user; // a user id posts to the app's DM
+  const origin = meta.channel ?? meta.chat;
+  const chat = meta.chat ?? (origin && isDm(origin) ? origin : user);
+  const value: Record<string, string> = {};
+  const formId = meta.form ?? str(view.callback_id);
+  if (formId) value.form = formId;
+  if (origin) value.channel = origin;
+  if (meta.thread) value.thread = meta.thread;
+  if (meta.lang) value.lang = meta.lang;
   const action: InboundAction = { id: 'form_submit', form };
-  const value: Record<string, string> = { ...meta };
-  const callbackId = str(view.callback_id);
-  if (callbackId) value.callback_id = callbackId;
   if (Object.keys(value).length) action.value = value;
   const event: InboundEvent = {
     platform: 'slack',
     tenant,
     chat,
-    chatType: chat.startsWith('C') || chat.startsWith('G') ? 'group' : 'dm',
+    chatType: isDm(chat) ? 'dm' : 'group',
     messageId: viewId,
     user,
     text: '',
@@ -131,7 +151,54 @@ function parseViewSubmission(
     kind: 'action',
     action,
   };
-  if (meta.thread) event.thread = meta.thread;
+  // The thread belongs to the channel the form was opened in: kept only when answering there.
+  if (meta.thread && chat === origin) event.thread = meta.thread;
+  return { ok: true, event };
+}
+
+/** A DM: an im channel (D…) or a user id, which chat.postMessage turns into the app's DM. */
+function isDm(chat: string): boolean {
+  return !(chat.startsWith('C') || chat.startsWith('G'));
+}
+
+/**
+ * The "Escalate to L2" message shortcut: the message it was used on, for the core to open a
+ * ticket with. Other shortcuts are not ours.
+ */
+function parseMessageShortcut(
+  p: Obj,
+  user: string,
+  tenant: string,
+  triggerId: string | undefined,
+  nowMs: number,
+): ParseResult {
+  const callbackId = str(p.callback_id);
+  if (callbackId !== ESCALATE_SHORTCUT) return ignored(`unknown message shortcut ${callbackId}`);
+  const chat = isObj(p.channel) ? str(p.channel.id) : undefined;
+  const message = isObj(p.message) ? p.message : undefined;
+  const ts = (message && str(message.ts)) ?? str(p.message_ts);
+  if (!chat || !message || !ts) return malformed('message_action without channel.id or message.ts');
+  const thread = str(message.thread_ts) ?? ts;
+  const value: Record<string, string> = { text: str(message.text) ?? '', ts, thread };
+  const author = str(message.user) ?? str(message.bot_id);
+  if (author) value.author = author;
+  const actionTs = str(p.action_ts);
+  const event: InboundEvent = {
+    platform: 'slack',
+    tenant,
+    chat,
+    chatType: isDm(chat) ? 'dm' : 'group',
+    thread,
+    messageId: ts,
+    user,
+    text: '',
+    mentions: [],
+    addressed: true,
+    eventId: `message_action:${triggerId ?? `${chat}:${ts}:${actionTs}:${user}`}`,
+    sentAt: (actionTs && slackTsToMs(actionTs)) || nowMs,
+    kind: 'action',
+    action: { id: 'escalate_message', value, messageRef: `${chat}:${ts}` },
+  };
   return { ok: true, event };
 }
 

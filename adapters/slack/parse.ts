@@ -1,10 +1,12 @@
 /**
  * Slack payloads → normalized inbound events. Three transports arrive at our endpoints:
  * Events API callbacks (JSON), interactivity (form-encoded `payload=<JSON>`: block_actions,
- * view_submission) and slash commands (form-encoded fields). Pure and total: it never throws,
+ * view_submission, message shortcuts) and slash commands (form-encoded fields; Socket Mode delivers
+ * the same payloads already decoded). Pure and total: it never throws,
  * imports no SDK and no core module, and takes the clock as a parameter.
  */
-import type { InboundAction, InboundEvent, Mention, ParseResult } from '../types.ts';
+import type { InboundEvent, Mention, ParseResult } from '../types.ts';
+import { parseCommand, type SlackCommand } from './parse-command.ts';
 import { parseInteraction } from './parse-interaction.ts';
 import { ignored, isObj, malformed, type Obj, slackTsToMs, str } from './parse-util.ts';
 
@@ -17,24 +19,11 @@ export interface SlackParseOptions {
   command?: string;
 }
 
-export type SlackCommandName = 'help' | 'status' | 'escalate';
-
-export interface SlackCommand {
-  name: SlackCommandName;
-  /** Text after the subcommand. */
-  args: string;
-  /** The subcommand typed when it was not one we know (answered with help). */
-  unknown?: string;
-  /** For views.open (valid for 3 seconds). */
-  triggerId: string;
-  responseUrl?: string;
-  tenant: string;
-  chat: string;
-  chatType: 'dm' | 'group';
-  user: string;
-}
+export type { SlackCommand, SlackCommandName } from './parse-command.ts';
 
 export type SlackParseResult = ParseResult | { challenge: string } | { command: SlackCommand };
+
+const INTERACTIONS = new Set(['block_actions', 'view_submission', 'message_action', 'shortcut']);
 
 export function parseSlack(body: unknown, nowMs: number, opts: SlackParseOptions = {}): SlackParseResult {
   try {
@@ -69,16 +58,19 @@ function parseAny(body: unknown, nowMs: number, opts: SlackParseOptions): SlackP
         ? parseInteraction(json, nowMs)
         : malformed('interactivity payload is not an object');
     }
-    if (form.has('command')) return parseCommand(form, opts);
+    if (form.has('command')) return parseCommand(form, opts.command ?? '/helpline');
     return malformed('body is neither JSON, an interactivity payload nor a slash command');
   }
   if (!isObj(body)) return malformed('body is not an object');
+  // A slash command already decoded into fields (Bolt's HTTP body, a Socket Mode payload).
+  if (body.type === undefined && typeof body.command === 'string')
+    return parseCommand(fieldsOf(body), opts.command ?? '/helpline');
   if (body.type === 'url_verification') {
     const challenge = str(body.challenge);
     return challenge ? { challenge } : malformed('url_verification without a challenge');
   }
   if (body.type === 'event_callback') return parseEventCallback(body, opts);
-  if (body.type === 'block_actions' || body.type === 'view_submission') return parseInteraction(body, nowMs);
+  if (INTERACTIONS.has(body.type as string)) return parseInteraction(body, nowMs);
   if (typeof body.type === 'string') return ignored(`unsupported payload type ${body.type}`);
   return malformed('payload has no type');
 }
@@ -217,34 +209,8 @@ function plainText(text: string, botUserId: string | undefined): string {
     .trim();
 }
 
-// ---- Slash commands ------------------------------------------------------------------------
-
-const SUBCOMMANDS: readonly SlackCommandName[] = ['help', 'status', 'escalate'];
-
-function parseCommand(form: URLSearchParams, opts: SlackParseOptions): SlackParseResult {
-  const command = form.get('command') ?? '';
-  if (command !== (opts.command ?? '/helpline')) return ignored(`unknown slash command ${command}`);
-  const user = form.get('user_id');
-  const tenant = form.get('team_id');
-  const chat = form.get('channel_id');
-  const triggerId = form.get('trigger_id');
-  if (!user || !tenant || !chat || !triggerId)
-    return malformed('slash command without user_id, team_id, channel_id or trigger_id');
-  const text = (form.get('text') ?? '').trim();
-  const [first = '', ...rest] = text.split(/\s+/);
-  const word = first.toLowerCase();
-  const known = SUBCOMMANDS.find((s) => s === word);
-  const result: SlackCommand = {
-    name: known ?? 'help',
-    args: known ? rest.join(' ') : '',
-    triggerId,
-    tenant,
-    chat,
-    chatType: chat.startsWith('D') || form.get('channel_name') === 'directmessage' ? 'dm' : 'group',
-    user,
-  };
-  if (!known && word) result.unknown = first;
-  const responseUrl = form.get('response_url');
-  if (responseUrl) result.responseUrl = responseUrl;
-  return { command: result };
+function fieldsOf(body: Obj): URLSearchParams {
+  const form = new URLSearchParams();
+  for (const [k, v] of Object.entries(body)) if (typeof v === 'string') form.set(k, v);
+  return form;
 }

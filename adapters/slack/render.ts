@@ -5,6 +5,7 @@
  * Anything longer is shortened with a visible note, never rejected by Slack.
  */
 import type { Citation, ReplyButton, TicketRef } from '../../src/assistant/types.ts';
+import type { FormSpec } from '../../src/chat/forms.ts';
 import type { OutboundBody } from '../../src/delivery/types.ts';
 import type { RenderContext } from '../types.ts';
 
@@ -43,7 +44,13 @@ const T = {
   sla: { en: 'First response by', zh: '首次响应时限' },
   status: { en: 'Status', zh: '状态' },
   category: { en: 'Category', zh: '类别' },
+  openForm: { en: 'Open the form', zh: '打开表单' },
+  formHint: { en: 'Fill in the form', zh: '请填写表单' },
+  viaHelpline: { en: 'Sent by a support engineer via Helpline', zh: '由支持工程师通过 Helpline 转达' },
 } as const;
+
+/** action_id of the button that opens `body.form` as a modal (handled in listeners.ts). */
+export const OPEN_FORM_ACTION = 'open_form';
 
 const SEVERITY: Record<TicketRef['severity'], { emoji: string; en: string; zh: string }> = {
   P0: { emoji: '🔴', en: 'red · critical', zh: '红色 · 紧急' },
@@ -69,6 +76,9 @@ export function renderSlackBlocks(body: OutboundBody, ctx: RenderContext): Slack
   if (body.ticket) blocks.push(ticketSection(body.ticket, lang));
   if (body.citations?.length) blocks.push(...citationBlocks(body.citations, lang));
   if (body.buttons?.length) blocks.push(actionsBlock(body.buttons, ctx));
+  if (body.form) blocks.push(formBlock(body.form, lang));
+  if (body.author === 'agent')
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `_${T.viaHelpline[lang]}_` }] });
 
   return { text: fallbackText(escaped, body.ticket, lang), blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
 }
@@ -178,6 +188,26 @@ function actionsBlock(buttons: ReplyButton[], ctx: RenderContext): object {
     return button;
   });
   return { type: 'actions', block_id: 'helpline_actions', elements };
+}
+
+/** The form as a section with a button; pressing it opens the modal (a trigger id is needed for that). */
+function formBlock(form: FormSpec, lang: 'zh' | 'en'): object {
+  return {
+    type: 'section',
+    block_id: 'helpline_form',
+    text: {
+      type: 'mrkdwn',
+      text: `*${escapeMrkdwn(form.title)}*\n${T.formHint[lang]}`.slice(0, SLACK_LIMITS.sectionText),
+    },
+    accessory: {
+      type: 'button',
+      action_id: OPEN_FORM_ACTION,
+      style: 'primary',
+      text: { type: 'plain_text', text: T.openForm[lang], emoji: true },
+      // The form id, and the language to open it in.
+      value: JSON.stringify({ form: form.id, lang }).slice(0, SLACK_LIMITS.buttonValue),
+    },
+  };
 }
 
 function ticketSection(t: TicketRef, lang: 'zh' | 'en'): object {

@@ -30,7 +30,7 @@ const PAYROLL = {
     affected: ['Employees affected', 'e.g. 37'],
     discrepancy: ['Discrepancy', 'e.g. housing fund deducted twice, ¥1,200 each'],
     description: ['Description', 'What happened, since when, who noticed'],
-    submit: 'Submit to payroll support',
+    submit: 'Send to payroll support',
   },
   zh: {
     title: '上报薪资异常',

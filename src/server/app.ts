@@ -50,6 +50,10 @@ export function createApp(deps: AppDeps): Hono {
   const logger = deps.logger ?? pino();
   const app = new Hono();
 
+  // Platform webhooks first: they check their own signatures and size (Slack's interactivity
+  // payloads repeat the whole message and can pass 64 KB).
+  for (const routes of deps.webhooks ?? []) app.route('/', routes);
+
   app.use(
     '*',
     bodyLimit({
@@ -88,7 +92,6 @@ export function createApp(deps: AppDeps): Hono {
   );
 
   if (deps.api) app.route('/api', deps.api);
-  for (const routes of deps.webhooks ?? []) app.route('/', routes);
 
   app.notFound((c) => {
     if (c.req.path === '/api' || c.req.path.startsWith('/api/')) {

@@ -138,11 +138,8 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   redis?.on('error', (err) => logger.warn({ err }, 'rate-limit Redis connection failed'));
   // Chat platforms: verified events are deduplicated and queued before the platform is acked.
   const deduper = redis ? new RedisDeduper({ redis }) : new MemoryDeduper();
-  const accept = createAccept({
-    runner,
-    deduper,
-    onDuplicate: (platform) => metrics.eventsDeduplicated.inc({ platform }),
-  });
+  // Duplicates are counted by the channels (they see every redelivery, including their own).
+  const accept = createAccept({ runner, deduper });
   const channelDeps: ChannelDeps = { accept, logger, metrics };
   const channels = deps.channels?.(channelDeps) ?? [];
   const deliverers: Partial<Record<OutboundMessage['platform'], Deliverer>> = {

@@ -10,9 +10,13 @@ import { chatModelFor } from '../llm/from-config.ts';
 import { dbCheck, healthRoutes, kbCheck, redisCheck } from '../ops/health.ts';
 import { createLogger } from '../ops/logger.ts';
 import { createApp } from './app.ts';
+import { channelsFromConfig } from './channels.ts';
 import { listen } from './listen.ts';
 import { createRuntime } from './runtime.ts';
 import { createTicketsApi } from './tickets-api.ts';
+
+/** How long the banner waits for each chat platform to connect. */
+const CONNECT_WAIT_MS = 15_000;
 
 export interface RunningServer {
   url: string;
@@ -24,7 +28,13 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
   io.err('Helpline is starting…');
   const opened = await cliKb(config, io, { summary: true });
   const chat = chatModelFor(config);
-  const runtime = await createRuntime({ config, opened, chat, logger });
+  const runtime = await createRuntime({
+    config,
+    opened,
+    chat,
+    logger,
+    channels: (deps) => channelsFromConfig(config, deps),
+  });
   await runtime.startWorkers();
   const now = () => new Date();
   let stopping = false;
@@ -53,8 +63,37 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
     onAccepted: (ms) => runtime.metrics.ackSeconds.observe({ platform: 'web' }, ms / 1000),
     onFeedback: (f) => recordFeedback(runtime.db, { ...f, at: now() }),
     api: createTicketsApi({ tickets: runtime.tickets, db: runtime.db, calendars: runtime.calendars, now }),
+    webhooks: runtime.channels.flatMap((ch) => (ch.routes ? [ch.routes] : [])),
   });
   const server = await listen(app, config.server.port, { hostname: config.server.host });
+  // Connect the chat platforms; one that fails is reported and the rest keeps running.
+  const platformLines = new Map<string, string>();
+  for (const ch of runtime.channels) {
+    const started = ch.start().then(
+      (line) => {
+        logger.info({ platform: ch.platform }, line);
+        // The banner has its own label column: "Lark/Feishu: long connection as…" → "long connection as…".
+        return line.replace(/^[^:]{1,20}:\s*/, '');
+      },
+      (err: Error) => {
+        logger.error({ err, platform: ch.platform }, `${ch.platform} did not start`);
+        return `NOT connected: ${err.message}`;
+      },
+    );
+    // A platform still retrying its connection does not hold up the rest of the server.
+    const waited = await new Promise<string | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), CONNECT_WAIT_MS);
+      void started.then((line) => {
+        clearTimeout(timer);
+        resolve(line);
+      });
+    });
+    platformLines.set(ch.platform, waited ?? 'still connecting (its result will be logged)');
+  }
+  const routes = Object.entries(config.handoff.routes);
+  const handoffLine = routes.length
+    ? routes.map(([category, r]) => `${category} → ${r.platform} ${r.chat}`).join(', ')
+    : 'no triage channels (add handoff.routes to helpline.config.yaml); tickets are in the API';
   const on = (b: boolean) => (b ? 'on' : 'off');
   io.err(
     [
@@ -70,8 +109,9 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
       '  Triage        offline classifier + explicit signals',
       `  Database      ${runtime.databaseLabel}`,
       `  Jobs          ${runtime.runner.kind === 'bullmq' ? 'BullMQ on Redis (this process runs workers too; add more with `helpline worker`)' : 'in-process runner (set REDIS_URL for BullMQ)'}`,
-      `  Slack         ${config.slack.botToken ? 'configured' : 'off (set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)'}`,
-      `  Lark/Feishu   ${config.lark.appId ? 'configured' : 'off (set LARK_APP_ID, LARK_APP_SECRET)'}`,
+      `  Lark/Feishu   ${platformLines.get('lark') ?? 'off (set LARK_APP_ID, LARK_APP_SECRET; see README "Lark/Feishu")'}`,
+      `  Slack         ${platformLines.get('slack') ?? 'off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN; see README "Slack")'}`,
+      `  Handoff       ${handoffLine}`,
       '',
       'Press Ctrl+C to stop.',
     ].join('\n'),

@@ -20,7 +20,11 @@ describe('ChatAdapter contract: Lark/Feishu', () => {
     // As Lark sends it with encryption on: compact JSON of {encrypt}, signed over the raw body.
     const rawBody = JSON.stringify({ encrypt: encryptLarkPayload(JSON.stringify(message), encryptKey) });
     return {
-      adapter: larkAdapter({ encryptKey, ...(verificationToken ? { verificationToken } : {}), botOpenId: 'ou_bot' }),
+      adapter: larkAdapter({
+        encryptKey,
+        ...(verificationToken ? { verificationToken } : {}),
+        botOpenId: 'ou_bot',
+      }),
       nowMs,
       rawBody,
       signed: (raw, at) => {

@@ -25,7 +25,9 @@ export interface AdapterCase {
 
 const REPLY: OutboundBody = {
   text: 'Submit annual leave in the HR portal under Leave › New request [1].',
-  citations: [{ n: 1, source: 'kb/leave.md', title: 'Annual leave', heading: 'How to apply', url: 'https://kb/leave' }],
+  citations: [
+    { n: 1, source: 'kb/leave.md', title: 'Annual leave', heading: 'How to apply', url: 'https://kb/leave' },
+  ],
   buttons: [
     { action: 'feedback_up', label: '👍' },
     { action: 'feedback_down', label: '👎' },
@@ -112,7 +114,9 @@ export function chatAdapterContract(make: () => AdapterCase): void {
   it('render keeps the text, the citations and every button', () => {
     const c = make();
     for (const lang of ['en', 'zh'] as const) {
-      const out = JSON.stringify(c.adapter.render({ ...REPLY, lang }, { chat: 'C1', thread: 't1', key: 'reply:m1', lang }));
+      const out = JSON.stringify(
+        c.adapter.render({ ...REPLY, lang }, { chat: 'C1', thread: 't1', key: 'reply:m1', lang }),
+      );
       expect(out).toContain('HR portal');
       expect(out).toContain('Annual leave');
       for (const b of REPLY.buttons ?? []) expect(out).toContain(b.action);
@@ -125,7 +129,13 @@ export function chatAdapterContract(make: () => AdapterCase): void {
       c.adapter.render(
         {
           text: 'I opened ticket HL-1042.',
-          ticket: { id: 't', number: 'HL-1042', severity: 'P1', category: 'attendance', status: 'waiting_l2' },
+          ticket: {
+            id: 't',
+            number: 'HL-1042',
+            severity: 'P1',
+            category: 'attendance',
+            status: 'waiting_l2',
+          },
           lang: 'en',
           action: 'ticket',
         },

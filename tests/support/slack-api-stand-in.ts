@@ -38,7 +38,14 @@ const NEWER_PARAMS: Record<string, SpecParam[]> = {
     { name: 'reply_broadcast', in: 'formData', type: 'boolean' },
   ],
   'conversations.replies': [{ name: 'include_all_metadata', in: 'query', type: 'boolean' }],
+  'conversations.history': [{ name: 'include_all_metadata', in: 'query', type: 'boolean' }],
 };
+
+/**
+ * Accepted by every method: `team_id` names the workspace for org-wide (Enterprise Grid) tokens, and
+ * @slack/web-api sends it on every call of a client that knows its team (Bolt's listener clients).
+ */
+const GLOBAL_PARAMS: SpecParam[] = [{ name: 'team_id', in: 'formData', type: 'string' }];
 
 /** Methods missing from the spec, described by hand (api.slack.com/methods/apps.connections.open). */
 const HAND_CHECKED: Record<string, { verbs: string[]; op: SpecOperation; appToken: boolean }> = {
@@ -93,6 +100,8 @@ export class SlackApiStandIn {
   #server: Server | undefined;
   #tsCounter = 0;
   url = '';
+  /** What apps.connections.open answers (tests/support/slack-socket-server.ts sets it). */
+  socketUrl: string | undefined;
 
   readonly options: { botUserId?: string; botId?: string; teamId?: string };
 
@@ -207,7 +216,7 @@ export class SlackApiStandIn {
     // JSON bodies must carry the token in the Authorization header (api.slack.com/web#posting_json).
     if (contentType === 'application/json' && raw.length && !bearer) return fail(200, 'not_authed');
 
-    const specParams = [...(op.parameters ?? []), ...(NEWER_PARAMS[method] ?? [])];
+    const specParams = [...(op.parameters ?? []), ...(NEWER_PARAMS[method] ?? []), ...GLOBAL_PARAMS];
     const tokenParam = specParams.find((p) => p.name === 'token');
     const needsToken =
       tokenParam?.required === true ||
@@ -215,7 +224,7 @@ export class SlackApiStandIn {
     if (needsToken && !token) return fail(200, 'not_authed');
     if (hand?.appToken && token && !token.startsWith('xapp-')) return fail(200, 'invalid_auth');
 
-    const problems = validateParams(params, specParams);
+    const problems = [...validateParams(params, specParams), ...handProblems(method, params)];
     if (problems.length)
       return fail(
         200,
@@ -256,7 +265,8 @@ export class SlackApiStandIn {
           return { ok: false, error: 'no_text' };
         if (text.length > 40_000) return { ok: false, error: 'msg_too_long' };
         if (Array.isArray(blocks) && blocks.length > 50) return { ok: false, error: 'invalid_blocks' };
-        const channel = String(p.channel);
+        // A user id posts to the app's DM with them, which Slack answers with the DM's id.
+        const channel = dmOf(String(p.channel));
         const ts = this.#nextTs();
         const msg: StoredMessage = { channel, ts, text };
         if (blocks !== undefined) msg.blocks = blocks;
@@ -305,12 +315,38 @@ export class SlackApiStandIn {
           (m) => m.channel === channel && (m.ts === root || m.thread_ts === root),
         );
         if (!thread.length) return { ok: false, error: 'thread_not_found' };
+        // Metadata is returned only when asked for (api.slack.com/metadata/retrieving).
+        const withMeta = isTrue(p.include_all_metadata);
         return {
           ok: true,
-          messages: thread.map((m) => slackMessage(m, botUser, botId, team)),
+          messages: thread.map((m) => slackMessage(m, botUser, botId, team, withMeta)),
           has_more: false,
           response_metadata: { next_cursor: '' },
         };
+      }
+      case 'conversations.history': {
+        const channel = String(p.channel ?? '');
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        const limit = Number(p.limit ?? 100);
+        const withMeta = isTrue(p.include_all_metadata);
+        // Top-level messages (and broadcasts), newest first.
+        const top = this.messages
+          .filter((m) => m.channel === channel && (m.thread_ts === undefined || m.thread_ts === m.ts))
+          .reverse()
+          .slice(0, limit);
+        return {
+          ok: true,
+          messages: top.map((m) => slackMessage(m, botUser, botId, team, withMeta)),
+          has_more: false,
+          response_metadata: { next_cursor: '' },
+        };
+      }
+      case 'conversations.open': {
+        const users = String(p.users ?? '');
+        if (!users && p.channel === undefined) return { ok: false, error: 'user_not_found' };
+        if (users.includes(','))
+          return { ok: true, channel: { id: `G${users.replace(/\W/g, '').slice(0, 10)}` } };
+        return { ok: true, channel: { id: dmOf(users || String(p.channel)) } };
       }
       case 'views.open': {
         const view = typeof p.view === 'string' ? JSON.parse(p.view) : p.view;
@@ -335,18 +371,144 @@ export class SlackApiStandIn {
           bot_id: botId,
         };
       case 'apps.connections.open':
-        return { ok: true, url: `wss://127.0.0.1/link/?ticket=${token?.slice(-6) ?? ''}` };
+        return {
+          ok: true,
+          url: this.socketUrl
+            ? `${this.socketUrl}?ticket=${token?.slice(-6) ?? ''}`
+            : `wss://127.0.0.1/link/?ticket=${token?.slice(-6) ?? ''}`,
+        };
       default:
         return { ok: true };
     }
   }
 }
 
-function slackMessage(m: StoredMessage, user: string, botId: string, team: string): Record<string, unknown> {
+function slackMessage(
+  m: StoredMessage,
+  user: string,
+  botId: string,
+  team: string,
+  withMetadata = true,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { type: 'message', user, bot_id: botId, team, text: m.text, ts: m.ts };
   if (m.blocks !== undefined) out.blocks = m.blocks;
   if (m.thread_ts !== undefined) out.thread_ts = m.thread_ts;
-  if (m.metadata !== undefined) out.metadata = m.metadata;
+  if (m.metadata !== undefined && withMetadata) out.metadata = m.metadata;
+  return out;
+}
+
+const isTrue = (v: unknown) => v === true || v === 'true' || v === '1' || v === 1;
+
+/** The app's DM with a user (U…/W…), deterministic; other ids are themselves. */
+export function dmOf(channel: string): string {
+  return /^[UW]/.test(channel) ? `D${channel.slice(1)}` : channel;
+}
+
+const jsonOf = (v: unknown): unknown => {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return undefined;
+  }
+};
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Checks the spec cannot express, from api.slack.com's pages: message metadata's shape
+ * (metadata/using), and the modal view object of views.open (reference/views/modal-views,
+ * reference/block-kit/blocks/input-block).
+ */
+export function handProblems(method: string, params: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if ((method === 'chat.postMessage' || method === 'chat.update') && params.metadata !== undefined) {
+    const meta = jsonOf(params.metadata);
+    if (!isRecord(meta)) problems.push('invalid metadata: not an object');
+    else {
+      if (typeof meta.event_type !== 'string' || !/^[a-zA-Z0-9_]{1,255}$/.test(meta.event_type))
+        problems.push('invalid metadata: event_type must be a word of letters, digits and _');
+      if (!isRecord(meta.event_payload)) problems.push('invalid metadata: event_payload must be an object');
+    }
+  }
+  if (method === 'views.open' && params.view !== undefined)
+    problems.push(...modalProblems(jsonOf(params.view)));
+  return problems;
+}
+
+function plainTextProblem(v: unknown, where: string, max: number): string | undefined {
+  if (!isRecord(v) || v.type !== 'plain_text' || typeof v.text !== 'string')
+    return `${where} must be a plain_text object`;
+  if (v.text.length === 0 || v.text.length > max) return `${where} must be 1–${max} characters`;
+  return undefined;
+}
+
+const INPUT_ELEMENTS = new Set([
+  'plain_text_input',
+  'number_input',
+  'static_select',
+  'multi_static_select',
+  'datepicker',
+  'timepicker',
+  'users_select',
+  'conversations_select',
+  'channels_select',
+  'checkboxes',
+  'radio_buttons',
+  'email_text_input',
+  'url_text_input',
+]);
+
+export function modalProblems(view: unknown): string[] {
+  const out: string[] = [];
+  const add = (p: string | undefined) => p && out.push(`invalid view: ${p}`);
+  if (!isRecord(view)) return ['invalid view: not a JSON object'];
+  if (view.type !== 'modal') add('type must be "modal"');
+  add(plainTextProblem(view.title, 'title', 24));
+  if (view.close !== undefined) add(plainTextProblem(view.close, 'close', 24));
+  if (view.submit !== undefined) add(plainTextProblem(view.submit, 'submit', 24));
+  if (
+    view.callback_id !== undefined &&
+    (typeof view.callback_id !== 'string' || view.callback_id.length > 255)
+  )
+    add('callback_id must be a string of at most 255 characters');
+  if (
+    view.private_metadata !== undefined &&
+    (typeof view.private_metadata !== 'string' || view.private_metadata.length > 3000)
+  )
+    add('private_metadata must be a string of at most 3000 characters');
+  if (!Array.isArray(view.blocks)) {
+    add('blocks must be an array');
+    return out;
+  }
+  if (view.blocks.length > 100) add('at most 100 blocks');
+  const blockIds = new Set<string>();
+  let inputs = 0;
+  for (const [i, b] of view.blocks.entries()) {
+    if (!isRecord(b) || typeof b.type !== 'string') {
+      add(`blocks[${i}] has no type`);
+      continue;
+    }
+    if (typeof b.block_id === 'string') {
+      if (blockIds.has(b.block_id)) add(`blocks[${i}].block_id is not unique`);
+      blockIds.add(b.block_id);
+    }
+    if (b.type !== 'input') continue;
+    inputs++;
+    add(plainTextProblem(b.label, `blocks[${i}].label`, 2000));
+    const el = b.element;
+    if (!isRecord(el) || typeof el.type !== 'string' || !INPUT_ELEMENTS.has(el.type)) {
+      add(`blocks[${i}].element must be an input element`);
+      continue;
+    }
+    if (el.action_id !== undefined && (typeof el.action_id !== 'string' || el.action_id.length > 255))
+      add(`blocks[${i}].element.action_id must be at most 255 characters`);
+    if (el.placeholder !== undefined)
+      add(plainTextProblem(el.placeholder, `blocks[${i}].element.placeholder`, 150));
+    if (el.type === 'number_input' && typeof el.is_decimal_allowed !== 'boolean')
+      add(`blocks[${i}].element.is_decimal_allowed is required for number_input`);
+  }
+  if (inputs > 0 && view.submit === undefined) add('submit is required when the view has input blocks');
   return out;
 }
 

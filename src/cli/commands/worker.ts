@@ -1,6 +1,7 @@
 import { HelplineError } from '../../errors.ts';
 import { chatModelFor } from '../../llm/from-config.ts';
 import { createLogger } from '../../ops/logger.ts';
+import { channelsFromConfig } from '../../server/channels.ts';
 import { createRuntime } from '../../server/runtime.ts';
 import { cliConfig, cliKb } from '../context.ts';
 import { type Command, HELP, KB } from './command.ts';
@@ -20,7 +21,13 @@ export const worker: Command = {
     }
     const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
     const opened = await cliKb(config, io);
-    const runtime = await createRuntime({ config, opened, chat: chatModelFor(config), logger });
+    const runtime = await createRuntime({
+      config,
+      opened,
+      chat: chatModelFor(config),
+      logger,
+      channels: (deps) => channelsFromConfig(config, deps),
+    });
     await runtime.startWorkers();
     io.err(
       `Helpline worker ready: BullMQ on ${config.redis.url.replace(/\/\/[^@]*@/, '//****@')}, database ${runtime.databaseLabel}. Ctrl+C to stop.`,

@@ -6,6 +6,7 @@ import {
   renderLarkCard,
   renderLarkText,
 } from '../../../adapters/lark/render.ts';
+import { payrollForm } from '../../../src/chat/forms.ts';
 import type { OutboundBody } from '../../../src/delivery/types.ts';
 
 const ctx = { chat: 'oc_5ad573a6bbd4c1b3b2e3a05ad3b7a7f1', key: 'reply:om_5ce6', lang: 'zh' as const };
@@ -115,6 +116,104 @@ describe('renderLarkCard', () => {
     };
     const parsed = parseLark(callback, 0);
     expect('ok' in parsed && parsed.ok && parsed.event.action?.id).toBe('handoff');
+  });
+});
+
+describe('renderLarkCard forms', () => {
+  const formCard = () =>
+    renderLarkCard(
+      { text: '请填写以下信息。', lang: 'zh', form: payrollForm('zh') },
+      { ...ctx, key: 'form:ou_1:1' },
+    );
+  type Form = Extract<LarkCard['elements'][number], { tag: 'form' }>;
+
+  it('renders the payroll form as a form container: one input per field, then a submit button', () => {
+    const card = formCard();
+    expect(card.header.title.content).toBe('上报薪资异常');
+    expect(card.elements.map((e) => e.tag)).toEqual(['markdown', 'form']);
+    const form = card.elements[1] as Form;
+    expect(form.name).toBe('form_payroll_anomaly');
+    expect(form.elements.map((e) => e.name)).toEqual([
+      'period',
+      'affected',
+      'discrepancy',
+      'description',
+      'submit',
+    ]);
+    expect(form.elements[0]).toEqual({
+      tag: 'input',
+      name: 'period',
+      required: true,
+      label: { tag: 'plain_text', content: '薪资期间' },
+      label_position: 'top',
+      placeholder: { tag: 'plain_text', content: '例如 2026-10' },
+      max_length: 200,
+      width: 'fill',
+    });
+    expect(form.elements[3]).toMatchObject({
+      name: 'description',
+      input_type: 'multiline_text',
+      rows: 4,
+      max_length: 1000,
+    });
+    expect(form.elements[4]).toEqual({
+      tag: 'button',
+      name: 'submit',
+      action_type: 'form_submit',
+      text: { tag: 'plain_text', content: '提交给薪资支持' },
+      type: 'primary',
+      value: { action: 'form_submit', form: 'payroll_anomaly', ref: 'form:ou_1:1' },
+    });
+  });
+
+  it('a submitted form comes back through parseLark as form_submit with the form id and the fields', () => {
+    const form = formCard().elements[1] as Form;
+    const submit = form.elements.at(-1) as { value: Record<string, string>; name: string };
+    const callback = {
+      schema: '2.0',
+      header: { event_id: 'ev2', event_type: 'card.action.trigger', tenant_key: 'tk', create_time: '1' },
+      event: {
+        operator: { open_id: 'ou_1' },
+        action: {
+          tag: 'button',
+          name: submit.name,
+          value: submit.value,
+          form_value: {
+            period: '2026-10',
+            affected: '37',
+            discrepancy: '公积金重复扣除',
+            description: '十月起',
+          },
+        },
+        context: { open_message_id: 'om_form', open_chat_id: ctx.chat },
+      },
+    };
+    const parsed = parseLark(callback, 0);
+    expect('ok' in parsed && parsed.ok && parsed.event.action).toEqual({
+      id: 'form_submit',
+      value: { action: 'form_submit', form: 'payroll_anomaly', ref: 'form:ou_1:1' },
+      form: { period: '2026-10', affected: '37', discrepancy: '公积金重复扣除', description: '十月起' },
+      messageRef: 'om_form',
+    });
+  });
+
+  it('marks an engineer’s relayed reply with its own header', () => {
+    const plain = renderLarkCard({ text: 'Engineer: please try again', lang: 'en', author: 'agent' }, ctx);
+    expect(plain.header).toEqual({
+      title: { tag: 'plain_text', content: 'Reply from support' },
+      template: 'turquoise',
+    });
+    const onTicket = renderLarkCard(
+      {
+        text: '工程师：已处理',
+        lang: 'zh',
+        author: 'agent',
+        ticket: { id: 't', number: 'HL-7', severity: 'P2', category: 'payroll', status: 'in_progress' },
+      },
+      ctx,
+    );
+    expect(onTicket.header.title.content).toBe('支持工程师回复 · 工单 HL-7 · P2');
+    expect(renderLarkCard({ text: 'x', author: 'bot' }, ctx).header.template).toBe('blue');
   });
 });
 

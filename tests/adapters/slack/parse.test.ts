@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSlack, type SlackParseResult } from '../../../adapters/slack/parse.ts';
+import { commandEvent } from '../../../adapters/slack/parse-command.ts';
 import type { InboundEvent } from '../../../adapters/types.ts';
 
 const fixture = (name: string): string =>
@@ -182,10 +183,91 @@ describe('parseSlack: interactivity (form-encoded payload=)', () => {
           discrepancy: 'underpaid',
           description: 'Overtime missing for the night shift',
         },
-        value: { chat: 'C0LAN2Q65', thread: '1515449522.000016', callback_id: 'payroll_escalation' },
+        value: { form: 'payroll_escalation', channel: 'C0LAN2Q65', thread: '1515449522.000016' },
       },
     });
     expect(e.action?.form).not.toHaveProperty('note');
+  });
+
+  it('view_submission of our modal: the answer goes to the submitter by DM, the origin kept in value', () => {
+    const p = json('view_submission.json') as { view: Record<string, unknown> };
+    p.view.callback_id = 'helpline_form';
+    p.view.private_metadata = JSON.stringify({
+      form: 'payroll_anomaly',
+      channel: 'C0LAN2Q65',
+      user: 'U0HRADMIN',
+      lang: 'en',
+      thread: '1515449522.000016',
+    });
+    const e = event(parseSlack(p, now, opts));
+    expect(e).toMatchObject({
+      chat: 'U0HRADMIN',
+      chatType: 'dm',
+      action: {
+        id: 'form_submit',
+        value: { form: 'payroll_anomaly', channel: 'C0LAN2Q65', thread: '1515449522.000016', lang: 'en' },
+        form: { period: '2024-05', affected: '37' },
+      },
+    });
+    // The thread belongs to the channel, not to the DM.
+    expect(e.thread).toBeUndefined();
+    // Opened in a DM with the bot: answered in that DM, in the thread.
+    p.view.private_metadata = JSON.stringify({
+      form: 'payroll_anomaly',
+      channel: 'D0PNCRP9N',
+      thread: '1.2',
+    });
+    expect(event(parseSlack(p, now, opts))).toMatchObject({
+      chat: 'D0PNCRP9N',
+      chatType: 'dm',
+      thread: '1.2',
+    });
+  });
+
+  it('block_actions in a thread: thread is the root, messageRef the message the button is on', () => {
+    const p = json('block_actions.json') as Record<string, unknown> & { container: Record<string, unknown> };
+    delete p.container.thread_ts;
+    // Without container.thread_ts the message's own thread_ts is used; without both, the message ts.
+    expect(event(parseSlack(p, now, opts)).thread).toBe('1515449522.000016');
+    delete (p.message as Record<string, unknown>).thread_ts;
+    expect(event(parseSlack(p, now, opts))).toMatchObject({
+      thread: '1525215140.000050',
+      action: { messageRef: 'C0LAN2Q65:1525215140.000050' },
+    });
+  });
+
+  it('message shortcut escalate_to_l2 → escalate_message with the message text, ts, thread and author', () => {
+    const e = event(parseSlack(form(json('message_action.json')), now, opts));
+    expect(e).toMatchObject({
+      kind: 'action',
+      chat: 'C0LAN2Q65',
+      chatType: 'group',
+      user: 'U0HRADMIN',
+      thread: '1515449522.000016',
+      messageId: '1525215129.000001',
+      eventId: 'message_action:13345224609.8534564800.6f8ab1f53e13d0cd15f96106292d5536',
+      action: {
+        id: 'escalate_message',
+        value: {
+          text: 'VPN keeps dropping every 5 minutes since this morning',
+          ts: '1525215129.000001',
+          thread: '1515449522.000016',
+          author: 'U061F7AUR',
+        },
+        messageRef: 'C0LAN2Q65:1525215129.000001',
+      },
+    });
+    const top = json('message_action.json') as { message: Record<string, unknown>; callback_id: string };
+    delete top.message.thread_ts;
+    expect(event(parseSlack(top, now, opts)).action?.value?.thread).toBe('1525215129.000001');
+    top.callback_id = 'something_else';
+    expect(parseSlack(top, now, opts)).toMatchObject({ ok: false, ignore: true });
+  });
+
+  it('global shortcuts and other interaction types are ignored, not misread', () => {
+    expect(
+      parseSlack({ type: 'shortcut', callback_id: 'x', team: { id: 'T1' }, user: { id: 'U1' } }, now, opts),
+    ).toMatchObject({ ok: false, ignore: true });
   });
 
   it('a broken payload= is malformed', () => {
@@ -227,16 +309,53 @@ describe('parseSlack: slash commands', () => {
     base.delete('trigger_id');
     expect(parseSlack(base.toString(), now, opts)).toMatchObject({ ok: false, ignore: false });
   });
+
+  it('accepts the decoded fields too (Bolt HTTP body, Socket Mode payload)', () => {
+    const fields = Object.fromEntries(new URLSearchParams(fixture('slash_command.txt')));
+    expect(parseSlack(fields, now, opts)).toMatchObject({ command: { name: 'escalate', user: 'U0HRADMIN' } });
+  });
+
+  it('help and status become action events keyed by the trigger id', () => {
+    const base = new URLSearchParams(fixture('slash_command.txt'));
+    base.set('text', 'status HL-1042');
+    const r = parseSlack(base.toString(), now, opts);
+    if (!('command' in r)) throw new Error('expected a command');
+    expect(commandEvent(r.command, now)).toEqual({
+      platform: 'slack',
+      tenant: 'T061EG9R6',
+      chat: 'C0LAN2Q65',
+      chatType: 'group',
+      messageId: '13345224609.738474920.8088930838d88f008e0',
+      user: 'U0HRADMIN',
+      text: 'HL-1042',
+      mentions: [],
+      addressed: true,
+      eventId: 'command:13345224609.738474920.8088930838d88f008e0',
+      sentAt: now,
+      kind: 'action',
+      action: { id: 'status', value: { args: 'HL-1042' } },
+    });
+    base.set('text', 'dance');
+    const help = parseSlack(base.toString(), now, opts);
+    if (!('command' in help)) throw new Error('expected a command');
+    expect(commandEvent(help.command, now).action).toEqual({ id: 'help', value: { unknown: 'dance' } });
+  });
 });
 
 describe('boundary', () => {
   it('verify and parse import no SDK and no core module', () => {
-    for (const file of ['verify.ts', 'parse.ts', 'parse-interaction.ts', 'parse-util.ts']) {
+    for (const file of [
+      'verify.ts',
+      'parse.ts',
+      'parse-interaction.ts',
+      'parse-command.ts',
+      'parse-util.ts',
+    ]) {
       const src = readFileSync(new URL(`../../../adapters/slack/${file}`, import.meta.url), 'utf8');
       const imports = [...src.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
       for (const spec of imports)
         expect(spec, `${file} imports ${spec}`).toMatch(
-          /^(node:crypto|\.\.\/types\.ts|\.\/parse-(interaction|util)\.ts)$/,
+          /^(node:crypto|\.\.\/types\.ts|\.\/parse-(interaction|command|util)\.ts)$/,
         );
     }
   });

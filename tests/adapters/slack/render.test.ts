@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSlack } from '../../../adapters/slack/parse.ts';
 import { escapeMrkdwn, renderSlackBlocks, SLACK_LIMITS } from '../../../adapters/slack/render.ts';
+import { payrollForm } from '../../../src/chat/forms.ts';
 import type { OutboundBody } from '../../../src/delivery/types.ts';
 
 const ctx = {
@@ -154,5 +155,50 @@ describe('renderSlackBlocks', () => {
     const context = blocks.filter((b) => b.type === 'context').flatMap((b) => b.elements ?? []);
     expect(context.at(-1)).toEqual({ type: 'mrkdwn', text: '…and 10 more' });
     expect(String(context[0].text)).toContain('<https://x.example/a%7Cb|');
+  });
+
+  it('a form becomes a section with an open_form button carrying the form id and language', () => {
+    const body: OutboundBody = { text: 'Please describe the anomaly.', form: payrollForm('zh'), lang: 'zh' };
+    const { blocks } = renderSlackBlocks(body, ctx) as { blocks: Array<Record<string, unknown>> };
+    const form = blocks.find((b) => b.block_id === 'helpline_form') as {
+      text: { text: string };
+      accessory: { action_id: string; value: string; text: { text: string } };
+    };
+    expect(form.text.text).toContain('上报薪资异常');
+    expect(form.accessory).toMatchObject({
+      type: 'button',
+      action_id: 'open_form',
+      text: { text: '打开表单' },
+    });
+    expect(JSON.parse(form.accessory.value)).toEqual({ form: 'payroll_anomaly', lang: 'zh' });
+    // The press parses back to our action with the form id.
+    const press = parseSlack(
+      {
+        type: 'block_actions',
+        user: { id: 'U1' },
+        team: { id: 'T1' },
+        trigger_id: 't.1',
+        channel: { id: 'D1' },
+        container: { message_ts: '1.1' },
+        actions: [{ action_id: form.accessory.action_id, value: form.accessory.value }],
+      },
+      0,
+    );
+    expect(press).toMatchObject({
+      ok: true,
+      event: { action: { id: 'open_form', value: { form: 'payroll_anomaly' } } },
+    });
+  });
+
+  it("an engineer's relayed reply says so, subtly", () => {
+    const { blocks } = renderSlackBlocks({ text: 'I reset it, try now', author: 'agent' }, ctx) as {
+      blocks: Block[];
+    };
+    expect(blocks.at(-1)).toEqual({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: '_Sent by a support engineer via Helpline_' }],
+    });
+    const bot = renderSlackBlocks({ text: 'hello' }, ctx) as { blocks: Block[] };
+    expect(bot.blocks.some((b) => b.type === 'context')).toBe(false);
   });
 });

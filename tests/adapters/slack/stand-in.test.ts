@@ -190,4 +190,57 @@ describe('Slack Web API stand-in (checked against slack-web-openapi-v2.json)', (
         .map((c) => c.outcome),
     ).toEqual(['429', 'channel_not_found', 'ok']);
   });
+
+  it('checks message metadata and modal views by hand (what the spec cannot say)', async () => {
+    const badMeta = await call('chat.postMessage', {
+      channel: 'C1',
+      text: 'x',
+      metadata: { event_type: 'has spaces', event_payload: 'nope' },
+    });
+    expect((badMeta.body.response_metadata as { messages: string[] }).messages).toEqual([
+      '[ERROR] invalid metadata: event_type must be a word of letters, digits and _',
+      '[ERROR] invalid metadata: event_payload must be an object',
+    ]);
+    const longTitle = await call('views.open', {
+      trigger_id: 't.1',
+      view: {
+        type: 'modal',
+        title: { type: 'plain_text', text: 'Submit to payroll support now' },
+        blocks: [
+          { type: 'input', label: { type: 'plain_text', text: 'n' }, element: { type: 'number_input' } },
+        ],
+      },
+    });
+    expect((longTitle.body.response_metadata as { messages: string[] }).messages).toEqual([
+      '[ERROR] invalid view: title must be 1–24 characters',
+      '[ERROR] invalid view: blocks[0].element.is_decimal_allowed is required for number_input',
+      '[ERROR] invalid view: submit is required when the view has input blocks',
+    ]);
+  });
+
+  it('returns metadata only with include_all_metadata; history newest first; DMs by user id', async () => {
+    const meta = { event_type: 'helpline_message', event_payload: { key: 'k1' } };
+    const a = await call('chat.postMessage', { channel: 'C0HIST', text: 'a', metadata: meta });
+    await call('chat.postMessage', { channel: 'C0HIST', text: 'b' });
+    const plain = await call('conversations.history', { channel: 'C0HIST' });
+    expect((plain.body.messages as Array<Record<string, unknown>>).map((m) => [m.text, m.metadata])).toEqual([
+      ['b', undefined],
+      ['a', undefined],
+    ]);
+    const withMeta = await call('conversations.history', { channel: 'C0HIST', include_all_metadata: true });
+    expect((withMeta.body.messages as Array<Record<string, unknown>>)[1]).toMatchObject({
+      ts: a.body.ts,
+      metadata: meta,
+    });
+    const dm = await call('chat.postMessage', { channel: 'U061F7AUR', text: 'hi' });
+    expect(dm.body.channel).toBe('D061F7AUR');
+    expect((await call('conversations.open', { users: 'U061F7AUR' })).body).toEqual({
+      ok: true,
+      channel: { id: 'D061F7AUR' },
+    });
+  });
+
+  it('accepts team_id on any method (the SDK sends it for a client that knows its team)', async () => {
+    expect((await call('auth.test', { team_id: 'T1' })).body.ok).toBe(true);
+  });
 });

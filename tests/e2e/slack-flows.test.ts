@@ -1,0 +1,309 @@
+/**
+ * Slack end to end (issue 6): the real Bolt app on our server (HTTP events, signed) and over Socket
+ * Mode, the whole runtime behind it, every Web API call answered by the stand-in that validates it
+ * against Slack's official OpenAPI spec. Employee in a DM with the bot, engineers in #triage.
+ */
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackApiStandIn, type SlackApiStandIn as StandIn } from '../support/slack-api-stand-in.ts';
+import { startSlackSocketServer } from '../support/slack-socket-server.ts';
+import { type ChatStack, chatStack, waitFor } from './chat-harness.ts';
+
+const SECRET = 'e2e-signing-secret';
+const BOT = { botUserId: 'U0HELPLINE', botId: 'B0HELPLINE', teamId: 'T0ACME' };
+const TRIAGE = 'C0TRIAGE';
+const DM = 'D0EMPLOYEE';
+
+type Msg = StandIn['messages'][number];
+
+let seq = 0;
+const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++seq).padStart(6, '0')}`;
+
+function eventBody(event: Record<string, unknown>, eventId = `Ev${++seq}`) {
+  return {
+    event: { event_ts: event.ts, ...event } as Record<string, unknown>,
+    token: 'legacy',
+    team_id: BOT.teamId,
+    api_app_id: 'A0HELPLINE',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: BOT.teamId, user_id: BOT.botUserId, is_bot: true }],
+  };
+}
+
+const dmMessage = (text: string, extra: Record<string, unknown> = {}) =>
+  eventBody({
+    type: 'message',
+    user: 'U0EMP',
+    text,
+    ts: nextTs(),
+    channel: DM,
+    channel_type: 'im',
+    ...extra,
+  });
+
+const triageReply = (text: string, threadTs: string, user = 'U0ENG') =>
+  eventBody({
+    type: 'message',
+    user,
+    text,
+    ts: nextTs(),
+    thread_ts: threadTs,
+    channel: TRIAGE,
+    channel_type: 'channel',
+  });
+
+function signed(raw: string, contentType: string, secret = SECRET) {
+  const ts = String(Math.floor(Date.now() / 1000));
+  const sig = createHmac('sha256', secret).update(`v0:${ts}:${raw}`).digest('hex');
+  return { 'content-type': contentType, 'x-slack-request-timestamp': ts, 'x-slack-signature': `v0=${sig}` };
+}
+
+/** A press of our button `actionId` on a message the stand-in holds, as Slack would send it. */
+function press(msg: Msg, actionId: string, user: string) {
+  const buttons = (
+    (msg.blocks ?? []) as Array<{ type: string; block_id?: string; elements?: Array<Record<string, string>> }>
+  )
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) =>
+      (b.elements ?? []).map((e) => ({ ...e, block_id: b.block_id ?? 'actions' }) as Record<string, string>),
+    );
+  const button = buttons.find((e) => e.action_id.split('#')[0] === actionId);
+  if (!button) throw new Error(`no ${actionId} button on ${msg.ts}: ${buttons.map((b) => b.action_id)}`);
+  return {
+    type: 'block_actions',
+    user: { id: user, username: user.toLowerCase(), team_id: BOT.teamId },
+    api_app_id: 'A0HELPLINE',
+    token: 'legacy',
+    container: {
+      type: 'message',
+      message_ts: msg.ts,
+      channel_id: msg.channel,
+      is_ephemeral: false,
+      ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}),
+    },
+    trigger_id: `${++seq}.1.abcdef`,
+    team: { id: BOT.teamId, domain: 'acme' },
+    channel: { id: msg.channel, name: 'x' },
+    message: {
+      type: 'message',
+      user: BOT.botUserId,
+      bot_id: BOT.botId,
+      text: msg.text,
+      ts: msg.ts,
+      ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}),
+      blocks: msg.blocks,
+    },
+    actions: [
+      {
+        action_id: button.action_id,
+        block_id: button.block_id,
+        value: button.value,
+        type: 'button',
+        action_ts: nextTs(),
+      },
+    ],
+  };
+}
+
+describe('Slack over HTTP (POST /slack/events)', () => {
+  let slack: SlackApiStandIn;
+  let stack: ChatStack;
+  const post = (raw: string, contentType: string, headers: Record<string, string> = {}) =>
+    stack.app.request('/slack/events', {
+      method: 'POST',
+      headers: { ...signed(raw, contentType), ...headers },
+      body: raw,
+    });
+  const postEvent = (body: unknown, headers?: Record<string, string>) =>
+    post(JSON.stringify(body), 'application/json', headers);
+  const postPayload = (payload: unknown) =>
+    post(
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      'application/x-www-form-urlencoded',
+    );
+  const inChannel = (channel: string) => slack.messages.filter((m) => m.channel === channel);
+
+  beforeAll(async () => {
+    slack = await new SlackApiStandIn(BOT).start();
+    slack.addUser({
+      id: 'U0EMP',
+      name: 'li.lei',
+      real_name: 'Li Lei',
+      profile: { display_name: 'Li Lei', title: 'Finance' },
+    });
+    slack.addUser({
+      id: 'U0ENG',
+      name: 'wang.wei',
+      real_name: 'Wang Wei',
+      profile: { display_name: 'Wang Wei', title: 'IT L2' },
+    });
+    stack = await chatStack(
+      { SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl },
+      { 'handoff.routes': { default: { platform: 'slack', chat: TRIAGE } } },
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.close();
+    await slack?.stop();
+  });
+
+  it('starts and says how it runs and as whom', () => {
+    expect(stack.banner.join('\n')).toMatch(/HTTP events at POST \/slack\/events as @/);
+  });
+
+  it('a question in a DM gets a threaded answer with citations and buttons; a retried delivery changes nothing', async () => {
+    const body = dmMessage('How do I request annual leave?');
+    const res = await postEvent(body);
+    expect(res.status).toBe(200);
+    const ts = body.event.ts as string;
+    const answer = await waitFor(stack.runner, () => inChannel(DM).find((m) => m.thread_ts === ts));
+    const blocks = JSON.stringify(answer.blocks);
+    expect(blocks).toMatch(/context/);
+    expect(blocks).toMatch(/feedback_up/);
+    expect(blocks).toMatch(/handoff/);
+    // Slack retries (timeout on its side): acked, not processed again.
+    const again = await postEvent(body, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
+    expect(again.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    await stack.runner.idle();
+    expect(inChannel(DM).filter((m) => m.thread_ts === ts)).toHaveLength(1);
+  });
+
+  it('a bad signature is refused with 401 and never processed; garbage is acked and logged', async () => {
+    const before = slack.messages.length;
+    const raw = JSON.stringify(dmMessage('How do I request annual leave?'));
+    const bad = await stack.app.request('/slack/events', {
+      method: 'POST',
+      headers: signed(raw, 'application/json', 'wrong-secret'),
+      body: raw,
+    });
+    expect(bad.status).toBe(401);
+    const junk = await post('{"type":"event_callback","event":', 'application/json');
+    expect(junk.status).toBeLessThan(500);
+    await new Promise((r) => setTimeout(r, 200));
+    await stack.runner.idle();
+    expect(slack.messages.length).toBe(before);
+    const metrics = await stack.runtime.metrics.registry.metrics();
+    expect(metrics).toMatch(
+      /helpline_webhook_rejected_total\{[^}]*platform="slack"[^}]*reason="signature"[^}]*\} 1/,
+    );
+  });
+
+  it('incident → ticket in the thread and a card in #triage; claim, relay both ways, // note, resolve, rating', async () => {
+    const body = dmMessage('The VPN is down for the whole Shanghai office, nobody can connect since 9am');
+    await postEvent(body);
+    const ts = body.event.ts as string;
+    const reply = await waitFor(stack.runner, () => inChannel(DM).find((m) => m.thread_ts === ts));
+    expect(reply.text).toMatch(/HL-\d+/);
+    const number = /HL-\d+/.exec(reply.text)![0];
+    const card = await waitFor(stack.runner, () =>
+      inChannel(TRIAGE).find((m) => m.text.includes(number) && !m.thread_ts),
+    );
+    expect(JSON.stringify(card.blocks)).toMatch(/Li Lei/);
+
+    // Claim: the card is updated in place, the employee hears who is on it.
+    expect((await postPayload(press(card, 'claim', 'U0ENG'))).status).toBe(200);
+    await waitFor(stack.runner, () => slack.calls('chat.update').some((c) => c.params.ts === card.ts));
+    await waitFor(stack.runner, () =>
+      inChannel(DM).find((m) => m.thread_ts === ts && m.text.includes('Wang Wei')),
+    );
+
+    // The engineer answers under the card (no mention needed); a // note stays in #triage.
+    await postEvent(triageReply('Which VPN client version do you use?', card.ts));
+    await postEvent(triageReply('// probably the cert rotation last night', card.ts));
+    await waitFor(stack.runner, () => inChannel(DM).find((m) => m.text.includes('Which VPN client')));
+    await new Promise((r) => setTimeout(r, 1500));
+    await stack.runner.idle();
+    expect(inChannel(DM).some((m) => m.text.includes('cert rotation'))).toBe(false);
+
+    // The employee answers in their thread: it reaches the triage thread, and the bot keeps quiet.
+    const before = inChannel(DM).length;
+    await postEvent(dmMessage('Version 5.2, on Windows', { thread_ts: ts }));
+    await waitFor(stack.runner, () =>
+      inChannel(TRIAGE).find((m) => m.thread_ts === card.ts && m.text.includes('Version 5.2')),
+    );
+    expect(inChannel(DM).length).toBe(before);
+
+    // Resolve → the employee is asked to rate; a 4 closes the ticket.
+    const current = inChannel(TRIAGE).find((m) => m.ts === card.ts)!;
+    await postPayload(press(current, 'resolve', 'U0ENG'));
+    const ask = await waitFor(stack.runner, () =>
+      inChannel(DM).find((m) => JSON.stringify(m.blocks ?? []).includes('rate_4')),
+    );
+    await postPayload(press(ask, 'rate_4', 'U0EMP'));
+    await waitFor(stack.runner, async () => undefined as never, 1).catch(() => {});
+    const ticket = await waitForTicket(stack, number, 'closed');
+    expect(ticket.csat).toBe(4);
+  });
+
+  it('/helpline escalate opens the payroll modal; /helpline status answers by DM', async () => {
+    const command = (text: string) =>
+      new URLSearchParams({
+        token: 'legacy',
+        team_id: BOT.teamId,
+        team_domain: 'acme',
+        channel_id: 'C0GENERAL',
+        channel_name: 'general',
+        user_id: 'U0EMP',
+        user_name: 'li.lei',
+        command: '/helpline',
+        text,
+        api_app_id: 'A0HELPLINE',
+        response_url: 'https://hooks.slack.com/commands/T0ACME/1/x',
+        trigger_id: `${++seq}.1.trigger`,
+      }).toString();
+    expect((await post(command('escalate'), 'application/x-www-form-urlencoded')).status).toBe(200);
+    expect(slack.calls('views.open').length).toBeGreaterThan(0);
+    expect((await post(command('status'), 'application/x-www-form-urlencoded')).status).toBe(200);
+    await waitFor(stack.runner, () => slack.messages.find((m) => /open tickets/.test(m.text)));
+  });
+
+  it('every Web API call the stack made was valid against the spec', () => {
+    const refused = slack.requests.filter((r) => r.outcome === 'invalid_arguments' || r.outcome === '405');
+    expect(refused).toEqual([]);
+  });
+});
+
+async function waitForTicket(stack: ChatStack, number: string, status: string) {
+  const end = Date.now() + 8000;
+  for (;;) {
+    await stack.runner.idle();
+    const t = await stack.runtime.tickets.get(number);
+    if (t.status === status) return t;
+    if (Date.now() > end) throw new Error(`${number} is ${t.status}, not ${status}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('Slack over Socket Mode', () => {
+  it('connects through apps.connections.open at SLACK_API_URL, acks envelopes and answers in the thread', async () => {
+    const slack = await new SlackApiStandIn(BOT).start();
+    const socket = await startSlackSocketServer(slack);
+    const stack = await chatStack(
+      { SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_APP_TOKEN: 'xapp-1-e2e', SLACK_API_URL: slack.apiUrl },
+      {},
+    );
+    try {
+      expect(stack.banner.join('\n')).toMatch(/Socket Mode as @/);
+      const body = dmMessage('怎么请年假?');
+      const ack = await socket.sendEnvelope('events_api', body);
+      expect(ack.envelope_id).toBeTruthy();
+      const ts = body.event.ts as string;
+      const answer = await waitFor(stack.runner, () =>
+        slack.messages.find((m) => m.channel === DM && m.thread_ts === ts),
+      );
+      expect(answer.text).toMatch(/年假|假/);
+      // The same envelope again (Slack redelivers unacked ones): acked, no second answer.
+      await socket.sendEnvelope('events_api', body);
+      await new Promise((r) => setTimeout(r, 200));
+      await stack.runner.idle();
+      expect(slack.messages.filter((m) => m.channel === DM && m.thread_ts === ts)).toHaveLength(1);
+    } finally {
+      await stack.close();
+      await socket.close();
+      await slack.stop();
+    }
+  }, 60_000);
+});
