@@ -139,7 +139,10 @@ function parseMessage(event: Obj, base: Base, opts: LarkParseOptions): ParseResu
   // Without a configured bot id we cannot tell mentions apart; Lark only delivers group messages
   // that @ the bot unless the app holds the "read all group messages" scope, so trust the delivery.
   const addressed = dm || !opts.botOpenId || mentions.some((m) => m.isBot);
-  if (!addressed) return ignore('group message that does not mention the bot');
+  const thread = str(message.root_id) ?? str(message.parent_id);
+  // A reply in a thread without the mention may still be ours (an engineer answering under a
+  // triage card, an employee in a thread with the bot): kept, not addressed; the core decides.
+  if (!addressed && !thread) return ignore('group message that does not mention the bot');
 
   const event2: InboundEvent = {
     platform: 'lark',
@@ -154,7 +157,6 @@ function parseMessage(event: Obj, base: Base, opts: LarkParseOptions): ParseResu
     eventId: base.eventId,
     kind: 'message',
   };
-  const thread = str(message.root_id) ?? str(message.parent_id);
   if (thread) event2.thread = thread;
   const sentAt = toMs(message.create_time) ?? base.sentAt;
   if (sentAt !== undefined) event2.sentAt = sentAt;

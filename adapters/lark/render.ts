@@ -127,12 +127,29 @@ function citationLine(c: Citation): string {
   return `[${c.n}] ${url ? `[${label}](${url})` : label}`;
 }
 
+/** A button value that is a JSON object (`{"ticket": "…"}`), as string fields; else nothing. */
+function jsonFields(raw: string | undefined): Record<string, string> {
+  if (!raw?.startsWith('{')) return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') out[k] = v;
+    return out;
+  } catch {
+    return {};
+  }
+}
+
 function button(b: ReplyButton, ctx: RenderContext, ticket?: TicketRef): LarkButton {
   const emoji = BUTTON_EMOJI[b.action];
   const label = emoji && !b.label.includes(emoji) ? `${emoji} ${b.label}` : b.label;
-  const value: Record<string, string> = { action: b.action, ref: ctx.key };
-  if (b.value !== undefined) value.value = b.value;
+  const value: Record<string, string> = { ...jsonFields(b.value), action: b.action, ref: ctx.key };
+  if (b.value !== undefined && !value.ticket) value.value = b.value;
   if (ticket) value.ticket = ticket.id;
+  // The callback names the card's message, not its thread: carry the thread so a press on an
+  // answer card (🙋 转人工) continues the employee's conversation.
+  if (ctx.thread) value.thread = ctx.thread;
   return {
     tag: 'button',
     text: { tag: 'plain_text', content: label },

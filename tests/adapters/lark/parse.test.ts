@@ -61,6 +61,13 @@ describe('parseLark', () => {
     });
   });
 
+  it('keeps a thread reply without the mention, not addressed (an engineer under a triage card)', () => {
+    const b = body('im_message_group_no_bot_mention.json') as { event: { message: Record<string, unknown> } };
+    b.event.message.root_id = 'om_card_root';
+    const r = parseLark(b, NOW, { botOpenId: BOT });
+    expect(r).toMatchObject({ ok: true, event: { addressed: false, thread: 'om_card_root', chatType: 'group' } });
+  });
+
   it('flattens post content (flat form): title, text, link text, mention removed, images dropped', () => {
     const e = event(parseLark(body('im_message_post.json'), NOW, { botOpenId: BOT }));
     expect(e.text).toBe('工资条问题\n12月工资条少了加班费，工资条链接\n\n请帮忙看一下');
