@@ -54,7 +54,8 @@ export async function chatStack(
       done();
     },
   });
-  const runner = new InProcessRunner();
+  // Failed tries (rate-limit waits included) are asserted through their effects, not printed.
+  const runner = new InProcessRunner({ onError: () => {} });
   const runtime = await createRuntime({
     config,
     opened: { kb, summary, dir: 'kb', dense: false },

@@ -114,19 +114,24 @@ function press(
 
 const textOf = (m: StoredLarkMessage) => JSON.stringify(m.card);
 
-describe('Lark webhook mode (POST /lark/events, encrypted and signed)', () => {
+describe.each(['webhook', 'ws'] as const)('Lark end to end, LARK_MODE=%s', (mode) => {
   let lark: LarkApiStandIn;
   let stack: ChatStack;
-  const send = (event: unknown, opts: { signWith?: string; tsSeconds?: number } = {}) => {
+  const webhook = mode === 'webhook';
+  const post = (event: unknown, opts: { signWith?: string; tsSeconds?: number } = {}) => {
     const req = larkRequest(event, { encryptKey: ENCRYPT_KEY, nowMs: Date.now(), ...opts });
     return stack.app.request('/lark/events', { method: 'POST', headers: req.headers, body: req.body });
   };
+  /** Delivers an event the way this mode receives it: the status is the HTTP answer or the frame ack's code. */
+  const send = async (event: unknown, opts: { signWith?: string; tsSeconds?: number } = {}) =>
+    webhook ? post(event, opts) : { status: (await lark.ws!.sendEvent(event)).code };
   const inChat = (chat: string) => lark.messages.filter((m) => m.chat_id === chat);
   /** The bot's messages in the thread of an inbound message (the stand-in never saw the inbound one). */
   const inThread = (root: string) => lark.messages.filter((m) => m.root_id === root);
 
   beforeAll(async () => {
     lark = await startLarkApiStandIn({
+      longConnection: !webhook,
       users: {
         [EMP]: { name: '李雷', department_ids: ['od_finance'] },
         [ENG]: { name: '王伟', department_ids: ['od_it'] },
@@ -138,9 +143,8 @@ describe('Lark webhook mode (POST /lark/events, encrypted and signed)', () => {
         LARK_APP_ID: lark.appId,
         LARK_APP_SECRET: lark.appSecret,
         LARK_DOMAIN: lark.url,
-        LARK_MODE: 'webhook',
-        LARK_ENCRYPT_KEY: ENCRYPT_KEY,
-        LARK_VERIFICATION_TOKEN: TOKEN,
+        LARK_MODE: mode,
+        ...(webhook ? { LARK_ENCRYPT_KEY: ENCRYPT_KEY, LARK_VERIFICATION_TOKEN: TOKEN } : {}),
       },
       {
         'handoff.routes': { default: { platform: 'lark', chat: TRIAGE } },
@@ -154,11 +158,13 @@ describe('Lark webhook mode (POST /lark/events, encrypted and signed)', () => {
   });
 
   it('starts and says which mode and bot it runs as', () => {
-    expect(stack.banner.join('\n')).toMatch(/webhook POST \/lark\/events as Helpline Bot/);
+    expect(stack.banner.join('\n')).toMatch(
+      webhook ? /webhook POST \/lark\/events as Helpline Bot/ : /long connection as Helpline Bot/,
+    );
   });
 
-  it('answers the URL challenge', async () => {
-    const res = await send({ challenge: 'ch-123', token: TOKEN, type: 'url_verification' });
+  it.runIf(webhook)('answers the URL challenge', async () => {
+    const res = await post({ challenge: 'ch-123', token: TOKEN, type: 'url_verification' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ challenge: 'ch-123' });
   });
@@ -187,24 +193,27 @@ describe('Lark webhook mode (POST /lark/events, encrypted and signed)', () => {
     expect(inThread(mid)).toHaveLength(1);
   });
 
-  it('a bad signature → 401, counted, never processed; a malformed event → acked and logged', async () => {
-    const before = lark.messages.length;
-    const res = await send(message('怎么请年假？'), { signWith: 'not-the-key' });
-    expect(res.status).toBe(401);
-    const stale = await send(message('怎么请年假？'), { tsSeconds: Math.floor(Date.now() / 1000) - 3600 });
-    expect(stale.status).toBe(401);
-    const broken = message('x') as { event: { message: Record<string, unknown> } };
-    delete broken.event.message.message_id;
-    expect((await send(broken)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 200));
-    await stack.runner.idle();
-    expect(lark.messages.length).toBe(before);
-    const metrics = await stack.runtime.metrics.registry.metrics();
-    expect(metrics).toMatch(
-      /helpline_webhook_rejected_total\{[^}]*platform="lark"[^}]*reason="signature"[^}]*\} 1/,
-    );
-    expect(stack.logs.some((l) => /malformed|message_id/.test(String(l.msg)) && l.level === 40)).toBe(true);
-  });
+  it.runIf(webhook)(
+    'a bad signature → 401, counted, never processed; a malformed event → acked and logged',
+    async () => {
+      const before = lark.messages.length;
+      const res = await post(message('怎么请年假？'), { signWith: 'not-the-key' });
+      expect(res.status).toBe(401);
+      const stale = await post(message('怎么请年假？'), { tsSeconds: Math.floor(Date.now() / 1000) - 3600 });
+      expect(stale.status).toBe(401);
+      const broken = message('x') as { event: { message: Record<string, unknown> } };
+      delete broken.event.message.message_id;
+      expect((await post(broken)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 200));
+      await stack.runner.idle();
+      expect(lark.messages.length).toBe(before);
+      const metrics = await stack.runtime.metrics.registry.metrics();
+      expect(metrics).toMatch(
+        /helpline_webhook_rejected_total\{[^}]*platform="lark"[^}]*reason="signature"[^}]*\} 1/,
+      );
+      expect(stack.logs.some((l) => /malformed|message_id/.test(String(l.msg)) && l.level === 40)).toBe(true);
+    },
+  );
 
   it('incident → ticket reply + triage card; claim → employee told; relay both ways; // note stays; resolve → rate → closed', async () => {
     const ev = message('打卡系统全员进不去，整个上海办公室都打不了卡，显示服务器错误');
@@ -301,8 +310,8 @@ describe('Lark webhook mode (POST /lark/events, encrypted and signed)', () => {
   });
 });
 
-describe('Lark long connection (LARK_MODE=ws, the real WSClient)', () => {
-  it('connects, receives events as protobuf frames, acks them, answers in the thread', async () => {
+describe('Lark long connection: group messages', () => {
+  it('answers a group @mention, ignores group chatter without one', async () => {
     const lark = await startLarkApiStandIn({ longConnection: true });
     const stack = await chatStack(
       { LARK_APP_ID: lark.appId, LARK_APP_SECRET: lark.appSecret, LARK_DOMAIN: lark.url },

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackApiStandIn, type SlackApiStandIn as StandIn } from '../support/slack-api-stand-in.ts';
-import { startSlackSocketServer } from '../support/slack-socket-server.ts';
+import { type SlackSocketServer, startSlackSocketServer } from '../support/slack-socket-server.ts';
 import { type ChatStack, chatStack, waitFor } from './chat-harness.ts';
 
 const SECRET = 'e2e-signing-secret';
@@ -107,22 +107,45 @@ function press(msg: Msg, actionId: string, user: string) {
   };
 }
 
-describe('Slack over HTTP (POST /slack/events)', () => {
+describe.each(['http', 'socket'] as const)('Slack end to end over %s', (mode) => {
   let slack: SlackApiStandIn;
+  let socket: SlackSocketServer | undefined;
   let stack: ChatStack;
+  const http = mode === 'http';
   const post = (raw: string, contentType: string, headers: Record<string, string> = {}) =>
     stack.app.request('/slack/events', {
       method: 'POST',
       headers: { ...signed(raw, contentType), ...headers },
       body: raw,
     });
-  const postEvent = (body: unknown, headers?: Record<string, string>) =>
-    post(JSON.stringify(body), 'application/json', headers);
-  const postPayload = (payload: unknown) =>
-    post(
-      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
-      'application/x-www-form-urlencoded',
+  /** HTTP: the status Slack gets. Socket Mode: 200 once the envelope is acked (the ack is awaited). */
+  const viaSocket = async (
+    type: 'events_api' | 'interactive' | 'slash_commands',
+    payload: unknown,
+    retry = false,
+  ) => {
+    const ack = await socket!.sendEnvelope(
+      type,
+      payload,
+      retry ? { retryAttempt: 1, retryReason: 'timeout' } : {},
     );
+    return { status: ack.envelope_id ? 200 : 500 };
+  };
+  const postEvent = async (body: unknown, headers?: Record<string, string>) =>
+    http
+      ? post(JSON.stringify(body), 'application/json', headers)
+      : viaSocket('events_api', body, Boolean(headers?.['x-slack-retry-num']));
+  const postPayload = async (payload: unknown) =>
+    http
+      ? post(
+          new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+          'application/x-www-form-urlencoded',
+        )
+      : viaSocket('interactive', payload);
+  const postCommand = async (fields: Record<string, string>) =>
+    http
+      ? post(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded')
+      : viaSocket('slash_commands', fields);
   const inChannel = (channel: string) => slack.messages.filter((m) => m.channel === channel);
 
   beforeAll(async () => {
@@ -139,18 +162,26 @@ describe('Slack over HTTP (POST /slack/events)', () => {
       real_name: 'Wang Wei',
       profile: { display_name: 'Wang Wei', title: 'IT L2' },
     });
+    if (!http) socket = await startSlackSocketServer(slack);
     stack = await chatStack(
-      { SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl },
+      {
+        SLACK_BOT_TOKEN: 'xoxb-e2e',
+        SLACK_API_URL: slack.apiUrl,
+        ...(http ? { SLACK_SIGNING_SECRET: SECRET } : { SLACK_APP_TOKEN: 'xapp-1-e2e' }),
+      },
       { 'handoff.routes': { default: { platform: 'slack', chat: TRIAGE } } },
     );
   }, 60_000);
   afterAll(async () => {
     await stack?.close();
+    await socket?.close();
     await slack?.stop();
   });
 
   it('starts and says how it runs and as whom', () => {
-    expect(stack.banner.join('\n')).toMatch(/HTTP events at POST \/slack\/events as @/);
+    expect(stack.banner.join('\n')).toMatch(
+      http ? /HTTP events at POST \/slack\/events as @/ : /Socket Mode as @/,
+    );
   });
 
   it('a question in a DM gets a threaded answer with citations and buttons; a retried delivery changes nothing', async () => {
@@ -171,25 +202,28 @@ describe('Slack over HTTP (POST /slack/events)', () => {
     expect(inChannel(DM).filter((m) => m.thread_ts === ts)).toHaveLength(1);
   });
 
-  it('a bad signature is refused with 401 and never processed; garbage is acked and logged', async () => {
-    const before = slack.messages.length;
-    const raw = JSON.stringify(dmMessage('How do I request annual leave?'));
-    const bad = await stack.app.request('/slack/events', {
-      method: 'POST',
-      headers: signed(raw, 'application/json', 'wrong-secret'),
-      body: raw,
-    });
-    expect(bad.status).toBe(401);
-    const junk = await post('{"type":"event_callback","event":', 'application/json');
-    expect(junk.status).toBeLessThan(500);
-    await new Promise((r) => setTimeout(r, 200));
-    await stack.runner.idle();
-    expect(slack.messages.length).toBe(before);
-    const metrics = await stack.runtime.metrics.registry.metrics();
-    expect(metrics).toMatch(
-      /helpline_webhook_rejected_total\{[^}]*platform="slack"[^}]*reason="signature"[^}]*\} 1/,
-    );
-  });
+  it.runIf(http)(
+    'a bad signature is refused with 401 and never processed; garbage is acked and logged',
+    async () => {
+      const before = slack.messages.length;
+      const raw = JSON.stringify(dmMessage('How do I request annual leave?'));
+      const bad = await stack.app.request('/slack/events', {
+        method: 'POST',
+        headers: signed(raw, 'application/json', 'wrong-secret'),
+        body: raw,
+      });
+      expect(bad.status).toBe(401);
+      const junk = await post('{"type":"event_callback","event":', 'application/json');
+      expect(junk.status).toBeLessThan(500);
+      await new Promise((r) => setTimeout(r, 200));
+      await stack.runner.idle();
+      expect(slack.messages.length).toBe(before);
+      const metrics = await stack.runtime.metrics.registry.metrics();
+      expect(metrics).toMatch(
+        /helpline_webhook_rejected_total\{[^}]*platform="slack"[^}]*reason="signature"[^}]*\} 1/,
+      );
+    },
+  );
 
   it('incident → ticket in the thread and a card in #triage; claim, relay both ways, // note, resolve, rating', async () => {
     const body = dmMessage('The VPN is down for the whole Shanghai office, nobody can connect since 9am');
@@ -239,24 +273,23 @@ describe('Slack over HTTP (POST /slack/events)', () => {
   });
 
   it('/helpline escalate opens the payroll modal; /helpline status answers by DM', async () => {
-    const command = (text: string) =>
-      new URLSearchParams({
-        token: 'legacy',
-        team_id: BOT.teamId,
-        team_domain: 'acme',
-        channel_id: 'C0GENERAL',
-        channel_name: 'general',
-        user_id: 'U0EMP',
-        user_name: 'li.lei',
-        command: '/helpline',
-        text,
-        api_app_id: 'A0HELPLINE',
-        response_url: 'https://hooks.slack.com/commands/T0ACME/1/x',
-        trigger_id: `${++seq}.1.trigger`,
-      }).toString();
-    expect((await post(command('escalate'), 'application/x-www-form-urlencoded')).status).toBe(200);
+    const command = (text: string) => ({
+      token: 'legacy',
+      team_id: BOT.teamId,
+      team_domain: 'acme',
+      channel_id: 'C0GENERAL',
+      channel_name: 'general',
+      user_id: 'U0EMP',
+      user_name: 'li.lei',
+      command: '/helpline',
+      text,
+      api_app_id: 'A0HELPLINE',
+      response_url: 'https://hooks.slack.com/commands/T0ACME/1/x',
+      trigger_id: `${++seq}.1.trigger`,
+    });
+    expect((await postCommand(command('escalate'))).status).toBe(200);
     expect(slack.calls('views.open').length).toBeGreaterThan(0);
-    expect((await post(command('status'), 'application/x-www-form-urlencoded')).status).toBe(200);
+    expect((await postCommand(command('status'))).status).toBe(200);
     await waitFor(stack.runner, () => slack.messages.find((m) => /open tickets/.test(m.text)));
   });
 
@@ -276,34 +309,3 @@ async function waitForTicket(stack: ChatStack, number: string, status: string) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
-
-describe('Slack over Socket Mode', () => {
-  it('connects through apps.connections.open at SLACK_API_URL, acks envelopes and answers in the thread', async () => {
-    const slack = await new SlackApiStandIn(BOT).start();
-    const socket = await startSlackSocketServer(slack);
-    const stack = await chatStack(
-      { SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_APP_TOKEN: 'xapp-1-e2e', SLACK_API_URL: slack.apiUrl },
-      {},
-    );
-    try {
-      expect(stack.banner.join('\n')).toMatch(/Socket Mode as @/);
-      const body = dmMessage('怎么请年假?');
-      const ack = await socket.sendEnvelope('events_api', body);
-      expect(ack.envelope_id).toBeTruthy();
-      const ts = body.event.ts as string;
-      const answer = await waitFor(stack.runner, () =>
-        slack.messages.find((m) => m.channel === DM && m.thread_ts === ts),
-      );
-      expect(answer.text).toMatch(/年假|假/);
-      // The same envelope again (Slack redelivers unacked ones): acked, no second answer.
-      await socket.sendEnvelope('events_api', body);
-      await new Promise((r) => setTimeout(r, 200));
-      await stack.runner.idle();
-      expect(slack.messages.filter((m) => m.channel === DM && m.thread_ts === ts)).toHaveLength(1);
-    } finally {
-      await stack.close();
-      await socket.close();
-      await slack.stop();
-    }
-  }, 60_000);
-});
