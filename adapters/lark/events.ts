@@ -18,7 +18,11 @@ import type { InboundEvent } from '../types.ts';
 import { parseLark } from './parse.ts';
 import { sdkLogger } from './sdk-logger.ts';
 
-export const HANDLED_EVENT_TYPES = ['im.message.receive_v1', 'card.action.trigger'] as const;
+export const HANDLED_EVENT_TYPES = [
+  'im.message.receive_v1',
+  'card.action.trigger',
+  'application.bot.menu_v6',
+] as const;
 
 export type InboundOutcome =
   | { kind: 'queued' | 'duplicate'; event: InboundEvent }
@@ -98,6 +102,7 @@ export function createLarkDispatcher(options: LarkInboundOptions): lark.EventDis
   const handles: Record<(typeof HANDLED_EVENT_TYPES)[number], (data: unknown) => Promise<HandlerResult>> = {
     'im.message.receive_v1': handle,
     'card.action.trigger': handle,
+    'application.bot.menu_v6': handle,
   };
   dispatcher.register(handles);
   return dispatcher;

@@ -62,6 +62,8 @@ function parseUnsafe(
       return parseMessage(body.event, base, opts);
     case 'card.action.trigger':
       return parseCardAction(body.event, base);
+    case 'application.bot.menu_v6':
+      return parseMenu(body.event, base);
     default:
       return ignore(`unsupported event type ${eventType}`);
   }
@@ -267,6 +269,35 @@ function parseCardAction(event: Obj, base: Base): ParseResult {
     eventId: base.eventId,
     kind: 'action',
     action: inbound,
+  };
+  if (base.sentAt !== undefined) ev.sentAt = base.sentAt;
+  return { ok: true, event: ev };
+}
+
+/**
+ * A click in the bot's custom menu (application.bot.menu_v6): `{operator: {operator_id: {open_id}},
+ * event_key}`. It names no chat: the answer goes to the person (chat = their open_id, a DM).
+ */
+function parseMenu(event: Obj, base: Base): ParseResult {
+  const operator = isObj(event.operator) ? event.operator : undefined;
+  const ids = operator && isObj(operator.operator_id) ? operator.operator_id : undefined;
+  const user = ids ? str(ids.open_id) : undefined;
+  const key = str(event.event_key);
+  if (!user) return malformed('application.bot.menu_v6: operator.operator_id.open_id missing');
+  if (!key) return malformed('application.bot.menu_v6: event_key missing');
+  const ev: InboundEvent = {
+    platform: 'lark',
+    tenant: base.tenant,
+    chat: user,
+    chatType: 'dm',
+    messageId: base.eventId,
+    user,
+    text: '',
+    mentions: [],
+    addressed: true,
+    eventId: base.eventId,
+    kind: 'action',
+    action: { id: 'menu', value: { key } },
   };
   if (base.sentAt !== undefined) ev.sentAt = base.sentAt;
   return { ok: true, event: ev };

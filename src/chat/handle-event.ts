@@ -122,6 +122,8 @@ async function handleAction(deps: ChatEventDeps, event: InboundEvent, acceptedAt
     }
     case 'status':
       return status(deps, event);
+    case 'menu':
+      return menu(deps, event);
     default:
       deps.logger.info({ platform: event.platform, action: id }, 'unknown chat action skipped');
   }
@@ -223,6 +225,26 @@ async function escalateMessage(deps: ChatEventDeps, event: InboundEvent): Promis
     });
   }
   await reply(deps, where, { text: CHAT_TEXT[lang].escalated(ticket), lang });
+}
+
+/** The Lark bot menu: `escalate` (or `payroll`) opens the payroll form for HR admins; `help`, `status`. */
+async function menu(deps: ChatEventDeps, event: InboundEvent): Promise<void> {
+  const key = (event.action?.value?.key ?? '').toLowerCase();
+  const lang: Lang = event.action?.value?.lang === 'en' ? 'en' : 'zh';
+  if (key === 'help') return dm(deps, event, { text: CHAT_TEXT[lang].help, lang });
+  if (key === 'status') return status(deps, { ...event, text: lang === 'zh' ? '状态' : 'status' });
+  if (key === 'escalate' || key === 'payroll') {
+    const allowed = deps.roleOf(userKey(event)) === 'hr_admin';
+    await dm(
+      deps,
+      event,
+      allowed
+        ? { text: CHAT_TEXT[lang].formPrompt, lang, form: payrollForm(lang) }
+        : { text: CHAT_TEXT[lang].formRefused, lang },
+    );
+    return;
+  }
+  deps.logger.info({ platform: event.platform, key }, 'unknown menu key skipped');
 }
 
 async function status(deps: ChatEventDeps, event: InboundEvent): Promise<void> {

@@ -305,6 +305,25 @@ describe('chat pipeline', () => {
     expect(dms[0].body.text).toContain('37');
   });
 
+  it("Lark's bot menu: 'escalate' sends the form to an HR admin by DM, a refusal to anyone else", async () => {
+    const l0 = lark.posted.length;
+    const menu = (user: string) =>
+      action(
+        'lark',
+        'menu',
+        { key: 'escalate' },
+        { chat: user, user, chatType: 'dm', action: { id: 'menu', value: { key: 'escalate' } } },
+      );
+    await runtime.accept(menu('ou_hr'));
+    await runtime.accept(menu('ou_nobody'));
+    await settle();
+    const out = since(lark, l0);
+    expect(out.find((m) => m.channel === 'ou_hr')?.body.form?.id).toBe('payroll_anomaly');
+    const refused = out.find((m) => m.channel === 'ou_nobody')!;
+    expect(refused.body.form).toBeUndefined();
+    expect(refused.body.text).toMatch(/HR 管理员|HR admins/);
+  });
+
   it('a payroll form from someone without the role is refused', async () => {
     const l0 = lark.posted.length;
     await runtime.accept(

@@ -65,7 +65,10 @@ describe('parseLark', () => {
     const b = body('im_message_group_no_bot_mention.json') as { event: { message: Record<string, unknown> } };
     b.event.message.root_id = 'om_card_root';
     const r = parseLark(b, NOW, { botOpenId: BOT });
-    expect(r).toMatchObject({ ok: true, event: { addressed: false, thread: 'om_card_root', chatType: 'group' } });
+    expect(r).toMatchObject({
+      ok: true,
+      event: { addressed: false, thread: 'om_card_root', chatType: 'group' },
+    });
   });
 
   it('flattens post content (flat form): title, text, link text, mention removed, images dropped', () => {
@@ -155,5 +158,42 @@ describe('parseLark', () => {
         JSON.stringify(s),
       ).toBe(true);
     }
+  });
+});
+
+describe('parseLark: bot menu', () => {
+  it('turns application.bot.menu_v6 into a menu action addressed to the person', () => {
+    const body = {
+      schema: '2.0',
+      header: {
+        event_id: 'ev_menu_1',
+        event_type: 'application.bot.menu_v6',
+        create_time: '1735689600000',
+        token: 'v_token_Helpline01',
+        app_id: 'cli_a5f3b2c1d0e9f8a7',
+        tenant_key: '2ca1d211f64f6438',
+      },
+      event: {
+        operator: {
+          operator_name: '王芳',
+          operator_id: { open_id: 'ou_hr', union_id: 'on_hr', user_id: 'hr1' },
+        },
+        event_key: 'escalate',
+        timestamp: 1735689600,
+      },
+    };
+    expect(parseLark(body, 0)).toMatchObject({
+      ok: true,
+      event: {
+        kind: 'action',
+        chat: 'ou_hr',
+        user: 'ou_hr',
+        chatType: 'dm',
+        action: { id: 'menu', value: { key: 'escalate' } },
+      },
+    });
+    const broken = structuredClone(body) as { event: Record<string, unknown> };
+    delete broken.event.event_key;
+    expect(parseLark(broken, 0)).toMatchObject({ ok: false, ignore: false });
   });
 });
