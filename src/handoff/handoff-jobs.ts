@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import { isHelplineError } from '../errors.ts';
 import type { JobRunner } from '../jobs/types.ts';
-import type { TicketService } from '../tickets/ticket-service.ts';
+import { TICKET_CHANGES, type TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket } from '../tickets/types.ts';
 import type { Handoff } from './actions.ts';
 import type { TriageRouting } from './routing.ts';
@@ -50,21 +50,6 @@ export function registerHandoffJobs(runner: Pick<JobRunner, 'register'>, deps: H
 const later = (runner: Pick<JobRunner, 'add'>, name: string, id: string, ticket: Ticket) =>
   runner.add<TicketJob>(QUEUE, { name, id, group: `ticket:${ticket.id}`, data: { ticketId: ticket.id } });
 
-/** Mutations after which the card shows something new. */
-const CHANGES = [
-  'submit',
-  'claim',
-  'waitOnEmployee',
-  'employeeReplied',
-  'escalate',
-  'overrideSeverity',
-  'resolve',
-  'close',
-  'rate',
-  'reopen',
-  'linkToParent',
-] as const;
-
 /**
  * The service with its cards kept in step: every opened ticket is posted, every change updates the
  * card (of the parent too, when a report joins an incident). A failure to queue is logged, never
@@ -84,7 +69,7 @@ export function withTriageCards(
     if (ticket.status !== 'new') await quietly(later(runner, POST, `${POST}:${ticket.id}`, ticket));
     return ticket;
   };
-  for (const name of CHANGES) {
+  for (const name of TICKET_CHANGES) {
     const original = tickets[name] as (...args: unknown[]) => Promise<Ticket>;
     (wrapped as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
       const ticket = await original.apply(tickets, args);

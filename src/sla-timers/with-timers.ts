@@ -3,24 +3,11 @@
  * ticket's timers before it returns. A sync that fails (Redis unreachable) does not fail the change,
  * which is already stored: it is reported, and the next sweep rebuilds the timers from the database.
  */
-import type { TicketService } from '../tickets/ticket-service.ts';
+import { TICKET_CHANGES, type TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket } from '../tickets/types.ts';
 
 /** Service calls that change a ticket (and so may move, stop or start its clocks). */
-const CHANGES = [
-  'open',
-  'submit',
-  'claim',
-  'waitOnEmployee',
-  'employeeReplied',
-  'escalate',
-  'overrideSeverity',
-  'resolve',
-  'close',
-  'rate',
-  'reopen',
-  'linkToParent',
-] as const satisfies readonly (keyof TicketService)[];
+const CHANGES = ['open', ...TICKET_CHANGES] as const;
 
 export function withSlaTimers(
   service: TicketService,

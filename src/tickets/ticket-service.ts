@@ -79,6 +79,21 @@ export interface TicketService {
   linkToParent(idOrNumber: string, parentIdOrNumber: string, actor: string): Promise<Ticket>;
 }
 
+/** The calls that change an existing ticket (`open` creates one): what wrappers keep in step. */
+export const TICKET_CHANGES = [
+  'submit',
+  'claim',
+  'waitOnEmployee',
+  'employeeReplied',
+  'escalate',
+  'overrideSeverity',
+  'resolve',
+  'close',
+  'rate',
+  'reopen',
+  'linkToParent',
+] as const satisfies readonly (keyof TicketService)[];
+
 const SEVERITIES: readonly Severity[] = ['P0', 'P1', 'P2', 'P3'];
 const MAX_TITLE = 200;
 
