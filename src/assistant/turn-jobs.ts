@@ -38,6 +38,12 @@ export interface TurnJobsDeps {
   onOutcome?: (outcome: TurnOutcome, ms: number, turn: InboundTurn) => void;
   /** Every failed turn attempt or fallback, with a short reason code. */
   onFailure?: (reason: 'error' | 'timeout', turn: InboundTurn, err?: unknown) => void;
+  /**
+   * Asked before the assistant: true when the message belongs to a thread an engineer holds (the
+   * bridge has relayed it), so the assistant stays quiet. Must be idempotent (a retried turn asks
+   * again).
+   */
+  intercept?: (turn: InboundTurn) => Promise<boolean>;
 }
 
 /** @defaultValue 15 s: after this long without a reply the employee gets the fallback. */
@@ -89,6 +95,12 @@ export async function submitTurn(
 }
 
 async function runTurn(deps: TurnJobsDeps, turn: InboundTurn, ctx: JobContext): Promise<void> {
+  if (await deps.intercept?.(turn)) {
+    await deps.slots.claim(turn.messageId, 'relayed', deps.now());
+    await deps.runner.remove('inbound', `watchdog:${turn.messageId}`);
+    deps.onOutcome?.('relayed', deps.now().getTime() - turn.acceptedAt, turn);
+    return;
+  }
   let reply: BotReply;
   try {
     reply = await deps.assistant.reply({

@@ -9,7 +9,7 @@
  */
 import type { Database } from '../store/database.ts';
 
-export type TurnOutcome = 'answered' | 'declined' | 'ticketed' | 'greeted' | 'fallback';
+export type TurnOutcome = 'answered' | 'declined' | 'ticketed' | 'greeted' | 'fallback' | 'relayed';
 
 export interface ReplySlots {
   /**

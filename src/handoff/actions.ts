@@ -85,8 +85,12 @@ const HANDLED = new Set<string>(['claim', 'escalate', 'resolve', ...RATE_ACTIONS
 
 const PLATFORMS: readonly ThreadPlatform[] = ['web', 'slack', 'lark'];
 
-/** "slack:C1:171.1" → slack / C1 / 171.1; "web:th1" → web / th1 / th1. Undefined when unreadable. */
+/**
+ * "slack:C1:171.1" → slack / C1 / 171.1; "web:th1" → web / th1 / th1; a bare id (the web chat's own
+ * thread ids) → web / id / id. Undefined when unreadable.
+ */
 export function parseThreadId(threadId: string): EmployeeThread | undefined {
+  if (threadId && !threadId.includes(':')) return { platform: 'web', chat: threadId, thread: threadId };
   const [platform, chat, ...rest] = threadId.split(':');
   if (!PLATFORMS.includes(platform as ThreadPlatform) || !chat) return undefined;
   return { platform: platform as ThreadPlatform, chat, thread: rest.length ? rest.join(':') : chat };

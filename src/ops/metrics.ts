@@ -11,7 +11,7 @@ import { withTimeout } from './with-timeout.ts';
 
 export type PlatformLabel = 'slack' | 'lark' | 'web';
 export type QueueState = keyof QueueCounts;
-export type TurnOutcome = 'answered' | 'declined' | 'ticketed' | 'greeted' | 'fallback';
+export type TurnOutcome = 'answered' | 'declined' | 'ticketed' | 'greeted' | 'fallback' | 'relayed';
 export type TurnFailureReason = 'error' | 'timeout' | 'enqueue' | 'store';
 export type WebhookRejectReason = 'signature' | 'timestamp' | 'token' | 'malformed';
 export type SlaEventKind = 'warning' | 'breach';
@@ -81,7 +81,14 @@ export const ACK_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075,
 export const JOB_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.3, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 const QUEUE_STATES: readonly QueueState[] = ['waiting', 'active', 'delayed', 'failed'];
-const TURN_OUTCOMES: readonly TurnOutcome[] = ['answered', 'declined', 'ticketed', 'greeted', 'fallback'];
+const TURN_OUTCOMES: readonly TurnOutcome[] = [
+  'answered',
+  'declined',
+  'ticketed',
+  'greeted',
+  'fallback',
+  'relayed',
+];
 const TURN_FAILURE_REASONS: readonly TurnFailureReason[] = ['error', 'timeout', 'enqueue', 'store'];
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {

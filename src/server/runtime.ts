@@ -106,6 +106,24 @@ export interface RuntimeDeps {
   channels?: (deps: ChannelDeps) => ChatChannel[];
 }
 
+/** A web chat turn as the inbound event the bridge reads (the web thread is its own chat). */
+function webMessageEvent(turn: InboundTurn): InboundEvent {
+  return {
+    platform: 'web',
+    tenant: 'web',
+    chat: turn.conversationId,
+    chatType: 'dm',
+    thread: turn.conversationId,
+    messageId: turn.messageId,
+    user: turn.userId,
+    text: turn.text,
+    mentions: [],
+    addressed: true,
+    eventId: turn.messageId,
+    kind: 'message',
+  };
+}
+
 export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const { config, logger } = deps;
   const now = deps.now ?? (() => new Date());
@@ -256,6 +274,9 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     runner,
     assistant,
     slots: new SqlReplySlots(db),
+    // The web chat's messages reach the bridge here (chat platforms' do in the chat-event job).
+    intercept: async (turn) =>
+      turn.platform === 'web' && (await relay.relayMessage(webMessageEvent(turn))).quiet,
     deliver: async (msg) => {
       await deliver(msg);
       // Chat platforms keep their own history; ours keeps the bot's side too, for tickets' transcripts.

@@ -356,6 +356,52 @@ describe('chat pipeline', () => {
     expect(out[1].body.text).toMatch(/no open tickets/);
   });
 
+  it('cross-platform: employee in the web chat, engineer on Lark — the bridge works both ways', async () => {
+    const say = async (threadId: string, text: string) => {
+      const m = await runtime.store.addMessage(threadId, { author: 'user', text });
+      await runtime.submit({
+        platform: 'web',
+        conversationId: threadId,
+        messageId: m.id,
+        userId: 'u_web',
+        text,
+        channel: threadId,
+        acceptedAt: Date.now(),
+      });
+    };
+    const tid = await runtime.store.createThread('u_web');
+    const l0 = lark.posted.length;
+    await say(tid, 'The clock-in app is down for the whole Shenzhen office, everyone gets error 500');
+    const card = await waitFor(() =>
+      since(lark, l0).find((m) => m.channel === 'oc_triage' && m.key.startsWith('card:')),
+    );
+    const ticketId = card.body.ticket!.id;
+    await runtime.accept(action('lark', 'claim', { ticket: ticketId }, { thread: card.ref }));
+    await settle();
+    await runtime.accept(
+      larkMessage('Which browser are you using?', {
+        chat: 'oc_triage',
+        thread: card.ref,
+        user: 'ou_eng',
+        chatType: 'group',
+        addressed: false,
+      }),
+    );
+    await settle();
+    const web = await runtime.store.listMessages(tid);
+    expect(web.find((m) => m.text.includes('Which browser'))?.author).toBe('agent');
+    expect(web.some((m) => m.author === 'bot' && m.text.includes('Name of ou_eng'))).toBe(true);
+
+    // The employee answers in the web chat: relayed to the card's thread, and the bot keeps quiet.
+    const l1 = lark.posted.length;
+    const before = (await runtime.store.listMessages(tid)).length;
+    await say(tid, 'Chrome 120 on Windows');
+    const relayed = await waitFor(() => since(lark, l1).find((m) => m.body.text.includes('Chrome 120')));
+    expect(relayed).toMatchObject({ channel: 'oc_triage', thread: card.ref });
+    await settle();
+    expect((await runtime.store.listMessages(tid)).length).toBe(before + 1);
+  });
+
   it('cross-platform: employee on Lark, engineer on Slack — claim and replies cross over', async () => {
     const l0 = lark.posted.length;
     const s0 = slack.posted.length;
