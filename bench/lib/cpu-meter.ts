@@ -33,7 +33,7 @@ export interface CpuUse {
 }
 
 /** utime + stime of a process, seconds; undefined when it cannot be read. */
-function processSeconds(pid: number): number | undefined {
+export function processSeconds(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which may itself contain spaces or parentheses.

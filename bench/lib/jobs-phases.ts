@@ -106,16 +106,16 @@ function serverSide(before: Scrape, after: Scrape, name: string): ServerSide {
   };
 }
 
-function eventLoop(after: Scrape): EventLoop {
+export function eventLoop(after: Scrape): EventLoop {
   return {
     p99Ms: sum(after, 'helpline_nodejs_eventloop_lag_p99_seconds') * 1000,
     maxMs: sum(after, 'helpline_nodejs_eventloop_lag_max_seconds') * 1000,
   };
 }
 
-const turnsDone = (s: Scrape) => sum(s, 'helpline_turns_total');
+export const turnsDone = (s: Scrape) => sum(s, 'helpline_turns_total');
 
-function sweeps(before: Scrape, after: Scrape): Sweeps {
+export function sweeps(before: Scrape, after: Scrape): Sweeps {
   const h = histogramDelta(before, after, 'helpline_job_seconds', {
     queue: 'maintenance',
     name: 'sla-sweep',
@@ -123,7 +123,7 @@ function sweeps(before: Scrape, after: Scrape): Sweeps {
   return { count: h.count, seconds: h.sum };
 }
 
-function kindOf(err: unknown): string {
+export function kindOf(err: unknown): string {
   return err instanceof Error ? err.message.replace(/\d+/g, 'N').slice(0, 80) : String(err);
 }
 
@@ -189,7 +189,7 @@ function fail(t: Tally, kind: string): void {
 }
 
 /** Fires `count` requests open-loop and waits (bounded) for all of them to settle. */
-async function runOpenLoop(
+export async function runOpenLoop(
   count: number,
   rate: number,
   send: (i: number, scheduledAt: number) => Promise<void>,
