@@ -24,7 +24,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENV } from '../src/config/schema.ts';
-import { ingestKb } from '../src/knowledge/ingest/ingest.ts';
 import type { CpuUse } from './lib/cpu-meter.ts';
 import {
   type AckResult,
@@ -35,9 +34,9 @@ import {
   type ReplyResult,
   replyPhase,
 } from './lib/jobs-phases.ts';
+import { kbQuestions } from './lib/kb-questions.ts';
 import { type ServerProcess, startServerProcess } from './lib/server-process.ts';
 import { type Throwaway, tempDir, throwawayPostgres, throwawayRedisDb } from './lib/services.ts';
-import { prng } from './lib/synthetic.ts';
 import { table } from './lib/table.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -107,26 +106,6 @@ interface RunnerResult {
   floor: LoadResult;
   ack: AckResult;
   reply: ReplyResult;
-}
-
-/** The KB's front-matter questions, Chinese and English alternating, each list shuffled (seeded). */
-async function benchQuestions(kbDir: string): Promise<string[]> {
-  const { passages } = await ingestKb(kbDir);
-  const byLang: Record<string, Set<string>> = {};
-  for (const p of passages) {
-    byLang[p.lang] ??= new Set();
-    for (const q of p.questions) byLang[p.lang].add(q);
-  }
-  const rand = prng(settings.seed);
-  const lists = Object.keys(byLang)
-    .sort()
-    .map((lang) => [...byLang[lang]].sort().sort(() => rand() - 0.5));
-  const out: string[] = [];
-  const longest = Math.max(0, ...lists.map((l) => l.length));
-  for (let i = 0; i < longest; i++) for (const l of lists) out.push(l[i % l.length]);
-  if (out.length === 0)
-    throw new Error(`No front-matter questions in ${kbDir}; pass --kb with a Helpline KB.`);
-  return out;
 }
 
 /** The bench's environment minus every Helpline setting, so only what a runner sets applies. */
@@ -440,7 +419,7 @@ async function main(): Promise<void> {
     return;
   }
   const started = performance.now();
-  const questions = await benchQuestions(args.kb);
+  const questions = await kbQuestions(args.kb, settings.seed);
   const results: RunnerResult[] = [];
   for (const runner of RUNNERS) {
     try {

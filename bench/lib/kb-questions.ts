@@ -1,7 +1,6 @@
 /**
  * Real questions to send a server under load: the KB's front-matter questions (the ones its
  * articles answer), Chinese and English alternating, each language's list shuffled with a seed.
- * Same selection as bench/jobs.bench.ts uses.
  */
 import { ingestKb } from '../../src/knowledge/ingest/ingest.ts';
 import { prng } from './synthetic.ts';
