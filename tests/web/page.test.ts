@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { chatPageHtml } from '../../adapters/web/page.ts';
-import { pageHelpersSource, pageScript } from '../../adapters/web/page-script.ts';
+import { pageHelpersSource } from '../../adapters/web/page-helpers.ts';
+import { pageScript } from '../../adapters/web/page-script.ts';
 import { pageStyle } from '../../adapters/web/page-style.ts';
 import { makeApp } from './fake-assistant.ts';
 
