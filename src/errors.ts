@@ -34,6 +34,8 @@ export type ErrorCode =
   | 'JOB_INVALID'
   /** The job runner is closing or closed and takes no more jobs. */
   | 'JOBS_CLOSED'
+  /** The embedded runner cannot write its job journal under HELPLINE_DATA (disk full, permissions). */
+  | 'JOBS_UNAVAILABLE'
   | 'INTERNAL';
 
 export class HelplineError extends Error {

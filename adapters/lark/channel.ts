@@ -18,9 +18,9 @@
  */
 import type { Hono } from 'hono';
 import type { Config } from '../../src/config/schema.ts';
-import { type Deliverer, DeliveryError } from '../../src/delivery/types.ts';
+import { DeliveryError } from '../../src/delivery/errors.ts';
 import { HelplineError } from '../../src/errors.ts';
-import type { ChannelDeps, ChatChannel, ProfileSource } from '../channel.ts';
+import type { ChannelDeps, ChatChannel, Deliverer, ProfileSource } from '../../src/inbound/ports.ts';
 import { createLarkApi, DEFAULT_LARK_DOMAIN, type LarkApi, larkFailureOf } from './api.ts';
 import { fetchLarkBotInfo, type LarkBotInfo } from './bot-info.ts';
 import { LarkDeliverer } from './deliverer.ts';

@@ -17,13 +17,9 @@
  * a rejected tenant token → 401, retryable, with the token cache cleared; 5xx → 5xx; any other code
  * → its 4xx (permanent). No answer at all (connection refused, timeout) is thrown untouched.
  */
-import {
-  type Deliverer,
-  DeliveryError,
-  idempotencyToken,
-  type OutboundMessage,
-  retryAfterFrom,
-} from '../../src/delivery/types.ts';
+
+import { DeliveryError, idempotencyToken, retryAfterFrom } from '../../src/delivery/errors.ts';
+import type { Deliverer, OutboundMessage } from '../../src/inbound/ports.ts';
 import { type LarkApi, larkCall, larkFailureOf, TOKEN_REJECTED_CODES } from './api.ts';
 import { renderLarkCard } from './render.ts';
 

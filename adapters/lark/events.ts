@@ -13,8 +13,7 @@
  */
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
-import type { ChannelDeps } from '../channel.ts';
-import type { InboundEvent } from '../types.ts';
+import type { ChannelDeps, InboundEvent } from '../../src/inbound/ports.ts';
 import { parseLark } from './parse.ts';
 import { sdkLogger } from './sdk-logger.ts';
 

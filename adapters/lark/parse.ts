@@ -1,3 +1,4 @@
+import type { InboundAction, InboundEvent, Mention, ParseResult } from '../../src/inbound/ports.ts';
 /**
  * Lark/Feishu event → normalized InboundEvent. Pure: no SDK, no core module, never throws.
  * Takes the plain body (readLarkBody in verify.ts decrypts `{encrypt}` first).
@@ -7,7 +8,6 @@
  * the url_verification challenge (v1 shape `{challenge, token, type}`). Everything else is ignored
  * with a reason; bodies missing what we need are malformed (ok:false, ignore:false).
  */
-import type { InboundAction, InboundEvent, Mention, ParseResult } from '../types.ts';
 
 export interface LarkParseOptions {
   /** The bot's own open_id: a group message is addressed when it mentions this id. */

@@ -11,8 +11,7 @@
  * failure is logged once at warn, then at debug, so a missing scope does not flood the log.
  */
 import type { Logger } from 'pino';
-import type { EmployeeProfile } from '../../src/handoff/context-packet.ts';
-import type { ProfileSource } from '../channel.ts';
+import type { EmployeeProfile, ProfileSource } from '../../src/inbound/ports.ts';
 import { type LarkApi, larkCall, larkFailureOf } from './api.ts';
 
 export interface LarkProfilesOptions {

@@ -15,9 +15,8 @@
  * Send it as `msg_type: "interactive"`, `content: JSON.stringify(card)`, `uuid: idempotencyToken(ctx.key)`.
  */
 import type { Citation, ReplyButton, TicketRef } from '../../src/assistant/types.ts';
-import type { FormField, FormSpec } from '../../src/chat/forms.ts';
-import type { OutboundBody } from '../../src/delivery/types.ts';
-import type { RenderContext } from '../types.ts';
+import type { FormField, FormSpec } from '../../src/inbound/forms.ts';
+import type { OutboundBody, RenderContext } from '../../src/inbound/ports.ts';
 
 export type LarkTemplate = 'blue' | 'red' | 'orange' | 'yellow' | 'green' | 'grey' | 'turquoise';
 

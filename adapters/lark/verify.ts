@@ -20,7 +20,7 @@
  * that is the raw body byte for byte. We hash the raw body, as the platform docs specify.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { VerifyFailure, VerifyInput, VerifyResult } from '../types.ts';
+import type { VerifyFailure, VerifyInput, VerifyResult } from '../../src/inbound/ports.ts';
 import { decryptLarkPayload } from './decrypt.ts';
 
 export interface LarkVerifyOptions {

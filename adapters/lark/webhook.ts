@@ -18,7 +18,7 @@
  */
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { Hono } from 'hono';
-import type { ChannelDeps } from '../channel.ts';
+import type { ChannelDeps } from '../../src/inbound/ports.ts';
 import { outcomeOf } from './events.ts';
 import { parseLark } from './parse.ts';
 import { type LarkVerifyOptions, readLarkBody, verifyLark } from './verify.ts';

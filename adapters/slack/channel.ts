@@ -6,7 +6,7 @@
  */
 import type { Config } from '../../src/config/schema.ts';
 import { HelplineError } from '../../src/errors.ts';
-import type { ChannelDeps, ChatChannel } from '../channel.ts';
+import type { ChannelDeps, ChatChannel } from '../../src/inbound/ports.ts';
 import { createSlackBoltApp, type SlackIdentity } from './bolt-app.ts';
 import { SlackDeliverer } from './deliverer.ts';
 import { SlackHttpReceiver } from './http-receiver.ts';

@@ -4,7 +4,9 @@
  * `lookup` finds a message already posted for a key in the thread or the channel's recent history,
  * which lets the delivery job avoid a double post after an attempt of unknown outcome.
  */
-import { type Deliverer, DeliveryError, type OutboundMessage } from '../../src/delivery/types.ts';
+
+import { DeliveryError } from '../../src/delivery/errors.ts';
+import type { Deliverer, OutboundMessage } from '../../src/inbound/ports.ts';
 import { renderSlackBlocks } from './render.ts';
 import { type SlackWebClient, toDeliveryError } from './web-client.ts';
 

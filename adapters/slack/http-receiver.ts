@@ -10,7 +10,7 @@ import type { App, Receiver } from '@slack/bolt';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
-import type { ChannelDeps } from '../channel.ts';
+import type { ChannelDeps } from '../../src/inbound/ports.ts';
 import { processWithDeferredAck } from './deferred-ack.ts';
 import { reportUnhandled } from './listeners.ts';
 import { verifySlack } from './verify.ts';

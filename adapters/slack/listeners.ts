@@ -7,9 +7,8 @@
  */
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { formById, payrollForm } from '../../src/chat/forms.ts';
-import type { AcceptResult, ChannelDeps } from '../channel.ts';
-import type { InboundEvent } from '../types.ts';
+import { formById, payrollForm } from '../../src/inbound/forms.ts';
+import type { AcceptResult, ChannelDeps, InboundEvent } from '../../src/inbound/ports.ts';
 import { FORM_CALLBACK_ID, type FormModalMeta, formLang, formModal } from './modal.ts';
 import { parseSlack, type SlackParseOptions, type SlackParseResult } from './parse.ts';
 import { commandEvent } from './parse-command.ts';

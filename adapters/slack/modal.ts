@@ -1,10 +1,10 @@
 /**
- * A platform-neutral form (src/chat/forms.ts) → a Slack modal view for views.open
+ * A platform-neutral form (src/inbound/forms.ts) → a Slack modal view for views.open
  * (https://docs.slack.dev/reference/views/modal-views). Slack's limits are kept here — title, submit
  * and close ≤ 24 characters, labels ≤ 2000, placeholders ≤ 150, private_metadata ≤ 3000 — because
  * views.open refuses the whole view for one long string, and its trigger id cannot be retried.
  */
-import type { FormSpec } from '../../src/chat/forms.ts';
+import type { FormSpec } from '../../src/inbound/forms.ts';
 
 /** callback_id of every form modal we open; the form id travels in private_metadata. */
 export const FORM_CALLBACK_ID = 'helpline_form';

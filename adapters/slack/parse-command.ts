@@ -3,7 +3,8 @@
  * the help/status subcommands → normalized action events. `escalate` has no event: it opens the
  * payroll modal right in the handler, because its trigger id lasts three seconds.
  */
-import type { InboundEvent, ParseResult } from '../types.ts';
+
+import type { InboundEvent, ParseResult } from '../../src/inbound/ports.ts';
 import { ignored, malformed } from './parse-util.ts';
 
 export type SlackCommandName = 'help' | 'status' | 'escalate';

@@ -2,7 +2,8 @@
  * Slack interactivity payloads → normalized action events: block_actions (a button on one of our
  * messages), view_submission (our form modal) and the `escalate_to_l2` message shortcut.
  */
-import type { InboundAction, InboundEvent, ParseResult } from '../types.ts';
+
+import type { InboundAction, InboundEvent, ParseResult } from '../../src/inbound/ports.ts';
 import { ignored, isObj, malformed, type Obj, slackTsToMs, str } from './parse-util.ts';
 
 /** callback_id of the message shortcut "Escalate to L2" (manifest.yaml declares it). */

@@ -1,5 +1,5 @@
+import type { ParseResult } from '../../src/inbound/ports.ts';
 /** Small total helpers shared by the Slack parsers. */
-import type { ParseResult } from '../types.ts';
 
 export type Obj = Record<string, unknown>;
 

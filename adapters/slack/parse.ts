@@ -5,7 +5,8 @@
  * the same payloads already decoded). Pure and total: it never throws,
  * imports no SDK and no core module, and takes the clock as a parameter.
  */
-import type { InboundEvent, Mention, ParseResult } from '../types.ts';
+
+import type { InboundEvent, Mention, ParseResult } from '../../src/inbound/ports.ts';
 import { parseCommand, type SlackCommand } from './parse-command.ts';
 import { parseInteraction } from './parse-interaction.ts';
 import { ignored, isObj, malformed, type Obj, slackTsToMs, str } from './parse-util.ts';

@@ -6,8 +6,7 @@
  * A profile is a nicety: failures are logged and answer `undefined`, never thrown.
  */
 import type { Logger } from 'pino';
-import type { EmployeeProfile } from '../../src/handoff/context-packet.ts';
-import type { ProfileSource } from '../channel.ts';
+import type { EmployeeProfile, ProfileSource } from '../../src/inbound/ports.ts';
 import { type SlackWebClient, slackErrorCode } from './web-client.ts';
 
 export interface SlackProfilesOptions {

@@ -5,9 +5,8 @@
  * Anything longer is shortened with a visible note, never rejected by Slack.
  */
 import type { Citation, ReplyButton, TicketRef } from '../../src/assistant/types.ts';
-import type { FormSpec } from '../../src/chat/forms.ts';
-import type { OutboundBody } from '../../src/delivery/types.ts';
-import type { RenderContext } from '../types.ts';
+import type { FormSpec } from '../../src/inbound/forms.ts';
+import type { OutboundBody, RenderContext } from '../../src/inbound/ports.ts';
 
 export interface SlackMessage {
   /** Notification / fallback text (mrkdwn). */

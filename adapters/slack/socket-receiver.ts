@@ -7,7 +7,7 @@
  */
 import { type App, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { ChannelDeps } from '../channel.ts';
+import type { ChannelDeps } from '../../src/inbound/ports.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { processWithDeferredAck, type SlackRequest } from './deferred-ack.ts';
 import { reportUnhandled } from './listeners.ts';

@@ -5,7 +5,7 @@
  * Pure: the clock comes in as `input.nowMs`. Imports nothing but node:crypto.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { VerifyInput, VerifyResult } from '../types.ts';
+import type { VerifyInput, VerifyResult } from '../../src/inbound/ports.ts';
 
 export interface SlackVerifyOptions {
   signingSecret: string;

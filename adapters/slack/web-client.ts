@@ -5,7 +5,7 @@
  */
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { DeliveryError, retryAfterFrom } from '../../src/delivery/types.ts';
+import { DeliveryError, retryAfterFrom } from '../../src/delivery/errors.ts';
 import { boltLogger } from './bolt-logger.ts';
 
 export type SlackWebClient = webApi.WebClient;

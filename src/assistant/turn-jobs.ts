@@ -5,7 +5,8 @@
  * job fires after the deadline and, if nothing has answered yet, delivers a fallback. Whoever takes
  * the reply slot first posts under `reply:<message id>`; a late answer goes out as a follow-up.
  */
-import type { OutboundMessage } from '../delivery/types.ts';
+
+import type { OutboundMessage } from '../inbound/ports.ts';
 import type { JobContext, JobRunner } from '../jobs/types.ts';
 import { fallbackReply } from './fallback.ts';
 import type { ReplySlots, TurnOutcome } from './turn-outcomes.ts';

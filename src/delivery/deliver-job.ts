@@ -9,41 +9,34 @@
  * rethrown for the runner's exponential backoff; other 4xx → dead at once (PermanentFailure). The
  * runner's last try that fails is recorded dead too.
  */
+
+import { type Deliverer, type OutboundMessage, PLATFORMS, type Platform } from '../inbound/ports.ts';
 import type { JobContext, JobHandler, JobRunner, JobSpec } from '../jobs/types.ts';
 import { PermanentFailure, RetryLater } from '../jobs/types.ts';
 import type { ClaimResult, DeliveryLog } from './delivery-log.ts';
+import { DeliveryError, type DeliveryFailureReason, failureReason, isRetryable } from './errors.ts';
 import { DEFAULT_LIMITS, limitsFor, type PlatformLimits, type RateLimiter } from './rate-limit.ts';
-import {
-  DELIVERY_PLATFORMS,
-  type Deliverer,
-  DeliveryError,
-  type DeliveryFailureReason,
-  type DeliveryPlatform,
-  failureReason,
-  isRetryable,
-  type OutboundMessage,
-} from './types.ts';
 
 export const DELIVERY_QUEUE = 'outbound';
 export const DELIVERY_JOB = 'deliver';
 
 export interface DeliveryMetrics {
   /** A message was dead-lettered (it will not be delivered). */
-  deliveryFailure(platform: DeliveryPlatform, reason: DeliveryFailureReason): void;
+  deliveryFailure(platform: Platform, reason: DeliveryFailureReason): void;
   /** A try failed and the message will be tried again. */
-  deliveryRetry?(platform: DeliveryPlatform, reason: DeliveryFailureReason): void;
+  deliveryRetry?(platform: Platform, reason: DeliveryFailureReason): void;
   /** A message was posted (or found already posted by `lookup`). */
-  delivered?(platform: DeliveryPlatform): void;
+  delivered?(platform: Platform): void;
 }
 
 export interface DeliveryHandlerOptions {
   /** One per platform that is configured; a message for another platform is dead-lettered. */
-  deliverers: Partial<Record<DeliveryPlatform, Deliverer>>;
+  deliverers: Partial<Record<Platform, Deliverer>>;
   limiter: RateLimiter;
   log: DeliveryLog;
   metrics?: DeliveryMetrics;
   /** @defaultValue DEFAULT_LIMITS */
-  limits?: Readonly<Record<DeliveryPlatform, PlatformLimits>>;
+  limits?: Readonly<Record<Platform, PlatformLimits>>;
   /**
    * Rate-limit waits up to this long are slept inside the job (a Lark app bucket's 20 ms); longer
    * ones (a Slack channel's second) free the worker and reschedule the job. @defaultValue 250
@@ -221,7 +214,7 @@ export function createDeliveryHandler(options: DeliveryHandlerOptions): JobHandl
 function invalid(msg: OutboundMessage): string | undefined {
   if (!msg || typeof msg !== 'object') return 'not an object';
   if (typeof msg.key !== 'string' || msg.key === '') return 'key is missing';
-  if (!DELIVERY_PLATFORMS.includes(msg.platform)) return `unknown platform ${String(msg.platform)}`;
+  if (!PLATFORMS.includes(msg.platform)) return `unknown platform ${String(msg.platform)}`;
   if (typeof msg.channel !== 'string' || msg.channel === '') return 'channel is missing';
   if (!msg.body || typeof msg.body.text !== 'string') return 'body.text is missing';
   return undefined;

@@ -13,8 +13,9 @@
  * still runs while BullMQ hands it to another): the second sees `busy` until the first records
  * an outcome or its claim lapses.
  */
+
+import type { OutboundMessage } from '../inbound/ports.ts';
 import { type Database, jsonParam } from '../store/database.ts';
-import type { OutboundMessage } from './types.ts';
 
 export type DeliveryStatus = 'pending' | 'sent' | 'dead';
 

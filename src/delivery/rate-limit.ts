@@ -10,7 +10,7 @@
  * Lua script, so every worker on the Redis shares the buckets; the clock is Redis's).
  */
 import type { Redis } from 'ioredis';
-import type { DeliveryPlatform, OutboundMessage } from './types.ts';
+import type { OutboundMessage, Platform } from '../inbound/ports.ts';
 
 export interface RateRule {
   /** Sustained rate. */
@@ -51,7 +51,7 @@ export interface PlatformLimits {
  *   Burst 1: 200 ms apart per chat, 20 ms apart per app, so no second ever exceeds the quota.
  * - Web: our own store, unlimited.
  */
-export const DEFAULT_LIMITS: Readonly<Record<DeliveryPlatform, PlatformLimits>> = {
+export const DEFAULT_LIMITS: Readonly<Record<Platform, PlatformLimits>> = {
   slack: { channel: { perSecond: 1, burst: 1 } },
   lark: { channel: { perSecond: 5, burst: 1 }, app: { perSecond: 50, burst: 1 } },
   web: {},
@@ -60,7 +60,7 @@ export const DEFAULT_LIMITS: Readonly<Record<DeliveryPlatform, PlatformLimits>> 
 /** The buckets a message must pass, channel bucket first. */
 export function limitsFor(
   msg: Pick<OutboundMessage, 'platform' | 'channel'>,
-  limits: Readonly<Record<DeliveryPlatform, PlatformLimits>> = DEFAULT_LIMITS,
+  limits: Readonly<Record<Platform, PlatformLimits>> = DEFAULT_LIMITS,
 ): BucketRule[] {
   const platform = limits[msg.platform] ?? {};
   const buckets: BucketRule[] = [];

@@ -10,7 +10,8 @@
  */
 import type { ConversationStore } from '../conversations/types.ts';
 import { isHelplineError } from '../errors.ts';
-import { type Deliverer, DeliveryError, type OutboundMessage } from './types.ts';
+import type { Deliverer, OutboundMessage } from '../inbound/ports.ts';
+import { DeliveryError } from './errors.ts';
 
 export interface WebDelivererOptions {
   store: ConversationStore;

@@ -7,15 +7,14 @@
  * posts twice.
  */
 
-import type { InboundEvent } from '../../adapters/types.ts';
 import { detectLang } from '../assistant/language.ts';
 import type { ReplyButton } from '../assistant/types.ts';
-import type { OutboundBody, OutboundMessage } from '../delivery/types.ts';
 import { isHelplineError } from '../errors.ts';
+import type { EmployeeProfile, InboundEvent, OutboundBody, OutboundMessage } from '../inbound/ports.ts';
 import type { Lang } from '../knowledge/types.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket } from '../tickets/types.ts';
-import { type EmployeeProfile, ticketCard, ticketValue } from './context-packet.ts';
+import { ticketCard, ticketValue } from './context-packet.ts';
 import { routeFor, type TriageRouting } from './routing.ts';
 import { type ThreadLink, type ThreadLinks, type ThreadPlatform, threadOf } from './thread-links.ts';
 

@@ -4,16 +4,11 @@
  * masked one-line summary; the details stay in DMs and the console.
  */
 import type { Citation, ReplyButton } from '../assistant/types.ts';
-import type { OutboundBody } from '../delivery/types.ts';
+import type { EmployeeProfile, OutboundBody } from '../inbound/ports.ts';
 import type { Lang } from '../knowledge/types.ts';
 import { maskPii } from '../privacy/pii.ts';
 import { allowedActions } from '../tickets/lifecycle.ts';
 import type { Ticket, TicketStatus, TranscriptLine } from '../tickets/types.ts';
-
-export interface EmployeeProfile {
-  name?: string;
-  department?: string;
-}
 
 export interface TicketCardOptions {
   /** From the platform's user API. */

@@ -7,7 +7,8 @@
  * Lookup convention: a message's thread is `event.thread`, or the chat itself when it has none
  * (a DM or web conversation without threads), matching how ThreadLinks records such chats.
  */
-import type { InboundEvent } from '../../adapters/types.ts';
+
+import type { InboundEvent } from '../inbound/ports.ts';
 import type { Lang } from '../knowledge/types.ts';
 import { maskPii } from '../privacy/pii.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';

@@ -1,18 +1,18 @@
 /**
- * The embedded job runner (no REDIS_URL): jobs live in memory and run in this process. Same
- * contract as the BullMQ runner (tests/jobs/runner.contract.ts), but not durable — jobs not yet
- * run when the process stops or `close()` is called are dropped.
+ * The embedded job runner (no REDIS_URL): jobs run in this process. Same contract as the BullMQ
+ * runner (tests/jobs/runner.contract.ts). With a journal (production: `jobs.journal` under
+ * HELPLINE_DATA) every job is on disk before `add` resolves and the open ones run again after a
+ * restart, crash included (job-journal.ts); without one, jobs live in memory only.
  */
 import { HelplineError } from '../errors.ts';
 import { DeadLetterList } from './dead-letters.ts';
 import { HandlerRegistry } from './handler-registry.ts';
+import type { JobJournal } from './job-journal.ts';
 import {
   callbackGuard,
   DEFAULT_MAX_DEAD_LETTERS,
   DEFAULT_MAX_RETRY_LATERS,
   decideOutcome,
-  errorText,
-  type JobRef,
   logJobError,
   type OnJobError,
   type ResolvedJob,
@@ -44,6 +44,11 @@ export interface InProcessRunnerOptions {
   maxRetryLaters?: number;
   /** Dead letters kept in memory, newest first. @defaultValue 1000 */
   maxDeadLetters?: number;
+  /**
+   * Where jobs are kept across restarts. Its open jobs are restored here, to run once `start` is
+   * called. @defaultValue none: jobs live in memory only
+   */
+  journal?: JobJournal;
 }
 
 interface Entry {
@@ -81,6 +86,7 @@ export class InProcessRunner implements JobRunner {
   readonly #dead: DeadLetterList;
   readonly #handlers = new HandlerRegistry();
   readonly #lanes = new Map<QueueName, Lane>();
+  readonly #journal: JobJournal | undefined;
   #started = false;
   #closing = false;
   #idleWaiters: Array<() => void> = [];
@@ -98,6 +104,12 @@ export class InProcessRunner implements JobRunner {
     this.#dead = new DeadLetterList(options.maxDeadLetters ?? DEFAULT_MAX_DEAD_LETTERS);
     for (const queue of QUEUES)
       this.#lanes.set(queue, { entries: new Map(), ready: [], groups: new Map(), active: 0 });
+    this.#journal = options.journal;
+    for (const saved of this.#journal?.open() ?? []) {
+      const lane = this.#lanes.get(saved.queue);
+      if (!lane || lane.entries.has(saved.job.id)) continue;
+      this.#insert(lane, { ...saved, readyAt: saved.dueAt, active: false, scheduled: false });
+    }
   }
 
   register<T>(queue: QueueName, name: string, handler: JobHandler<T>): void {
@@ -111,7 +123,9 @@ export class InProcessRunner implements JobRunner {
     const lane = this.#lane(queue);
     if (lane.entries.has(job.id)) return { id: job.id, added: false };
     const dueAt = this.#now() + job.delayMs;
-    const entry: Entry = {
+    // On disk before it is taken: a failed write refuses the job (the caller does not ack).
+    this.#journal?.added(queue, job, dueAt);
+    this.#insert(lane, {
       queue,
       job,
       failures: 0,
@@ -120,7 +134,12 @@ export class InProcessRunner implements JobRunner {
       readyAt: dueAt,
       active: false,
       scheduled: false,
-    };
+    });
+    return { id: job.id, added: true };
+  }
+
+  #insert(lane: Lane, entry: Entry): void {
+    const { job } = entry;
     lane.entries.set(job.id, entry);
     if (job.group === undefined) {
       this.#schedule(lane, entry);
@@ -130,7 +149,6 @@ export class InProcessRunner implements JobRunner {
       lane.groups.set(job.group, members);
       if (members.length === 1) this.#schedule(lane, entry);
     }
-    return { id: job.id, added: true };
   }
 
   async remove(queue: QueueName, id: string): Promise<void> {
@@ -141,6 +159,7 @@ export class InProcessRunner implements JobRunner {
     const at = lane.ready.indexOf(entry);
     if (at >= 0) lane.ready.splice(at, 1);
     lane.entries.delete(id);
+    this.#journal?.finished(queue, id);
     const group = entry.job.group;
     if (group !== undefined) {
       const members = lane.groups.get(group)!;
@@ -163,6 +182,7 @@ export class InProcessRunner implements JobRunner {
       for (const entry of lane.entries.values()) clearTimeout(entry.timer);
     }
     while (this.#activeTotal() > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    this.#journal?.close();
   }
 
   /**
@@ -280,6 +300,7 @@ export class InProcessRunner implements JobRunner {
     }
     entry.active = false;
     lane.active--;
+    this.#record(entry, finished);
     if (finished) {
       lane.entries.delete(job.id);
       if (job.group !== undefined) lane.groups.get(job.group)!.shift();
@@ -293,6 +314,32 @@ export class InProcessRunner implements JobRunner {
       this.#idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
+  }
+
+  /** Tells the journal how a try ended; a journal that cannot be written is reported, not thrown. */
+  #record(entry: Entry, finished: boolean): void {
+    const journal = this.#journal;
+    if (!journal) return;
+    try {
+      if (finished) journal.finished(entry.queue, entry.job.id);
+      else journal.rescheduled(entry);
+      if (journal.wantsRewrite(this.#openTotal())) {
+        journal.rewrite([...this.#lanes.values()].flatMap((lane) => [...lane.entries.values()]));
+      }
+    } catch (err) {
+      this.#guard.report(err, {
+        id: entry.job.id,
+        queue: entry.queue,
+        name: entry.job.name,
+        attempt: entry.failures + 1,
+      });
+    }
+  }
+
+  #openTotal(): number {
+    let total = 0;
+    for (const lane of this.#lanes.values()) total += lane.entries.size;
+    return total;
   }
 
   #activeTotal(): number {

@@ -1,16 +1,19 @@
 /**
  * Picks the runner from configuration: BullMQ on Redis when REDIS_URL is set, the in-process
- * runner otherwise (the embedded default). Redis is checked here, at start, so a wrong REDIS_URL
+ * runner with its journal under HELPLINE_DATA otherwise (the embedded default). Redis is checked here, at start, so a wrong REDIS_URL
  * fails loudly with REDIS_UNAVAILABLE instead of on the first webhook.
  */
 import { BullmqRunner } from './bullmq-runner.ts';
 import { InProcessRunner } from './in-process-runner.ts';
+import { JobJournal } from './job-journal.ts';
 import type { OnJobError } from './job-policy.ts';
 import type { JobRunner, JobRunnerEvents } from './types.ts';
 
 export interface OpenJobRunnerOptions {
   /** REDIS_URL. @defaultValue unset: the in-process runner */
   redisUrl?: string;
+  /** The in-process runner's journal file (`jobs.journal` under HELPLINE_DATA), which makes it durable. */
+  journalPath: string;
   /** Redis key prefix (BullMQ only). @defaultValue 'helpline' */
   prefix?: string;
   /** Jobs run at once per queue (and process, with BullMQ). @defaultValue 4 */
@@ -26,13 +29,14 @@ export interface OpenJobRunnerOptions {
   stalledIntervalMs?: number;
 }
 
-export async function openJobRunner(options: OpenJobRunnerOptions = {}): Promise<JobRunner> {
-  const { redisUrl, connectTimeoutMs, ...common } = options;
+export async function openJobRunner(options: OpenJobRunnerOptions): Promise<JobRunner> {
+  const { redisUrl, connectTimeoutMs, journalPath, ...common } = options;
   if (!redisUrl) {
     return new InProcessRunner({
       concurrency: common.concurrency,
       events: common.events,
       onError: common.onError,
+      journal: new JobJournal(journalPath),
     });
   }
   const runner = new BullmqRunner({ ...common, connection: redisUrl });

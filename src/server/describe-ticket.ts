@@ -2,9 +2,9 @@
  * What a triage card needs beyond the ticket (DESIGN §2 flow 5): the employee's profile from their
  * platform's user API and the SLA target as a time people read.
  */
-import type { ProfileSource } from '../../adapters/channel.ts';
 import { formatDue } from '../assistant/ticket-replies.ts';
 import { type CardExtras, employeeLang } from '../handoff/actions.ts';
+import type { ProfileSource } from '../inbound/ports.ts';
 import type { Lang } from '../knowledge/types.ts';
 import { dueIso } from '../sla/ops.ts';
 import type { CalendarSet } from '../sla/types.ts';

@@ -4,11 +4,9 @@
  * delivery and timer jobs, and metrics. `helpline serve`, `helpline worker` and the end-to-end
  * tests build the same thing.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ChannelDeps, ChatChannel } from '../../adapters/channel.ts';
-import type { InboundEvent } from '../../adapters/types.ts';
 import { findUnanswered, type RecoverOptions } from '../assistant/recover-turns.ts';
 import { createTurnHandler } from '../assistant/turn.ts';
 import {
@@ -19,8 +17,6 @@ import {
 } from '../assistant/turn-jobs.ts';
 import { SqlReplySlots } from '../assistant/turn-outcomes.ts';
 import type { Assistant } from '../assistant/types.ts';
-import { createAccept } from '../chat/accept.ts';
-import { registerChatEventJob } from '../chat/handle-event.ts';
 import type { Config } from '../config/schema.ts';
 import { PgConversationStore } from '../conversations/pg-store.ts';
 import type { ConversationStore } from '../conversations/types.ts';
@@ -32,7 +28,6 @@ import {
 } from '../delivery/deliver-job.ts';
 import { SqlDeliveryLog } from '../delivery/delivery-log.ts';
 import { MemoryRateLimiter, RedisRateLimiter } from '../delivery/rate-limit.ts';
-import type { Deliverer, OutboundMessage } from '../delivery/types.ts';
 import { WebDeliverer } from '../delivery/web-deliverer.ts';
 import { cardTicketId, createHandoff, type Handoff } from '../handoff/actions.ts';
 import { registerHandoffJobs, withTriageCards } from '../handoff/handoff-jobs.ts';
@@ -40,6 +35,9 @@ import { createRelay } from '../handoff/relay.ts';
 import { createSlaNotifier } from '../handoff/sla-notices.ts';
 import { ThreadLinks } from '../handoff/thread-links.ts';
 import { MemoryDeduper, RedisDeduper } from '../idempotency/dedupe.ts';
+import { createAccept } from '../inbound/accept.ts';
+import { registerChatEventJob } from '../inbound/handle-event.ts';
+import type { ChannelDeps, ChatChannel, Deliverer, InboundEvent, OutboundMessage } from '../inbound/ports.ts';
 import { recordFeedback } from '../insights/feedback.ts';
 import { openJobRunner } from '../jobs/open-runner.ts';
 import type { JobRunner } from '../jobs/types.ts';
@@ -139,6 +137,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     deps.runner ??
     (await openJobRunner({
       redisUrl: config.redis.url,
+      journalPath: join(resolve(config.data.dir), 'jobs.journal'),
       events: jobRunnerEvents(metrics),
       onError: (err, job) => logger.warn({ err, job }, 'job failed'),
     }));

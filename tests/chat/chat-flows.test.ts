@@ -5,10 +5,8 @@
  */
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatChannel } from '../../adapters/channel.ts';
-import type { InboundEvent } from '../../adapters/types.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import type { Deliverer, OutboundMessage } from '../../src/delivery/types.ts';
+import type { ChatChannel, Deliverer, InboundEvent, OutboundMessage } from '../../src/inbound/ports.ts';
 import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
 import { ingestKb } from '../../src/knowledge/ingest/ingest.ts';
 import { KnowledgeBase } from '../../src/knowledge/knowledge-base.ts';

@@ -5,8 +5,8 @@ import {
   enqueueDelivery,
 } from '../../src/delivery/deliver-job.ts';
 import { SqlDeliveryLog } from '../../src/delivery/delivery-log.ts';
+import { DeliveryError, retryAfterFrom } from '../../src/delivery/errors.ts';
 import { DEFAULT_LIMITS, MemoryRateLimiter } from '../../src/delivery/rate-limit.ts';
-import { DeliveryError, retryAfterFrom } from '../../src/delivery/types.ts';
 import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
 import { type JobContext, PermanentFailure, RetryLater } from '../../src/jobs/types.ts';
 import type { Database } from '../../src/store/database.ts';

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { SqlDeliveryLog } from '../../src/delivery/delivery-log.ts';
-import type { OutboundMessage } from '../../src/delivery/types.ts';
+import type { OutboundMessage } from '../../src/inbound/ports.ts';
 import { eachBackend } from '../store/backends.ts';
 import { fakeClock } from './clock.ts';
 

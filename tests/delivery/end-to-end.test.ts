@@ -9,8 +9,8 @@ import {
   enqueueDelivery,
 } from '../../src/delivery/deliver-job.ts';
 import { SqlDeliveryLog } from '../../src/delivery/delivery-log.ts';
+import { DeliveryError } from '../../src/delivery/errors.ts';
 import { DEFAULT_LIMITS, MemoryRateLimiter, RedisRateLimiter } from '../../src/delivery/rate-limit.ts';
-import { DeliveryError } from '../../src/delivery/types.ts';
 import { BullmqRunner } from '../../src/jobs/bullmq-runner.ts';
 import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
 import type { JobRunner } from '../../src/jobs/types.ts';

@@ -3,12 +3,12 @@
  * what it posted and fails on cue, answering the way the platform would (status, Retry-After).
  */
 import type { DeliveryMetrics } from '../../src/delivery/deliver-job.ts';
-import type { Deliverer, DeliveryPlatform, OutboundMessage } from '../../src/delivery/types.ts';
+import type { Deliverer, OutboundMessage, Platform } from '../../src/inbound/ports.ts';
 
 export type Cue = 'ok' | Error | (() => Error);
 
 export class StandInDeliverer implements Deliverer {
-  readonly platform: DeliveryPlatform;
+  readonly platform: Platform;
   /** Messages posted, in order. */
   readonly posted: OutboundMessage[] = [];
   readonly postedAt: number[] = [];
@@ -20,7 +20,7 @@ export class StandInDeliverer implements Deliverer {
   readonly #cues: Cue[] = [];
   readonly #latencyMs: number;
 
-  constructor(platform: DeliveryPlatform = 'slack', options: { latencyMs?: number } = {}) {
+  constructor(platform: Platform = 'slack', options: { latencyMs?: number } = {}) {
     this.platform = platform;
     this.#latencyMs = options.latencyMs ?? 0;
   }

@@ -4,9 +4,10 @@ import { PgConversationStore } from '../../src/conversations/pg-store.ts';
 import type { ConversationStore, StoredMessage } from '../../src/conversations/types.ts';
 import { createDeliveryHandler } from '../../src/delivery/deliver-job.ts';
 import { SqlDeliveryLog } from '../../src/delivery/delivery-log.ts';
+import { DeliveryError, isRetryable } from '../../src/delivery/errors.ts';
 import { MemoryRateLimiter } from '../../src/delivery/rate-limit.ts';
-import { DeliveryError, isRetryable, type OutboundMessage } from '../../src/delivery/types.ts';
 import { WebDeliverer } from '../../src/delivery/web-deliverer.ts';
+import type { OutboundMessage } from '../../src/inbound/ports.ts';
 import { PermanentFailure } from '../../src/jobs/types.ts';
 import { eachBackend } from '../store/backends.ts';
 

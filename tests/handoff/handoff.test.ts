@@ -1,11 +1,10 @@
 import { expect, it } from 'vitest';
-import type { InboundEvent } from '../../adapters/types.ts';
-import type { OutboundMessage } from '../../src/delivery/types.ts';
 import { createHandoff } from '../../src/handoff/actions.ts';
 import { ticketCard } from '../../src/handoff/context-packet.ts';
 import { createRelay } from '../../src/handoff/relay.ts';
 import { routeFor } from '../../src/handoff/routing.ts';
 import { ThreadLinks } from '../../src/handoff/thread-links.ts';
+import type { InboundEvent, OutboundMessage } from '../../src/inbound/ports.ts';
 import { createTicketService, type OpenTicketInput } from '../../src/tickets/ticket-service.ts';
 import { eachBackend } from '../store/backends.ts';
 import { fakeSla, manualClock } from '../tickets/fakes.ts';

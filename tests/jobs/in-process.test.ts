@@ -1,13 +1,26 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
+import { JobJournal } from '../../src/jobs/job-journal.ts';
 import { PermanentFailure, RetryLater } from '../../src/jobs/types.ts';
 import { describeJobRunnerContract } from './runner.contract.ts';
 import { waitFor } from './wait.ts';
 
-describeJobRunnerContract('in-process', async () => ({
-  create: (options) => new InProcessRunner({ ...options, onError: () => {} }),
-  cleanup: async () => {},
-}));
+describeJobRunnerContract('in-process (journal under HELPLINE_DATA)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'helpline-journal-'));
+  return {
+    // Each runner opens the journal afresh, as a restarted process does.
+    create: (options) =>
+      new InProcessRunner({
+        ...options,
+        journal: new JobJournal(join(dir, 'jobs.journal')),
+        onError: () => {},
+      }),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
 
 describe('InProcessRunner', () => {
   it('dead-letters a job that keeps answering RetryLater past the cap', async () => {

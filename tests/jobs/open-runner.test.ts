@@ -1,15 +1,19 @@
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HelplineError } from '../../src/errors.ts';
 import { openJobRunner } from '../../src/jobs/open-runner.ts';
 import { deleteKeys, openTestRedis, REDIS_URL, randomPrefix, requireRedis } from './redis.ts';
 
 const reachable = await requireRedis();
+const journalPath = join(mkdtempSync(join(tmpdir(), 'helpline-open-runner-')), 'jobs.journal');
 
 describe('openJobRunner', () => {
   it('opens the in-process runner without REDIS_URL', async () => {
-    const runner = await openJobRunner({});
+    const runner = await openJobRunner({ journalPath });
     expect(runner.kind).toBe('in-process');
     await runner.close();
   });
@@ -17,7 +21,7 @@ describe('openJobRunner', () => {
   // Skipped only without Redis locally; requireRedis() fails under CI.
   it.skipIf(!reachable)('opens the BullMQ runner with REDIS_URL', async () => {
     const prefix = randomPrefix();
-    const runner = await openJobRunner({ redisUrl: REDIS_URL, prefix, onError: () => {} });
+    const runner = await openJobRunner({ redisUrl: REDIS_URL, journalPath, prefix, onError: () => {} });
     expect(runner.kind).toBe('bullmq');
     await runner.close();
     const { redis, close } = await openTestRedis();
@@ -35,6 +39,7 @@ describe('openJobRunner', () => {
     const err = await openJobRunner({
       redisUrl: `redis://:s3cret@127.0.0.1:${port}`,
       connectTimeoutMs: 500,
+      journalPath,
       onError: () => {},
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HelplineError);

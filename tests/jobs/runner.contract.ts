@@ -368,6 +368,25 @@ export function describeJobRunnerContract(name: string, setup: () => Promise<Con
       expect((await runner.counts()).inbound.delayed).toBe(0);
     });
 
+    it('keeps jobs across a restart: the ones not yet run run after it, a group still in order', async () => {
+      const before = create();
+      await before.add('inbound', { name: 'kept', id: 'k1', group: 'thread-1', data: 1 });
+      await before.add('inbound', { name: 'kept', id: 'k2', group: 'thread-1', data: 2 });
+      await before.add('outbound', { name: 'kept', id: 'k3', delayMs: 200, data: 3 });
+      await before.close();
+
+      const after = create();
+      const seen: number[] = [];
+      for (const queue of ['inbound', 'outbound'] as const)
+        after.register<number>(queue, 'kept', async (n) => {
+          seen.push(n);
+        });
+      await after.start();
+      await waitFor('the kept jobs', () => seen.length === 3);
+      expect(seen.indexOf(1)).toBeLessThan(seen.indexOf(2));
+      expect(seen.sort()).toEqual([1, 2, 3]);
+    });
+
     it('rejects a bad job spec with a coded error', async () => {
       const runner = create();
       await expect(runner.add('inbound', { name: 'x', data: null, attempts: 0 })).rejects.toSatisfy((err) =>

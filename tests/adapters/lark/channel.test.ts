@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChatChannel } from '../../../adapters/channel.ts';
 import { createLarkChannel, type LarkConfig } from '../../../adapters/lark/channel.ts';
-import { DeliveryError, isRetryable } from '../../../src/delivery/types.ts';
+import { DeliveryError, isRetryable } from '../../../src/delivery/errors.ts';
 import { HelplineError } from '../../../src/errors.ts';
+import type { ChatChannel } from '../../../src/inbound/ports.ts';
 import { type LarkApiStandIn, startLarkApiStandIn } from '../../support/lark-api-stand-in.ts';
 import {
   capturingLogger,

@@ -5,14 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLarkApi, type LarkApi } from '../../../adapters/lark/api.ts';
 import { LarkDeliverer, receiveIdType } from '../../../adapters/lark/deliverer.ts';
 import type { LarkCard } from '../../../adapters/lark/render.ts';
-import { payrollForm } from '../../../src/chat/forms.ts';
 import {
   DeliveryError,
   idempotencyToken,
   isNetworkError,
   isRetryable,
-  type OutboundMessage,
-} from '../../../src/delivery/types.ts';
+} from '../../../src/delivery/errors.ts';
+import { payrollForm } from '../../../src/inbound/forms.ts';
+import type { OutboundMessage } from '../../../src/inbound/ports.ts';
 import { type LarkApiStandIn, larkCues, startLarkApiStandIn } from '../../support/lark-api-stand-in.ts';
 
 const CHAT = 'oc_5ad573a6bbd4c1b3b2e3a05ad3b7a7f1';

@@ -6,10 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type { AcceptResult } from '../../../adapters/channel.ts';
 import { encryptLarkPayload } from '../../../adapters/lark/decrypt.ts';
 import { larkSignature } from '../../../adapters/lark/verify.ts';
-import type { InboundEvent } from '../../../adapters/types.ts';
+import type { AcceptResult, InboundEvent } from '../../../src/inbound/ports.ts';
 import { createMetrics, type Metrics } from '../../../src/ops/metrics.ts';
 
 export const ENCRYPT_KEY = 'kT9wQ2hL7pX4vB1n';

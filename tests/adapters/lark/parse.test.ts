@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLark } from '../../../adapters/lark/parse.ts';
-import type { InboundEvent, ParseResult } from '../../../adapters/types.ts';
+import type { InboundEvent, ParseResult } from '../../../src/inbound/ports.ts';
 
 const body = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));

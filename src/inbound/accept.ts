@@ -4,10 +4,9 @@
  * the adapter ack. Nothing is answered here. When queueing fails the event id is forgotten again, so
  * the platform's redelivery is handled instead of being dropped as a duplicate.
  */
-import type { AcceptResult } from '../../adapters/channel.ts';
-import type { InboundEvent } from '../../adapters/types.ts';
 import { DEDUPE_TTL_MS, type EventDeduper, eventKey } from '../idempotency/dedupe.ts';
 import type { JobRunner } from '../jobs/types.ts';
+import type { AcceptResult, InboundEvent } from './ports.ts';
 
 export const CHAT_EVENT_QUEUE = 'inbound';
 export const CHAT_EVENT_JOB = 'chat-event';

@@ -6,7 +6,7 @@ import {
   isNetworkError,
   isRetryable,
   retryAfterFrom,
-} from '../../src/delivery/types.ts';
+} from '../../src/delivery/errors.ts';
 
 describe('isRetryable / failureReason', () => {
   const cases: Array<[string, unknown, boolean, string]> = [

@@ -11,7 +11,6 @@
  * Every message sent is keyed by the event that caused it, so a retried job never posts twice.
  */
 import type { Logger } from 'pino';
-import type { InboundEvent } from '../../adapters/types.ts';
 import { detectLang } from '../assistant/language.ts';
 import type { InboundTurn } from '../assistant/turn-jobs.ts';
 import type { ConversationStore } from '../conversations/types.ts';
@@ -25,6 +24,7 @@ import type { TriageInput, TriageResult } from '../triage/types.ts';
 import { CHAT_EVENT_JOB, CHAT_EVENT_QUEUE, type QueuedEvent } from './accept.ts';
 import { PAYROLL_FORM, payrollForm } from './forms.ts';
 import { PAYROLL_ROLES, payrollDetailsText, payrollTicket, readPayrollForm } from './payroll.ts';
+import type { InboundEvent } from './ports.ts';
 import { CHAT_TEXT, ESCALATE_COMMAND, ticketLine } from './texts.ts';
 
 export interface ChatEventDeps {
