@@ -36,6 +36,8 @@ export type ErrorCode =
   | 'JOBS_CLOSED'
   /** The embedded runner cannot write its job journal under HELPLINE_DATA (disk full, permissions). */
   | 'JOBS_UNAVAILABLE'
+  /** The service cannot take the request right now (a dependency is down); the caller should retry. */
+  | 'UNAVAILABLE'
   | 'INTERNAL';
 
 export class HelplineError extends Error {

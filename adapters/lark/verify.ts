@@ -1,16 +1,17 @@
 /**
- * Lark/Feishu webhook verification, pure and time-injected (DESIGN §7).
+ * Lark/Feishu webhook verification, pure and time-injected (DESIGN §7). One pass over the raw
+ * bytes, decrypting at most once, that yields the plain event the rest of the adapter reads.
  *
  * Order of checks (each failure names its reason):
- *  1. `malformed` — the raw body is not a JSON object, or is `{encrypt}` and cannot be decrypted
- *     (no encrypt key configured, bad base64/padding, not JSON inside).
- *  2. With an encrypt key configured, a signed request (X-Lark-Signature present):
+ *  1. With an encrypt key configured and the request signed (X-Lark-Signature present), before
+ *     anything is parsed or decrypted:
  *     `timestamp` — X-Lark-Request-Timestamp (Unix seconds) is outside ±toleranceMs of nowMs;
  *     `signature` — hex sha256(timestamp + nonce + encryptKey + rawBody) differs (timing-safe).
- *     An unsigned request is accepted only when its decrypted body is the URL-verification
- *     challenge (Lark does not sign that one; decrypting it already proves the key); any other
- *     unsigned request fails with `signature`.
- *  3. `token` — with a verification token configured, the (decrypted) body's `header.token`
+ *  2. `malformed` — the raw body is not a JSON object, or is `{encrypt}` and cannot be decrypted.
+ *  3. An unsigned request, with an encrypt key configured, is accepted only when it is small and
+ *     its decrypted body is the URL-verification challenge (Lark does not sign that one; decrypting
+ *     it already proves the key); anything else unsigned fails with `signature`.
+ *  4. `token` — with a verification token configured, the (decrypted) body's `header.token`
  *     (event v2.0) or top-level `token` (v1 events, url_verification) must equal it.
  * The timestamp window applies to signed requests only: without the signature the header is not
  * authenticated, so checking it would add nothing.
@@ -38,10 +39,10 @@ export interface LarkVerifyOptions {
 export const DEFAULT_TOLERANCE_MS = 5 * 60 * 1000;
 
 export type LarkBodyResult =
-  | { ok: true; body: Record<string, unknown>; encrypted: boolean }
+  | { ok: true; body: Record<string, unknown> }
   | { ok: false; reason: 'malformed'; message: string };
 
-const fail = (reason: VerifyFailure, message: string): VerifyResult => ({ ok: false, reason, message });
+const fail = (reason: VerifyFailure, message: string) => ({ ok: false as const, reason, message });
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -77,7 +78,7 @@ export function readLarkBody(rawBody: string, opts: Pick<LarkVerifyOptions, 'enc
     return { ok: false, reason: 'malformed', message: 'body is not JSON' };
   }
   if (!isObject(outer)) return { ok: false, reason: 'malformed', message: 'body is not a JSON object' };
-  if (!('encrypt' in outer)) return { ok: true, body: outer, encrypted: false };
+  if (!('encrypt' in outer)) return { ok: true, body: outer };
   if (typeof outer.encrypt !== 'string') {
     return { ok: false, reason: 'malformed', message: 'encrypt is not a string' };
   }
@@ -100,7 +101,7 @@ export function readLarkBody(rawBody: string, opts: Pick<LarkVerifyOptions, 'enc
   }
   if (!isObject(inner))
     return { ok: false, reason: 'malformed', message: 'decrypted body is not a JSON object' };
-  return { ok: true, body: inner, encrypted: true };
+  return { ok: true, body: inner };
 }
 
 /** The verification-token check on a plain (decrypted) body. Passes when no token is configured. */
@@ -118,32 +119,40 @@ export function verifyLarkBody(
     : fail('token', 'verification token does not match the configured one');
 }
 
-export function verifyLark(input: VerifyInput, opts: LarkVerifyOptions = {}): VerifyResult {
-  const read = readLarkBody(input.rawBody, opts);
-  if (!read.ok) return fail('malformed', read.message);
+/** An unsigned request can only be the URL-verification challenge, which is a few hundred bytes. */
+const MAX_UNSIGNED_BYTES = 4096;
 
-  if (opts.encryptKey) {
-    const signature = header(input.headers, 'x-lark-signature');
-    if (signature === undefined || signature === '') {
-      if (read.body.type !== 'url_verification') {
-        return fail('signature', 'missing X-Lark-Signature header');
-      }
-    } else {
-      const timestamp = header(input.headers, 'x-lark-request-timestamp');
-      const nonce = header(input.headers, 'x-lark-request-nonce');
-      if (!timestamp || nonce === undefined) {
-        return fail('signature', 'missing X-Lark-Request-Timestamp or X-Lark-Request-Nonce header');
-      }
-      const seconds = Number(timestamp);
-      const tolerance = opts.toleranceMs ?? DEFAULT_TOLERANCE_MS;
-      if (!/^\d+$/.test(timestamp) || Math.abs(input.nowMs - seconds * 1000) > tolerance) {
-        return fail('timestamp', `request timestamp ${timestamp} is outside the ${tolerance} ms window`);
-      }
-      const expected = larkSignature(timestamp, nonce, opts.encryptKey, input.rawBody);
-      if (!safeEqual(signature.toLowerCase(), expected)) {
-        return fail('signature', 'X-Lark-Signature does not match the body');
-      }
+export type LarkVerified =
+  | { ok: true; body: Record<string, unknown> }
+  | { ok: false; reason: VerifyFailure; message: string };
+
+/** Verifies a webhook request and returns its plain (decrypted) body. */
+export function verifyLark(input: VerifyInput, opts: LarkVerifyOptions = {}): LarkVerified {
+  const signature = opts.encryptKey ? header(input.headers, 'x-lark-signature') : undefined;
+  const signed = signature !== undefined && signature !== '';
+  if (opts.encryptKey && signed) {
+    const timestamp = header(input.headers, 'x-lark-request-timestamp');
+    const nonce = header(input.headers, 'x-lark-request-nonce');
+    if (!timestamp || nonce === undefined) {
+      return fail('signature', 'missing X-Lark-Request-Timestamp or X-Lark-Request-Nonce header');
     }
+    const seconds = Number(timestamp);
+    const tolerance = opts.toleranceMs ?? DEFAULT_TOLERANCE_MS;
+    if (!/^\d+$/.test(timestamp) || Math.abs(input.nowMs - seconds * 1000) > tolerance) {
+      return fail('timestamp', `request timestamp ${timestamp} is outside the ${tolerance} ms window`);
+    }
+    const expected = larkSignature(timestamp, nonce, opts.encryptKey, input.rawBody);
+    if (!safeEqual(signature.toLowerCase(), expected)) {
+      return fail('signature', 'X-Lark-Signature does not match the body');
+    }
+  } else if (opts.encryptKey && input.rawBody.length > MAX_UNSIGNED_BYTES) {
+    return fail('signature', 'missing X-Lark-Signature header');
   }
-  return verifyLarkBody(read.body, opts);
+  const read = readLarkBody(input.rawBody, opts);
+  if (!read.ok) return read;
+  if (opts.encryptKey && !signed && read.body.type !== 'url_verification') {
+    return fail('signature', 'missing X-Lark-Signature header');
+  }
+  const token = verifyLarkBody(read.body, opts);
+  return token.ok ? { ok: true, body: read.body } : token;
 }

@@ -1,7 +1,7 @@
 /**
  * The long connection (LARK_MODE=ws, the default): the SDK's WSClient asks LARK_DOMAIN for a
  * WebSocket endpoint (POST /callback/ws/endpoint with the app id and secret), connects, and hands
- * each event frame to the EventDispatcher from events.ts. Payloads arrive unencrypted and unsigned —
+ * each event frame to the inbound handler (inbound.ts), the one the webhook uses. Payloads arrive unencrypted and unsigned —
  * the connection itself is authenticated — so there is no webhook-style verification; parseLark
  * still checks every payload. The SDK acks a frame with code 200 when our handler resolved and 500
  * when it threw (accept rejected), which makes Lark redeliver. Card callbacks (card.action.trigger)
@@ -13,13 +13,30 @@
  */
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
+import type { LarkInbound } from './inbound.ts';
 import { sdkLogger } from './sdk-logger.ts';
+
+/**
+ * What WSClient calls for each event frame: `invoke(body)`, with the frame's JSON as it came —
+ * the schema 2.0 envelope, unencrypted. Its result is the frame's ack data (`{}`: for a card
+ * callback, no card change); a rejection acks 500 and Lark redelivers. The SDK's EventDispatcher
+ * would flatten the event first; this hands it to our parser whole.
+ */
+function frameHandler(inbound: LarkInbound): lark.EventDispatcher {
+  const handler = {
+    invoke: async (body: unknown) => {
+      await inbound(body);
+      return {};
+    },
+  };
+  return handler as unknown as lark.EventDispatcher;
+}
 
 export interface LarkLongConnectionOptions {
   appId: string;
   appSecret: string;
   domain: string;
-  dispatcher: lark.EventDispatcher;
+  inbound: LarkInbound;
   logger: Logger;
   /** @defaultValue 15_000 */
   readyTimeoutMs?: number;
@@ -37,7 +54,7 @@ export class LarkLongConnection {
 
   /** Connects; true when connected, false when still trying after the timeout. */
   start(): Promise<boolean> {
-    const { appId, appSecret, domain, dispatcher } = this.#options;
+    const { appId, appSecret, domain, inbound } = this.#options;
     return new Promise<boolean>((resolve, reject) => {
       let settled = false;
       const settle = (fn: () => void) => {
@@ -67,7 +84,9 @@ export class LarkLongConnection {
         onReconnected: () => this.#log.info('Lark long connection re-established'),
       });
       this.#client = client;
-      client.start({ eventDispatcher: dispatcher }).catch((err: unknown) => settle(() => reject(err)));
+      client
+        .start({ eventDispatcher: frameHandler(inbound) })
+        .catch((err: unknown) => settle(() => reject(err)));
     });
   }
 

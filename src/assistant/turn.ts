@@ -41,6 +41,16 @@ export interface TurnDeps {
   onFallback?: (reason: string, err?: unknown) => void;
 }
 
+/**
+ * The thread's transcript ending with this turn's message: the message is stored before its turn
+ * runs, so it is usually the last line already and must not be listed twice.
+ */
+function withTurn(history: TranscriptLine[], turn: Turn, at: Date): TranscriptLine[] {
+  const last = history.at(-1);
+  if (last?.author === 'user' && last.text === turn.text) return history;
+  return [...history, { author: 'user', text: turn.text, at: at.toISOString() }];
+}
+
 /** A self-help article is offered beside a ticket only when the KB is this sure. */
 const SELF_HELP_CONFIDENCE = 0.6;
 
@@ -70,10 +80,7 @@ export function createTurnHandler(deps: TurnDeps): Assistant {
 }
 
 async function openTicket(deps: TurnDeps, turn: Turn, lang: Lang, triage: TriageResult): Promise<BotReply> {
-  const transcript = [
-    ...(await deps.history(turn.threadId)),
-    { author: 'user' as const, text: turn.text, at: deps.now().toISOString() },
-  ];
+  const transcript = withTurn(await deps.history(turn.threadId), turn, deps.now());
   const search = await deps.kb.search(turn.text, deps.k ?? 5);
   const input = ticketInput(turn, triage, transcript, search);
   if (triage.intent === 'incident') {
@@ -97,7 +104,7 @@ async function handoff(deps: TurnDeps, turn: Turn, lang: Lang, role: string | un
     );
   const about = question?.text ?? turn.text;
   const triage = deps.classify({ text: about, role, lang });
-  const transcript = [...history, { author: 'user' as const, text: turn.text, at: deps.now().toISOString() }];
+  const transcript = withTurn(history, turn, deps.now());
   const search = await deps.kb.search(about, deps.k ?? 5);
   const input = ticketInput({ ...turn, text: about }, { ...triage, intent: 'human' }, transcript, search);
   input.rationale = `The employee asked for a human. ${triage.rationale}`;

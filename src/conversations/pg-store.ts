@@ -75,8 +75,8 @@ export class PgConversationStore implements ConversationStore {
   async addMessage(threadId: string, message: NewMessage): Promise<StoredMessage> {
     // INSERT … SELECT: no row when the thread does not exist, without parsing a foreign-key error.
     const rows = await this.#db.query<MessageRow>(
-      `INSERT INTO messages (id, conversation_id, author, text, citations, ticket_id, ticket, buttons, created_at)
-       SELECT $1, c.id, $3, $4, $5::jsonb, $6, $7::jsonb, $8::jsonb, $9 FROM conversations c WHERE c.id = $2
+      `INSERT INTO messages (id, conversation_id, author, text, citations, ticket_id, ticket, buttons, inbound, created_at)
+       SELECT $1, c.id, $3, $4, $5::jsonb, $6, $7::jsonb, $8::jsonb, $10::jsonb, $9 FROM conversations c WHERE c.id = $2
        ON CONFLICT (id) DO NOTHING
        RETURNING ${MESSAGE_COLUMNS}`,
       [
@@ -89,6 +89,7 @@ export class PgConversationStore implements ConversationStore {
         jsonParam(message.ticket),
         jsonParam(message.buttons),
         this.#now().toISOString(),
+        jsonParam(message.inbound),
       ],
     );
     if (!rows[0]) {

@@ -1,9 +1,10 @@
 /**
- * Conversation storage seam: threads and their messages, shared by the web chat (and later the
- * handoff bridge). The embedded implementation is `memory-store.ts`; a PostgreSQL one follows with
- * the same interface, which is why every call is async.
+ * Conversations: threads and their messages on every channel (the web chat's threads, Slack and
+ * Lark threads the bot takes part in), what tickets' transcripts and the web chat API read.
+ * `pg-store.ts` keeps them in the database (PGlite or PostgreSQL).
  */
 import type { Citation, ReplyButton, TicketRef } from '../assistant/types.ts';
+import type { InboundEvent } from '../inbound/ports.ts';
 
 export type MessageAuthor = 'user' | 'bot' | 'agent';
 
@@ -19,6 +20,8 @@ export interface NewMessage {
   citations?: Citation[];
   ticket?: TicketRef;
   buttons?: ReplyButton[];
+  /** The event a user's message came in (kept so an unanswered message can be queued again). */
+  inbound?: InboundEvent;
 }
 
 export interface StoredMessage extends NewMessage {

@@ -9,17 +9,16 @@
 
 import { detectLang } from '../assistant/language.ts';
 import type { ReplyButton } from '../assistant/types.ts';
+import type { Deliver } from '../delivery/delivery.ts';
 import { isHelplineError } from '../errors.ts';
 import type { EmployeeProfile, InboundEvent, OutboundBody, OutboundMessage } from '../inbound/ports.ts';
+import { type ConversationAddress, parseConversationId } from '../inbound/thread-ids.ts';
 import type { Lang } from '../knowledge/types.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket } from '../tickets/types.ts';
 import { ticketCard, ticketValue } from './context-packet.ts';
 import { routeFor, type TriageRouting } from './routing.ts';
 import { type ThreadLink, type ThreadLinks, type ThreadPlatform, threadOf } from './thread-links.ts';
-
-/** Hands a message to delivery (in production: enqueueDelivery). May resolve to the platform ref. */
-export type Deliver = (msg: OutboundMessage) => Promise<unknown>;
 
 export interface CardExtras {
   profile?: EmployeeProfile;
@@ -40,11 +39,7 @@ export interface HandoffDeps {
   nameOf?: (platform: ThreadPlatform, userId: string) => Promise<string | undefined> | string | undefined;
 }
 
-export interface EmployeeThread {
-  platform: ThreadPlatform;
-  chat: string;
-  thread: string;
-}
+export type EmployeeThread = ConversationAddress;
 
 export interface PostOptions extends CardExtras {
   /** The employee's thread; default: parsed from `ticket.threadId` ("slack:C1:171.1"). */
@@ -69,7 +64,7 @@ export interface Handoff {
   postToTriage(ticket: Ticket, routing: TriageRouting, options?: PostOptions): Promise<ThreadLink>;
   /**
    * The card's thread is known once the card is delivered (its platform message id / ts): record it
-   * so replies under the card are relayed. Called by postToTriage itself when `deliver` returns a ref.
+   * so replies under the card are relayed. Wired as a delivery `onSent` listener (`cardSent`).
    */
   attachTriageThread(ticketId: string, thread: string): Promise<void>;
   /** A button: claim / escalate / resolve / rate_1…rate_5 / not_solved; anything else is not handled. */
@@ -81,19 +76,6 @@ export interface Handoff {
 export const RATE_ACTIONS = ['rate_1', 'rate_2', 'rate_3', 'rate_4', 'rate_5'] as const;
 export const NOT_SOLVED = 'not_solved';
 const HANDLED = new Set<string>(['claim', 'escalate', 'resolve', ...RATE_ACTIONS, NOT_SOLVED]);
-
-const PLATFORMS: readonly ThreadPlatform[] = ['web', 'slack', 'lark'];
-
-/**
- * "slack:C1:171.1" → slack / C1 / 171.1; "web:th1" → web / th1 / th1; a bare id (the web chat's own
- * thread ids) → web / id / id. Undefined when unreadable.
- */
-export function parseThreadId(threadId: string): EmployeeThread | undefined {
-  if (threadId && !threadId.includes(':')) return { platform: 'web', chat: threadId, thread: threadId };
-  const [platform, chat, ...rest] = threadId.split(':');
-  if (!PLATFORMS.includes(platform as ThreadPlatform) || !chat) return undefined;
-  return { platform: platform as ThreadPlatform, chat, thread: rest.length ? rest.join(':') : chat };
-}
 
 /** The employee's language: that of their words in the transcript (the title when there are none). */
 export function employeeLang(ticket: Ticket): Lang {
@@ -108,6 +90,18 @@ export const cardKey = (ticket: Pick<Ticket, 'id' | 'version'>) => `card:${ticke
 
 /** The ticket whose card a delivery key posts (`card:<id>:<version>`), if it is one. */
 export const cardTicketId = (key: string) => /^card:(.+):\d+$/.exec(key)?.[1];
+
+/** A delivery `onSent` listener: a triage card is out, so its thread is where engineers reply. */
+export function cardSent(handoff: Pick<Handoff, 'attachTriageThread'>) {
+  return async (msg: OutboundMessage, ref: string): Promise<void> => {
+    const ticketId = cardTicketId(msg.key);
+    if (!ticketId || msg.updateOf) return;
+    await handoff.attachTriageThread(
+      ticketId,
+      ref.startsWith(`${msg.channel}:`) ? ref.slice(msg.channel.length + 1) : ref,
+    );
+  };
+}
 
 const T = {
   en: {
@@ -183,7 +177,7 @@ export function createHandoff(deps: HandoffDeps): Handoff {
 
   const tellEmployee = async (ticket: Ticket, key: string, body: Omit<OutboundBody, 'lang'>) => {
     const { employee } = await links.byTicket(ticket.id);
-    const where = employee ?? parseThreadId(ticket.threadId);
+    const where = employee ?? parseConversationId(ticket.threadId);
     if (!where) return;
     await deliver({
       key,
@@ -210,25 +204,20 @@ export function createHandoff(deps: HandoffDeps): Handoff {
   return {
     async postToTriage(ticket, routing, options = {}) {
       const dest = routeFor(ticket.category, routing);
-      const employee = options.employee ?? parseThreadId(ticket.threadId);
+      const employee = options.employee ?? parseConversationId(ticket.threadId);
       if (employee) await links.link({ ticketId: ticket.id, side: 'employee', ...employee });
       const key = cardKey(ticket);
       const { employee: _e, ...extra } = options;
-      const delivered = await deliver({
-        key,
-        platform: dest.platform,
-        channel: dest.chat,
-        body: await render(ticket, extra),
+      // Until the card is sent (attachTriageThread), its key stands in for its thread.
+      const link = await links.link({
+        ticketId: ticket.id,
+        side: 'triage',
+        ...dest,
+        thread: key,
+        cardKey: key,
       });
-      // Until the platform's id of the card is known, the key stands in for the thread.
-      const ref = (delivered as { ref?: unknown } | undefined)?.ref;
-      const thread =
-        typeof ref === 'string' && ref
-          ? ref.startsWith(`${dest.chat}:`)
-            ? ref.slice(dest.chat.length + 1)
-            : ref
-          : key;
-      return links.link({ ticketId: ticket.id, side: 'triage', ...dest, thread, cardKey: key });
+      await deliver({ key, platform: dest.platform, channel: dest.chat, body: await render(ticket, extra) });
+      return (await links.byTicket(ticket.id)).triage ?? link;
     },
 
     attachTriageThread,
@@ -240,10 +229,13 @@ export function createHandoff(deps: HandoffDeps): Handoff {
       const ticketId = ticketIdOf(event);
       let ticket: Ticket;
       try {
-        if (!ticketId) throw new Error('no ticket in the button value');
+        if (!ticketId) return { handled: true, outcome: 'not_found' };
         ticket = await tickets.get(ticketId);
-      } catch {
-        return { handled: true, outcome: 'not_found' };
+      } catch (err) {
+        // Only a ticket that does not exist is "not found"; anything else (the database down) fails
+        // the job, which retries, so the click is not dropped.
+        if (isHelplineError(err, 'TICKET_NOT_FOUND')) return { handled: true, outcome: 'not_found' };
+        throw err;
       }
       const lang = employeeLang(ticket);
       const t = T[lang];

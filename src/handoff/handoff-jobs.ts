@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import { isHelplineError } from '../errors.ts';
 import type { JobRunner } from '../jobs/types.ts';
-import { TICKET_CHANGES, type TicketService } from '../tickets/ticket-service.ts';
+import type { TicketListener, TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket } from '../tickets/types.ts';
 import type { Handoff } from './actions.ts';
 import type { TriageRouting } from './routing.ts';
@@ -51,35 +51,22 @@ const later = (runner: Pick<JobRunner, 'add'>, name: string, id: string, ticket:
   runner.add<TicketJob>(QUEUE, { name, id, group: `ticket:${ticket.id}`, data: { ticketId: ticket.id } });
 
 /**
- * The service with its cards kept in step: every opened ticket is posted, every change updates the
- * card (of the parent too, when a report joins an incident). A failure to queue is logged, never
- * turned into a failure of the change itself (the next change or the SLA sweep catches up).
+ * Keeps cards in step with tickets (a TicketService listener): every opened ticket is posted, every
+ * change updates the card (of the parent too, when a report joins an incident). Queueing is all it
+ * does; a failure is the service's listener error (logged) and the next change or sweep catches up.
  */
-export function withTriageCards(
-  tickets: TicketService,
+export function triageCards(
   runner: Pick<JobRunner, 'add'>,
-  onError: (err: unknown) => void,
-): TicketService {
-  const wrapped: TicketService = Object.create(tickets);
-  const quietly = async (p: Promise<unknown>) => {
-    await p.catch(onError);
+  tickets: Pick<TicketService, 'get'>,
+): TicketListener {
+  return async ({ action, ticket }) => {
+    if (action === 'open') {
+      if (ticket.status !== 'new') await later(runner, POST, `${POST}:${ticket.id}`, ticket);
+      return;
+    }
+    const card = action === 'linkToParent' && ticket.parentId ? await tickets.get(ticket.parentId) : ticket;
+    if (action === 'submit') await later(runner, POST, `${POST}:${card.id}`, card);
+    else if (card.status !== 'new')
+      await later(runner, REFRESH, `${REFRESH}:${card.id}:${card.version}`, card);
   };
-  wrapped.open = async (input) => {
-    const ticket = await tickets.open(input);
-    if (ticket.status !== 'new') await quietly(later(runner, POST, `${POST}:${ticket.id}`, ticket));
-    return ticket;
-  };
-  for (const name of TICKET_CHANGES) {
-    const original = tickets[name] as (...args: unknown[]) => Promise<Ticket>;
-    (wrapped as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
-      const ticket = await original.apply(tickets, args);
-      const card = name === 'linkToParent' && ticket.parentId ? await tickets.get(ticket.parentId) : ticket;
-      // A submitted ticket ('new' → waiting_l2) gets its first card now.
-      if (name === 'submit') await quietly(later(runner, POST, `${POST}:${card.id}`, card));
-      else if (card.status !== 'new')
-        await quietly(later(runner, REFRESH, `${REFRESH}:${card.id}:${card.version}`, card));
-      return ticket;
-    };
-  }
-  return wrapped;
 }

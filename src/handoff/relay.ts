@@ -8,12 +8,13 @@
  * (a DM or web conversation without threads), matching how ThreadLinks records such chats.
  */
 
+import type { Deliver } from '../delivery/delivery.ts';
 import type { InboundEvent } from '../inbound/ports.ts';
 import type { Lang } from '../knowledge/types.ts';
 import { maskPii } from '../privacy/pii.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket } from '../tickets/types.ts';
-import { type Deliver, employeeLang } from './actions.ts';
+import { employeeLang } from './actions.ts';
 import { type ThreadLinks, type ThreadPlatform, type ThreadSide, threadOf } from './thread-links.ts';
 
 export interface RelayDeps {

@@ -3,9 +3,11 @@
  * thread (naming the assignee when there is one) and the card is re-rendered with the new state.
  * Keyed by the notice's own key, so a redelivered timer never posts twice.
  */
+
+import type { Deliver } from '../delivery/delivery.ts';
 import type { Lang } from '../knowledge/types.ts';
 import type { SlaNotice } from '../sla-timers/index.ts';
-import { type Deliver, employeeLang, type Handoff } from './actions.ts';
+import { employeeLang, type Handoff } from './actions.ts';
 import { type ThreadLinks, type ThreadPlatform, threadOf } from './thread-links.ts';
 
 export interface SlaNotifierDeps {

@@ -1,25 +1,22 @@
 /**
- * Event deduplication (DESIGN §5, §7): platforms deliver at least once, so a webhook asks
- * `firstSeen(eventKey, window)` before enqueueing and drops the event when it was seen already.
- * The window must outlast the platform's redelivery schedule. Two implementations pass one contract
- * (tests/idempotency/dedupe.contract.ts): memory (one process, embedded default) and Redis (shared by
- * every web process, REDIS_URL).
+ * Event deduplication (DESIGN §5, §7): platforms deliver at least once, so `accept` asks
+ * `seen(eventKey)` before it queues an event and drops it when it was seen already, and
+ * `remember`s the key once the event is queued. Remembering after queueing, not before, means a
+ * failure in between never drops the platform's redelivery; two deliveries racing past `seen` queue
+ * the same job id, which the runners keep once. The window must outlast the platform's redelivery
+ * schedule. Two implementations pass one contract (tests/idempotency/dedupe.contract.ts): memory (one
+ * process, the embedded default) and Redis (shared by every web process, REDIS_URL).
  */
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { HelplineError } from '../errors.ts';
 import { withTimeout } from '../ops/with-timeout.ts';
 
 export interface EventDeduper {
-  /**
-   * True exactly once per key within `ttlMs` (across concurrent callers): the caller that gets
-   * true handles the event, everyone else drops it. A repeat does not extend the window.
-   */
-  firstSeen(key: string, ttlMs: number): Promise<boolean>;
-  /**
-   * Forgets `key`: the event could not be queued after all, so its redelivery must be handled.
-   * Forgetting an unknown key does nothing.
-   */
-  forget(key: string): Promise<void>;
+  /** Whether `key` was remembered within its window. */
+  seen(key: string): Promise<boolean>;
+  /** Remembers `key` for `ttlMs` from now: the event is queued, its redeliveries are duplicates. */
+  remember(key: string, ttlMs: number): Promise<void>;
 }
 
 /**
@@ -49,105 +46,76 @@ export function eventKey(platform: string, scope: string, eventId: string): stri
   return `${platform}:${scope}:${eventId}`;
 }
 
-function assertArgs(key: string, ttlMs: number): void {
+function assertKey(key: string): void {
   if (typeof key !== 'string' || key.length === 0) {
     throw new HelplineError(
       'INTERNAL',
-      'firstSeen needs a non-empty event key (platform, workspace and event id).',
+      'Deduplication needs a non-empty event key (platform, workspace and event id).',
     );
   }
+}
+
+function assertArgs(key: string, ttlMs: number): void {
+  assertKey(key);
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
     throw new HelplineError(
       'INTERNAL',
-      `firstSeen needs a positive window in milliseconds, got ${ttlMs}; use SLACK_DEDUPE_TTL_MS, LARK_DEDUPE_TTL_MS or WEB_DEDUPE_TTL_MS.`,
+      `remember needs a positive window in milliseconds, got ${ttlMs}; use SLACK_DEDUPE_TTL_MS, LARK_DEDUPE_TTL_MS or WEB_DEDUPE_TTL_MS.`,
     );
   }
 }
 
 export interface MemoryDeduperOptions {
-  /** Milliseconds since the epoch. @defaultValue Date.now */
+  /** @defaultValue Date.now */
   now?: () => number;
-  /**
-   * At most this many keys are kept; past it the oldest key is forgotten early (an at-least-once
-   * redelivery of it would then run again, and effects are idempotent). ~100 bytes a key.
-   * @defaultValue 100000
-   */
+  /** Keys kept at most; the least recently remembered go first. @defaultValue 100000 */
   maxEntries?: number;
-  /** Expired keys are swept at most this often (and whenever the map is full). @defaultValue 60000 */
-  sweepIntervalMs?: number;
 }
 
-/** One process's memory: the embedded default, and the stand-in for tests of webhook handlers. */
+/** One process: an LRU of keys, each with its own expiry (lru-cache). */
 export class MemoryDeduper implements EventDeduper {
-  readonly #now: () => number;
-  readonly #maxEntries: number;
-  readonly #sweepIntervalMs: number;
-  /** key → expiry time; insertion order is first-seen order. */
-  readonly #expiries = new Map<string, number>();
-  #lastSweep: number;
+  readonly #keys: LRUCache<string, true>;
 
   constructor(options: MemoryDeduperOptions = {}) {
-    this.#now = options.now ?? Date.now;
-    this.#maxEntries = options.maxEntries ?? 100_000;
-    this.#sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
-    if (!(this.#maxEntries >= 1)) {
+    const max = options.maxEntries ?? 100_000;
+    if (!(max >= 1)) {
       throw new HelplineError(
         'CONFIG_INVALID',
         `MemoryDeduper maxEntries must be at least 1, got ${options.maxEntries}.`,
       );
     }
-    this.#lastSweep = this.#now();
+    const now = options.now ?? Date.now;
+    this.#keys = new LRUCache<string, true>({ max, ttlResolution: 0, perf: { now } });
   }
 
-  /** Keys held now, expired ones not yet swept included. */
   get size(): number {
-    return this.#expiries.size;
+    return this.#keys.size;
   }
 
-  async firstSeen(key: string, ttlMs: number): Promise<boolean> {
+  async seen(key: string): Promise<boolean> {
+    assertKey(key);
+    return this.#keys.has(key);
+  }
+
+  async remember(key: string, ttlMs: number): Promise<void> {
     assertArgs(key, ttlMs);
-    // Synchronous from here on: concurrent callers cannot interleave between the read and the write.
-    const now = this.#now();
-    const expiry = this.#expiries.get(key);
-    if (expiry !== undefined && expiry > now) return false;
-    if (expiry !== undefined) this.#expiries.delete(key);
-    if (now - this.#lastSweep >= this.#sweepIntervalMs || this.#expiries.size >= this.#maxEntries)
-      this.#sweep(now);
-    while (this.#expiries.size >= this.#maxEntries) {
-      const oldest = this.#expiries.keys().next().value as string;
-      this.#expiries.delete(oldest);
-    }
-    this.#expiries.set(key, now + ttlMs);
-    return true;
-  }
-
-  async forget(key: string): Promise<void> {
-    this.#expiries.delete(key);
-  }
-
-  #sweep(now: number): void {
-    this.#lastSweep = now;
-    for (const [key, expiry] of this.#expiries) if (expiry <= now) this.#expiries.delete(key);
+    this.#keys.set(key, true, { ttl: ttlMs });
   }
 }
 
-/** The ioredis commands RedisDeduper uses (a `Redis` or `Cluster` client fits). */
-export type RedisSetNx = Pick<Redis, 'set' | 'del'>;
+export type RedisKeys = Pick<Redis, 'set' | 'exists'>;
 
 export interface RedisDeduperOptions {
-  redis: RedisSetNx;
-  /** Prepended to every key. @defaultValue 'helpline:dedupe:' */
+  redis: RedisKeys;
+  /** @defaultValue 'helpline:dedupe:' */
   prefix?: string;
-  /**
-   * A call fails with REDIS_UNAVAILABLE after this long, so a stalled Redis cannot hold the ack
-   * past the platform's 3 s deadline (the platform then redelivers). @defaultValue 1000
-   */
+  /** How long a call may wait for Redis. @defaultValue 1000 */
   timeoutMs?: number;
 }
 
-/** Shared by every process: `SET prefix+key 1 PX ttl NX`, atomic in Redis. */
+/** Shared by every process: one key per event with a millisecond expiry. */
 export class RedisDeduper implements EventDeduper {
-  readonly #redis: RedisSetNx;
+  readonly #redis: RedisKeys;
   readonly #prefix: string;
   readonly #timeoutMs: number;
 
@@ -157,37 +125,25 @@ export class RedisDeduper implements EventDeduper {
     this.#timeoutMs = options.timeoutMs ?? 1000;
   }
 
-  async firstSeen(key: string, ttlMs: number): Promise<boolean> {
+  async seen(key: string): Promise<boolean> {
+    assertKey(key);
+    return (await this.#call(key, () => this.#redis.exists(this.#prefix + key))) === 1;
+  }
+
+  async remember(key: string, ttlMs: number): Promise<void> {
     assertArgs(key, ttlMs);
-    try {
-      const reply = await withTimeout(
-        this.#redis.set(this.#prefix + key, '1', 'PX', Math.ceil(ttlMs), 'NX'),
-        this.#timeoutMs,
-        `no answer within ${this.#timeoutMs} ms`,
-      );
-      return reply === 'OK';
-    } catch (err) {
-      throw unavailable(key, err);
-    }
+    await this.#call(key, () => this.#redis.set(this.#prefix + key, '1', 'PX', Math.ceil(ttlMs)));
   }
 
-  async forget(key: string): Promise<void> {
+  async #call<T>(key: string, fn: () => Promise<T>): Promise<T> {
     try {
-      await withTimeout(
-        this.#redis.del(this.#prefix + key),
-        this.#timeoutMs,
-        `no answer within ${this.#timeoutMs} ms`,
-      );
+      return await withTimeout(fn(), this.#timeoutMs, `no answer within ${this.#timeoutMs} ms`);
     } catch (err) {
-      throw unavailable(key, err);
+      throw new HelplineError(
+        'REDIS_UNAVAILABLE',
+        `Could not check event "${key}" against Redis (${err instanceof Error ? err.message : String(err)}); check that Redis at REDIS_URL is running. The webhook answers 5xx so the platform redelivers it.`,
+        { cause: err },
+      );
     }
   }
-}
-
-function unavailable(key: string, err: unknown): HelplineError {
-  return new HelplineError(
-    'REDIS_UNAVAILABLE',
-    `Could not record event "${key}" as seen (${err instanceof Error ? err.message : String(err)}); check that Redis at REDIS_URL is running. Answer the webhook with a 5xx so the platform redelivers it.`,
-    { cause: err },
-  );
 }

@@ -1,52 +1,97 @@
 /**
- * The inbound side of every chat platform (DESIGN §5 "ack first, work later"): a verified, parsed
- * event is deduplicated by its platform event id and queued as a `chat-event` job; only then does
- * the adapter ack. Nothing is answered here. When queueing fails the event id is forgotten again, so
- * the platform's redelivery is handled instead of being dropped as a duplicate.
+ * The inbound side of every channel — Lark, Slack and the web chat alike (DESIGN §5 "verify →
+ * dedupe → enqueue → ack"): a verified, parsed event is deduplicated by its platform event id,
+ * made durable and queued as one `event` job; only then does the channel ack. Nothing is answered
+ * here.
+ *
+ * Durable before the ack, in every mode: a message addressed to the bot is stored in its
+ * conversation (the employee sees it at once, and the recovery sweep finds it if its job is ever
+ * lost, or could not be queued at all), and every event's job is in Redis (BullMQ) or in the
+ * in-process runner's journal. Such a message also
+ * gets its never-silent watchdog now, so the employee hears from us by the deadline however long the
+ * queue is.
+ *
+ * Deduplication is remembered only once the event is queued: a failure anywhere before makes the
+ * call reject (the platform redelivers) and leaves nothing behind that would drop the redelivery as
+ * a duplicate. Two deliveries racing past the check add the same job id, which runners keep once.
  */
+import type { ConversationStore } from '../conversations/types.ts';
 import { DEDUPE_TTL_MS, type EventDeduper, eventKey } from '../idempotency/dedupe.ts';
 import type { JobRunner } from '../jobs/types.ts';
-import type { AcceptResult, InboundEvent } from './ports.ts';
+import { type EventJobOptions, enqueueEvent, INBOUND_QUEUE, type QueuedEvent } from './event-job.ts';
+import type { Accept, InboundEvent } from './ports.ts';
+import { conversationId, messageKey, userKey } from './thread-ids.ts';
+import { REPLY_DEADLINE_MS, turnOf, WATCHDOG_JOB, watchdogId } from './turn.ts';
 
-export const CHAT_EVENT_QUEUE = 'inbound';
-export const CHAT_EVENT_JOB = 'chat-event';
-
-/** What the chat-event job receives: the event and when we accepted it (for reply latency). */
-export interface QueuedEvent {
-  event: InboundEvent;
-  acceptedAt: number;
-}
-
-export interface AcceptDeps {
+export interface AcceptDeps extends EventJobOptions {
   runner: Pick<JobRunner, 'add'>;
   deduper: EventDeduper;
+  store: Pick<ConversationStore, 'ensureThread' | 'addMessage'>;
+  /** After this long without a reply the employee gets the fallback. @defaultValue REPLY_DEADLINE_MS */
+  replyDeadlineMs?: number;
   /** Counts duplicates (platform retries, redeliveries). */
   onDuplicate?: (platform: InboundEvent['platform']) => void;
+  /**
+   * The deduplication store could not be asked or told (Redis down): the event is taken as new, and
+   * a redelivery may run its idempotent job once more. For the log.
+   */
+  onDedupeError?: (err: unknown, event: InboundEvent) => void;
+  /**
+   * A stored message could not be queued (Redis down): it is acked anyway, since the recovery sweep
+   * finds it in the database and queues it again. For the log and metrics.
+   */
+  onQueueError?: (err: unknown, event: InboundEvent) => void;
   now?: () => number;
 }
 
-export function createAccept(deps: AcceptDeps): (event: InboundEvent) => Promise<AcceptResult> {
+/** A message the bot is asked to answer: addressed to it, with something to read. */
+export const isAddressedMessage = (e: InboundEvent) => e.kind === 'message' && e.addressed && !!e.text.trim();
+
+export function createAccept(deps: AcceptDeps): Accept {
   const now = deps.now ?? Date.now;
   return async (event) => {
     const key = eventKey(event.platform, event.tenant || '-', event.eventId);
-    if (!(await deps.deduper.firstSeen(key, DEDUPE_TTL_MS[event.platform]))) {
+    // Dedupe saves work; it is not what keeps effects single (job and message ids are). When it
+    // cannot be asked (Redis down) the event goes on as new rather than being refused.
+    const seen = await deps.deduper.seen(key).catch((err: unknown) => {
+      deps.onDedupeError?.(err, event);
+      return false;
+    });
+    if (seen) {
       deps.onDuplicate?.(event.platform);
       return 'duplicate';
     }
-    try {
-      await deps.runner.add<QueuedEvent>(CHAT_EVENT_QUEUE, {
-        name: CHAT_EVENT_JOB,
-        id: `event:${key}`,
-        // One chat's events run in order: a reply is relayed after the message it answers.
-        group: `chat:${event.platform}:${event.chat}`,
-        data: { event, acceptedAt: now() },
-        attempts: 5,
-        backoffMs: 500,
+    const queued: QueuedEvent = { event, acceptedAt: now() };
+    const stored = isAddressedMessage(event);
+    if (stored) {
+      const id = conversationId(event);
+      await deps.store.ensureThread(id, userKey(event), event.platform);
+      await deps.store.addMessage(id, {
+        id: messageKey(event),
+        author: 'user',
+        text: event.text.trim(),
+        inbound: event,
       });
-    } catch (err) {
-      await deps.deduper.forget(key).catch(() => {});
-      throw err;
     }
+    try {
+      if (stored) {
+        // The watchdog first: if adding the event's job fails half-way, the employee still hears from us.
+        await deps.runner.add(INBOUND_QUEUE, {
+          name: WATCHDOG_JOB,
+          id: watchdogId(event),
+          delayMs: deps.replyDeadlineMs ?? REPLY_DEADLINE_MS,
+          data: turnOf(event, queued.acceptedAt),
+        });
+      }
+      await enqueueEvent(deps.runner, queued, deps);
+    } catch (err) {
+      // A stored message is durable already: the recovery sweep queues it once the queue is back.
+      if (!stored) throw err;
+      deps.onQueueError?.(err, event);
+    }
+    await deps.deduper.remember(key, DEDUPE_TTL_MS[event.platform]).catch((err: unknown) => {
+      deps.onDedupeError?.(err, event);
+    });
     return 'queued';
   };
 }

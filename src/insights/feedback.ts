@@ -16,10 +16,3 @@ export async function recordFeedback(db: Database, f: AnswerFeedback): Promise<v
     [f.messageId, f.threadId, f.userId, f.helpful, f.at.toISOString()],
   );
 }
-
-export async function feedbackSummary(db: Database): Promise<{ helpful: number; notHelpful: number }> {
-  const [row] = await db.query<{ helpful: number; not_helpful: number }>(
-    `SELECT count(*) FILTER (WHERE helpful) AS helpful, count(*) FILTER (WHERE NOT helpful) AS not_helpful FROM feedback`,
-  );
-  return { helpful: Number(row?.helpful ?? 0), notHelpful: Number(row?.not_helpful ?? 0) };
-}

@@ -11,8 +11,12 @@ import { withTimeout } from './with-timeout.ts';
 
 export type PlatformLabel = 'slack' | 'lark' | 'web';
 export type QueueState = keyof QueueCounts;
-export type TurnOutcome = 'answered' | 'declined' | 'ticketed' | 'greeted' | 'fallback' | 'relayed';
-export type TurnFailureReason = 'error' | 'timeout' | 'enqueue' | 'store';
+
+import type { TurnOutcome } from '../inbound/reply-slots.ts';
+
+export type { TurnOutcome };
+/** error: the assistant failed; timeout: the watchdog answered; enqueue: a stored message waited for the recovery sweep. */
+export type TurnFailureReason = 'error' | 'timeout' | 'enqueue';
 export type WebhookRejectReason = 'signature' | 'timestamp' | 'token' | 'malformed';
 export type SlaEventKind = 'warning' | 'breach';
 
@@ -88,8 +92,9 @@ const TURN_OUTCOMES: readonly TurnOutcome[] = [
   'greeted',
   'fallback',
   'relayed',
+  'prompted',
 ];
-const TURN_FAILURE_REASONS: readonly TurnFailureReason[] = ['error', 'timeout', 'enqueue', 'store'];
+const TURN_FAILURE_REASONS: readonly TurnFailureReason[] = ['error', 'timeout', 'enqueue'];
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();

@@ -1,40 +1,30 @@
 /**
- * The HTTP app: web chat page and API, health, JSON errors. Platform webhooks (Slack, Lark) and the
- * console are mounted beside these by whoever wires the server.
+ * The HTTP app: every channel's routes (the web chat page and API, the Lark and Slack webhooks),
+ * the JSON API, health, and JSON errors. Bodies are limited before they are read: 64 KB for the
+ * web and API, 1 MB for platform webhooks (Slack's interactivity payloads repeat a whole message).
  */
-
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type Logger, pino } from 'pino';
-import { chatPageCsp, chatPageHtml } from '../../adapters/web/page.ts';
-import { type ChatFeedback, createChatRoutes, type TurnFailure } from '../../adapters/web/routes.ts';
-import type { InboundTurn } from '../assistant/turn-jobs.ts';
-import type { ConversationStore } from '../conversations/types.ts';
 import { type ErrorCode, HelplineError } from '../errors.ts';
+import type { ChatChannel } from '../inbound/ports.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+const WEBHOOK_PATHS = ['/slack/', '/lark/'];
 
 export interface AppDeps {
-  store: ConversationStore;
-  /** Hands an accepted web chat message to the turn pipeline. */
-  submit: (turn: InboundTurn) => Promise<void>;
+  /** The channels whose routes are served (web chat, Lark, Slack). */
+  channels: Pick<ChatChannel, 'routes'>[];
   /** @defaultValue pino() */
   logger?: Logger;
-  onFailure?: (failure: TurnFailure) => void;
-  onFeedback?: (feedback: ChatFeedback) => void | Promise<void>;
-  /** @defaultValue 15000 */
-  sseHeartbeatMs?: number;
   /** More JSON API groups, mounted under /api (tickets, insights). */
   api?: Hono;
   /** /healthz, /readyz, /metrics (src/ops/health.ts). */
   ops?: Hono;
-  /** Time to accept a web chat message (store + enqueue), for the ack-latency metric. */
-  onAccepted?: (ms: number) => void;
-  /** Chat platform webhooks with absolute paths (POST /lark/events, POST /slack/events). */
-  webhooks?: Hono[];
 }
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
@@ -44,53 +34,34 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   ILLEGAL_TRANSITION: 409,
   ALREADY_CLAIMED: 409,
   CONFLICT: 409,
+  UNAVAILABLE: 503,
 };
+
+function limit(maxSize: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize,
+    onError: (c) =>
+      errorJson(
+        c,
+        413,
+        'BAD_REQUEST',
+        `The request body is larger than ${maxSize / 1024} KB; send a shorter message.`,
+      ),
+  });
+}
 
 export function createApp(deps: AppDeps): Hono {
   const logger = deps.logger ?? pino();
   const app = new Hono();
-
-  // Platform webhooks first: they check their own signatures and size (Slack's interactivity
-  // payloads repeat the whole message and can pass 64 KB).
-  for (const routes of deps.webhooks ?? []) app.route('/', routes);
-
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        errorJson(
-          c,
-          413,
-          'BAD_REQUEST',
-          `The request body is larger than ${MAX_BODY_BYTES / 1024} KB; send a shorter message.`,
-        ),
-    }),
+  const small = limit(MAX_BODY_BYTES);
+  const webhook = limit(MAX_WEBHOOK_BODY_BYTES);
+  app.use('*', (c, next) =>
+    WEBHOOK_PATHS.some((p) => c.req.path.startsWith(p)) ? webhook(c, next) : small(c, next),
   );
 
   if (deps.ops) app.route('/', deps.ops);
   else app.get('/healthz', (c) => c.json({ status: 'ok' }));
-
-  app.get('/', (c) => {
-    c.header('Content-Security-Policy', chatPageCsp);
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
-    return c.html(chatPageHtml);
-  });
-
-  app.route(
-    '/api/chat',
-    createChatRoutes({
-      store: deps.store,
-      submit: deps.submit,
-      onAccepted: deps.onAccepted,
-      logger,
-      onFailure: deps.onFailure,
-      onFeedback: deps.onFeedback,
-      sseHeartbeatMs: deps.sseHeartbeatMs,
-    }),
-  );
-
+  for (const channel of deps.channels) if (channel.routes) app.route('/', channel.routes);
   if (deps.api) app.route('/api', deps.api);
 
   app.notFound((c) => {

@@ -5,7 +5,6 @@
 import { cliKb } from '../cli/context.ts';
 import type { Io } from '../cli/io.ts';
 import type { Config } from '../config/schema.ts';
-import { recordFeedback } from '../insights/feedback.ts';
 import { chatModelFor } from '../llm/from-config.ts';
 import { dbCheck, healthRoutes, kbCheck, redisCheck } from '../ops/health.ts';
 import { createLogger } from '../ops/logger.ts';
@@ -33,7 +32,7 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
     opened,
     chat,
     logger,
-    channels: (deps) => channelsFromConfig(config, deps),
+    channels: (deps, store) => channelsFromConfig(config, deps, { store }),
   });
   await runtime.startWorkers();
   const now = () => new Date();
@@ -52,23 +51,15 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
     },
   });
   const app = createApp({
-    store: runtime.store,
-    submit: (turn) => runtime.submit(turn),
+    channels: runtime.channels,
     logger,
     ops,
-    onFailure: (f) => {
-      runtime.metrics.turnFailures.inc({ reason: f.reason === 'store' ? 'store' : 'enqueue' });
-      logger.warn({ reason: f.reason, threadId: f.threadId }, 'turn not queued; fallback sent');
-    },
-    onAccepted: (ms) => runtime.metrics.ackSeconds.observe({ platform: 'web' }, ms / 1000),
-    onFeedback: (f) => recordFeedback(runtime.db, { ...f, at: now() }),
     api: createTicketsApi({ tickets: runtime.tickets, db: runtime.db, calendars: runtime.calendars, now }),
-    webhooks: runtime.channels.flatMap((ch) => (ch.routes ? [ch.routes] : [])),
   });
   const server = await listen(app, config.server.port, { hostname: config.server.host });
   // Connect the chat platforms; one that fails is reported and the rest keeps running.
   const platformLines = new Map<string, string>();
-  for (const ch of runtime.channels) {
+  for (const ch of runtime.channels.filter((c) => c.platform !== 'web')) {
     const started = ch.start().then(
       (line) => {
         logger.info({ platform: ch.platform }, line);

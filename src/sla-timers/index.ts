@@ -4,8 +4,8 @@
  * database. Wiring:
  *
  *   const timers = createSlaTimers({ runner, tickets, calendars, notify, sla });
- *   timers.register();                       // before runner.start()
- *   const service = withSlaTimers(tickets, timers);   // every change re-syncs the ticket's timers
+ *   timers.register();                                        // before runner.start()
+ *   tickets.onChange(({ ticket }) => timers.afterChange(ticket)); // every change re-syncs its timers
  *   await runner.start(); await timers.scheduleSweep(); await timers.sweepNow();
  */
 import type { JobRunner } from '../jobs/types.ts';
@@ -38,7 +38,6 @@ export type { PlannedTimer, SlaTimerData, TimerStage } from './schedule.ts';
 export { planTimers, SLA_FIRE, SLA_QUEUE, syncTimers, timerId } from './schedule.ts';
 export type { SweepResult } from './sweep.ts';
 export { SLA_SWEEP, sweep } from './sweep.ts';
-export { withSlaTimers } from './with-timers.ts';
 
 export interface SlaTimersOptions {
   runner: JobRunner;

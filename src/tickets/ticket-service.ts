@@ -18,7 +18,36 @@ export interface TicketServiceOptions {
   now: () => Date;
   /** The SLA engine bound to the configured policy and calendars. */
   sla: SlaOps;
+  /**
+   * A listener failed. The change it was told of is stored and stands; the listener's work is
+   * caught up later (the SLA sweep, the next change). @defaultValue logs to stderr
+   */
+  onListenerError?: (err: unknown, change: TicketChange) => void;
 }
+
+/** The calls that change an existing ticket (`open` creates one). */
+export const TICKET_CHANGES = [
+  'submit',
+  'claim',
+  'waitOnEmployee',
+  'employeeReplied',
+  'escalate',
+  'overrideSeverity',
+  'resolve',
+  'close',
+  'rate',
+  'reopen',
+  'linkToParent',
+] as const;
+
+/** What a listener hears after every stored change: the call and the ticket as stored. */
+export interface TicketChange {
+  action: 'open' | (typeof TICKET_CHANGES)[number];
+  ticket: Ticket;
+}
+
+/** Told of each change after it is stored (SLA timers, triage cards, metrics); may be async. */
+export type TicketListener = (change: TicketChange) => unknown;
 
 export interface OpenTicketInput {
   title: string;
@@ -48,6 +77,8 @@ export interface CloseOptions {
 
 export interface TicketService {
   readonly store: TicketStore;
+  /** Adds a listener for every change from now on, in the order added; returns its removal. */
+  onChange(listener: TicketListener): () => void;
   /** Opens a ticket with the next number, starts its first-response and resolution clocks. */
   open(input: OpenTicketInput): Promise<Ticket>;
   /** By id or number ("HL-1042"); throws TICKET_NOT_FOUND. */
@@ -79,38 +110,52 @@ export interface TicketService {
   linkToParent(idOrNumber: string, parentIdOrNumber: string, actor: string): Promise<Ticket>;
 }
 
-/** The calls that change an existing ticket (`open` creates one): what wrappers keep in step. */
-export const TICKET_CHANGES = [
-  'submit',
-  'claim',
-  'waitOnEmployee',
-  'employeeReplied',
-  'escalate',
-  'overrideSeverity',
-  'resolve',
-  'close',
-  'rate',
-  'reopen',
-  'linkToParent',
-] as const satisfies readonly (keyof TicketService)[];
-
 const SEVERITIES: readonly Severity[] = ['P0', 'P1', 'P2', 'P3'];
 const MAX_TITLE = 200;
 
 export function createTicketService(options: TicketServiceOptions): TicketService {
   const { now, sla } = options;
   const store = new TicketStore(options.db);
+  const listeners: TicketListener[] = [];
+  const onListenerError =
+    options.onListenerError ??
+    ((err: unknown, change: TicketChange) =>
+      console.error(`[helpline] a listener of ${change.action} on ${change.ticket.number} failed:`, err));
+
+  /** Tells every listener of a stored change; a failing listener never fails the change. */
+  const changed = async (action: TicketChange['action'], ticket: Promise<Ticket>): Promise<Ticket> => {
+    const change = { action, ticket: await ticket };
+    for (const listener of listeners) {
+      try {
+        await listener(change);
+      } catch (err) {
+        onListenerError(err, change);
+      }
+    }
+    return change.ticket;
+  };
 
   /** Applies one lifecycle action, syncs the clocks, stores; retried on concurrent changes. */
-  const act = (idOrNumber: string, actor: string, action: TicketAction) =>
-    store.mutate(idOrNumber, (current) => {
-      const at = now();
-      const { ticket, event } = transition(current, action, actor, at);
-      return { ticket: { ...ticket, clocks: syncClocks(ticket, sla, at) }, events: [event] };
-    });
+  const act = (name: TicketChange['action'], idOrNumber: string, actor: string, action: TicketAction) =>
+    changed(
+      name,
+      store.mutate(idOrNumber, (current) => {
+        const at = now();
+        const { ticket, event } = transition(current, action, actor, at);
+        return { ticket: { ...ticket, clocks: syncClocks(ticket, sla, at) }, events: [event] };
+      }),
+    );
 
   return {
     store,
+
+    onChange(listener) {
+      listeners.push(listener);
+      return () => {
+        const i = listeners.indexOf(listener);
+        if (i >= 0) listeners.splice(i, 1);
+      };
+    },
 
     async open(input) {
       validate(input);
@@ -120,7 +165,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
         topic: input.sensitiveTopic,
       });
       const title = input.title.trim().replace(/\s+/g, ' ');
-      return store.create(
+      const created = store.create(
         {
           title: title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title,
           status: input.status ?? 'waiting_l2',
@@ -147,6 +192,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
           },
         },
       );
+      return changed('open', created);
     },
 
     get: (idOrNumber) => store.require(idOrNumber),
@@ -155,48 +201,53 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       return store.events((await store.require(idOrNumber)).id);
     },
 
-    submit: (id, actor) => act(id, actor, { type: 'submit' }),
+    submit: (id, actor) => act('submit', id, actor, { type: 'submit' }),
     claim(idOrNumber, engineerId) {
       const at = now();
-      return store.claim(idOrNumber, engineerId, at, {
-        clocks: (_before, after) => syncClocks(after, sla, at),
-      });
+      return changed(
+        'claim',
+        store.claim(idOrNumber, engineerId, at, { clocks: (_before, after) => syncClocks(after, sla, at) }),
+      );
     },
-    waitOnEmployee: (id, actor, reason) => act(id, actor, { type: 'wait_on_employee', reason }),
-    employeeReplied: (id, actor) => act(id, actor, { type: 'employee_replied' }),
-    escalate: (id, actor, reason) => act(id, actor, { type: 'escalate', reason }),
+    waitOnEmployee: (id, actor, reason) =>
+      act('waitOnEmployee', id, actor, { type: 'wait_on_employee', reason }),
+    employeeReplied: (id, actor) => act('employeeReplied', id, actor, { type: 'employee_replied' }),
+    escalate: (id, actor, reason) => act('escalate', id, actor, { type: 'escalate', reason }),
     overrideSeverity: (id, actor, severity, reason) =>
-      act(id, actor, { type: 'override_severity', severity, reason }),
-    resolve: (id, actor, note) => act(id, actor, { type: 'resolve', reason: note }),
+      act('overrideSeverity', id, actor, { type: 'override_severity', severity, reason }),
+    resolve: (id, actor, note) => act('resolve', id, actor, { type: 'resolve', reason: note }),
     close: (id, actor, opts = {}) =>
-      act(id, actor, { type: 'close', csat: opts.csat, comment: opts.comment }),
-    rate: (id, actor, csat, comment) => act(id, actor, { type: 'rate', csat, comment }),
-    reopen: (id, actor, reason) => act(id, actor, { type: 'reopen', reason }),
+      act('close', id, actor, { type: 'close', csat: opts.csat, comment: opts.comment }),
+    rate: (id, actor, csat, comment) => act('rate', id, actor, { type: 'rate', csat, comment }),
+    reopen: (id, actor, reason) => act('reopen', id, actor, { type: 'reopen', reason }),
 
-    async linkToParent(idOrNumber, parentIdOrNumber, actor) {
-      return store.mutate(idOrNumber, async (current) => {
-        const parent = await store.require(parentIdOrNumber);
-        const at = now();
-        const { ticket, event } = transition(current, { type: 'link_parent', parent }, actor, at);
-        return {
-          ticket,
-          events: [
-            event,
-            {
-              ticketId: parent.id,
-              at: at.toISOString(),
-              actor,
-              action: 'reporter_linked',
-              from: null,
-              to: current.number,
-              reason: null,
-              data: { childId: current.id, childNumber: current.number, requesterId: current.requesterId },
-            },
-          ],
-          // Decided on the parent's state: if it is resolved meanwhile, try again (and refuse).
-          unchanged: [parent],
-        };
-      });
+    linkToParent(idOrNumber, parentIdOrNumber, actor) {
+      return changed(
+        'linkToParent',
+        store.mutate(idOrNumber, async (current) => {
+          const parent = await store.require(parentIdOrNumber);
+          const at = now();
+          const { ticket, event } = transition(current, { type: 'link_parent', parent }, actor, at);
+          return {
+            ticket,
+            events: [
+              event,
+              {
+                ticketId: parent.id,
+                at: at.toISOString(),
+                actor,
+                action: 'reporter_linked',
+                from: null,
+                to: current.number,
+                reason: null,
+                data: { childId: current.id, childNumber: current.number, requesterId: current.requesterId },
+              },
+            ],
+            // Decided on the parent's state: if it is resolved meanwhile, try again (and refuse).
+            unchanged: [parent],
+          };
+        }),
+      );
     },
   };
 }

@@ -1,10 +1,13 @@
 /**
  * The platform-neutral chat pipeline with the whole runtime (real jobs, embedded PostgreSQL):
- * accept → chat-event job → relay / assistant turn / handoff → delivery. The platforms are recording
+ * accept → event job → relay / assistant turn / handoff → delivery. The platforms are recording
  * Deliverers here; the Lark and Slack end-to-end tests drive the same flows through the real SDKs.
  */
+import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWebChannel } from '../../adapters/web/index.ts';
+import { messageEvent } from '../../adapters/web/parse.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { ChatChannel, Deliverer, InboundEvent, OutboundMessage } from '../../src/inbound/ports.ts';
 import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
@@ -77,7 +80,7 @@ beforeAll(async () => {
     logger: pino({ level: process.env.TEST_LOG ?? 'silent' }),
     db,
     runner,
-    channels: () => [channel(lark), channel(slack)],
+    channels: (deps, store) => [createWebChannel(deps, { store }), channel(lark), channel(slack)],
   });
   await runtime.startWorkers();
 }, 60_000);
@@ -355,18 +358,8 @@ describe('chat pipeline', () => {
   });
 
   it('cross-platform: employee in the web chat, engineer on Lark — the bridge works both ways', async () => {
-    const say = async (threadId: string, text: string) => {
-      const m = await runtime.store.addMessage(threadId, { author: 'user', text });
-      await runtime.submit({
-        platform: 'web',
-        conversationId: threadId,
-        messageId: m.id,
-        userId: 'u_web',
-        text,
-        channel: threadId,
-        acceptedAt: Date.now(),
-      });
-    };
+    const say = (threadId: string, text: string) =>
+      runtime.accept(messageEvent({ userId: 'u_web', text, threadId, id: randomUUID(), nowMs: Date.now() }));
     const tid = await runtime.store.createThread('u_web');
     const l0 = lark.posted.length;
     await say(tid, 'The clock-in app is down for the whole Shenzhen office, everyone gets error 500');

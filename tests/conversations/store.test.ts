@@ -1,12 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { MemoryConversationStore } from '../../src/conversations/memory-store.ts';
+import { expect, it } from 'vitest';
 import { PgConversationStore } from '../../src/conversations/pg-store.ts';
 import { eachBackend } from '../store/backends.ts';
 import { conversationStoreContract } from './store.contract.ts';
-
-describe('ConversationStore contract [memory]', () => {
-  conversationStoreContract(async (options) => new MemoryConversationStore(options));
-});
 
 eachBackend('ConversationStore contract', (ctx) => {
   conversationStoreContract(

@@ -62,17 +62,12 @@ export async function chatStack(
     logger: pino({ level: 'debug' }, stream),
     db,
     runner,
-    channels: (deps) => channelsFromConfig(config, deps),
+    channels: (deps, store) => channelsFromConfig(config, deps, { store }),
   });
   await runtime.startWorkers();
   const banner: string[] = [];
-  for (const ch of runtime.channels) banner.push(await ch.start());
-  const app = createApp({
-    store: runtime.store,
-    submit: (turn) => runtime.submit(turn),
-    logger: pino({ level: 'silent' }),
-    webhooks: runtime.channels.flatMap((ch) => (ch.routes ? [ch.routes] : [])),
-  });
+  for (const ch of runtime.channels) if (ch.platform !== 'web') banner.push(await ch.start());
+  const app = createApp({ channels: runtime.channels, logger: pino({ level: 'silent' }) });
   return {
     runtime,
     app,

@@ -2,8 +2,8 @@
  * Load fault: a burst of 1,000 web chat messages over 50 threads (20 per thread, each employee
  * sending the next as soon as the previous one is accepted). Every message must be answered
  * exactly once, and within a thread the answers must come in the order the messages were sent —
- * through the real pipeline: chat API → store → turn jobs grouped by conversation → reply slot →
- * outbound jobs grouped by channel → idempotent delivery → store.
+ * through the real pipeline: chat API → accept (store, queue) → event jobs grouped by conversation →
+ * reply slot → outbound jobs grouped by channel → idempotent delivery → store.
  *
  * On BullMQ the web process is a producer only and two worker runtimes share its key prefix (all
  * in this process; one PostgreSQL database, a pool each). The assistant is a fast deterministic
@@ -12,14 +12,12 @@
  */
 import { Redis } from 'ioredis';
 import { expect, it } from 'vitest';
-import { registerTurnJobs } from '../../src/assistant/turn-jobs.ts';
-import { SqlReplySlots } from '../../src/assistant/turn-outcomes.ts';
 import type { Assistant } from '../../src/assistant/types.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { enqueueDelivery } from '../../src/delivery/deliver-job.ts';
 import { BullmqRunner } from '../../src/jobs/bullmq-runner.ts';
 import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
 import type { JobRunner } from '../../src/jobs/types.ts';
+import { channelsFromConfig } from '../../src/server/channels.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { waitFor } from '../jobs/wait.ts';
 import { botReply } from '../web/fake-assistant.ts';
@@ -51,47 +49,21 @@ function echo(): Assistant & { turns: number } {
   return assistant;
 }
 
-/**
- * The runner as createRuntime sees it, minus the turn handlers: the runtime's own assistant
- * (triage + retrieval) is replaced by `echo`, wired exactly as createRuntime wires it.
- */
-function withoutTurnHandlers(real: JobRunner): JobRunner {
-  return {
-    kind: real.kind,
-    register: (queue, name, handler) => {
-      if (queue !== 'inbound') real.register(queue, name, handler);
-    },
-    add: (queue, job) => real.add(queue, job),
-    remove: (queue, id) => real.remove(queue, id),
-    start: () => real.start(),
-    close: () => real.close(),
-    counts: () => real.counts(),
-    deadLetters: (limit) => real.deadLetters(limit),
-  };
-}
-
-async function echoRuntime(
-  real: JobRunner,
+/** A runtime like `helpline serve`'s, with the echo as its assistant. */
+function echoRuntime(
+  runner: JobRunner,
   config: ReturnType<typeof loadConfig>,
   assistant: Assistant,
 ): Promise<Runtime> {
-  const runtime = await createRuntime({
+  return createRuntime({
     config,
     opened: emptyKb(),
     logger: silent(),
-    runner: withoutTurnHandlers(real),
-    submitOptions: { deadlineMs: DEADLINE_MS },
+    runner,
+    assistant: () => assistant,
+    replyDeadlineMs: DEADLINE_MS,
+    channels: (deps, store) => channelsFromConfig(config, deps, { store }),
   });
-  registerTurnJobs({
-    runner: real,
-    assistant,
-    slots: new SqlReplySlots(runtime.db),
-    deliver: async (msg) => {
-      await enqueueDelivery(real, msg);
-    },
-    now: () => new Date(),
-  });
-  return runtime;
 }
 
 interface BurstResult {

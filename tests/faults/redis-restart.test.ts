@@ -15,10 +15,13 @@
  * The P0 policy is shrunk to a 2 s first response on the 24x7 calendar (warning at 1.5 s).
  */
 import { beforeAll, expect, it } from 'vitest';
-import { FALLBACK_TEXT } from '../../adapters/web/routes.ts';
-import type { RecoverOptions } from '../../src/assistant/recover-turns.ts';
+import { messageEvent } from '../../adapters/web/parse.ts';
+import { FALLBACK_TEXT } from '../../src/assistant/fallback.ts';
 import { loadConfig } from '../../src/config/load.ts';
+import { type RecoverOptions, recoverUnanswered } from '../../src/inbound/recover.ts';
+import { messageKey } from '../../src/inbound/thread-ids.ts';
 import type { OpenedKb } from '../../src/knowledge/open-kb.ts';
+import { channelsFromConfig } from '../../src/server/channels.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 import type { Ticket, TicketEvent } from '../../src/tickets/types.ts';
 import { sleep, waitFor } from '../jobs/wait.ts';
@@ -59,7 +62,13 @@ async function setup(persistent: boolean) {
   });
   /** A worker as `helpline serve` builds it (sweeping every `sweepEveryMs`). */
   const boot = async (sweepEveryMs?: number, recover?: RecoverOptions): Promise<Runtime> => {
-    const runtime = await createRuntime({ config, opened: kb, logger: silent(), sweepEveryMs, recover });
+    const runtime = await createRuntime({
+      config,
+      opened: kb,
+      logger: silent(),
+      recovery: { everyMs: sweepEveryMs, unanswered: recover },
+      channels: (deps, store) => channelsFromConfig(config, deps, { store }),
+    });
     defer(async () => {
       // A test that failed while Redis was down: closing drains through Redis, so bring it back.
       if (!redis.running) await redis.start();
@@ -126,24 +135,32 @@ describeServices(
       'with its data: the pending SLA timer fires on time and new messages are answered',
       async () => {
         const { redis, boot } = await setup(true);
-        const runtime = await boot();
+        // The sweeps run every 60 s: the breach below must come from the timer kept in Redis.
+        const runtime = await boot(undefined, { minAgeMs: 0 });
         await expectAnswered(runtime, 'emp-before');
 
         const ticket = await runtime.tickets.open(openInput({ severity: 'P0' }));
         expect((await runtime.runner.counts()).sla.delayed).toBeGreaterThanOrEqual(2);
         await redis.kill();
-        // Accepted while Redis is down: the turn cannot be queued, so the fallback is stored at once.
+        // Accepted while Redis is down: stored, so acknowledged; its job could not be queued.
         const chat = webChat(runtime);
         const during = await chat.send('emp-during', QUESTION);
         expect((await chat.messages(during.threadId)).map((m) => [m.author, m.text])).toEqual([
           ['user', QUESTION],
-          ['bot', FALLBACK_TEXT.en],
         ]);
         await sleep(500);
         await redis.start();
         await reconnected(runtime);
 
         await expectAnswered(runtime, 'emp-after');
+        // The message taken during the outage is answered once the recovery sweep has queued it.
+        expect(await recoverUnanswered(runtime.db, runtime.runner, new Date(), { minAgeMs: 0 })).toBe(1);
+        const late = await waitFor(
+          'the answer to the message sent during the outage',
+          async () => (await chat.messages(during.threadId)).find((m) => m.author === 'bot'),
+          15_000,
+        );
+        expect(late.text).not.toBe(FALLBACK_TEXT.en);
         const breach = await waitFor('the breach', () => breachOf(runtime, ticket), 15_000);
         // Fired by its own timer (no sweep runs in this window): close to the deadline.
         expect(Date.parse(breach.at) - Date.parse(ticket.createdAt)).toBeLessThan(FIRST_RESPONSE_MS + 5000);
@@ -212,7 +229,19 @@ describeServices(
         const first = await boot();
         // Accepted and stored, but its jobs are lost: stored without queueing, then Redis restarts empty.
         const threadId = await first.store.createThread('emp-lost');
-        await first.store.addMessage(threadId, { author: 'user', text: QUESTION });
+        const event = messageEvent({
+          userId: 'emp-lost',
+          text: QUESTION,
+          threadId,
+          id: 'lost-1',
+          nowMs: Date.now(),
+        });
+        await first.store.addMessage(threadId, {
+          id: messageKey(event),
+          author: 'user',
+          text: QUESTION,
+          inbound: event,
+        });
         await first.close();
         await redis.kill();
         await redis.start();

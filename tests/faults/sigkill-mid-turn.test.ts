@@ -15,9 +15,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { FALLBACK_TEXT } from '../../adapters/web/routes.ts';
+import { FALLBACK_TEXT } from '../../src/assistant/fallback.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { BullmqRunner } from '../../src/jobs/bullmq-runner.ts';
+import { channelsFromConfig } from '../../src/server/channels.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { openDatabase } from '../../src/store/open-database.ts';
 import { waitFor } from '../jobs/wait.ts';
@@ -57,13 +58,15 @@ async function setup() {
   const db = await openDatabase({ url: database.url });
   const runner = new BullmqRunner({ connection: redis.url, onError: () => {} });
   await runner.connect();
+  const config = loadConfig({ env: { REDIS_URL: redis.url, DATABASE_URL: database.url } });
   const web: Runtime = await createRuntime({
-    config: loadConfig({ env: { REDIS_URL: redis.url, DATABASE_URL: database.url } }),
+    config,
     opened: emptyKb(),
     logger: silent(),
     db,
     runner,
-    submitOptions: { deadlineMs: DEADLINE_MS },
+    replyDeadlineMs: DEADLINE_MS,
+    channels: (deps, store) => channelsFromConfig(config, deps, { store }),
   });
   defer(() => web.close());
   return { database, redis, dataDir, db, web, chat: webChat(web) };

@@ -13,7 +13,7 @@ import { createApp } from '../../src/server/app.ts';
 import type { Runtime } from '../../src/server/runtime.ts';
 import type { Database } from '../../src/store/database.ts';
 
-export const silent = () => pino({ level: 'silent' });
+export const silent = () => pino({ level: process.env.TEST_LOG ?? 'silent' });
 
 /** No passages: for runtimes whose assistant never runs (producers) or is replaced. */
 export function emptyKb(): OpenedKb {
@@ -43,7 +43,7 @@ export interface WebChat {
 
 /** The web chat API of `runtime` (what `helpline serve` mounts), called in-process. */
 export function webChat(runtime: Runtime): WebChat {
-  const app = createApp({ store: runtime.store, submit: (turn) => runtime.submit(turn), logger: silent() });
+  const app = createApp({ channels: runtime.channels, logger: silent() });
   return {
     async send(userId, text, threadId) {
       const res = await app.request('/api/chat/messages', {

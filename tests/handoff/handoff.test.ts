@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { createHandoff } from '../../src/handoff/actions.ts';
+import { cardSent, createHandoff } from '../../src/handoff/actions.ts';
 import { ticketCard } from '../../src/handoff/context-packet.ts';
 import { createRelay } from '../../src/handoff/relay.ts';
 import { routeFor } from '../../src/handoff/routing.ts';
@@ -82,12 +82,15 @@ eachBackend('handoff', (ctx) => {
     const tickets = createTicketService({ db, now: clock.now, sla: fakeSla() });
     const links = new ThreadLinks(db, clock.now);
     const sent: OutboundMessage[] = [];
+    // Delivery as production wires it: once a message is out, the onSent listeners hear its ref.
+    let onSent: (msg: OutboundMessage, ref: string) => Promise<void> = async () => {};
     const deliver = async (msg: OutboundMessage) => {
       sent.push(msg);
-      return { ref: `${msg.channel}:ref_${sent.length}` };
+      await onSent(msg, `${msg.channel}:ref_${sent.length}`);
     };
     const nameOf = (_p: string, id: string) => ({ ou_eng1: '王工', ou_eng2: '李工' })[id];
     const handoff = createHandoff({ tickets, links, deliver, now: clock.now, nameOf });
+    onSent = cardSent(handoff);
     const relay = createRelay({ tickets, links, deliver });
     const posted = async (overrides: Partial<OpenTicketInput> = {}) => {
       const ticket = await tickets.open(input(overrides));
@@ -97,7 +100,7 @@ eachBackend('handoff', (ctx) => {
       });
       return { ticket, triage };
     };
-    return { clock, tickets, links, sent, handoff, relay, posted };
+    return { clock, db, tickets, links, sent, handoff, relay, posted };
   };
 
   it('posts the context packet to the category channel and links both threads', async () => {
@@ -259,6 +262,27 @@ eachBackend('handoff', (ctx) => {
     expect(told).toMatchObject({ channel: 'oc_dm', thread: 'om_root' });
     expect(told.body.text).toContain('重新打开');
     expect(note).toMatchObject({ channel: 'oc_att', thread: 'ref_1' });
+  });
+
+  it('a button for a ticket that does not exist is not_found; a database outage is an error (retried), not a lost click', async () => {
+    const { handoff, posted, db } = await setup();
+    const { ticket } = await posted();
+    expect(
+      await handoff.handleAction(click('claim', '00000000-0000-4000-8000-000000000000', 'ou_eng1')),
+    ).toEqual({
+      handled: true,
+      outcome: 'not_found',
+    });
+    expect(await handoff.handleAction(click('claim', '', 'ou_eng1'))).toEqual({
+      handled: true,
+      outcome: 'not_found',
+    });
+    await db.exec('ALTER TABLE tickets RENAME TO tickets_away');
+    await expect(handoff.handleAction(click('claim', ticket.id, 'ou_eng1'))).rejects.toThrow();
+    await db.exec('ALTER TABLE tickets_away RENAME TO tickets');
+    expect(await handoff.handleAction(click('claim', ticket.id, 'ou_eng1'))).toMatchObject({
+      outcome: 'claimed',
+    });
   });
 
   it('ignores actions it does not own', async () => {

@@ -44,10 +44,18 @@ describe('createMetrics', () => {
 
   it('starts the bounded outcome and failure series at 0, so rates work before the first event', async () => {
     const text = await createMetrics({ processMetrics: false }).render();
-    for (const outcome of ['answered', 'declined', 'ticketed', 'greeted', 'fallback']) {
+    for (const outcome of [
+      'answered',
+      'declined',
+      'ticketed',
+      'greeted',
+      'fallback',
+      'relayed',
+      'prompted',
+    ]) {
       expect(sample(text, `helpline_turns_total{outcome="${outcome}"}`)).toBe(0);
     }
-    for (const reason of ['error', 'timeout', 'enqueue', 'store']) {
+    for (const reason of ['error', 'timeout', 'enqueue']) {
       expect(sample(text, `helpline_turn_failures_total{reason="${reason}"}`)).toBe(0);
     }
   });

@@ -11,6 +11,7 @@ import { ingestKb } from '../../src/knowledge/ingest/ingest.ts';
 import { KnowledgeBase } from '../../src/knowledge/knowledge-base.ts';
 import { DEFAULT_SYNONYMS } from '../../src/knowledge/synonyms.ts';
 import { createApp } from '../../src/server/app.ts';
+import { channelsFromConfig } from '../../src/server/channels.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { createTicketsApi } from '../../src/server/tickets-api.ts';
 import { migrate } from '../../src/store/migrate.ts';
@@ -34,12 +35,12 @@ beforeAll(async () => {
     logger,
     db,
     runner,
+    channels: (deps, store) => channelsFromConfig(config, deps, { store }),
   });
   await runtime.startWorkers();
   const now = () => new Date();
   app = createApp({
-    store: runtime.store,
-    submit: (turn) => runtime.submit(turn),
+    channels: runtime.channels,
     logger,
     api: createTicketsApi({ tickets: runtime.tickets, db: runtime.db, calendars: runtime.calendars, now }),
   });
@@ -75,8 +76,12 @@ describe('incident in the web chat → ticket in the API', () => {
 
     const ticket = (await (await app.request(`/api/tickets/${bot.ticket!.number}`)).json()) as Record<
       string,
-      any
-    >;
+      unknown
+    > & {
+      id: string;
+      rationale: string;
+      sla: Record<'firstResponse' | 'resolution', { dueAt: string; state: string }>;
+    };
     expect(ticket).toMatchObject({
       number: bot.ticket!.number,
       category: 'attendance',

@@ -11,7 +11,7 @@ import { BullmqRunner } from '../../src/jobs/bullmq-runner.ts';
 import { slaOps } from '../../src/sla/ops.ts';
 import { DEFAULT_SLA_POLICY } from '../../src/sla/policy.ts';
 import type { SlaPolicy } from '../../src/sla/types.ts';
-import { createSlaTimers, type SlaNotice, withSlaTimers } from '../../src/sla-timers/index.ts';
+import { createSlaTimers, type SlaNotice } from '../../src/sla-timers/index.ts';
 import { createTicketService, type TicketService } from '../../src/tickets/ticket-service.ts';
 import { eachBackend } from '../store/backends.ts';
 import { probeRedis, TEST_REDIS_URL as REDIS_URL } from '../support/redis-probe.ts';
@@ -77,7 +77,8 @@ describe.skipIf(skip)(
           });
           timers.register();
           await runner.start();
-          return { runner, starts, notices, tickets: withSlaTimers(tickets, timers) };
+          const stop = tickets.onChange(({ ticket }) => timers.afterChange(ticket));
+          return { runner, starts, notices, tickets, stop };
         };
 
         const first = await boot(service);
@@ -85,6 +86,7 @@ describe.skipIf(skip)(
         const opened = Date.parse(t.createdAt);
         expect((await first.runner.counts()).sla.delayed).toBe(4);
         await first.runner.close(); // the process stops before any timer is due
+        first.stop();
 
         const second = await boot(service);
         await waitFor(() => second.notices.length >= 2, 5000, 'warning and breach on the new runner');

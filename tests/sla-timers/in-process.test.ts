@@ -10,7 +10,7 @@ import type { JobRunner } from '../../src/jobs/types.ts';
 import { slaOps } from '../../src/sla/ops.ts';
 import { DEFAULT_SLA_POLICY } from '../../src/sla/policy.ts';
 import type { SlaPolicy } from '../../src/sla/types.ts';
-import { createSlaTimers, type SlaNotice, withSlaTimers } from '../../src/sla-timers/index.ts';
+import { createSlaTimers, type SlaNotice } from '../../src/sla-timers/index.ts';
 import { createTicketService, type TicketService } from '../../src/tickets/ticket-service.ts';
 import { eachBackend } from '../store/backends.ts';
 import { openInput } from '../tickets/helpers.ts';
@@ -66,7 +66,8 @@ eachBackend('SLA timers on the in-process runner, in real time', (ctx) => {
       expect(n.receivedAt - instant).toBeGreaterThanOrEqual(0);
       expect(n.receivedAt - instant).toBeLessThan(NOTICE_SLACK_MS);
     };
-    return { service, runner, timers, notices, onTime, tickets: withSlaTimers(service, timers) };
+    service.onChange(({ ticket }) => timers.afterChange(ticket));
+    return { service, runner, timers, notices, onTime, tickets: service };
   };
   const startedAt = (n: SlaNotice) =>
     Date.parse(n.ticket.clocks.find((c) => c.kind === n.clock.kind)!.startedAt);

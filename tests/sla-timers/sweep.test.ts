@@ -4,7 +4,6 @@ import { slaOps } from '../../src/sla/ops.ts';
 import { type FireOptions, fireDue } from '../../src/sla-timers/fire.ts';
 import { createSlaTimers } from '../../src/sla-timers/index.ts';
 import { scheduleSweep, sweep, sweepHandler, sweepJobId } from '../../src/sla-timers/sweep.ts';
-import { withSlaTimers } from '../../src/sla-timers/with-timers.ts';
 import { createTicketService } from '../../src/tickets/ticket-service.ts';
 import { eachBackend } from '../store/backends.ts';
 import { openInput } from '../tickets/helpers.ts';
@@ -15,11 +14,8 @@ const MIN = 60_000;
 eachBackend('SLA sweep', (ctx) => {
   const setup = async () => {
     const clock = manualClock('2025-03-10T09:00:00+08:00');
-    const service = createTicketService({
-      db: await ctx.fresh(),
-      now: clock.now,
-      sla: slaOps(POLICY, CALENDARS),
-    });
+    const db = await ctx.fresh();
+    const service = createTicketService({ db, now: clock.now, sla: slaOps(POLICY, CALENDARS) });
     const runner = new RecordingRunner();
     const { notify, summary } = recordingNotify();
     const options: FireOptions = {
@@ -38,7 +34,7 @@ eachBackend('SLA sweep', (ctx) => {
         fire: (id) => fireDue(options, id),
         pageSize: 10,
       });
-    return { clock, service, runner, summary, run };
+    return { clock, db, service, runner, summary, run };
   };
 
   it('records overdue events whose timers were lost, re-adds every timer, and counts', async () => {
@@ -94,7 +90,7 @@ eachBackend('SLA sweep', (ctx) => {
     expect(errors).toEqual(['ticket HL-1001']);
   });
 
-  it('withSlaTimers keeps timers in step with every change made through the service', async () => {
+  it('a ticket listener keeps timers in step with every change made through the service', async () => {
     const s = await setup();
     const timers = createSlaTimers({
       runner: s.runner,
@@ -103,7 +99,8 @@ eachBackend('SLA sweep', (ctx) => {
       now: s.clock.now,
       notify: () => {},
     });
-    const service = withSlaTimers(s.service, timers);
+    const service = s.service;
+    const stop = service.onChange(({ ticket }) => timers.afterChange(ticket));
     const t = await service.open(openInput({ severity: 'P2' }));
     expect(Object.keys(s.runner.delays())).toHaveLength(4);
     await service.claim(t.number, 'eng-li'); // first response stops
@@ -122,17 +119,20 @@ eachBackend('SLA sweep', (ctx) => {
     expect(Object.keys(s.runner.delays())).toHaveLength(2);
     await service.resolve(t.number, 'eng-li');
     expect(s.runner.delays()).toEqual({});
-    expect(service.store).toBe(s.service.store);
+    stop();
 
-    // A sync that fails does not fail the change; it is reported.
+    // A listener that fails does not fail the change; it is reported with the change.
     const errors: string[] = [];
-    const broken = withSlaTimers(
-      s.service,
-      { afterChange: async () => Promise.reject(new Error('redis down')) },
-      (_e, context) => errors.push(context),
-    );
+    const broken = createTicketService({
+      db: s.db,
+      now: s.clock.now,
+      sla: slaOps(POLICY, CALENDARS),
+      onListenerError: (err, change) =>
+        errors.push(`${change.action} ${change.ticket.number}: ${(err as Error).message}`),
+    });
+    broken.onChange(async () => Promise.reject(new Error('redis down')));
     expect((await broken.reopen(t.number, 'emp1', 'still broken')).status).toBe('claimed');
-    expect(errors).toEqual([`timers of ${t.number} not re-synced (the next sweep will)`]);
+    expect(errors).toEqual([`reopen ${t.number}: redis down`]);
   });
 });
 

@@ -1,13 +1,20 @@
-/** Test doubles for the Assistant seam and a ready-wired app. */
+/**
+ * The web chat as it runs, with a scripted assistant: the real runtime (in-process runner, the
+ * embedded database in a fresh schema, the web channel, delivery) around a FakeAssistant.
+ * `queue.drain()` waits until the work caused so far is done.
+ */
+import { Writable } from 'node:stream';
+import type { PGlite } from '@electric-sql/pglite';
 import { pino } from 'pino';
-import type { TurnFailure } from '../../adapters/web/routes.ts';
-import { registerTurnJobs, submitTurn } from '../../src/assistant/turn-jobs.ts';
-import { MemoryReplySlots } from '../../src/assistant/turn-outcomes.ts';
 import type { Assistant, BotReply, Turn } from '../../src/assistant/types.ts';
-import { MemoryConversationStore } from '../../src/conversations/memory-store.ts';
-import { WebDeliverer } from '../../src/delivery/web-deliverer.ts';
+import { loadConfig } from '../../src/config/load.ts';
 import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
-import { type AppDeps, createApp } from '../../src/server/app.ts';
+import { KnowledgeBase } from '../../src/knowledge/knowledge-base.ts';
+import { createApp } from '../../src/server/app.ts';
+import { channelsFromConfig } from '../../src/server/channels.ts';
+import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
+import { migrate } from '../../src/store/migrate.ts';
+import { openPglite, startPgliteEngine } from '../../src/store/pglite.ts';
 
 export function botReply(text: string, extra: Partial<BotReply> = {}): BotReply {
   return { action: 'answered', text, lang: 'en', citations: [], buttons: [], ...extra };
@@ -34,57 +41,57 @@ export interface ApiJson {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export interface MakeAppOptions extends Partial<AppDeps> {
+export interface MakeAppOptions {
   assistant?: FakeAssistant;
   /** Deadline of the never-silent watchdog. @defaultValue 15000 */
   replyDeadlineMs?: number;
+  /** @defaultValue 15000 */
+  sseHeartbeatMs?: number;
 }
 
-/**
- * The web chat as it runs: routes → turn pipeline on a real InProcessRunner → the assistant →
- * delivery into the conversation store. `queue.drain()` waits until the work caused so far is done.
- */
-export function makeApp(overrides: MakeAppOptions = {}) {
-  const { assistant: given, replyDeadlineMs, ...appOverrides } = overrides;
-  const assistant = given ?? new FakeAssistant();
-  const store = new MemoryConversationStore();
+let engine: Promise<PGlite> | undefined;
+let schemas = 0;
+
+/** A log line the runtime wrote: `turn failed` entries are how failures are reported. */
+export type LogLine = Record<string, unknown> & { msg: string };
+
+export async function makeApp(options: MakeAppOptions = {}) {
+  const assistant = options.assistant ?? new FakeAssistant();
+  engine ??= startPgliteEngine();
+  const db = await openPglite({ engine: await engine, schema: `web_${process.pid}_${++schemas}` });
+  await migrate(db);
+  const logs: LogLine[] = [];
+  const logger = pino(
+    { level: 'debug' },
+    new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line));
+        done();
+      },
+    }),
+  );
   const queueErrors: unknown[] = [];
   const runner = new InProcessRunner({ onError: (err) => queueErrors.push(err) });
-  const failures: TurnFailure[] = [];
-  const web = new WebDeliverer({ store });
-  registerTurnJobs({
+  const config = loadConfig({ env: {} });
+  const runtime: Runtime = await createRuntime({
+    config,
+    opened: {
+      kb: new KnowledgeBase([]),
+      summary: { files: 0, passages: 0, skipped: [] } as never,
+      dir: 'kb',
+      dense: false,
+    },
+    logger,
+    db,
     runner,
-    assistant,
-    slots: new MemoryReplySlots(),
-    deliver: async (msg) => {
-      await web.send(msg);
-    },
-    now: () => new Date(),
-    onFailure: (reason, turn, err) => {
-      failures.push({
-        reason,
-        detail:
-          reason === 'timeout'
-            ? `no reply within ${replyDeadlineMs ?? 15000} ms`
-            : err instanceof Error
-              ? err.message
-              : String(err),
-        threadId: turn.conversationId,
-        userId: turn.userId,
-        messageId: turn.messageId,
-        err,
-      });
-      appOverrides.onFailure?.(failures.at(-1)!);
-    },
+    assistant: () => assistant,
+    replyDeadlineMs: options.replyDeadlineMs,
+    eventAttempts: 1,
+    channels: (deps, store) =>
+      channelsFromConfig(config, deps, { store, sseHeartbeatMs: options.sseHeartbeatMs }),
   });
-  void runner.start();
-  const app = createApp({
-    store,
-    submit: (turn) => submitTurn(runner, turn, { deadlineMs: replyDeadlineMs, attempts: 1 }),
-    logger: pino({ level: 'silent' }),
-    onFailure: (f) => failures.push(f),
-    ...appOverrides,
-  });
+  await runtime.startWorkers();
+  const app = createApp({ channels: runtime.channels, logger });
   const post = (path: string, body: unknown) =>
     app.request(path, {
       method: 'POST',
@@ -96,5 +103,20 @@ export function makeApp(overrides: MakeAppOptions = {}) {
     return (await res.json()) as { messages: Array<Record<string, unknown>> };
   };
   const queue = { drain: () => runner.idle() };
-  return { app, assistant, store, runner, queue, queueErrors, failures, post, messages };
+  /** Failed turns, as the runtime logged them. */
+  const failures = () => logs.filter((l) => l.msg === 'turn failed') as Array<LogLine & { reason: string }>;
+  return {
+    app,
+    assistant,
+    store: runtime.store,
+    runtime,
+    db,
+    runner,
+    queue,
+    queueErrors,
+    failures,
+    logs,
+    post,
+    messages,
+  };
 }

@@ -20,7 +20,7 @@ const helpers = new Function(
 
 describe('GET / (web chat page)', () => {
   it('serves the chat markup as HTML', async () => {
-    const { app } = makeApp();
+    const { app } = await makeApp();
     const res = await app.request('/');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
@@ -43,7 +43,7 @@ describe('GET / (web chat page)', () => {
   });
 
   it('is served with a CSP that allows exactly its inline script and style', async () => {
-    const { app } = makeApp();
+    const { app } = await makeApp();
     const res = await app.request('/');
     const csp = res.headers.get('content-security-policy')!;
     const html = await res.text();

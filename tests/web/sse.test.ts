@@ -63,7 +63,7 @@ describe('GET /api/chat/threads/:threadId/events', () => {
       await sleep(20);
       return botReply(`re: ${turn.text}`);
     });
-    const ctx = makeApp({ assistant });
+    const ctx = await makeApp({ assistant });
     const subscriptions = countingStore(ctx.store);
     server = await listen(ctx.app, 0);
     expect(server.url).toMatch(/^http:\/\/localhost:\d+$/);
@@ -102,7 +102,7 @@ describe('GET /api/chat/threads/:threadId/events', () => {
   });
 
   it('resumes after Last-Event-ID when the browser reconnects', async () => {
-    const ctx = makeApp();
+    const ctx = await makeApp();
     server = await listen(ctx.app, 0);
     const { threadId } = (await (
       await ctx.post('/api/chat/messages', { userId: 'u1', text: 'a' })
@@ -123,7 +123,7 @@ describe('GET /api/chat/threads/:threadId/events', () => {
   });
 
   it('sends heartbeat comments to keep proxies from closing the stream', async () => {
-    const ctx = makeApp({ sseHeartbeatMs: 20 });
+    const ctx = await makeApp({ sseHeartbeatMs: 20 });
     server = await listen(ctx.app, 0);
     const threadId = await ctx.store.createThread('u1');
     const abort = new AbortController();
@@ -136,14 +136,14 @@ describe('GET /api/chat/threads/:threadId/events', () => {
   });
 
   it('answers 404 JSON for an unknown thread instead of an empty stream', async () => {
-    const ctx = makeApp();
+    const ctx = await makeApp();
     const res = await ctx.app.request('/api/chat/threads/nope/events');
     expect(res.status).toBe(404);
     expect(((await res.json()) as ApiJson).error.code).toBe('NOT_FOUND');
   });
 
   it('close() ends open event streams so shutdown does not hang', async () => {
-    const ctx = makeApp();
+    const ctx = await makeApp();
     const listening = await listen(ctx.app, 0, { shutdownGraceMs: 50 });
     const threadId = await ctx.store.createThread('u1');
     const res = await fetch(`${listening.url}/api/chat/threads/${threadId}/events`);
@@ -159,7 +159,7 @@ describe('GET /api/chat/threads/:threadId/events', () => {
   });
 
   it('reports a busy port with a message that says what to do', async () => {
-    const ctx = makeApp();
+    const ctx = await makeApp();
     server = await listen(ctx.app, 0);
     const err = await listen(ctx.app, server.port).catch((e) => e);
     expect(err.code).toBe('CONFIG_INVALID');

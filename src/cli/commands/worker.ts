@@ -26,7 +26,7 @@ export const worker: Command = {
       opened,
       chat: chatModelFor(config),
       logger,
-      channels: (deps) => channelsFromConfig(config, deps),
+      channels: (deps, store) => channelsFromConfig(config, deps, { store }),
     });
     await runtime.startWorkers();
     io.err(

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLarkChannel, type LarkConfig } from '../../../adapters/lark/channel.ts';
+import { createLarkChannel, type LarkConfig } from '../../../adapters/lark/index.ts';
 import { DeliveryError, isRetryable } from '../../../src/delivery/errors.ts';
 import { HelplineError } from '../../../src/errors.ts';
 import type { ChatChannel } from '../../../src/inbound/ports.ts';

@@ -64,14 +64,27 @@ describe('larkSignature', () => {
 describe('verifyLark', () => {
   const opts = { encryptKey: ENCRYPT_KEY, verificationToken: TOKEN };
 
-  it('accepts a signed, encrypted event, and the decrypted body parses', () => {
+  it('accepts a signed, encrypted event and gives back the decrypted body, which parses', () => {
     const req = signedRequest(fixture('im_message_p2p_text.json'));
-    expect(verifyLark(req, opts)).toEqual({ ok: true });
-    const read = readLarkBody(req.rawBody, opts);
-    expect(read.ok && read.encrypted).toBe(true);
-    if (!read.ok) return;
-    const parsed = parseLark(read.body, NOW, {});
+    const verified = verifyLark(req, opts);
+    expect(verified.ok).toBe(true);
+    if (!verified.ok) return;
+    expect(verified.body).toEqual(
+      readLarkBody(req.rawBody, opts).ok && JSON.parse(fixture('im_message_p2p_text.json')),
+    );
+    const parsed = parseLark(verified.body, NOW, {});
     expect('ok' in parsed && parsed.ok && parsed.event.text).toBe('年假怎么请？');
+  });
+
+  it('checks the signature before reading or decrypting the body', () => {
+    // A forged body that would cost a decryption: refused on the signature alone.
+    const forged = signedRequest(fixture('im_message_p2p_text.json'));
+    const big = { ...forged, rawBody: JSON.stringify({ encrypt: 'A'.repeat(2_000_000) }) };
+    const started = performance.now();
+    expect(verifyLark(big, opts)).toMatchObject({ ok: false, reason: 'signature' });
+    const unsigned = { headers: {}, rawBody: big.rawBody, nowMs: NOW };
+    expect(verifyLark(unsigned, opts)).toMatchObject({ ok: false, reason: 'signature' });
+    expect(performance.now() - started).toBeLessThan(50);
   });
 
   it('rejects a wrong signature, a missing one and a tampered body with reason signature', () => {
@@ -92,7 +105,7 @@ describe('verifyLark', () => {
     expect(verifyLark(stale, opts)).toMatchObject({ ok: false, reason: 'timestamp' });
     const future = signedRequest(fixture('im_message_p2p_text.json'), { ts: String(Number(TS) + 400) });
     expect(verifyLark(future, opts)).toMatchObject({ ok: false, reason: 'timestamp' });
-    expect(verifyLark(stale, { ...opts, toleranceMs: 10 * 60 * 1000 })).toEqual({ ok: true });
+    expect(verifyLark(stale, { ...opts, toleranceMs: 10 * 60 * 1000 }).ok).toBe(true);
   });
 
   it('rejects a wrong verification token with reason token', () => {
@@ -105,7 +118,7 @@ describe('verifyLark', () => {
 
   it('checks the token of plain (unencrypted) bodies from header.token or top-level token', () => {
     const plain = { headers: {}, rawBody: fixture('card_action_trigger.json'), nowMs: NOW };
-    expect(verifyLark(plain, { verificationToken: TOKEN })).toEqual({ ok: true });
+    expect(verifyLark(plain, { verificationToken: TOKEN }).ok).toBe(true);
     expect(verifyLark(plain, { verificationToken: 'x' })).toMatchObject({ reason: 'token' });
     const challenge = JSON.parse(fixture('url_verification.json'));
     expect(verifyLarkBody(challenge, { verificationToken: challenge.token })).toEqual({ ok: true });
@@ -115,9 +128,8 @@ describe('verifyLark', () => {
   it('accepts the unsigned, encrypted url_verification challenge when the token matches', () => {
     const body = { challenge: 'ajls384kdjx98XX', token: TOKEN, type: 'url_verification' };
     const rawBody = JSON.stringify({ encrypt: encryptLarkPayload(JSON.stringify(body), ENCRYPT_KEY) });
-    expect(verifyLark({ headers: {}, rawBody, nowMs: NOW }, opts)).toEqual({ ok: true });
-    const read = readLarkBody(rawBody, opts);
-    expect(read.ok && parseLark(read.body, NOW)).toEqual({ challenge: 'ajls384kdjx98XX' });
+    const verified = verifyLark({ headers: {}, rawBody, nowMs: NOW }, opts);
+    expect(verified.ok && parseLark(verified.body, NOW)).toEqual({ challenge: 'ajls384kdjx98XX' });
   });
 
   it('reports malformed bodies without throwing', () => {

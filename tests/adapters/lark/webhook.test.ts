@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLarkDispatcher, envelopeOf } from '../../../adapters/lark/events.ts';
+import { larkInbound } from '../../../adapters/lark/inbound.ts';
 import { larkWebhookRoutes } from '../../../adapters/lark/webhook.ts';
 import {
   BOT,
@@ -25,15 +25,8 @@ function setup(
   const metrics = testMetrics();
   const acc = recordingAccept();
   const now = () => NOW;
-  const dispatcher = createLarkDispatcher({
-    accept: acc.accept,
-    logger: log.logger,
-    metrics,
-    now,
-    botOpenId: () => BOT,
-    ...verify,
-  });
-  const app = larkWebhookRoutes({ logger: log.logger, metrics, verify, dispatcher, now });
+  const inbound = larkInbound({ accept: acc.accept, logger: log.logger, metrics, now, botOpenId: () => BOT });
+  const app = larkWebhookRoutes({ logger: log.logger, metrics, verify, inbound, now });
   const post = (req: LarkHttpRequest) =>
     app.request('/lark/events', { method: 'POST', headers: req.headers, body: req.body });
   return { app, post, log, metrics, acc };
@@ -189,14 +182,5 @@ describe('POST /lark/events', () => {
     const ok = await t.post(larkRequest(fixture('im_message_p2p_text.json'), { nowMs: NOW }));
     expect(ok.status).toBe(200);
     expect(t.acc.events).toHaveLength(1);
-  });
-});
-
-describe('envelopeOf', () => {
-  it('rebuilds the schema 2.0 envelope from the dispatcher’s flattened event', () => {
-    const original = fixture('im_message_p2p_text.json') as { header: object; event: object };
-    const flat = { schema: '2.0', ...original.header, ...original.event };
-    expect(envelopeOf(flat)).toEqual(original);
-    expect(envelopeOf({ type: 'url_verification' })).toEqual({ type: 'url_verification' });
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLarkDispatcher } from '../../../adapters/lark/events.ts';
+import { larkInbound } from '../../../adapters/lark/inbound.ts';
 import { LarkLongConnection } from '../../../adapters/lark/ws.ts';
 import { type LarkWsServer, startLarkWsServer } from '../../support/lark-ws-server.ts';
 import { APP_ID, BOT, capturingLogger, fixture, recordingAccept, testMetrics } from './helpers.ts';
@@ -22,7 +22,7 @@ function connect(appSecret = SECRET) {
   const log = capturingLogger();
   const metrics = testMetrics();
   const acc = recordingAccept();
-  const dispatcher = createLarkDispatcher({
+  const inbound = larkInbound({
     accept: acc.accept,
     logger: log.logger,
     metrics,
@@ -33,7 +33,7 @@ function connect(appSecret = SECRET) {
     appId: APP_ID,
     appSecret,
     domain: server.url,
-    dispatcher,
+    inbound,
     logger: log.logger,
     readyTimeoutMs: 5000,
   });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackChannel, type SlackChannel } from '../../../adapters/slack/channel.ts';
+import { createSlackChannel, type SlackChannel } from '../../../adapters/slack/index.ts';
 import { modalProblems, SlackApiStandIn } from '../../support/slack-api-stand-in.ts';
 import { BOT, NOW, type Recorder, recorder, settle, signedHeaders } from './harness.ts';
 

@@ -1,6 +1,6 @@
 /** createSlackChannel: configuration checks, the start banner, and errors that say what to fix. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSlackChannel } from '../../../adapters/slack/channel.ts';
+import { createSlackChannel } from '../../../adapters/slack/index.ts';
 import { isHelplineError } from '../../../src/errors.ts';
 import { SlackApiStandIn } from '../../support/slack-api-stand-in.ts';
 import { type SlackSocketServer, startSlackSocketServer } from '../../support/slack-socket-server.ts';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackChannel, type SlackChannel } from '../../../adapters/slack/channel.ts';
+import { createSlackChannel, type SlackChannel } from '../../../adapters/slack/index.ts';
 import { modalProblems, SlackApiStandIn } from '../../support/slack-api-stand-in.ts';
 import { type SlackSocketServer, startSlackSocketServer } from '../../support/slack-socket-server.ts';
 import { BOT, type Recorder, recorder } from './harness.ts';

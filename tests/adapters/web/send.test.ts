@@ -1,15 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { MemoryConversationStore } from '../../src/conversations/memory-store.ts';
-import { PgConversationStore } from '../../src/conversations/pg-store.ts';
-import type { ConversationStore, StoredMessage } from '../../src/conversations/types.ts';
-import { createDeliveryHandler } from '../../src/delivery/deliver-job.ts';
-import { SqlDeliveryLog } from '../../src/delivery/delivery-log.ts';
-import { DeliveryError, isRetryable } from '../../src/delivery/errors.ts';
-import { MemoryRateLimiter } from '../../src/delivery/rate-limit.ts';
-import { WebDeliverer } from '../../src/delivery/web-deliverer.ts';
-import type { OutboundMessage } from '../../src/inbound/ports.ts';
-import { PermanentFailure } from '../../src/jobs/types.ts';
-import { eachBackend } from '../store/backends.ts';
+import { expect, it } from 'vitest';
+import { WebDeliverer } from '../../../adapters/web/send.ts';
+import { PgConversationStore } from '../../../src/conversations/pg-store.ts';
+import type { ConversationStore, StoredMessage } from '../../../src/conversations/types.ts';
+import { createDeliveryHandler } from '../../../src/delivery/deliver-job.ts';
+import { SqlDeliveryLog } from '../../../src/delivery/delivery-log.ts';
+import { DeliveryError, isRetryable } from '../../../src/delivery/errors.ts';
+import { MemoryRateLimiter } from '../../../src/delivery/rate-limit.ts';
+import type { OutboundMessage } from '../../../src/inbound/ports.ts';
+import { PermanentFailure } from '../../../src/jobs/types.ts';
+import { eachBackend } from '../../store/backends.ts';
 
 const reply = (threadId: string, n = 1): OutboundMessage => ({
   key: `reply:m${n}`,
@@ -69,10 +68,6 @@ function webDelivererSuite(makeStore: () => Promise<ConversationStore>) {
     expect(isRetryable(err)).toBe(false);
   });
 }
-
-describe('WebDeliverer [memory store]', () => {
-  webDelivererSuite(async () => new MemoryConversationStore());
-});
 
 eachBackend('WebDeliverer', (ctx) => {
   webDelivererSuite(async () => new PgConversationStore({ db: await ctx.fresh() }));

@@ -1,5 +1,5 @@
 /**
- * The Slack channel (adapters/channel.ts): the Bolt app on HTTP (`POST /slack/events`, when a
+ * The Slack channel (src/inbound/ports.ts): the Bolt app on HTTP (`POST /slack/events`, when a
  * signing secret is set) and/or Socket Mode (when an app-level token is set), the deliverer and the
  * profile source, all on clients aimed at `slack.apiUrl`. `start` asks Slack who the bot is
  * (auth.test), connects Socket Mode, and names what it did in one banner line.
@@ -8,10 +8,10 @@ import type { Config } from '../../src/config/schema.ts';
 import { HelplineError } from '../../src/errors.ts';
 import type { ChannelDeps, ChatChannel } from '../../src/inbound/ports.ts';
 import { createSlackBoltApp, type SlackIdentity } from './bolt-app.ts';
-import { SlackDeliverer } from './deliverer.ts';
 import { SlackHttpReceiver } from './http-receiver.ts';
 import type { SlackInboundContext } from './listeners.ts';
 import { SlackProfiles } from './profiles.ts';
+import { SlackDeliverer } from './send.ts';
 import { SlackSocketReceiver } from './socket-receiver.ts';
 import { describeSlackError, slackClientOptions, slackErrorCode, slackWebClient } from './web-client.ts';
 

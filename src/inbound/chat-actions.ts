@@ -1,43 +1,31 @@
 /**
- * The `chat-event` job (DESIGN §2 flows 1–5, 7): what happens to a message or a button from Lark or
- * Slack once it is safely queued. In order:
- *   1. the bridge: a message in a thread linked to a ticket is relayed to the other side (`//`
- *      notes stay), and the assistant keeps quiet in triage threads and claimed tickets;
- *   2. an HR admin's "escalate"/"上报" gets the payroll form;
- *   3. anything else addressed to the bot becomes a turn of the assistant (stored first, so a
- *      restart can recover it; the turn job answers in the thread).
- * Buttons: triage card and rating buttons go to the handoff core; 👍/👎 are recorded; 🙋 hands the
- * thread to a human; the payroll form opens a sensitive ticket; help and status answer by DM.
- * Every message sent is keyed by the event that caused it, so a retried job never posts twice.
+ * Buttons, forms, commands and menus (DESIGN §2 flows 4, 5, 7), platform-neutral: triage card and
+ * rating buttons go to the handoff core; 👍/👎 are recorded; 🙋 hands the thread to a human; the
+ * payroll form opens a sensitive ticket; "Escalate to L2" on a message opens a ticket about it;
+ * help and status answer by DM. Replies are keyed by the event, so a retried job posts once.
  */
 import type { Logger } from 'pino';
 import { detectLang } from '../assistant/language.ts';
-import type { InboundTurn } from '../assistant/turn-jobs.ts';
 import type { ConversationStore } from '../conversations/types.ts';
-import type { Deliver, Handoff } from '../handoff/actions.ts';
-import type { Relay } from '../handoff/relay.ts';
+import type { Handoff } from '../handoff/actions.ts';
 import type { AnswerFeedback } from '../insights/feedback.ts';
-import type { JobRunner } from '../jobs/types.ts';
 import type { Lang } from '../knowledge/types.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { TriageInput, TriageResult } from '../triage/types.ts';
-import { CHAT_EVENT_JOB, CHAT_EVENT_QUEUE, type QueuedEvent } from './accept.ts';
 import { PAYROLL_FORM, payrollForm } from './forms.ts';
 import { PAYROLL_ROLES, payrollDetailsText, payrollTicket, readPayrollForm } from './payroll.ts';
-import type { InboundEvent } from './ports.ts';
-import { CHAT_TEXT, ESCALATE_COMMAND, ticketLine } from './texts.ts';
+import type { InboundEvent, OutboundBody, OutboundMessage } from './ports.ts';
+import { CHAT_TEXT, ticketLine } from './texts.ts';
+import { conversationId, messageKey, parseUserKey, threadRoot, userKey } from './thread-ids.ts';
 
-export interface ChatEventDeps {
+export interface ChatActionsDeps {
   store: ConversationStore;
   tickets: TicketService;
-  relay: Relay;
   handoff: Handoff;
-  deliver: Deliver;
-  /** Queues an assistant turn (submitTurn). */
-  submit: (turn: InboundTurn) => Promise<void>;
+  deliver: (msg: OutboundMessage) => Promise<void>;
   recordFeedback: (feedback: AnswerFeedback) => Promise<void>;
   classify: (input: TriageInput) => TriageResult;
-  /** Role of a user (`lark:ou_1`, `slack:U1`) from the config. */
+  /** Role of a user (`lark:ou_1`, `slack:U1`, a web user) from the config. */
   roleOf: (userKey: string) => string | undefined;
   /** Users (`platform:id`) holding any of `roles`, for confidential DMs. */
   usersWithRole: (roles: readonly string[]) => string[];
@@ -45,54 +33,16 @@ export interface ChatEventDeps {
   logger: Logger;
 }
 
-/** The user across platforms: `lark:ou_1`, `slack:U1` (the form config roles use). */
-export const userKey = (e: Pick<InboundEvent, 'platform' | 'user'>) => `${e.platform}:${e.user}`;
-
-/**
- * The root of the event's thread, where replies go. A message: its thread, else itself (a reply
- * starts a thread under it). A button: the thread of the message it is on (Slack says; Lark cards
- * carry it in the button value, else a reply to the card itself lands in the card's thread).
- * Undefined for a form submitted from a Slack modal, which belongs to no message.
- */
-export function threadRoot(e: InboundEvent): string | undefined {
-  if (e.kind === 'message') return e.thread ?? e.messageId;
-  return e.thread ?? e.action?.value?.thread ?? (e.platform === 'lark' ? e.action?.messageRef : undefined);
-}
-
-/** Our conversation for a platform thread: `lark:oc_1:om_root` (what tickets' threadId parse). */
-export const conversationId = (e: InboundEvent) => `${e.platform}:${e.chat}:${threadRoot(e) ?? e.chat}`;
-
 const FEEDBACK = { feedback_up: true, feedback_down: false } as const;
 
-export function registerChatEventJob(runner: Pick<JobRunner, 'register'>, deps: ChatEventDeps): void {
-  runner.register<QueuedEvent>(CHAT_EVENT_QUEUE, CHAT_EVENT_JOB, (queued) => handleChatEvent(deps, queued));
-}
+/** Runs an assistant turn on `text` in the event's thread. */
+export type StartTurn = (text: string) => Promise<void>;
 
-export async function handleChatEvent(deps: ChatEventDeps, queued: QueuedEvent): Promise<void> {
-  const { event } = queued;
-  if (event.kind === 'action') return handleAction(deps, event, queued.acceptedAt);
-  return handleMessage(deps, event, queued.acceptedAt);
-}
-
-async function handleMessage(deps: ChatEventDeps, event: InboundEvent, acceptedAt: number): Promise<void> {
-  const bridged = await deps.relay.relayMessage(event);
-  if (bridged.bridged && bridged.side === 'employee') await remember(deps, event, event.text);
-  if (bridged.quiet || bridged.note) return;
-  if (!event.addressed) {
-    // A thread reply without a mention: ours only when the bot is already in that conversation.
-    if (bridged.bridged || !(await deps.store.getThread(conversationId(event)))) return;
-  }
-  const text = event.text.trim();
-  if (!text) return;
-  const lang = detectLang(text);
-  if (ESCALATE_COMMAND.test(text) && deps.roleOf(userKey(event)) === 'hr_admin') {
-    await reply(deps, event, { text: CHAT_TEXT[lang].formPrompt, lang, form: payrollForm(lang) });
-    return;
-  }
-  await startTurn(deps, event, text, acceptedAt);
-}
-
-async function handleAction(deps: ChatEventDeps, event: InboundEvent, acceptedAt: number): Promise<void> {
+export async function handleAction(
+  deps: ChatActionsDeps,
+  event: InboundEvent,
+  turn: StartTurn,
+): Promise<void> {
   const id = event.action?.id ?? '';
   if ((await deps.handoff.handleAction(event)).handled) return;
   switch (id) {
@@ -107,8 +57,11 @@ async function handleAction(deps: ChatEventDeps, event: InboundEvent, acceptedAt
       });
       return;
     case 'handoff': {
-      const lang = await conversationLang(deps, event);
-      await startTurn(deps, event, CHAT_TEXT[lang].talkToHuman, acceptedAt);
+      const text = CHAT_TEXT[await conversationLang(deps, event)].talkToHuman;
+      const thread = conversationId(event);
+      await deps.store.ensureThread(thread, userKey(event), event.platform);
+      await deps.store.addMessage(thread, { id: messageKey(event), author: 'user', text });
+      await turn(text);
       return;
     }
     case 'form_submit':
@@ -129,30 +82,7 @@ async function handleAction(deps: ChatEventDeps, event: InboundEvent, acceptedAt
   }
 }
 
-/** Stores the message and queues the assistant's turn on it. */
-async function startTurn(deps: ChatEventDeps, event: InboundEvent, text: string, acceptedAt: number) {
-  const stored = await remember(deps, event, text);
-  await deps.submit({
-    platform: event.platform,
-    conversationId: conversationId(event),
-    messageId: stored.id,
-    userId: userKey(event),
-    text,
-    channel: event.chat,
-    thread: threadRoot(event) ?? event.messageId,
-    acceptedAt,
-  });
-}
-
-/** The user's message in our conversation store, under a deterministic id (retries store it once). */
-async function remember(deps: ChatEventDeps, event: InboundEvent, text: string) {
-  const id = conversationId(event);
-  await deps.store.ensureThread(id, userKey(event), event.platform);
-  const messageId = `${event.platform}:${event.kind === 'action' ? `action:${event.eventId}` : event.messageId}`;
-  return deps.store.addMessage(id, { id: messageId, author: 'user', text });
-}
-
-async function submitForm(deps: ChatEventDeps, event: InboundEvent): Promise<void> {
+async function submitForm(deps: ChatActionsDeps, event: InboundEvent): Promise<void> {
   const lang = langOf(Object.values(event.action?.form ?? {}).join(' '));
   const t = CHAT_TEXT[lang];
   if ((event.action?.value?.form ?? PAYROLL_FORM) !== PAYROLL_FORM) {
@@ -183,19 +113,19 @@ async function submitForm(deps: ChatEventDeps, event: InboundEvent): Promise<voi
   await reply(deps, event, { text: t.payrollOpened(ticket), lang });
   const details = `${t.payrollDetails} · ${ticket.number}\n${payrollDetailsText(read.report, lang)}`;
   for (const user of deps.usersWithRole(PAYROLL_ROLES)) {
-    const [platform, id] = splitUser(user);
-    if (!platform || !id) continue;
+    const who = parseUserKey(user);
+    if (!who) continue;
     await deps.deliver({
       key: `dm:${ticket.id}:${user}`,
-      platform,
-      channel: id,
+      platform: who.platform,
+      channel: who.id,
       body: { text: details, lang },
     });
   }
 }
 
 /** Slack's message shortcut "Escalate to L2": a ticket about that message, in its thread. */
-async function escalateMessage(deps: ChatEventDeps, event: InboundEvent): Promise<void> {
+async function escalateMessage(deps: ChatActionsDeps, event: InboundEvent): Promise<void> {
   const value = event.action?.value ?? {};
   const text = (value.text ?? '').trim();
   if (!text) {
@@ -206,7 +136,7 @@ async function escalateMessage(deps: ChatEventDeps, event: InboundEvent): Promis
   const root = value.thread ?? value.ts ?? event.messageId;
   const where: InboundEvent = { ...event, thread: root };
   const threadId = conversationId(where);
-  const requester = value.author ? `${event.platform}:${value.author}` : userKey(event);
+  const requester = value.author ? userKey({ platform: event.platform, user: value.author }) : userKey(event);
   await deps.store.ensureThread(threadId, requester, event.platform);
   let ticket = (await deps.tickets.list({ threadId, open: true, limit: 1 }))[0];
   if (!ticket) {
@@ -228,7 +158,7 @@ async function escalateMessage(deps: ChatEventDeps, event: InboundEvent): Promis
 }
 
 /** The Lark bot menu: `escalate` (or `payroll`) opens the payroll form for HR admins; `help`, `status`. */
-async function menu(deps: ChatEventDeps, event: InboundEvent): Promise<void> {
+async function menu(deps: ChatActionsDeps, event: InboundEvent): Promise<void> {
   const key = (event.action?.value?.key ?? '').toLowerCase();
   const lang: Lang = event.action?.value?.lang === 'en' ? 'en' : 'zh';
   if (key === 'help') return dm(deps, event, { text: CHAT_TEXT[lang].help, lang });
@@ -247,7 +177,7 @@ async function menu(deps: ChatEventDeps, event: InboundEvent): Promise<void> {
   deps.logger.info({ platform: event.platform, key }, 'unknown menu key skipped');
 }
 
-async function status(deps: ChatEventDeps, event: InboundEvent): Promise<void> {
+async function status(deps: ChatActionsDeps, event: InboundEvent): Promise<void> {
   const lang = langOf(event.text);
   const t = CHAT_TEXT[lang];
   const mine = await deps.tickets.list({ requesterId: userKey(event), open: true, limit: 20 });
@@ -255,11 +185,13 @@ async function status(deps: ChatEventDeps, event: InboundEvent): Promise<void> {
   await dm(deps, event, { text, lang });
 }
 
-type Body = Parameters<Deliver>[0]['body'];
-
 /** Answers in the event's thread. */
-async function reply(deps: ChatEventDeps, event: InboundEvent, body: Body): Promise<void> {
-  const thread = threadRoot(event);
+export async function reply(
+  deps: Pick<ChatActionsDeps, 'deliver'>,
+  event: InboundEvent,
+  body: OutboundBody,
+): Promise<void> {
+  const thread = event.platform === 'web' ? undefined : threadRoot(event);
   await deps.deliver({
     key: `reply:${event.platform}:${event.eventId}`,
     platform: event.platform,
@@ -270,16 +202,16 @@ async function reply(deps: ChatEventDeps, event: InboundEvent, body: Body): Prom
 }
 
 /** Answers privately: a DM to the user (Slack posts to a user id as a DM; Lark to an open_id). */
-async function dm(deps: ChatEventDeps, event: InboundEvent, body: Body): Promise<void> {
+async function dm(deps: ChatActionsDeps, event: InboundEvent, body: OutboundBody): Promise<void> {
   await deps.deliver({
     key: `reply:${event.platform}:${event.eventId}`,
     platform: event.platform,
-    channel: event.user,
+    channel: event.platform === 'web' ? event.chat : event.user,
     body,
   });
 }
 
-async function conversationLang(deps: ChatEventDeps, event: InboundEvent): Promise<Lang> {
+async function conversationLang(deps: ChatActionsDeps, event: InboundEvent): Promise<Lang> {
   const said = (await deps.store.listMessages(conversationId(event)))
     .filter((m) => m.author === 'user')
     .map((m) => m.text)
@@ -288,9 +220,3 @@ async function conversationLang(deps: ChatEventDeps, event: InboundEvent): Promi
 }
 
 const langOf = (text: string): Lang => (text.trim() ? detectLang(text) : 'en');
-
-function splitUser(user: string): ['lark' | 'slack' | undefined, string] {
-  const i = user.indexOf(':');
-  const platform = user.slice(0, i);
-  return [platform === 'lark' || platform === 'slack' ? platform : undefined, user.slice(i + 1)];
-}

@@ -1,5 +1,5 @@
 /**
- * Lark/Feishu as a ChatChannel (adapters/channel.ts): the Open API client, the Deliverer, the
+ * Lark/Feishu as a ChatChannel (src/inbound/ports.ts): the Open API client, the Deliverer, the
  * profile source, and the inbound transport chosen by LARK_MODE.
  *
  * - `ws` (default): the SDK's long connection; no public URL needed.
@@ -23,9 +23,9 @@ import { HelplineError } from '../../src/errors.ts';
 import type { ChannelDeps, ChatChannel, Deliverer, ProfileSource } from '../../src/inbound/ports.ts';
 import { createLarkApi, DEFAULT_LARK_DOMAIN, type LarkApi, larkFailureOf } from './api.ts';
 import { fetchLarkBotInfo, type LarkBotInfo } from './bot-info.ts';
-import { LarkDeliverer } from './deliverer.ts';
-import { createLarkDispatcher } from './events.ts';
+import { larkInbound } from './inbound.ts';
 import { LarkProfiles } from './profiles.ts';
+import { LarkDeliverer } from './send.ts';
 import { LARK_EVENTS_PATH, larkWebhookRoutes } from './webhook.ts';
 import { LarkLongConnection } from './ws.ts';
 
@@ -119,18 +119,17 @@ export function createLarkChannel(config: LarkConfig, deps: LarkChannelDeps): Ch
   const api: LarkApi = createLarkApi({ appId, appSecret, domain }, deps.logger, now);
   let bot: LarkBotInfo | undefined;
 
-  const inbound = {
+  const inbound = larkInbound({
     accept: deps.accept,
     logger: deps.logger,
     metrics: deps.metrics,
     now,
     botOpenId: () => bot?.openId,
-  };
+  });
   const verify = { encryptKey: config.encryptKey, verificationToken: config.verificationToken };
   let routes: Hono | undefined;
   if (config.encryptKey || config.verificationToken) {
-    const dispatcher = createLarkDispatcher({ ...inbound, ...verify });
-    routes = larkWebhookRoutes({ logger: deps.logger, metrics: deps.metrics, verify, dispatcher, now });
+    routes = larkWebhookRoutes({ logger: deps.logger, metrics: deps.metrics, verify, inbound, now });
   }
   const connection =
     config.mode === 'ws'
@@ -138,7 +137,7 @@ export function createLarkChannel(config: LarkConfig, deps: LarkChannelDeps): Ch
           appId,
           appSecret,
           domain,
-          dispatcher: createLarkDispatcher(inbound),
+          inbound,
           logger: deps.logger,
           readyTimeoutMs: deps.readyTimeoutMs,
         })

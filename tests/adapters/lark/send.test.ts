@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLarkApi, type LarkApi } from '../../../adapters/lark/api.ts';
-import { LarkDeliverer, receiveIdType } from '../../../adapters/lark/deliverer.ts';
 import type { LarkCard } from '../../../adapters/lark/render.ts';
+import { LarkDeliverer, receiveIdType } from '../../../adapters/lark/send.ts';
 import {
   DeliveryError,
   idempotencyToken,

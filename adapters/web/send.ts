@@ -8,10 +8,10 @@
  * twice when the job retries. The ConversationStore keeps no key column of its own, so a crash
  * between storing and logging can still repeat a web message (see delivery-log.ts).
  */
-import type { ConversationStore } from '../conversations/types.ts';
-import { isHelplineError } from '../errors.ts';
-import type { Deliverer, OutboundMessage } from '../inbound/ports.ts';
-import { DeliveryError } from './errors.ts';
+import type { ConversationStore } from '../../src/conversations/types.ts';
+import { DeliveryError } from '../../src/delivery/errors.ts';
+import { isHelplineError } from '../../src/errors.ts';
+import type { Deliverer, OutboundMessage } from '../../src/inbound/ports.ts';
 
 export interface WebDelivererOptions {
   store: ConversationStore;

@@ -9,7 +9,19 @@
  */
 import type { Database } from '../store/database.ts';
 
-export type TurnOutcome = 'answered' | 'declined' | 'ticketed' | 'greeted' | 'fallback' | 'relayed';
+/**
+ * How an inbound message was answered: by the assistant (answered, declined, ticketed, greeted), by
+ * the never-silent fallback, by relaying it to the engineer who holds its thread, or with a prompt
+ * (the payroll form an HR admin asked for).
+ */
+export type TurnOutcome =
+  | 'answered'
+  | 'declined'
+  | 'ticketed'
+  | 'greeted'
+  | 'fallback'
+  | 'relayed'
+  | 'prompted';
 
 export interface ReplySlots {
   /**
@@ -35,16 +47,5 @@ export class SqlReplySlots implements ReplySlots {
       [messageId, outcome, reason ?? null, at.toISOString()],
     );
     return rows.length === 1;
-  }
-}
-
-/** One process only: for tests and tools that run without a database. */
-export class MemoryReplySlots implements ReplySlots {
-  readonly #taken = new Map<string, TurnOutcome>();
-  async claim(messageId: string, outcome: TurnOutcome): Promise<boolean> {
-    const held = this.#taken.get(messageId);
-    if (held !== undefined) return held !== 'fallback' && outcome !== 'fallback';
-    this.#taken.set(messageId, outcome);
-    return true;
   }
 }

@@ -4,7 +4,7 @@
  */
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { METADATA_EVENT_TYPE, SlackDeliverer } from '../../../adapters/slack/deliverer.ts';
+import { METADATA_EVENT_TYPE, SlackDeliverer } from '../../../adapters/slack/send.ts';
 import { slackWebClient } from '../../../adapters/slack/web-client.ts';
 import { DeliveryError, isNetworkError, isRetryable } from '../../../src/delivery/errors.ts';
 import type { OutboundMessage } from '../../../src/inbound/ports.ts';

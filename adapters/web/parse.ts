@@ -1,0 +1,132 @@
+/**
+ * The web chat's requests (DESIGN §6, a stable contract) read with zod and turned into the
+ * normalized inbound event every channel produces. Pure: the ids and the clock are passed in.
+ * Every refusal says what to send instead.
+ */
+import { z } from 'zod';
+import type { InboundEvent } from '../../src/inbound/ports.ts';
+
+export const MAX_USER_ID_CHARS = 128;
+export const MAX_TEXT_CHARS = 4000;
+
+const chars = (s: string) => [...s].length;
+
+const required = (name: string) =>
+  z
+    .string({ error: `"${name}" is required and must be a non-empty string.` })
+    .refine((s) => s.trim() !== '', {
+      error: `"${name}" is required and must be a non-empty string.`,
+    });
+
+const userId = z
+  .string({ error: '"userId" is required and must be a non-empty string.' })
+  .refine((s) => s.trim() !== '', { error: '"userId" is required and must be a non-empty string.' })
+  .refine((s) => chars(s) <= MAX_USER_ID_CHARS, {
+    error: `"userId" is longer than ${MAX_USER_ID_CHARS} characters; send a shorter id.`,
+  });
+
+const text = z
+  .string({ error: '"text" is required: type a question or describe the problem.' })
+  .transform((s) => s.trim())
+  .refine((s) => s !== '', { error: '"text" is required: type a question or describe the problem.' })
+  .superRefine((s, ctx) => {
+    const n = chars(s);
+    if (n > MAX_TEXT_CHARS)
+      ctx.addIssue({
+        code: 'custom',
+        message: `"text" is ${n} characters; the limit is ${MAX_TEXT_CHARS}. Shorten it or split it into several messages.`,
+      });
+  });
+
+/** `undefined` and `null` mean "not given". */
+const optional = (name: string) =>
+  required(name)
+    .nullish()
+    .transform((v) => v ?? undefined);
+
+export const PostMessage = z.object({ userId, text, threadId: optional('threadId') });
+export type PostMessage = z.infer<typeof PostMessage>;
+
+export const PostFeedback = z.object({
+  threadId: required('threadId'),
+  messageId: required('messageId'),
+  helpful: z.boolean({ error: '"helpful" must be true (👍) or false (👎).' }),
+  userId: optional('userId'),
+});
+export type PostFeedback = z.infer<typeof PostFeedback>;
+
+export type Read<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Reads a JSON request body against a schema; the first problem is the message. */
+export function readBody<T>(schema: z.ZodType<T>, raw: string): Read<T> {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return {
+      ok: false,
+      message: 'The request body must be JSON, e.g. {"userId": "u1", "text": "How do I request leave?"}.',
+    };
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return {
+      ok: false,
+      message: 'The request body must be a JSON object, e.g. {"userId": "u1", "text": "…"}.',
+    };
+  }
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, message: parsed.error.issues[0]?.message ?? 'The request body is not valid.' };
+}
+
+/** A message typed in the web chat as the inbound event (its thread is its own chat). */
+export function messageEvent(m: {
+  userId: string;
+  text: string;
+  threadId: string;
+  id: string;
+  nowMs: number;
+}): InboundEvent {
+  return {
+    platform: 'web',
+    tenant: 'web',
+    chat: m.threadId,
+    chatType: 'dm',
+    thread: m.threadId,
+    messageId: m.id,
+    user: m.userId,
+    text: m.text,
+    mentions: [],
+    addressed: true,
+    eventId: m.id,
+    sentAt: m.nowMs,
+    kind: 'message',
+  };
+}
+
+/** 👍/👎 on an answer as the inbound event a button press is on every platform. */
+export function feedbackEvent(f: {
+  userId: string;
+  threadId: string;
+  messageId: string;
+  helpful: boolean;
+  id: string;
+  nowMs: number;
+}): InboundEvent {
+  return {
+    platform: 'web',
+    tenant: 'web',
+    chat: f.threadId,
+    chatType: 'dm',
+    thread: f.threadId,
+    messageId: f.messageId,
+    user: f.userId,
+    text: '',
+    mentions: [],
+    addressed: true,
+    eventId: f.id,
+    sentAt: f.nowMs,
+    kind: 'action',
+    action: { id: f.helpful ? 'feedback_up' : 'feedback_down', messageRef: f.messageId },
+  };
+}
