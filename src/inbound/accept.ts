@@ -21,7 +21,7 @@ import type { JobRunner } from '../jobs/types.ts';
 import { type EventJobOptions, enqueueEvent, INBOUND_QUEUE, type QueuedEvent } from './event-job.ts';
 import type { Accept, InboundEvent } from './ports.ts';
 import { conversationId, messageKey, userKey } from './thread-ids.ts';
-import { REPLY_DEADLINE_MS, turnOf, WATCHDOG_JOB, watchdogId } from './turn.ts';
+import { REPLY_DEADLINE_MS, turnOf, WATCHDOG_JOB, type WatchdogData, watchdogId } from './turn.ts';
 
 export interface AcceptDeps extends EventJobOptions {
   runner: Pick<JobRunner, 'add'>;
@@ -76,11 +76,12 @@ export function createAccept(deps: AcceptDeps): Accept {
     try {
       if (stored) {
         // The watchdog first: if adding the event's job fails half-way, the employee still hears from us.
-        await deps.runner.add(INBOUND_QUEUE, {
+        const deadlineMs = deps.replyDeadlineMs ?? REPLY_DEADLINE_MS;
+        await deps.runner.add<WatchdogData>(INBOUND_QUEUE, {
           name: WATCHDOG_JOB,
           id: watchdogId(event),
-          delayMs: deps.replyDeadlineMs ?? REPLY_DEADLINE_MS,
-          data: turnOf(event, queued.acceptedAt),
+          delayMs: deadlineMs,
+          data: { ...turnOf(event, queued.acceptedAt), dueAt: queued.acceptedAt + deadlineMs },
         });
       }
       await enqueueEvent(deps.runner, queued, deps);

@@ -7,7 +7,7 @@
 import { fallbackReply } from '../assistant/fallback.ts';
 import type { Assistant, BotReply } from '../assistant/types.ts';
 import type { ConversationStore } from '../conversations/types.ts';
-import type { JobRunner } from '../jobs/types.ts';
+import { type JobRunner, RetryLater } from '../jobs/types.ts';
 import type { InboundEvent, OutboundMessage } from './ports.ts';
 import type { ReplySlots, TurnOutcome } from './reply-slots.ts';
 import { conversationId, messageKey, threadRoot, userKey } from './thread-ids.ts';
@@ -65,9 +65,29 @@ export interface TurnDeps {
   onFailure?: (reason: 'error' | 'timeout', turn: InboundTurn, err?: unknown) => void;
 }
 
+/**
+ * How long a watchdog that fires late — the process was down or swamped when the deadline passed —
+ * gives the answer before it sends the fallback: after a restart the answer usually follows within
+ * a second, and an apology just before it would be a second reply. @defaultValue 10 s
+ */
+export const LATE_WATCHDOG_GRACE_MS = 10_000;
+
+/** A watchdog job's data: the turn it guards and when its deadline was. */
+export interface WatchdogData extends InboundTurn {
+  dueAt: number;
+}
+
 /** The watchdog: at the deadline, the fallback — unless something answered already. */
 export function registerWatchdog(deps: TurnDeps): void {
-  deps.runner.register<InboundTurn>('inbound', WATCHDOG_JOB, async (turn) => {
+  deps.runner.register<WatchdogData>('inbound', WATCHDOG_JOB, async (turn) => {
+    const now = deps.now().getTime();
+    const late = now - turn.dueAt;
+    if (late > 1000 && late < LATE_WATCHDOG_GRACE_MS) {
+      throw new RetryLater(
+        Math.min(2000, LATE_WATCHDOG_GRACE_MS - late),
+        'late watchdog: the answer may be on its way',
+      );
+    }
     if (await deps.slots.claim(turn.messageId, 'fallback', deps.now(), 'timeout')) {
       safely(() => deps.onFailure?.('timeout', turn));
       await deliverFallback(deps, turn);

@@ -24,7 +24,9 @@ export interface Infrastructure {
   limiter: RateLimiter;
   /** What the banner says of the database. */
   databaseLabel: string;
-  /** Closes the runner (draining running jobs), Redis and the database, in that order. */
+  /** Stops taking jobs and waits for the running ones (graceful shutdown). */
+  drain(): Promise<void>;
+  /** Closes Redis and the database (after `drain`). */
   close(): Promise<void>;
 }
 
@@ -66,8 +68,8 @@ export async function openInfrastructure(options: InfrastructureOptions): Promis
     deduper: redis ? new RedisDeduper({ redis }) : new MemoryDeduper(),
     limiter: redis ? new RedisRateLimiter({ redis }) : new MemoryRateLimiter(),
     databaseLabel: options.db ? `given (${db.kind})` : describeDatabase(where),
+    drain: () => runner.close(),
     async close() {
-      await runner.close();
       await redis?.quit().catch(() => {});
       await db.close();
     },

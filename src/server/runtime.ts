@@ -22,6 +22,7 @@ import type { JobRunner } from '../jobs/types.ts';
 import type { OpenedKb } from '../knowledge/open-kb.ts';
 import type { ChatModel } from '../llm/chat-model.ts';
 import type { Metrics } from '../ops/metrics.ts';
+import type { ShutdownStep } from '../ops/shutdown.ts';
 import type { CalendarSet } from '../sla/types.ts';
 import type { SlaTimers } from '../sla-timers/index.ts';
 import type { Database } from '../store/database.ts';
@@ -51,6 +52,9 @@ export interface Runtime {
   deliver: Deliver;
   /** Starts the workers (events, deliveries, timers) and the recovery sweeps in this process. */
   startWorkers(): Promise<void>;
+  /** What graceful shutdown does, in order (src/ops/shutdown.ts): disconnect, drain, close. */
+  shutdownSteps(): ShutdownStep[];
+  /** Runs the shutdown steps. */
   close(): Promise<void>;
 }
 
@@ -221,10 +225,23 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
       await runner.start();
       stopRecovery = await startRecovery({ db, runner, timers: desk.timers, logger, now, ...deps.recovery });
     },
+    shutdownSteps,
     async close() {
-      stopRecovery();
-      await Promise.allSettled(channels.map((ch) => ch.stop()));
-      await infra.close();
+      for (const step of shutdownSteps()) await step.run();
     },
   };
+
+  function shutdownSteps(): ShutdownStep[] {
+    return [
+      {
+        name: 'disconnect chat platforms',
+        run: async () => {
+          stopRecovery();
+          await Promise.allSettled(channels.map((ch) => ch.stop()));
+        },
+      },
+      { name: 'drain jobs', run: () => infra.drain() },
+      { name: 'close Redis and the database', run: () => infra.close() },
+    ];
+  }
 }

@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.ts';
 import { chatModelFor } from '../llm/from-config.ts';
 import { dbCheck, healthRoutes, kbCheck, redisCheck } from '../ops/health.ts';
 import { createLogger } from '../ops/logger.ts';
+import type { ShutdownStep } from '../ops/shutdown.ts';
 import { createApp } from './app.ts';
 import { channelsFromConfig } from './channels.ts';
 import { listen } from './listen.ts';
@@ -19,6 +20,8 @@ const CONNECT_WAIT_MS = 15_000;
 
 export interface RunningServer {
   url: string;
+  /** Graceful shutdown, in order: stop accepting requests, then the runtime's steps. */
+  shutdownSteps(): ShutdownStep[];
   close(): Promise<void>;
 }
 
@@ -107,13 +110,22 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
       'Press Ctrl+C to stop.',
     ].join('\n'),
   );
+  const shutdownSteps = (): ShutdownStep[] => [
+    {
+      name: 'stop accepting requests',
+      run: async () => {
+        stopping = true;
+        await server.close();
+      },
+    },
+    ...runtime.shutdownSteps(),
+    { name: 'close health checks', run: async () => redis?.close() },
+  ];
   return {
     url: server.url,
+    shutdownSteps,
     async close() {
-      stopping = true;
-      await server.close();
-      await runtime.close();
-      await redis?.close();
+      for (const step of shutdownSteps()) await step.run();
     },
   };
 }

@@ -1,3 +1,5 @@
+import { createLogger } from '../../ops/logger.ts';
+import { onShutdown } from '../../ops/shutdown.ts';
 import { startServer } from '../../server/start.ts';
 import { cliConfig } from '../context.ts';
 import { type Command, HELP, KB } from './command.ts';
@@ -9,15 +11,8 @@ export const serve: Command = {
   async run(values, _positionals, io) {
     const config = cliConfig(values);
     const server = await startServer(config, io);
-    await new Promise<void>((resolve) => {
-      const stop = async (signal: string) => {
-        io.err(`\n${signal} received: finishing running turns…`);
-        await server.close();
-        resolve();
-      };
-      process.once('SIGINT', () => void stop('SIGINT'));
-      process.once('SIGTERM', () => void stop('SIGTERM'));
-    });
-    return 0;
+    // SIGTERM/SIGINT: the steps in order, within the deadline; a second signal exits at once.
+    onShutdown(server.shutdownSteps(), { logger: createLogger({ level: process.env.LOG_LEVEL ?? 'info' }) });
+    return new Promise<number>(() => {});
   },
 };

@@ -1,6 +1,7 @@
 import { HelplineError } from '../../errors.ts';
 import { chatModelFor } from '../../llm/from-config.ts';
 import { createLogger } from '../../ops/logger.ts';
+import { onShutdown } from '../../ops/shutdown.ts';
 import { channelsFromConfig } from '../../server/channels.ts';
 import { createRuntime } from '../../server/runtime.ts';
 import { cliConfig, cliKb } from '../context.ts';
@@ -32,15 +33,8 @@ export const worker: Command = {
     io.err(
       `Helpline worker ready: BullMQ on ${config.redis.url.replace(/\/\/[^@]*@/, '//****@')}, database ${runtime.databaseLabel}. Ctrl+C to stop.`,
     );
-    await new Promise<void>((resolve) => {
-      const stop = async (signal: string) => {
-        io.err(`${signal} received: finishing running jobs…`);
-        await runtime.close();
-        resolve();
-      };
-      process.once('SIGINT', () => void stop('SIGINT'));
-      process.once('SIGTERM', () => void stop('SIGTERM'));
-    });
-    return 0;
+    // SIGTERM/SIGINT: drain running jobs and close, within the deadline; a second signal exits at once.
+    onShutdown(runtime.shutdownSteps(), { logger });
+    return new Promise<number>(() => {});
   },
 };
