@@ -35,7 +35,7 @@ export const configSchema = z.object({
         .int()
         .min(100)
         .max(4000)
-        .default(500)
+        .default(1000)
         .describe('target passage size in characters for long sections'),
     })
     .prefault({}),

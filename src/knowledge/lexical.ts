@@ -9,9 +9,9 @@ import type { Passage } from './types.ts';
 export interface LexicalOptions {
   /** Field weights (term frequency multipliers). @defaultValue title 2, heading 2, questions 1.5, text 1 */
   fields?: { title: number; heading: number; questions: number; text: number };
-  /** Query weight of a CJK bigram relative to a word. @defaultValue 0.7 */
+  /** Query weight of a CJK bigram relative to a word. @defaultValue 1 (as Xapian's and Elasticsearch's `cjk` n-grams) */
   bigramWeight?: number;
-  /** Query weight of a CJK single character relative to a word. @defaultValue 0.2 */
+  /** Query weight of a CJK single character relative to a word. @defaultValue 0.5 */
   unigramWeight?: number;
   /** Query weight of a synonym relative to the word the user typed. @defaultValue 0.4 */
   synonymWeight?: number;
@@ -48,9 +48,9 @@ export class LexicalIndex {
   constructor(passages: Passage[], synonyms: SynonymTable, options: LexicalOptions = {}) {
     this.synonyms = synonyms;
     const f = options.fields ?? DEFAULT_FIELDS;
-    this.bigramWeight = options.bigramWeight ?? 0.7;
+    this.bigramWeight = options.bigramWeight ?? 1;
     this.synonymWeight = options.synonymWeight ?? 0.4;
-    this.unigramWeight = options.unigramWeight ?? 0.2;
+    this.unigramWeight = options.unigramWeight ?? 0.5;
     const fields = (i: number): FieldTerms => {
       const p = passages[i];
       return [
