@@ -9,7 +9,7 @@ import type { Embedder } from './embedder.ts';
 import { reciprocalRankFusion } from './fusion.ts';
 import { information } from './information.ts';
 import { LexicalIndex, type LexicalOptions } from './lexical.ts';
-import { type SynonymTable, synonymTable } from './synonyms.ts';
+import { expand, type SynonymTable, synonymTable } from './synonyms.ts';
 import { hasCjk } from './tokenize.ts';
 import type { Lang, Passage, ScoredPassage, SearchResult } from './types.ts';
 import type { VectorHit, VectorIndex } from './vector-index.ts';
@@ -100,6 +100,7 @@ export class KnowledgeBase {
       answerable: confidence >= 0.5,
       confidence,
       results: hits.slice(0, k).map((h) => ({ passage: this.passages[h.doc], score: h.score })),
+      related: expand(query, this.synonyms),
     };
   }
 
@@ -131,7 +132,13 @@ export class KnowledgeBase {
       ),
       confidenceOf(sim, this.minSimilarity),
     );
-    return { query, answerable: confidence >= 0.5, confidence, results };
+    return {
+      query,
+      answerable: confidence >= 0.5,
+      confidence,
+      results,
+      related: expand(query, this.synonyms),
+    };
   }
 
   /** The most information any of `docs` shares with the question. */
