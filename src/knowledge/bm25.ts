@@ -158,7 +158,10 @@ function topK(candidates: Int32Array, count: number, scores: Float32Array, k: nu
     const doc = candidates[c];
     const score = scores[doc];
     if (score <= 0) continue;
-    if (best.length === k && (score < best[k - 1].score || (score === best[k - 1].score && doc > best[k - 1].doc)))
+    if (
+      best.length === k &&
+      (score < best[k - 1].score || (score === best[k - 1].score && doc > best[k - 1].doc))
+    )
       continue;
     let i = best.length;
     while (i > 0 && (best[i - 1].score < score || (best[i - 1].score === score && best[i - 1].doc > doc)))

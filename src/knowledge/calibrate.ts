@@ -55,19 +55,23 @@ export function calibrate(
   const minEvidence: Record<Lang, number> = { zh: FALLBACK_MIN_EVIDENCE, en: FALLBACK_MIN_EVIDENCE };
   const asked: Record<Lang, number> = { zh: 0, en: 0 };
   for (const lang of ['zh', 'en'] as const) {
-    const sentences = passages.filter((p) => p.lang === lang).flatMap((p) => contentSentences(p.text, lang));
-    if (sentences.length === 0) continue;
+    const own = passages.filter((p) => p.lang === lang);
+    if (own.length === 0) continue;
     const general = generalWords(lang, ...FOREIGN_INFO);
-    // Checked as drawn: tokenizing the whole everyday vocabulary would cost seconds.
+    // Checked as drawn: tokenizing the whole everyday vocabulary, or every passage of a 10k-passage
+    // KB, would cost seconds; only the sampled passages and words are tokenized.
     const isForeign = (w: string) => !tokenize(w).words.some(knows);
     const foreign = () => pickWhere(rand, general, isForeign);
     const evidence: number[] = [];
-    for (let i = 0; i < samples; i++) {
-      const words = sentences[Math.floor(rand() * sentences.length)];
-      const own = pickDistinct(rand, words, 2);
+    for (let tries = 0; evidence.length < samples && tries < samples * 5; tries++) {
+      const sentences = own[Math.floor(rand() * own.length)].text.split(SENTENCE_END);
+      const words = contentWords(sentences[Math.floor(rand() * sentences.length)], lang);
+      if (words.length < 2) continue;
       const theirs = [foreign(), foreign()].filter((w): w is string => w !== undefined);
-      evidence.push(evidenceOf(shuffle(rand, [...own, ...theirs]).join(' ')));
+      if (theirs.length < 2) break;
+      evidence.push(evidenceOf(shuffle(rand, [...pickDistinct(rand, words, 2), ...theirs]).join(' ')));
     }
+    if (evidence.length === 0) continue;
     evidence.sort((a, b) => a - b);
     minEvidence[lang] = evidence[Math.floor(quantile * evidence.length)];
     asked[lang] = evidence.length;
@@ -77,18 +81,15 @@ export function calibrate(
   return { minEvidence, source: 'calibrated', samples: asked };
 }
 
-/** The content words of each sentence that has at least two, as a question would spell them. */
-function contentSentences(text: string, lang: Lang): string[][] {
-  const out: string[][] = [];
-  for (const sentence of text.split(/(?<=[。！？；])|(?<=[.!?;])\s+|\n+/)) {
-    const words =
-      lang === 'zh'
-        ? tokenize(sentence).words.filter((w) => w.length >= 2 && hasCjk(w))
-        : (sentence.toLowerCase().match(/[a-z]{3,}/g) ?? []).filter((w) => !EN_STOP.has(w));
-    const distinct = [...new Set(words)];
-    if (distinct.length >= 2) out.push(distinct);
-  }
-  return out;
+const SENTENCE_END = /(?<=[。！？；])|(?<=[.!?;])\s+|\n+/;
+
+/** The distinct content words of a sentence, as a question would spell them. */
+function contentWords(sentence: string, lang: Lang): string[] {
+  const words =
+    lang === 'zh'
+      ? tokenize(sentence).words.filter((w) => w.length >= 2 && hasCjk(w))
+      : (sentence.toLowerCase().match(/[a-z]{3,}/g) ?? []).filter((w) => !EN_STOP.has(w));
+  return [...new Set(words)];
 }
 
 function pickDistinct<T>(rand: () => number, from: T[], n: number): T[] {

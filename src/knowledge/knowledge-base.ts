@@ -22,6 +22,8 @@ export interface AnswerabilityOptions {
   minEvidence?: number;
   /** How the threshold is learned when `minEvidence` is not set. */
   calibration?: CalibrationOptions;
+  /** Thresholds already learned from these same passages (a cache), used as they are. */
+  learned?: Calibration;
   /** Least cosine similarity of the best passage when dense retrieval is on. @defaultValue 0.35 */
   minSimilarity?: number;
 }
@@ -54,6 +56,7 @@ export class KnowledgeBase {
     this.synonyms = synonymTable(options.synonyms ?? []);
     this.lexical = new LexicalIndex(passages, this.synonyms, options.lexical);
     const fixed = options.answerability?.minEvidence;
+    this.calibration = options.answerability?.learned;
     if (fixed !== undefined)
       this.calibration = {
         minEvidence: { zh: fixed, en: fixed },

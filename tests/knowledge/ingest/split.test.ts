@@ -127,7 +127,10 @@ describe('splitDoc: long sections', () => {
   });
 
   it('cuts Chinese prose at 。 and keeps the mark with its sentence', async () => {
-    const passages = await splitDoc(doc('职工在年休假期间享受与正常工作期间相同的工资收入。'.repeat(40)), SMALL);
+    const passages = await splitDoc(
+      doc('职工在年休假期间享受与正常工作期间相同的工资收入。'.repeat(40)),
+      SMALL,
+    );
     for (const p of passages) expect(p.text.endsWith('。')).toBe(true);
   });
 
