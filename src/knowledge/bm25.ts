@@ -83,7 +83,7 @@ export class Bm25Index {
       for (const [id, f] of local) {
         pairTerm.push(id);
         pairTf.push(f);
-        df.data[id]++;
+        df.increment(id);
       }
       docStart[doc + 1] = pairTerm.length;
     }
@@ -93,15 +93,15 @@ export class Bm25Index {
     // postings come out sorted by document.
     const terms = this.ids.size;
     this.offsets = new Int32Array(terms + 1);
-    for (let id = 0; id < terms; id++) this.offsets[id + 1] = this.offsets[id] + df.data[id];
+    for (let id = 0; id < terms; id++) this.offsets[id + 1] = this.offsets[id] + df.at(id);
     const fill = this.offsets.slice(0, terms);
     this.docs = new Int32Array(pairTerm.length);
     this.tfs = new Float32Array(pairTerm.length);
     for (let doc = 0; doc < count; doc++) {
       for (let i = docStart[doc]; i < docStart[doc + 1]; i++) {
-        const at = fill[pairTerm.data[i]]++;
+        const at = fill[pairTerm.at(i)]++;
         this.docs[at] = doc;
-        this.tfs[at] = pairTf.data[i];
+        this.tfs[at] = pairTf.at(i);
       }
     }
     this.scores = new Float32Array(count);
@@ -127,6 +127,22 @@ export class Bm25Index {
 
   has(term: string): boolean {
     return this.ids.has(term);
+  }
+
+  /** Whether document `doc` has `term`: a binary search in the term's postings. */
+  contains(term: string, doc: number): boolean {
+    const id = this.ids.get(term);
+    if (id === undefined) return false;
+    let lo = this.offsets[id];
+    let hi = this.offsets[id + 1] - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const d = this.docs[mid];
+      if (d === doc) return true;
+      if (d < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
   }
 
   /** Top `k` documents for the query, best first. */
@@ -172,28 +188,36 @@ function topK(candidates: Int32Array, count: number, scores: Float32Array, k: nu
   return best;
 }
 
+/** Fixed-size chunks: growing never copies, and never leaves a doubled buffer half empty. */
+const CHUNK = 1 << 20;
+
 class GrowableInt32 {
-  data = new Int32Array(1024);
+  private readonly chunks: Int32Array[] = [];
   length = 0;
   push(x: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = x;
+    const i = this.length & (CHUNK - 1);
+    if (i === 0) this.chunks.push(new Int32Array(CHUNK));
+    this.chunks[this.chunks.length - 1][i] = x;
+    this.length++;
+  }
+  at(n: number): number {
+    return this.chunks[n >>> 20][n & (CHUNK - 1)];
+  }
+  increment(n: number): void {
+    this.chunks[n >>> 20][n & (CHUNK - 1)]++;
   }
 }
 
 class GrowableFloat32 {
-  data = new Float32Array(1024);
+  private readonly chunks: Float32Array[] = [];
   length = 0;
   push(x: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = x;
+    const i = this.length & (CHUNK - 1);
+    if (i === 0) this.chunks.push(new Float32Array(CHUNK));
+    this.chunks[this.chunks.length - 1][i] = x;
+    this.length++;
+  }
+  at(n: number): number {
+    return this.chunks[n >>> 20][n & (CHUNK - 1)];
   }
 }

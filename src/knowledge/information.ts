@@ -22,12 +22,17 @@ function zhTable(): Map<string, number> {
   if (!zh) {
     zh = new Map();
     const text = readFileSync(require.resolve('@node-rs/jieba/idf.txt'), 'utf8');
-    for (const line of text.split('\n')) {
-      const space = line.indexOf(' ');
-      if (space <= 0) continue;
-      const idf = Number(line.slice(space + 1));
-      // Rarer words would read as UNKNOWN anyway: skipping them keeps 60% of the table out of memory.
-      if (idf <= UNKNOWN - 0.5) zh.set(line.slice(0, space), idf);
+    // Scanned in place rather than split into 350k line strings, which would be garbage at once.
+    for (let start = 0; start < text.length; ) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const space = text.indexOf(' ', start);
+      if (space > start && space < end) {
+        const idf = Number.parseFloat(text.slice(space + 1, end));
+        // Rarer words would read as UNKNOWN anyway: skipping them keeps 60% of the table out of memory.
+        if (idf <= UNKNOWN - 0.5) zh.set(text.slice(start, space), idf);
+      }
+      start = end + 1;
     }
   }
   return zh;
@@ -71,9 +76,9 @@ export function generalWords(lang: 'zh' | 'en', min: number, max: number): strin
   let words = generalCache.get(key);
   if (!words) {
     if (lang === 'zh') {
-      words = [...zhTable()]
-        .filter(([w, info]) => info >= min && info <= max && w.length >= 2 && /^[\u4e00-\u9fff]+$/.test(w))
-        .map(([w]) => w);
+      words = [];
+      for (const [w, info] of zhTable())
+        if (info >= min && info <= max && w.length >= 2 && /^[\u4e00-\u9fff]+$/.test(w)) words.push(w);
     } else {
       enTable();
       words = (enWords ?? [])

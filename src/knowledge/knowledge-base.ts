@@ -3,7 +3,7 @@
  * configured) the dense index; the two ranked lists are fused by reciprocal rank fusion.
  */
 
-import { confidenceOf, evidence, type PassageWords, passageWords } from './answerability.ts';
+import { confidenceOf, evidence } from './answerability.ts';
 import { type Calibration, type CalibrationOptions, calibrate } from './calibrate.ts';
 import type { Embedder } from './embedder.ts';
 import { reciprocalRankFusion } from './fusion.ts';
@@ -47,8 +47,6 @@ export class KnowledgeBase {
   private readonly minSimilarity: number;
   private readonly candidates: number;
   private readonly options: KnowledgeBaseOptions;
-  /** Passage words for answerability, made on first use (only top passages ever need them), bounded. */
-  private readonly wordsCache = new Map<number, PassageWords>();
 
   constructor(passages: Passage[], options: KnowledgeBaseOptions = {}) {
     this.passages = passages;
@@ -147,20 +145,18 @@ export class KnowledgeBase {
   /** The most information any of `docs` shares with the question. */
   private evidenceOf(query: string, docs: number[]): number {
     let best = 0;
-    for (const doc of docs)
-      best = Math.max(best, evidence(query, this.passages[doc], this.synonyms, this.words(doc)).matched);
+    for (const doc of docs) best = Math.max(best, this.evidenceIn(query, doc).matched);
     return best;
   }
 
-  private words(doc: number): PassageWords {
-    let words = this.wordsCache.get(doc);
-    if (!words) {
-      words = passageWords(this.passages[doc]);
-      if (this.wordsCache.size >= WORDS_CACHE)
-        this.wordsCache.delete(this.wordsCache.keys().next().value as number);
-      this.wordsCache.set(doc, words);
-    }
-    return words;
+  /** Evidence from the index's postings: no passage is tokenized again. */
+  private evidenceIn(query: string, doc: number) {
+    const p = this.passages[doc];
+    // A Chinese word also counts inside a longer one (国庆 in 国庆节): the passage's text has it.
+    const has = (w: string) =>
+      this.lexical.contains(w, doc) ||
+      (hasCjk(w) && (p.text.includes(w) || p.heading.includes(w) || p.title.includes(w)));
+    return evidence(query, p, this.synonyms, has);
   }
 
   private lexicalConfidence(query: string, docs: number[]): number {
@@ -168,7 +164,7 @@ export class KnowledgeBase {
     const minEvidence = this.answerability().minEvidence[langOf(query)];
     let best = { matched: 0, total: 0, missing: [] as string[] };
     for (const doc of docs) {
-      const e = evidence(query, this.passages[doc], this.synonyms, this.words(doc));
+      const e = this.evidenceIn(query, doc);
       if (e.matched > best.matched || (best.matched === 0 && doc === docs[0])) best = e;
     }
     const confidence = confidenceOf(best.matched, minEvidence);
@@ -182,8 +178,6 @@ export class KnowledgeBase {
 
 /** Answerability looks at this many top passages: the answer is often the second or third. */
 const EVIDENCE_PASSAGES = 3;
-/** Passage word sets kept for answerability (LRU by insertion): bounded so a long-running server stays flat. */
-const WORDS_CACHE = 2048;
 
 function langOf(query: string): Lang {
   return hasCjk(query) ? 'zh' : 'en';

@@ -84,6 +84,11 @@ export class LexicalIndex {
     return this.index.has(term);
   }
 
+  /** Whether passage `doc` has this index term (in any field). */
+  contains(term: string, doc: number): boolean {
+    return this.index.contains(term, doc);
+  }
+
   /** The weighted terms a query searches with: its own terms and, weighted lower, their synonyms. */
   queryTerms(query: string): WeightedTerm[] {
     const extra = expand(query, this.synonyms).flatMap((s) => this.weigh(s, this.synonymWeight));
