@@ -51,19 +51,39 @@ export class LexicalIndex {
     this.bigramWeight = options.bigramWeight ?? 1;
     this.synonymWeight = options.synonymWeight ?? 0.4;
     this.unigramWeight = options.unigramWeight ?? 0.5;
+    // Passages of one article share its title, questions and keywords, and often a heading:
+    // each distinct string is tokenized once (build speed), and the lists are shared, not copied.
+    const cache = new Map<string, string[]>();
+    const cached = (text: string) => {
+      let t = cache.get(text);
+      if (!t) {
+        t = terms(text);
+        cache.set(text, t);
+      }
+      return t;
+    };
     const fields = (i: number): FieldTerms => {
       const p = passages[i];
       return [
-        { terms: terms(p.title), weight: f.title },
-        { terms: terms(p.heading), weight: f.heading },
-        { terms: terms([...p.questions, ...p.keywords].join('\n')), weight: f.questions },
+        { terms: cached(p.title), weight: f.title },
+        { terms: cached(p.heading), weight: f.heading },
+        { terms: cached([...p.questions, ...p.keywords].join('\n')), weight: f.questions },
         { terms: terms(p.text), weight: f.text },
       ];
     };
     this.index = new Bm25Index({ count: passages.length, fields }, { k1: options.k1, b: options.b });
     this.questionBoost = options.questionBoost ?? 1;
     this.headingBoost = options.headingBoost ?? 0.15;
-    this.headingTerms = passages.map((p) => new Set(terms(p.heading.split(' › ').at(-1) ?? '')));
+    const headingSets = new Map<string, Set<string>>();
+    this.headingTerms = passages.map((p) => {
+      const last = p.heading.split(' › ').at(-1) ?? '';
+      let set = headingSets.get(last);
+      if (!set) {
+        set = new Set(cached(last));
+        headingSets.set(last, set);
+      }
+      return set;
+    });
     const byArticle = new Map<string, Set<string>[]>();
     this.questionTerms = passages.map((p) => {
       let sets = byArticle.get(p.source);
