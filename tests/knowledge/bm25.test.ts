@@ -78,7 +78,9 @@ describe('reciprocalRankFusion', () => {
 
 describe('Bm25Index postings', () => {
   const index = new Bm25Index(
-    Array.from({ length: 50 }, (_, i) => [{ terms: i % 3 === 0 ? ['three', `n${i}`] : [`n${i}`], weight: 1 }]),
+    Array.from({ length: 50 }, (_, i) => [
+      { terms: i % 3 === 0 ? ['three', `n${i}`] : [`n${i}`], weight: 1 },
+    ]),
   );
 
   it('knows which documents hold a term (binary search in sorted postings)', () => {
