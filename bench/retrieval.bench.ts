@@ -15,6 +15,7 @@
  * How the 10k corpus and the 1,000 queries are grown from the eval KB: see lib/synthetic.ts.
  */
 import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,10 +48,16 @@ const K = 10;
 /** Warm-up queries per language, run before the timed pass (the first one is reported alone). */
 const WARM_UP_PER_LANG = 5;
 
+/** ../shared beside a checkout, or two levels up from a git worktree under wt/. */
+const SHARED =
+  [path.resolve(ROOT, '../shared'), path.resolve(ROOT, '../../shared')].find((d) =>
+    existsSync(path.join(d, 'eval-kb')),
+  ) ?? path.resolve(ROOT, '../shared');
+
 const { values: args } = parseArgs({
   options: {
-    kb: { type: 'string', default: path.resolve(ROOT, '../shared/eval-kb') },
-    dev: { type: 'string', default: path.resolve(ROOT, '../shared/eval/kb-questions.dev.jsonl') },
+    kb: { type: 'string', default: path.join(SHARED, 'eval-kb') },
+    dev: { type: 'string', default: path.join(SHARED, 'eval/kb-questions.dev.jsonl') },
     passages: { type: 'string', default: '10000' },
     queries: { type: 'string', default: '1000' },
     seed: { type: 'string', default: '42' },
@@ -88,6 +95,8 @@ interface SystemResult {
   memory: {
     beforeBuild: Memory;
     afterBuild: Memory;
+    /** Highest RSS up to the end of the build (ingest, corpus and build garbage included). */
+    peakThroughBuildMb: number;
     afterQueries: Memory;
     peakRssMb: number;
     settled: Memory;
@@ -157,6 +166,7 @@ function buildAndQuery(system: System, corpus: Passage[], warmQueries: string[],
   const beforeBuild = memoryNow();
   const built = cpuShare(() => BUILD[system](corpus));
   const afterBuild = memoryNow();
+  const peakThroughBuildMb = peakRssMb();
   const timing = timeQueries(built.value, warmQueries, queries);
   const afterQueries = memoryNow();
   const peakRss = peakRssMb();
@@ -164,7 +174,7 @@ function buildAndQuery(system: System, corpus: Passage[], warmQueries: string[],
   return {
     build: { ms: built.ms, cpuShare: built.cpuShare },
     timing,
-    memory: { beforeBuild, afterBuild, afterQueries, peakRssMb: peakRss, settled },
+    memory: { beforeBuild, afterBuild, peakThroughBuildMb, afterQueries, peakRssMb: peakRss, settled },
   };
 }
 
@@ -268,6 +278,7 @@ function row(
 }
 
 const under400 = { text: '< 400', pass: (x: number) => x < 400 };
+const under250 = { text: '< 250', pass: (x: number) => x < 250 };
 
 /** "Clearly above" read as: at least 0.05 higher, absolute. */
 const CLEAR_MARGIN = 0.05;
@@ -300,9 +311,10 @@ function performanceRows(h: SystemResult, m: SystemResult): Row[] {
     row('CPU share, timed queries', h.cpuShare.queries, m.cpuShare.queries, fixed(2)),
     row('RSS before build (MB)', hm.beforeBuild.rssMb, mm.beforeBuild.rssMb, mb),
     row('RSS after build (MB)', hm.afterBuild.rssMb, mm.afterBuild.rssMb, mb),
+    row('peak RSS through the build (MB)', hm.peakThroughBuildMb, mm.peakThroughBuildMb, mb, under400),
     row('RSS after queries (MB)', hm.afterQueries.rssMb, mm.afterQueries.rssMb, mb),
     row('peak RSS, whole process (MB)', hm.peakRssMb, mm.peakRssMb, mb, under400),
-    row('RSS after queries, settled (MB)', hm.settled.rssMb, mm.settled.rssMb, mb, under400),
+    row('RSS after queries, settled (MB)', hm.settled.rssMb, mm.settled.rssMb, mb, under250),
     row('RSS held by the index, settled (MB)', held(h, 'rssMb'), held(m, 'rssMb'), mb),
     row('heap used held by the index (MB)', held(h, 'heapUsedMb'), held(m, 'heapUsedMb'), mb),
     row('external held by the index (MB)', held(h, 'externalMb'), held(m, 'externalMb'), mb),
@@ -388,7 +400,8 @@ function render(h: SystemResult, m: SystemResult, qm: Record<string, RetrievalRe
     `Corpus: ${c.passages} passages (${c.realPassages} real from ${path.relative(process.cwd(), args.kb) || '.'}, ` +
       `${c.passages - c.realPassages} synthetic variants, seed ${args.seed}); ` +
       `${c.queries} queries (${c.labelled} labelled + ${c.queries - c.labelled} variants); top ${K} per query.`,
-    'Helpline: KnowledgeBase.searchLexical with DEFAULT_SYNONYMS. MiniSearch: BM25 defaults over title, heading,',
+    'Helpline: KnowledgeBase.searchLexical with DEFAULT_SYNONYMS (the first query also learns the decline thresholds).',
+    'MiniSearch: BM25 defaults over title, heading,',
     "text, with Han text split into single characters (MiniSearch's default tokenizer does not split Chinese at all).",
     'Each system runs in its own process; ratio = Helpline ÷ MiniSearch. Memory is taken with no forced GC (as a',
     'server runs) until "settled": after a memory-reducing GC, as V8 does by itself once idle. Peak RSS includes',
@@ -442,9 +455,14 @@ if (args.system) {
                 pass: helpline.build.coldPerSec >= 2000,
               },
               rssSettledMb: {
-                target: '< 400',
+                target: '< 250',
                 value: helpline.memory.settled.rssMb,
-                pass: helpline.memory.settled.rssMb < 400,
+                pass: helpline.memory.settled.rssMb < 250,
+              },
+              peakThroughBuildMb: {
+                target: '< 400',
+                value: helpline.memory.peakThroughBuildMb,
+                pass: helpline.memory.peakThroughBuildMb < 400,
               },
               peakRssMb: {
                 target: '< 400',

@@ -35,7 +35,7 @@ export const configSchema = z.object({
         .int()
         .min(100)
         .max(4000)
-        .default(500)
+        .default(1000)
         .describe('target passage size in characters for long sections'),
     })
     .prefault({}),
@@ -50,9 +50,9 @@ export const configSchema = z.object({
       minEvidence: z
         .number()
         .min(0)
-        .default(13)
+        .optional()
         .describe(
-          'answerability: least information (≈ 6.5 per specific word) the best passage must share with the question; higher declines more',
+          'answerability: least information (≈ 6–12 per specific word) the best passages must share with the question; higher declines more. Unset: learned from the KB per language at ingest',
         ),
       synonyms: z
         .array(z.array(z.string().min(1)).min(2))

@@ -6,11 +6,8 @@
  */
 import { information } from './information.ts';
 import { expand, type SynonymTable } from './synonyms.ts';
-import { hasCjk, tokenize } from './tokenize.ts';
+import { hasCjk, tokenize, wordsOf } from './tokenize.ts';
 import type { Passage } from './types.ts';
-
-/** @defaultValue 13: about two specific words, e.g. 公积金 + 提取, or "parental" + "leave". */
-export const DEFAULT_MIN_EVIDENCE = 13;
 
 export interface Evidence {
   /** Information shared by question and passage. */
@@ -29,21 +26,28 @@ export interface PassageWords {
 
 export function passageWords(passage: Passage): PassageWords {
   const text = `${passage.title}\n${passage.heading}\n${passage.questions.join('\n')}\n${passage.text}`;
-  const all = new Set(tokenize(text).words);
+  const all = new Set(wordsOf(text));
   return { all, chinese: [...all].filter(hasCjk) };
 }
 
+/**
+ * Whether a passage has a word: a Chinese word also counts inside a longer word (国庆 in 国庆节,
+ * 裁 in 裁减), but never across a word boundary (年会 is not in 每年|会同).
+ */
+export function hasWord(words: PassageWords): (word: string) => boolean {
+  return (w) => words.all.has(w) || (hasCjk(w) && words.chinese.some((pw) => pw.includes(w)));
+}
+
+/**
+ * @param has whether the passage has an index word; by default from the passage's own words. The
+ *   knowledge base asks its index instead (postings), which needs no tokenizing and no cache.
+ */
 export function evidence(
   question: string,
   passage: Passage,
   synonyms: SynonymTable,
-  words: PassageWords = passageWords(passage),
+  has: (word: string) => boolean = hasWord(passageWords(passage)),
 ): Evidence {
-  const passageWords = words.all;
-  const chineseWords = words.chinese;
-  // A Chinese word also counts inside a longer word (国庆 in 国庆节, 裁 in 裁减), but never across
-  // a word boundary (年会 is not in 每年|会同).
-  const has = (w: string) => passageWords.has(w) || (hasCjk(w) && chineseWords.some((pw) => pw.includes(w)));
   let matched = 0;
   let total = 0;
   const missing: { word: string; info: number }[] = [];
@@ -62,7 +66,10 @@ export function evidence(
   return { matched, total, missing: missing.sort((a, b) => b.info - a.info).map((m) => m.word) };
 }
 
-/** Maps evidence to 0..1 with 0.5 at the threshold, so confidences read the same at any setting. */
+/**
+ * Maps evidence to 0..1 with 0.5 at the threshold, so confidences read the same at any setting. The
+ * threshold is learned per KB and language (calibrate.ts) unless configured.
+ */
 export function confidenceOf(matched: number, minEvidence: number): number {
   return matched / (matched + minEvidence);
 }

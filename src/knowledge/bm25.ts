@@ -1,13 +1,17 @@
 /**
  * BM25F-style inverted index: each document is a set of weighted fields; a term's frequency is the
- * weighted sum over fields and the length is the weighted length. Postings are typed arrays sorted
- * by document, so scoring is a tight loop and membership checks are binary searches.
+ * weighted sum over fields and the length is the weighted length.
+ *
+ * Memory: every term string is interned once (term → id); the build streams one document at a time
+ * into flat typed buffers and ends with one compressed-sparse-row layout (`offsets` into `docs` and
+ * `tfs`), so a 10k-passage index never holds a JS array or object per posting. Postings of a term are
+ * sorted by document, so scoring is a tight loop over typed arrays.
  */
 
 export interface Bm25Options {
-  /** Term-frequency saturation. @defaultValue 1.6 */
+  /** Term-frequency saturation. @defaultValue 1.0 (Xapian's default; tuned on the tune halves) */
   k1?: number;
-  /** Length normalization. @defaultValue 0.75 */
+  /** Length normalization. @defaultValue 0.5 (Xapian's default) */
   b?: number;
 }
 
@@ -29,10 +33,15 @@ export class Bm25Index {
   private readonly k1: number;
   private readonly b: number;
   private readonly ids = new Map<string, number>();
-  private readonly docs: Int32Array[] = [];
-  private readonly tfs: Float32Array[] = [];
+  /** Postings of term `id` are `docs[offsets[id]] … docs[offsets[id + 1] - 1]`, with their `tfs`. */
+  private readonly offsets: Int32Array;
+  private readonly docs: Int32Array;
+  private readonly tfs: Float32Array;
   private readonly len: Float32Array;
   private readonly avgLen: number;
+  /** Reused by every search: one score slot per document and the list of slots touched. */
+  private readonly scores: Float32Array;
+  private readonly touched: Int32Array;
 
   /**
    * @param documents the documents, or their count and a function that makes one document's fields
@@ -42,48 +51,77 @@ export class Bm25Index {
     documents: FieldTerms[] | { count: number; fields: (doc: number) => FieldTerms },
     options: Bm25Options = {},
   ) {
-    this.k1 = options.k1 ?? 1.6;
-    this.b = options.b ?? 0.75;
+    this.k1 = options.k1 ?? 1.0;
+    this.b = options.b ?? 0.5;
     const count = Array.isArray(documents) ? documents.length : documents.count;
     const fieldsOf = Array.isArray(documents) ? (doc: number) => documents[doc] : documents.fields;
     this.size = count;
     this.len = new Float32Array(count);
-    const postDocs: number[][] = [];
-    const postTfs: number[][] = [];
+
+    // Pass 1, streamed: each document's distinct (term id, tf) pairs appended to flat buffers.
+    const pairTerm = new GrowableInt32();
+    const pairTf = new GrowableFloat32();
+    const docStart = new Int32Array(count + 1);
+    const df = new GrowableInt32();
+    const local = new Map<number, number>();
     let total = 0;
     for (let doc = 0; doc < count; doc++) {
-      const fields = fieldsOf(doc);
-      const tf = new Map<number, number>();
-      for (const { terms, weight } of fields) {
+      local.clear();
+      for (const { terms, weight } of fieldsOf(doc)) {
         for (const term of terms) {
           let id = this.ids.get(term);
           if (id === undefined) {
-            id = postDocs.length;
+            id = this.ids.size;
             this.ids.set(term, id);
-            postDocs.push([]);
-            postTfs.push([]);
+            df.push(0);
           }
-          tf.set(id, (tf.get(id) ?? 0) + weight);
+          local.set(id, (local.get(id) ?? 0) + weight);
         }
         this.len[doc] += terms.length * weight;
       }
       total += this.len[doc];
-      for (const [id, f] of tf) {
-        postDocs[id].push(doc);
-        postTfs[id].push(f);
+      for (const [id, f] of local) {
+        pairTerm.push(id);
+        pairTf.push(f);
+        df.increment(id);
       }
+      docStart[doc + 1] = pairTerm.length;
     }
     this.avgLen = count ? total / count : 1;
-    for (let i = 0; i < postDocs.length; i++) {
-      this.docs.push(Int32Array.from(postDocs[i]));
-      this.tfs.push(Float32Array.from(postTfs[i]));
+
+    // Pass 2: counting sort of the pairs by term; documents were visited in order, so each term's
+    // postings come out sorted by document.
+    const terms = this.ids.size;
+    this.offsets = new Int32Array(terms + 1);
+    for (let id = 0; id < terms; id++) this.offsets[id + 1] = this.offsets[id] + df.at(id);
+    const fill = this.offsets.slice(0, terms);
+    this.docs = new Int32Array(pairTerm.length);
+    this.tfs = new Float32Array(pairTerm.length);
+    for (let doc = 0; doc < count; doc++) {
+      for (let i = docStart[doc]; i < docStart[doc + 1]; i++) {
+        const at = fill[pairTerm.at(i)]++;
+        this.docs[at] = doc;
+        this.tfs[at] = pairTf.at(i);
+      }
     }
+    this.scores = new Float32Array(count);
+    this.touched = new Int32Array(count);
+  }
+
+  /** Number of distinct terms: what the interning saves on. */
+  get terms(): number {
+    return this.ids.size;
+  }
+
+  /** Documents that contain `term`. */
+  df(term: string): number {
+    const id = this.ids.get(term);
+    return id === undefined ? 0 : this.offsets[id + 1] - this.offsets[id];
   }
 
   /** Inverse document frequency; a term the index has never seen gets the highest value. */
   idf(term: string): number {
-    const id = this.ids.get(term);
-    const df = id === undefined ? 0 : this.docs[id].length;
+    const df = this.df(term);
     return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
   }
 
@@ -91,40 +129,56 @@ export class Bm25Index {
     return this.ids.has(term);
   }
 
+  /** Whether document `doc` has `term`: a binary search in the term's postings. */
+  contains(term: string, doc: number): boolean {
+    const id = this.ids.get(term);
+    if (id === undefined) return false;
+    let lo = this.offsets[id];
+    let hi = this.offsets[id + 1] - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const d = this.docs[mid];
+      if (d === doc) return true;
+      if (d < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
   /** Top `k` documents for the query, best first. */
   search(query: WeightedTerm[], k: number): Hit[] {
-    const scores = new Float32Array(this.size);
-    const touched: number[] = [];
-    const { k1, b, avgLen, len } = this;
+    const { k1, b, avgLen, len, scores, touched, docs, tfs } = this;
+    let touchedCount = 0;
     for (const { term, weight } of query) {
       const id = this.ids.get(term);
       if (id === undefined) continue;
-      const docs = this.docs[id];
-      const tfs = this.tfs[id];
       const w = weight * this.idf(term);
-      for (let i = 0; i < docs.length; i++) {
+      const end = this.offsets[id + 1];
+      for (let i = this.offsets[id]; i < end; i++) {
         const d = docs[i];
         const tf = tfs[i];
-        if (scores[d] === 0) touched.push(d);
+        if (scores[d] === 0) touched[touchedCount++] = d;
         scores[d] += (w * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * len[d]) / avgLen));
       }
     }
-    return topK(touched, scores, k);
+    const hits = topK(touched, touchedCount, scores, k);
+    for (let i = 0; i < touchedCount; i++) scores[touched[i]] = 0;
+    return hits;
   }
 }
 
-function topK(candidates: number[], scores: Float32Array, k: number): Hit[] {
-  if (candidates.length <= k * 4) {
-    return candidates
-      .map((doc) => ({ doc, score: scores[doc] }))
-      .sort((x, y) => y.score - x.score || x.doc - y.doc)
-      .slice(0, k);
-  }
+function topK(candidates: Int32Array, count: number, scores: Float32Array, k: number): Hit[] {
   // Keep a small sorted buffer instead of sorting every touched document.
   const best: Hit[] = [];
-  for (const doc of candidates) {
+  for (let c = 0; c < count; c++) {
+    const doc = candidates[c];
     const score = scores[doc];
-    if (best.length === k && score <= best[k - 1].score) continue;
+    if (score <= 0) continue;
+    if (
+      best.length === k &&
+      (score < best[k - 1].score || (score === best[k - 1].score && doc > best[k - 1].doc))
+    )
+      continue;
     let i = best.length;
     while (i > 0 && (best[i - 1].score < score || (best[i - 1].score === score && best[i - 1].doc > doc)))
       i--;
@@ -132,4 +186,38 @@ function topK(candidates: number[], scores: Float32Array, k: number): Hit[] {
     if (best.length > k) best.pop();
   }
   return best;
+}
+
+/** Fixed-size chunks: growing never copies, and never leaves a doubled buffer half empty. */
+const CHUNK = 1 << 20;
+
+class GrowableInt32 {
+  private readonly chunks: Int32Array[] = [];
+  length = 0;
+  push(x: number): void {
+    const i = this.length & (CHUNK - 1);
+    if (i === 0) this.chunks.push(new Int32Array(CHUNK));
+    this.chunks[this.chunks.length - 1][i] = x;
+    this.length++;
+  }
+  at(n: number): number {
+    return this.chunks[n >>> 20][n & (CHUNK - 1)];
+  }
+  increment(n: number): void {
+    this.chunks[n >>> 20][n & (CHUNK - 1)]++;
+  }
+}
+
+class GrowableFloat32 {
+  private readonly chunks: Float32Array[] = [];
+  length = 0;
+  push(x: number): void {
+    const i = this.length & (CHUNK - 1);
+    if (i === 0) this.chunks.push(new Float32Array(CHUNK));
+    this.chunks[this.chunks.length - 1][i] = x;
+    this.length++;
+  }
+  at(n: number): number {
+    return this.chunks[n >>> 20][n & (CHUNK - 1)];
+  }
 }

@@ -3,24 +3,27 @@
  * configured) the dense index; the two ranked lists are fused by reciprocal rank fusion.
  */
 
-import {
-  confidenceOf,
-  DEFAULT_MIN_EVIDENCE,
-  evidence,
-  type PassageWords,
-  passageWords,
-} from './answerability.ts';
+import { confidenceOf, evidence } from './answerability.ts';
+import { type Calibration, type CalibrationOptions, calibrate } from './calibrate.ts';
 import type { Embedder } from './embedder.ts';
 import { reciprocalRankFusion } from './fusion.ts';
 import { information } from './information.ts';
 import { LexicalIndex, type LexicalOptions } from './lexical.ts';
-import { type SynonymTable, synonymTable } from './synonyms.ts';
-import type { Passage, ScoredPassage, SearchResult } from './types.ts';
+import { expand, type SynonymTable, synonymTable } from './synonyms.ts';
+import { hasCjk } from './tokenize.ts';
+import type { Lang, Passage, ScoredPassage, SearchResult } from './types.ts';
 import type { VectorHit, VectorIndex } from './vector-index.ts';
 
 export interface AnswerabilityOptions {
-  /** Least information the best passage must share with the question (see answerability.ts). @defaultValue 13 */
+  /**
+   * Least information the best passages must share with the question (see answerability.ts), for
+   * both languages. @defaultValue learned from the KB at first search (calibrate.ts)
+   */
   minEvidence?: number;
+  /** How the threshold is learned when `minEvidence` is not set. */
+  calibration?: CalibrationOptions;
+  /** Thresholds already learned from these same passages (a cache), used as they are. */
+  learned?: Calibration;
   /** Least cosine similarity of the best passage when dense retrieval is on. @defaultValue 0.35 */
   minSimilarity?: number;
 }
@@ -39,39 +42,66 @@ export interface KnowledgeBaseOptions {
 export class KnowledgeBase {
   readonly passages: Passage[];
   private readonly lexical: LexicalIndex;
-  private readonly minEvidence: number;
+  private calibration: Calibration | undefined;
   private readonly synonyms: SynonymTable;
   private readonly minSimilarity: number;
   private readonly candidates: number;
   private readonly options: KnowledgeBaseOptions;
-  /** Passage words for answerability, made on first use: only top passages ever need them. */
-  private readonly wordsCache = new Map<number, PassageWords>();
 
   constructor(passages: Passage[], options: KnowledgeBaseOptions = {}) {
     this.passages = passages;
     this.options = options;
     this.synonyms = synonymTable(options.synonyms ?? []);
     this.lexical = new LexicalIndex(passages, this.synonyms, options.lexical);
-    this.minEvidence = options.answerability?.minEvidence ?? DEFAULT_MIN_EVIDENCE;
+    const fixed = options.answerability?.minEvidence;
+    this.calibration = options.answerability?.learned;
+    if (fixed !== undefined)
+      this.calibration = {
+        minEvidence: { zh: fixed, en: fixed },
+        source: 'configured',
+        samples: { zh: 0, en: 0 },
+      };
     this.minSimilarity = options.answerability?.minSimilarity ?? 0.35;
     this.candidates = options.candidates ?? 50;
   }
 
-  /** Loads what the first question would otherwise wait for (word-information tables). */
+  /** Loads what the first question would otherwise wait for (word tables, the calibration). */
   warmUp(): void {
     information('工资');
     information('salary');
+    this.answerability();
+  }
+
+  /** The decline thresholds in force: learned from this KB on first use unless configured. */
+  answerability(): Calibration {
+    if (!this.calibration) {
+      this.calibration = calibrate(
+        this.passages,
+        (q) =>
+          this.evidenceOf(
+            q,
+            this.lexical.search(q, EVIDENCE_PASSAGES).map((h) => h.doc),
+          ),
+        (term) => this.lexical.has(term),
+        this.options.answerability?.calibration,
+      );
+    }
+    return this.calibration;
   }
 
   /** Lexical search only: synchronous and fast, what `search` does without an embedder. */
   searchLexical(query: string, k = 5): SearchResult {
-    const hits = this.lexical.search(query, Math.max(k, 1));
-    const confidence = this.lexicalConfidence(query, hits[0]?.doc);
+    const hits = this.lexical.search(query, Math.max(k, EVIDENCE_PASSAGES));
+    const confidence = this.lexicalConfidence(
+      query,
+      hits.slice(0, EVIDENCE_PASSAGES).map((h) => h.doc),
+    );
     return {
       query,
       answerable: confidence >= 0.5,
       confidence,
       results: hits.slice(0, k).map((h) => ({ passage: this.passages[h.doc], score: h.score })),
+      related: expand(query, this.synonyms),
     };
   }
 
@@ -96,21 +126,59 @@ export class KnowledgeBase {
     const top = fused[0]?.doc;
     const sim = top === undefined ? 0 : (similarity.get(top) ?? 0);
     // Either signal may vouch for the passage: the words are there, or the meaning is.
-    const confidence = Math.max(this.lexicalConfidence(query, top), confidenceOf(sim, this.minSimilarity));
-    return { query, answerable: confidence >= 0.5, confidence, results };
+    const confidence = Math.max(
+      this.lexicalConfidence(
+        query,
+        fused.slice(0, EVIDENCE_PASSAGES).map((f) => f.doc),
+      ),
+      confidenceOf(sim, this.minSimilarity),
+    );
+    return {
+      query,
+      answerable: confidence >= 0.5,
+      confidence,
+      results,
+      related: expand(query, this.synonyms),
+    };
   }
 
-  private lexicalConfidence(query: string, doc: number | undefined): number {
-    if (doc === undefined) return 0;
-    let words = this.wordsCache.get(doc);
-    if (!words) {
-      words = passageWords(this.passages[doc]);
-      this.wordsCache.set(doc, words);
-    }
-    const e = evidence(query, this.passages[doc], this.synonyms, words);
-    const confidence = confidenceOf(e.matched, this.minEvidence);
-    // A short question the passage covers completely ("补卡", "VPN") is answerable even though it
-    // carries little information in total.
-    return e.missing.length === 0 && e.total >= this.minEvidence / 2 ? Math.max(confidence, 0.5) : confidence;
+  /** The most information any of `docs` shares with the question. */
+  private evidenceOf(query: string, docs: number[]): number {
+    let best = 0;
+    for (const doc of docs) best = Math.max(best, this.evidenceIn(query, doc).matched);
+    return best;
   }
+
+  /** Evidence from the index's postings: no passage is tokenized again. */
+  private evidenceIn(query: string, doc: number) {
+    const p = this.passages[doc];
+    // A Chinese word also counts inside a longer one (国庆 in 国庆节): the passage's text has it.
+    const has = (w: string) =>
+      this.lexical.contains(w, doc) ||
+      (hasCjk(w) && (p.text.includes(w) || p.heading.includes(w) || p.title.includes(w)));
+    return evidence(query, p, this.synonyms, has);
+  }
+
+  private lexicalConfidence(query: string, docs: number[]): number {
+    if (docs.length === 0) return 0;
+    const minEvidence = this.answerability().minEvidence[langOf(query)];
+    let best = { matched: 0, total: 0, missing: [] as string[] };
+    for (const doc of docs) {
+      const e = this.evidenceIn(query, doc);
+      if (e.matched > best.matched || (best.matched === 0 && doc === docs[0])) best = e;
+    }
+    const confidence = confidenceOf(best.matched, minEvidence);
+    // A short question a passage covers completely ("补卡", "VPN") is answerable even though it
+    // carries little information in total.
+    return best.missing.length === 0 && best.total >= minEvidence / 2
+      ? Math.max(confidence, 0.5)
+      : confidence;
+  }
+}
+
+/** Answerability looks at this many top passages: the answer is often the second or third. */
+const EVIDENCE_PASSAGES = 3;
+
+function langOf(query: string): Lang {
+  return hasCjk(query) ? 'zh' : 'en';
 }

@@ -9,9 +9,9 @@ import type { Passage } from './types.ts';
 export interface LexicalOptions {
   /** Field weights (term frequency multipliers). @defaultValue title 2, heading 2, questions 1.5, text 1 */
   fields?: { title: number; heading: number; questions: number; text: number };
-  /** Query weight of a CJK bigram relative to a word. @defaultValue 0.7 */
+  /** Query weight of a CJK bigram relative to a word. @defaultValue 1 (as Xapian's and Elasticsearch's `cjk` n-grams) */
   bigramWeight?: number;
-  /** Query weight of a CJK single character relative to a word. @defaultValue 0.2 */
+  /** Query weight of a CJK single character relative to a word. @defaultValue 0.5 */
   unigramWeight?: number;
   /** Query weight of a synonym relative to the word the user typed. @defaultValue 0.4 */
   synonymWeight?: number;
@@ -48,22 +48,42 @@ export class LexicalIndex {
   constructor(passages: Passage[], synonyms: SynonymTable, options: LexicalOptions = {}) {
     this.synonyms = synonyms;
     const f = options.fields ?? DEFAULT_FIELDS;
-    this.bigramWeight = options.bigramWeight ?? 0.7;
+    this.bigramWeight = options.bigramWeight ?? 1;
     this.synonymWeight = options.synonymWeight ?? 0.4;
-    this.unigramWeight = options.unigramWeight ?? 0.2;
+    this.unigramWeight = options.unigramWeight ?? 0.5;
+    // Passages of one article share its title, questions and keywords, and often a heading:
+    // each distinct string is tokenized once (build speed), and the lists are shared, not copied.
+    const cache = new Map<string, string[]>();
+    const cached = (text: string) => {
+      let t = cache.get(text);
+      if (!t) {
+        t = terms(text);
+        cache.set(text, t);
+      }
+      return t;
+    };
     const fields = (i: number): FieldTerms => {
       const p = passages[i];
       return [
-        { terms: terms(p.title), weight: f.title },
-        { terms: terms(p.heading), weight: f.heading },
-        { terms: terms([...p.questions, ...p.keywords].join('\n')), weight: f.questions },
+        { terms: cached(p.title), weight: f.title },
+        { terms: cached(p.heading), weight: f.heading },
+        { terms: cached([...p.questions, ...p.keywords].join('\n')), weight: f.questions },
         { terms: terms(p.text), weight: f.text },
       ];
     };
     this.index = new Bm25Index({ count: passages.length, fields }, { k1: options.k1, b: options.b });
     this.questionBoost = options.questionBoost ?? 1;
     this.headingBoost = options.headingBoost ?? 0.15;
-    this.headingTerms = passages.map((p) => new Set(terms(p.heading.split(' › ').at(-1) ?? '')));
+    const headingSets = new Map<string, Set<string>>();
+    this.headingTerms = passages.map((p) => {
+      const last = p.heading.split(' › ').at(-1) ?? '';
+      let set = headingSets.get(last);
+      if (!set) {
+        set = new Set(cached(last));
+        headingSets.set(last, set);
+      }
+      return set;
+    });
     const byArticle = new Map<string, Set<string>[]>();
     this.questionTerms = passages.map((p) => {
       let sets = byArticle.get(p.source);
@@ -77,6 +97,16 @@ export class LexicalIndex {
 
   get size(): number {
     return this.index.size;
+  }
+
+  /** Whether any passage has this index term. */
+  has(term: string): boolean {
+    return this.index.has(term);
+  }
+
+  /** Whether passage `doc` has this index term (in any field). */
+  contains(term: string, doc: number): boolean {
+    return this.index.contains(term, doc);
   }
 
   /** The weighted terms a query searches with: its own terms and, weighted lower, their synonyms. */

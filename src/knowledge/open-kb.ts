@@ -3,18 +3,19 @@
  * the lexical index, and dense vectors when an embedding model is configured.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/schema.ts';
 import { llmEnabled } from '../config/schema.ts';
 import { openAiClient } from '../llm/openai-client.ts';
+import type { Calibration } from './calibrate.ts';
 import { embedPassages } from './embed-passages.ts';
 import { ingestKb } from './ingest/ingest.ts';
 import { KnowledgeBase } from './knowledge-base.ts';
 import { OpenAiEmbedder } from './openai-embedder.ts';
 import { DEFAULT_SYNONYMS } from './synonyms.ts';
 import { addUserWords } from './tokenize.ts';
-import type { IngestSummary } from './types.ts';
+import type { IngestSummary, Passage } from './types.ts';
 import { MemoryVectorIndex } from './vector-index.ts';
 
 export interface OpenKbOptions {
@@ -44,13 +45,23 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
     onProgress: options.onProgress,
     split: { chunkSize: config.kb.chunkSize },
   });
+  const synonyms = [...DEFAULT_SYNONYMS, ...config.retrieval.synonyms];
+  const calibrationFile = join(cacheDir, `${key}.calibration.json`);
+  const fingerprint = calibrationFingerprint(passages, synonyms);
   const base = {
-    synonyms: [...DEFAULT_SYNONYMS, ...config.retrieval.synonyms],
-    answerability: { minEvidence: config.retrieval.minEvidence },
+    synonyms,
+    answerability: {
+      minEvidence: config.retrieval.minEvidence,
+      learned: readCalibration(calibrationFile, fingerprint),
+    },
+  };
+  const warm = (kb: KnowledgeBase) => {
+    kb.warmUp();
+    if (!base.answerability.learned) writeCalibration(calibrationFile, fingerprint, kb.answerability());
+    return kb;
   };
   if (!(llmEnabled(config) && config.llm.embeddingModel)) {
-    const kb = new KnowledgeBase(passages, base);
-    kb.warmUp();
+    const kb = warm(new KnowledgeBase(passages, base));
     return { kb, summary, dir, dense: false };
   }
   const embedder = new OpenAiEmbedder(
@@ -62,14 +73,49 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
     await embedPassages(passages, embedder, index, join(cacheDir, `${key}.vectors.json`));
   } catch (err) {
     options.onDenseError?.(err);
-    const kb = new KnowledgeBase(passages, base);
-    kb.warmUp();
+    const kb = warm(new KnowledgeBase(passages, base));
     return { kb, summary, dir, dense: false };
   }
-  const kb = new KnowledgeBase(passages, {
-    ...base,
-    dense: { embedder, index },
-    onDenseError: options.onDenseError,
-  });
+  const kb = warm(
+    new KnowledgeBase(passages, {
+      ...base,
+      dense: { embedder, index },
+      onDenseError: options.onDenseError,
+    }),
+  );
   return { kb, summary, dir, dense: true };
+}
+
+/** Calibration depends on the passages, the synonyms and the code that learns it. */
+const CALIBRATION_VERSION = 1;
+
+function calibrationFingerprint(passages: Passage[], synonyms: string[][]): string {
+  const hash = createHash('sha1').update(`${CALIBRATION_VERSION}\n${JSON.stringify(synonyms)}`);
+  for (const p of passages) hash.update(p.id).update('\0').update(p.text).update('\0');
+  return hash.digest('hex');
+}
+
+/** Thresholds learned on an earlier start from the same passages; anything else means learn again. */
+function readCalibration(file: string, fingerprint: string): Calibration | undefined {
+  try {
+    const cached = JSON.parse(readFileSync(file, 'utf8')) as {
+      fingerprint: string;
+      calibration: Calibration;
+    };
+    return cached.fingerprint === fingerprint && cached.calibration?.source === 'calibrated'
+      ? cached.calibration
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCalibration(file: string, fingerprint: string, calibration: Calibration): void {
+  if (calibration.source !== 'calibrated') return;
+  try {
+    writeFileSync(`${file}.tmp`, JSON.stringify({ fingerprint, calibration }));
+    renameSync(`${file}.tmp`, file);
+  } catch {
+    // A read-only data folder only costs the next start the calibration again.
+  }
 }

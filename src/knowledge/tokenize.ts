@@ -56,14 +56,15 @@ export interface Tokens {
   unigrams: string[];
 }
 
-export function tokenize(text: string): Tokens {
+export function tokenize(text: string, wordsOnly = false): Tokens {
   const words: string[] = [];
   const bigrams: string[] = [];
   const unigrams: string[] = [];
+  const grams = !wordsOnly;
   const norm = normalize(text);
   for (const m of norm.matchAll(RUN)) {
     if (m[1]) {
-      chinese(m[1], words, bigrams, unigrams);
+      chinese(m[1], words, bigrams, unigrams, grams);
     } else if (m[2]) {
       for (const part of m[2].split(/[-'.]/)) {
         if (part.length === 0 || EN_STOP.has(part)) continue;
@@ -78,9 +79,13 @@ export function tokenize(text: string): Tokens {
  * Stop words cut a run into stretches of content; bigrams never bridge a stop word, so
  * "怎么请年假" yields 年假 and not the noise bigrams 么请/请年.
  */
-function chinese(run: string, words: string[], bigrams: string[], unigrams: string[]): void {
+function chinese(run: string, words: string[], bigrams: string[], unigrams: string[], grams: boolean): void {
   let stretch = '';
   const flush = () => {
+    if (!grams) {
+      stretch = '';
+      return;
+    }
     for (const ch of stretch) unigrams.push(UNIGRAM + ch);
     for (let i = 0; i + 1 < stretch.length; i++) bigrams.push(BIGRAM + stretch.slice(i, i + 2));
     stretch = '';
@@ -98,6 +103,11 @@ function chinese(run: string, words: string[], bigrams: string[], unigrams: stri
     }
   }
   flush();
+}
+
+/** The word terms of a text only (no character n-grams): what answerability compares. */
+export function wordsOf(text: string): string[] {
+  return tokenize(text, true).words;
 }
 
 /** All terms of a text, words then bigrams: what the index stores. */

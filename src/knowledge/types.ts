@@ -71,4 +71,6 @@ export interface SearchResult {
   /** 0..1, how well the best passage covers the question; `answerable` is this against a threshold. */
   confidence: number;
   results: ScoredPassage[];
+  /** Phrases the search also looked for (synonyms of the question's words), for answer selection. */
+  related?: string[];
 }

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { excerpt } from '../../src/assistant/answer/excerpt.ts';
-import { extractiveAnswer } from '../../src/assistant/answer/extractive.ts';
+import { extractiveAnswer, MAX_ANSWER } from '../../src/assistant/answer/extractive.ts';
+import { rankSentences, splitSentences } from '../../src/assistant/answer/sentences.ts';
 import { answerQuestion } from '../../src/assistant/answer-question.ts';
 import { createAssistant } from '../../src/assistant/assistant.ts';
 import { detectLang } from '../../src/assistant/language.ts';
 import { isSmallTalk } from '../../src/assistant/small-talk.ts';
 import { KnowledgeBase } from '../../src/knowledge/knowledge-base.ts';
 import { DEFAULT_SYNONYMS } from '../../src/knowledge/synonyms.ts';
-import { SAMPLE } from '../support/passages.ts';
+import { passage, SAMPLE } from '../support/passages.ts';
 
 const kb = new KnowledgeBase(SAMPLE, { synonyms: DEFAULT_SYNONYMS });
 
@@ -33,12 +34,57 @@ describe('excerpt', () => {
   });
 });
 
+describe('sentence-level answers', () => {
+  const statute = passage({
+    source: 'law.md',
+    title: '职工带薪年休假条例',
+    text: [
+      '第二条 机关、团体、企业、事业单位的职工连续工作1年以上的，享受带薪年休假。单位应当保证职工享受年休假。',
+      '职工在年休假期间享受与正常工作期间相同的工资收入。',
+      '第三条 职工累计工作已满1年不满10年的，年休假5天；已满10年不满20年的，年休假10天；已满20年的，年休假15天。',
+      '国家法定休假日、休息日不计入年休假的假期。',
+      '第四条 职工有下列情形之一的，不享受当年的年休假：',
+      '(一)职工依法享受寒暑假，其休假天数多于年休假天数的；',
+      '(二)职工请事假累计20天以上且单位按照规定不扣工资的；',
+    ].join('\n\n'),
+  });
+  const result = (q: string) => ({
+    query: q,
+    answerable: true,
+    confidence: 1,
+    results: [{ passage: statute, score: 1 }],
+  });
+
+  it('splits on sentence ends and lines, keeping each sentence verbatim', () => {
+    const s = splitSentences('第一句。第二句！\n\nThird one. Fourth? 1.5 days stays whole.');
+    expect(s).toEqual(['第一句。', '第二句！', 'Third one.', 'Fourth?', '1.5 days stays whole.']);
+  });
+
+  it("leads with the sentence that carries the question's words and the amount it asks for", () => {
+    const reply = extractiveAnswer(
+      '我上班5年了 一年能休几天年假',
+      result('我上班5年了 一年能休几天年假'),
+      'zh',
+    );
+    expect(reply.text.startsWith('第三条 职工累计工作已满1年不满10年的，年休假5天')).toBe(true);
+    expect(reply.text.length).toBeLessThanOrEqual(MAX_ANSWER + 40);
+    expect(rankSentences('休息日算不算进年假', result('').results, ['年休假'])[0].text).toBe(
+      '国家法定休假日、休息日不计入年休假的假期。',
+    );
+  });
+
+  it('brings the items of a list its lead sentence opens', () => {
+    const reply = extractiveAnswer('什么情形不享受当年的年休假', result('什么情形不享受当年的年休假'), 'zh');
+    expect(reply.text).toContain('第四条 职工有下列情形之一的，不享受当年的年休假：\n(一)');
+  });
+});
+
 describe('extractive answers', () => {
-  it('answers with the passage, a lead-in and numbered citations', async () => {
+  it("answers with the passage's answering sentence and numbered citations", async () => {
     const result = await kb.search('怎么请年假');
     const reply = extractiveAnswer('怎么请年假', result, 'zh');
     expect(reply.action).toBe('answered');
-    expect(reply.text).toContain('根据《如何申请年假》');
+    expect(reply.text.startsWith('登录 e-HR，进入 我的假期 → 申请')).toBe(true);
     expect(reply.text).toContain('[1]');
     expect(reply.citations[0]).toMatchObject({
       n: 1,

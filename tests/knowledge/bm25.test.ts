@@ -75,3 +75,27 @@ describe('reciprocalRankFusion', () => {
     expect(reciprocalRankFusion([[], []])).toEqual([]);
   });
 });
+
+describe('Bm25Index postings', () => {
+  const index = new Bm25Index(
+    Array.from({ length: 50 }, (_, i) => [
+      { terms: i % 3 === 0 ? ['three', `n${i}`] : [`n${i}`], weight: 1 },
+    ]),
+  );
+
+  it('knows which documents hold a term (binary search in sorted postings)', () => {
+    expect(index.contains('three', 0)).toBe(true);
+    expect(index.contains('three', 48)).toBe(true);
+    expect(index.contains('three', 49)).toBe(false);
+    expect(index.contains('n7', 7)).toBe(true);
+    expect(index.contains('n7', 8)).toBe(false);
+    expect(index.contains('unseen', 0)).toBe(false);
+    expect(index.df('three')).toBe(17);
+  });
+
+  it('interns each distinct term once and returns the same results when searched again', () => {
+    expect(index.terms).toBe(51);
+    const first = index.search([{ term: 'three', weight: 1 }], 5);
+    expect(index.search([{ term: 'three', weight: 1 }], 5)).toEqual(first);
+  });
+});

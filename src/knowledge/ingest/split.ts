@@ -5,14 +5,16 @@ import type { Passage, SourceDoc } from '../types.ts';
 /** How documents become passages. */
 export interface SplitOptions {
   /**
-   * Target size of each part of a long section, in characters.
-   * @defaultValue 500
+   * Target size of each part of a long section, in characters. Measured on the tune halves of both
+   * eval KBs (500 → 1000: recall@5 +0.07, MRR@10 +0.04 on average): a statute article or a handbook
+   * section rarely fits in 500 characters together with the sentences that qualify it.
+   * @defaultValue 1000
    */
   chunkSize?: number;
   /**
    * A section up to this many characters stays one passage; a longer one is cut into parts. Larger
    * than `chunkSize` so a section just over the target is not cut into a full part and a scrap.
-   * @defaultValue 700 (1.4 × `chunkSize` when only `chunkSize` is set)
+   * @defaultValue 1400 (1.4 × `chunkSize` when only `chunkSize` is set)
    */
   maxChars?: number;
   /**
@@ -23,8 +25,8 @@ export interface SplitOptions {
 }
 
 export const DEFAULT_SPLIT_OPTIONS: Readonly<Required<SplitOptions>> = {
-  chunkSize: 500,
-  maxChars: 700,
+  chunkSize: 1000,
+  maxChars: 1400,
   chunkOverlap: 80,
 };
 

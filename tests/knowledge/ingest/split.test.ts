@@ -3,6 +3,9 @@ import { isHelplineError } from '../../../src/errors.ts';
 import { resolveSplitOptions, slug, splitDoc } from '../../../src/knowledge/ingest/split.ts';
 import type { SourceDoc } from '../../../src/knowledge/types.ts';
 
+/** The sizes these cases were written for (the default is larger). */
+const SMALL = { chunkSize: 500 };
+
 function doc(text: string, extra: Partial<SourceDoc> = {}): SourceDoc {
   return {
     source: 'hr/leave.md',
@@ -89,7 +92,7 @@ describe('splitDoc: headings', () => {
 describe('splitDoc: long sections', () => {
   it('cuts a statute chapter at article starts, every part a verbatim piece of the source', async () => {
     const chapter = statuteChapter();
-    const passages = await splitDoc(doc(`## 第一章 总则\n\n${chapter}`, { lang: 'zh' }));
+    const passages = await splitDoc(doc(`## 第一章 总则\n\n${chapter}`, { lang: 'zh' }), SMALL);
     expect(passages.length).toBeGreaterThan(2);
     for (const p of passages) {
       expect(p.text).toMatch(/^第[一二三四五六七八九十]+条 /);
@@ -109,13 +112,13 @@ describe('splitDoc: long sections', () => {
 
   it('also finds articles that start a line rather than a paragraph', async () => {
     const chapter = statuteChapter().replace(/\n\n(?=第)/g, '\n');
-    const passages = await splitDoc(doc(chapter, { lang: 'zh' }));
+    const passages = await splitDoc(doc(chapter, { lang: 'zh' }), SMALL);
     for (const p of passages) expect(p.text).toMatch(/^第[一二三四五六七八九十]+条 /);
   });
 
   it('falls back to sentences, then clauses, for one long paragraph', async () => {
     const sentence = 'Employees accrue four hours of sick leave per pay period, and there is no maximum. ';
-    const passages = await splitDoc(doc(sentence.repeat(12).trim()));
+    const passages = await splitDoc(doc(sentence.repeat(12).trim()), SMALL);
     expect(passages.length).toBeGreaterThan(1);
     for (const p of passages) {
       expect(p.text.startsWith('Employees')).toBe(true);
@@ -124,7 +127,10 @@ describe('splitDoc: long sections', () => {
   });
 
   it('cuts Chinese prose at 。 and keeps the mark with its sentence', async () => {
-    const passages = await splitDoc(doc('职工在年休假期间享受与正常工作期间相同的工资收入。'.repeat(40)));
+    const passages = await splitDoc(
+      doc('职工在年休假期间享受与正常工作期间相同的工资收入。'.repeat(40)),
+      SMALL,
+    );
     for (const p of passages) expect(p.text.endsWith('。')).toBe(true);
   });
 
@@ -137,7 +143,7 @@ describe('splitDoc: long sections', () => {
 
 describe('split options', () => {
   it('documents defaults and derives maxChars/overlap from a custom chunkSize', () => {
-    expect(resolveSplitOptions()).toEqual({ chunkSize: 500, maxChars: 700, chunkOverlap: 80 });
+    expect(resolveSplitOptions()).toEqual({ chunkSize: 1000, maxChars: 1400, chunkOverlap: 80 });
     expect(resolveSplitOptions({ chunkSize: 1000 })).toEqual({
       chunkSize: 1000,
       maxChars: 1400,
