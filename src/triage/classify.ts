@@ -77,9 +77,10 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
   const ruled = { intent: false, category: false, severity: false };
 
   // --- intent
-  if (has('human_request') && intent !== 'human') {
+  // A rule's effect is recorded even when the model agreed, so the signal shows what it holds.
+  if (has('human_request')) {
+    if (intent !== 'human') ruled.intent = true;
     intent = 'human';
-    ruled.intent = true;
     decisions.push({ name: 'human_request', effect: 'intent=human' });
   }
   const reporters = input.reporters ?? 0;
@@ -137,14 +138,14 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
   }
 
   // --- category
-  if ((breach || compromise) && category !== 'security') {
+  if (breach || compromise) {
+    if (category !== 'security') ruled.category = true;
     category = 'security';
-    ruled.category = true;
     decisions.push({ name: breach ? 'security_breach' : 'security_compromise', effect: 'category=security' });
   }
-  if (escalation && category !== 'payroll') {
+  if (escalation) {
+    if (category !== 'payroll') ruled.category = true;
     category = 'payroll';
-    ruled.category = true;
     decisions.push({ name: 'escalate_command', effect: 'category=payroll' });
   }
 
