@@ -116,7 +116,7 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
   // question or a request ("所有人的工资条都能在app里看到吗").
   if (
     intent === 'incident' &&
-    pIntent[INTENTS.indexOf('incident')] < 0.6 &&
+    pIntent[INTENTS.indexOf('incident')] < 0.5 &&
     !troubled &&
     !has('security_breach')
   ) {

@@ -319,10 +319,15 @@ export function findCounts(norm: string): Count[] {
       kind = 'people';
       nounText = PAID_RECORDS.exec(after)?.[0] ?? '';
     } else {
-      // The nearest noun wins: "三地同事" counts places, "30个同事" people.
+      // Chinese: the nearest noun wins ("三地同事" counts places). English: the head of a compound
+      // is its last noun ("20 of the warehouse staff" counts people).
+      const english = /^\s*[a-z]/.test(after);
       for (const rule of NOUNS) {
         const n = rule.re.exec(after);
-        if (n && (nounText === '' || n[0].length < nounText.length)) {
+        if (
+          n &&
+          (nounText === '' || (english ? n[0].length > nounText.length : n[0].length < nounText.length))
+        ) {
           kind = rule.kind;
           nounText = n[0];
         }

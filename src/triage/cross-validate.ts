@@ -7,7 +7,12 @@
 import { classify } from './classify.ts';
 import { evaluateTriage, type TriageReport } from './evaluate.ts';
 import { seededRandom } from './model.ts';
-import { SHIPPED_MODEL_OPTIONS, type TriageModelOptions, trainTriageModel } from './triage-model.ts';
+import {
+  SHIPPED_MODEL_OPTIONS,
+  type TriageModel,
+  type TriageModelOptions,
+  trainTriageModel,
+} from './triage-model.ts';
 import type { LabelledMessage, TriageResult } from './types.ts';
 
 export interface CrossValidation {
@@ -27,6 +32,8 @@ export interface CrossValidateOptions {
   seed?: number;
   /** Added to every fold's training data, never evaluated. @defaultValue [] */
   base?: readonly LabelledMessage[];
+  /** How a fold's model rates a message. @defaultValue classify (models + extraction + rubric) */
+  predict?: (model: TriageModel, item: LabelledMessage) => TriageResult;
 }
 
 export function crossValidate(
@@ -35,6 +42,7 @@ export function crossValidate(
 ): CrossValidation {
   const k = options.k ?? 5;
   const base = options.base ?? [];
+  const predict = options.predict ?? ((model, item) => classify({ text: item.text, role: item.role }, model));
   const random = seededRandom(options.seed ?? 7);
   const order = examples.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
@@ -50,7 +58,7 @@ export function crossValidate(
     const test = testIds.map((i) => examples[i]);
     folds.push(
       evaluateTriage(test, (item) => {
-        const r = classify({ text: item.text, role: item.role }, model);
+        const r = predict(model, item as LabelledMessage);
         predicted[testIds[test.indexOf(item as LabelledMessage)]] = r;
         return r;
       }),

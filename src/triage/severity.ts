@@ -27,6 +27,8 @@ export const MASS_INCIDENT_P1_REPORTERS = 3;
  * on the voice sets (see README, Triage): the lowest value that kept P0 precision above 0.8 there.
  */
 export const P0_LEAN = 0.3;
+/** The same for a problem of one team or site (scope_group/count): the model must be surer. */
+export const P0_LEAN_GROUP = 0.5;
 
 export interface Decision {
   name: SignalName | 'model';
@@ -180,7 +182,7 @@ export function rateSeverity(input: SeverityInput): SeverityRating {
   if (
     problem &&
     (severity as Severity) !== 'P0' &&
-    pP0 >= (input.p0Lean ?? P0_LEAN) &&
+    pP0 >= (scope >= 3 ? (input.p0Lean ?? P0_LEAN) : P0_LEAN_GROUP) &&
     scope >= 2 &&
     !mitigated
   ) {

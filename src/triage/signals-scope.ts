@@ -37,7 +37,7 @@ const ZH_BOUND_BEFORE = wb(new RegExp(`${UNIT_ZH}[^，。,.;；!！?？\\s]{0,5}
 const ZH_BOUND_WITHIN = wb(new RegExp(`(?:我们|咱们|这个|那个|本)${UNIT_ZH}`));
 const EN_BOUND_AFTER = wb(
   new RegExp(
-    `^(?:'s)?\\s*(?:(?:who|that|whose|hired|joining|starting|onboarded|enrolled|without|with(?! the company))\\b|(?:i|we)(?:'ve| have)? (?:asked|know|talked|spoke|checked|called|pinged)\\b|(?:who is |who are |that is )?(?:in|on|at|from|of|within)\\s+(?:my|our|the|this|that|his|her|their)?\\s*(?:[\\w&-]+\\s+){0,3}?${UNIT_EN}\\b|on site|onsite|here)`,
+    `^(?:'s)?\\s*(?:(?:who|that|whose|hired|joining|starting|onboarded|enrolled|without|with(?! the company))\\b|(?:i|we)(?:'ve| have)? (?:asked|know|talked|spoke|checked|called|pinged)\\b|(?:who is |who are |that is )?(?:in|on|at|from|of|within)\\s+(?:my|our|the|this|that|his|her|their)?\\s*(?:[\\w&-]+\\s+){0,3}?${UNIT_EN}\\b|(?:in|on|at|from|within) (?:the |our |my )?(?:customer (?:care|service|success|support)|finance|hr|legal|sales|marketing|engineering|ops|operations|support|logistics|procurement|payroll|accounting|warehouse|plant|store|factory)\\b|on site|onsite|here)`,
   ),
 );
 
@@ -124,10 +124,10 @@ const WIDE_SMALL_UNITS = 10;
 
 // A large share of everyone: "most of the company", "everyone I asked", "远程办公的基本都".
 const MOST_EN = wb(
-  /\b(?:most|the majority|(?:a )?(?:large|big|huge) (?:part|chunk|share)) of (?:the |our )?(?:company|org|organi[sz]ation|staff|employees|workforce|people|users|us)\b|\b(?:basically|pretty much|almost|nearly|practically) (?:everyone|everybody|all of us|all (?:the )?(?:staff|employees|users))\b|\beveryone (?:i|we)(?:'ve| have)? (?:asked|know|talked to|checked with|spoke to|called|pinged)\b|\ball (?:of )?(?:our |the )?(?:remote|field|hourly|frontline|front-line|store|shop-floor|night[- ]shift|contract|overseas|china|us|uk|apac|emea) (?:staff|employees|workers|users|people|teams|colleagues|folks)\b|\b(?:all of|across|throughout) (?:apac|emea|amer|latam|the region|the country)\b|\b(?:anyone|everyone|everybody|nobody|no one|all users|all staff) (?:in|across|from|based in) (?:apac|emea|amer|latam|asia|europe|china|north america|the region|the country|[a-z]+ region)\b|\b(?:nationwide|region-wide|countrywide|globally|worldwide|world-wide)\b/u,
+  /\b(?:most|the majority|(?:a )?(?:large|big|huge) (?:part|chunk|share)) of (?:the |our )?(?:company|org|organi[sz]ation|staff|employees|workforce|people|users|us)\b|\b(?:basically|pretty much|almost|nearly|practically) (?:everyone|everybody|all of us|all (?:the )?(?:staff|employees|users))\b|\beveryone (?:i|we)(?:'ve| have)? (?:asked|know|talked to|checked with|spoke to|called|pinged)\b|\ball (?:of )?(?:our |the )?(?:remote|field|hourly|frontline|front-line|store|shop-floor|night[- ]shift|contract|overseas|china|us|uk|apac|emea) (?:staff|employees|workers|users|people|teams|colleagues|folks)\b|\b(?:all of|across|throughout) (?:apac|emea|amer|latam|the region|the country)\b|\b(?:anyone|everyone|everybody|nobody|no one|all users|all staff) (?:in|across|from|based in) (?:apac|emea|amer|latam|asia|europe|china|north america|the region|the country|[a-z]+ region)\b|\b(?:nationwide|region-wide|countrywide|globally|worldwide|world-wide)\b|\ball (?:of )?(?:the |our )?(?:apis|services|systems|integrations|endpoints|tenants|environments) (?:are |were )?(?:down|failing|erroring|unavailable|timing out)\b/u,
 );
 const MOST_ZH = wb(
-  /大部分(?:人|同事|员工|部门)|大多数(?:人|同事|员工|部门)?|绝大多数|绝大部分|几乎所有|几乎全部|基本(?:上)?(?:所有人|全部|都(?:连不上|登不上|进不去|用不了|打不开|打不上|收不到))|全国(?:各地|的|所有|二十|\d|[一二三四五六七八九十几]+个)|各个?(?:门店|分公司|城市|地区|园区)|所有(?:门店|网点|城市|分公司|主体|法人)|(?:远程办公|在家办公|居家办公|外地|异地办公)的(?:人|同事|员工)?(?:基本|几乎)?(?:都|全)|所有(?:没|未|不)[^，。,.!！?？]{1,14}的(?:人|同事|员工)|(?:一半|半数)以上的?(?:人|员工|同事)|全体员工群|全员群|公司大群/u,
+  /大部分(?:人|同事|员工|部门)|大多数(?:人|同事|员工|部门)?|绝大多数|绝大部分|几乎所有|几乎全部|基本(?:上)?(?:所有人|全部|都(?:连不上|登不上|进不去|用不了|打不开|打不上|收不到))|全国(?:各地|的|所有|二十|\d|[一二三四五六七八九十几]+个)|各个?(?:门店|分公司|城市|地区|园区)|所有(?:门店|网点|城市|分公司|主体|法人)|(?:远程办公|在家办公|居家办公|外地|异地办公)的(?:人|同事|员工)?(?:基本|几乎)?(?:都|全)|所有(?:没|未|不)[^，。,.!！?？]{1,14}的(?:人|同事|员工)|(?:一半|半数)以上的?(?:人|员工|同事)|全体员工群|全员群|公司大群|(?:所有|全部)(?:的)?(?:接口|系统|服务|集成方)|(?:api|接口|服务|系统|集成方)(?:全部|全都|全在|都在)(?:挂|失败|报错|不可用|宕|超时)/u,
 );
 // The unit is the whole of it: "only the Shanghai office", "Beijing is fine", "其他分公司正常".
 const LIMITED = wb(
@@ -209,6 +209,16 @@ const FEW = wb(
   /\b(?:a few|a couple of|two|three|2|3|4) (?:of (?:us|my|our|them)|(?:other )?(?:people|ppl|colleagues|coworkers|teammates|guys|folks))\b|(?:隔壁|旁边|身边)(?:的)?(?:几个|两个|好几个)|(?:几个|两个|三个)(?:同事|人)(?:也|都)/u,
 );
 
+const NAMED_UNIT_EN_ALL = new RegExp(NAMED_UNIT_EN.source, 'gu');
+const NAMED_UNIT_ZH_ALL = new RegExp(NAMED_UNIT_ZH.source, 'gu');
+/** How many distinct units the message names ("the Madrid office", "财务部"). */
+function namedUnits(norm: string, han: boolean, latin: boolean): number {
+  const names = new Set<string>();
+  if (latin) for (const m of norm.matchAll(NAMED_UNIT_EN_ALL)) names.add(m[0]);
+  if (han) for (const m of norm.matchAll(NAMED_UNIT_ZH_ALL)) names.add(m[0]);
+  return names.size;
+}
+
 const HAS_HAN = wb(/\p{Script=Han}/u);
 const HAS_LATIN = wb(/[a-z]/);
 
@@ -219,6 +229,7 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
   const han = HAS_HAN.test(norm);
   const latin = HAS_LATIN.test(norm);
   const companyRes = han ? (latin ? [COMPANY_ZH, COMPANY_EN] : [COMPANY_ZH]) : [COMPANY_EN];
+  const singleUnit = namedUnits(norm, han, latin) === 1 && findPlaceLists(norm).length === 0;
   const groupRes = han ? (latin ? [GROUP_ZH, GROUP_EN] : [GROUP_ZH]) : [GROUP_EN];
   for (const re of companyRes) {
     for (const m of norm.matchAll(re)) {
@@ -235,7 +246,10 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
           // "our entire Madrid office's requests are stuck, nobody can get approvals": the people are
           // the unit already named.
           GROUP_NAMED_BEFORE.test(norm.slice(0, m.index)));
-      (isBound ? bound : company).push(m[0]);
+      // "the Shenzhen plant shows everyone absent": with one unit named and no list of sites, the
+      // people are that unit's.
+      const ofTheUnit = narrowable && singleUnit;
+      (isBound || ofTheUnit ? bound : company).push(m[0]);
     }
   }
   // "I can't see everyone's schedule": the writer is the one affected, the company is the object.
