@@ -184,7 +184,7 @@ export function rateSeverity(input: SeverityInput): SeverityRating {
     (severity as Severity) !== 'P0' &&
     pP0 >= (scope >= 3 ? (input.p0Lean ?? P0_LEAN) : P0_LEAN_GROUP) &&
     scope >= 2 &&
-    !mitigated
+    !workaround
   ) {
     severity = 'P0';
     ruled = true;

@@ -81,7 +81,7 @@ const RULES: Rule[] = [
   {
     name: 'exercise',
     re: wb(
-      /培训|演练|演习|模拟|测试一下|\b(?:training|awareness|simulation|simulated|drill|tabletop|exercise|mock|test campaign)\b/u,
+      /演练|演习|模拟(?:钓鱼|攻击|演练|测试|邮件)|(?:钓鱼|安全)(?:测试|演练)|测试一下|\b(?:drill|tabletop|simulation|simulated (?:phishing|attack|breach|email)|(?:phishing|security) (?:test|simulation|exercise)|awareness (?:test|campaign)|test campaign|mock (?:phishing|attack|breach))\b/u,
     ),
     reason: 'a drill, training or simulation, not a real event',
   },

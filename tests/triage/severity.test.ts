@@ -113,3 +113,15 @@ describe('a thread re-classified as one text raises severity when scope grows', 
     expect(thread.severity).toBe('P0');
   });
 });
+
+describe('drills and training are not incidents; real attacks mentioned beside them are', () => {
+  it.each<Case>([
+    ["was this morning's email a phishing simulation? I clicked it", 'P3'],
+    ['phishing campaign hit several teams today, at least 12 people entered their passwords', 'P0'],
+    ['during the security training I noticed my files are being encrypted and renamed to .locked', 'P0'],
+  ])('%s → %s', (text, severity) => {
+    const r = classify({ text });
+    if (severity === 'P3') expect(r.signals.map((s) => s.name)).not.toContain('security_breach');
+    else expect(r.severity).toBe(severity);
+  });
+});
