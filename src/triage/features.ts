@@ -1,4 +1,5 @@
 import { bucketNumber, findCounts } from './counts.ts';
+import { toSimplified } from './traditional.ts';
 
 /**
  * Text features for the triage classifier, with no word dictionary: Chinese is cut into character
@@ -6,12 +7,14 @@ import { bucketNumber, findCounts } from './counts.ts';
  * strings with a short prefix naming their kind, so the model can mix them with signal features.
  */
 
-/** NFKC (full-width → half-width, compatibility forms), lowercase, unified quotes and whitespace. */
+/**
+ * NFKC (full-width → half-width, compatibility forms), traditional → simplified Chinese, lowercase,
+ * unified quotes and whitespace.
+ */
 export function normalizeText(text: string): string {
   if (text === lastRaw) return lastNorm;
   lastRaw = text;
-  lastNorm = text
-    .normalize('NFKC')
+  lastNorm = toSimplified(text.normalize('NFKC'))
     .toLowerCase()
     .replace(/[‘’`´]/g, "'")
     .replace(/[“”]/g, '"')

@@ -30,6 +30,7 @@ const CODE_INPUTS = [
   'signals-scope.ts',
   'signals-security.ts',
   'signals.ts',
+  'traditional.ts',
   'training-data.ts',
   'triage-model.ts',
   'types.ts',

@@ -5,7 +5,7 @@
  * (DESIGN §3: many departments), unless the list is what still works ("bj + sz fine").
  */
 
-export type PlaceKind = 'city' | 'department' | 'floor';
+export type PlaceKind = 'city' | 'department' | 'floor' | 'unit';
 
 export interface PlaceList {
   kind: PlaceKind;
@@ -55,6 +55,38 @@ const FLOORS = new RegExp(
   'gu',
 );
 
+// Any names listed before a plural unit noun ("the Porto, Lagos and Nairobi sites", "3rd, 4th or 5th
+// floor"), or after one ("buildings A, B and C"), and Chinese units each with its suffix
+// ("采购部、质检部、仓储部", "一厂、二厂和三厂"): no gazetteer needed.
+const UNIT_PLURAL_EN =
+  '(?:offices|sites|plants|branches|warehouses|stores|shops|campuses|buildings|floors|factories|entities|regions|teams|departments|depts|hubs|locations|centers|centres|clinics|hospitals|schools|labs|studios|depots|branches|subsidiaries|countries|cities)';
+const UNIT_ANY_EN = `(?:${UNIT_PLURAL_EN}|office|site|plant|branch|warehouse|store|campus|building|floor|factory|entity|region|team|department|hub|location|center|centre)`;
+const NAME = "[a-z0-9][\\w'.&-]*";
+const NAMES_BEFORE_UNIT = new RegExp(
+  `\\b${NAME}(?:(?:\\s*,\\s*|\\s*/\\s*|\\s+(?:and|or|&|\\+)\\s+|\\s*,\\s*(?:and|or)\\s+)${NAME}){1,8}\\s+${UNIT_ANY_EN}\\b`,
+  'gu',
+);
+// After the unit noun only identifiers count as names: "buildings A, B and C", "floors 3, 4 and 5".
+const ID = '(?:[a-hj-z]|\\d{1,3}[a-z]?|\\d{1,3}(?:st|nd|rd|th)|[a-z]\\d{1,3})';
+const UNIT_BEFORE_NAMES = new RegExp(
+  `\\b(?:buildings|sites|offices|floors|plants|campuses|blocks|towers|halls|stores|warehouses|levels|wings|zones|building|site|office|floor|plant|block|tower|hall|store|warehouse|level|wing|zone)\\s+${ID}(?:(?:\\s*,\\s*|\\s+(?:and|or|&)\\s+|\\s*,\\s*(?:and|or)\\s+)${ID}){1,8}(?![\\w'-])`,
+  'gu',
+);
+const ZH_UNIT =
+  '(?:部|中心|分公司|子公司|工厂|厂|门店|店|园区|办公室|车间|仓库|大楼|楼|基地|分行|网点|事业部|项目组|组)';
+const ZH_UNIT_LIST = new RegExp(
+  `[\\p{Script=Han}A-Za-z0-9]{1,6}?${ZH_UNIT}(?:\\s*(?:、|,|，|/|和|与|及|以及|跟|还有)\\s*[\\p{Script=Han}A-Za-z0-9]{1,6}?${ZH_UNIT}){1,8}`,
+  'gu',
+);
+// People "in X, Y and Z": "folks in Dallas, Austin and Houston", "staff at Porto and Lagos".
+const PEOPLE_IN_NAMES = new RegExp(
+  `\\b(?:people|folks|staff|colleagues|users|employees|everyone|everybody|nobody|no one|teams?|offices?|sites?|workers|guys|coworkers|co-workers|us)\\b[^.!?]{0,20}?\\b(?:in|at|from|across)\\s+(?:the\\s+)?${NAME}(?:\\s*,\\s*${NAME}){0,8}\\s*,?\\s+(?:and|or|&|\\+)\\s+${NAME}\\b`,
+  'gu',
+);
+const NOT_PLACES =
+  /^(?:the|our|my|all|both|and|or|other|some|few|many|these|those|their|his|her|its|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|morning|afternoon|evening|night|today|yesterday|tomorrow|week|month|year|payroll|workday|okta|sso|vpn|email|slack|teams|hr|it|finance|sales|leave|pay|time|work|home|person|office|site|team)$/u;
+const LIST_SEP = /\s*(?:,|，|、|\/|\+|&|\band\b|\bor\b|和|与|及|以及|跟|还有)\s*/u;
+
 // After a list: it is what still works, not what broke.
 const FINE_AFTER =
   /^[^。.!！?？;；\n]{0,24}?(?:\bfine\b|\bok\b|\bokay\b|\bnormal(?:ly)?\b|\bunaffected\b|\bnot affected\b|\bwork(?:s|ing)? (?:fine|normally|ok)\b|\blook(?:s)? (?:fine|ok|good|normal)\b|\bare good\b|\bseem(?:s)? fine\b|\b(?:have|has|had) been paid\b|\bgot paid\b|好好的|正常|没问题|没事|不受影响|没受影响|都好|能用|可以用|都能)/u;
@@ -81,6 +113,43 @@ export function findPlaceLists(norm: string): PlaceList[] {
   for (const m of norm.matchAll(CITY_LIST)) keep('city', m, distinct(m[0], ONE_CITY), 2);
   for (const m of norm.matchAll(DEPT_LIST)) keep('department', m, distinct(m[0], ONE_DEPT), 3);
   for (const m of norm.matchAll(FLOORS)) keep('floor', m, [m[0].trim()], 1);
+  for (const re of [NAMES_BEFORE_UNIT, UNIT_BEFORE_NAMES]) {
+    for (const m of norm.matchAll(re)) {
+      if (out.some((l) => l.index <= m.index! && m.index! < l.index + l.text.length)) continue;
+      const names = m[0]
+        .replace(
+          new RegExp(
+            `^${UNIT_ANY_EN}\\s+|\\s+${UNIT_ANY_EN}$|^(?:buildings?|blocks?|towers?|halls?|levels?|wings?|zones?)\\s+`,
+            'u',
+          ),
+          '',
+        )
+        .split(LIST_SEP)
+        .filter(
+          (n) =>
+            n &&
+            !/^(?:the|our|my|all|both|and|or|other|some|few|many|these|those|two|three|several|their|his|her|its)$/.test(
+              n,
+            ),
+        );
+      keep('unit', m, [...new Set(names)], 2);
+    }
+  }
+  for (const m of norm.matchAll(PEOPLE_IN_NAMES)) {
+    const at = m[0].search(/\b(?:in|at|from|across)\s+/u);
+    const names = m[0]
+      .slice(at)
+      .replace(/^(?:in|at|from|across)\s+(?:the\s+)?/u, '')
+      .split(LIST_SEP)
+      .filter((n) => n && !NOT_PLACES.test(n));
+    if (names.length >= 2) keep('unit', m, [...new Set(names)], 2);
+  }
+  for (const m of norm.matchAll(ZH_UNIT_LIST)) {
+    if (out.some((l) => l.index <= m.index! && m.index! < l.index + l.text.length)) continue;
+    const names = [...new Set(m[0].split(LIST_SEP).filter(Boolean))];
+    // Departments in a row need three ("财务部和人事部" is two teams); sites and plants need two.
+    keep('unit', m, names, names.every((n) => /部$/.test(n)) ? 3 : 2);
+  }
   return out;
 }
 

@@ -14,6 +14,7 @@
  *       with a working workaround; a payroll anomaly from an HR admin.
  *   P2  one person, or a group with a workaround and no deadline; P3 questions and requests.
  */
+import { findCounts } from './counts.ts';
 import { type DetectedSignal, hasSignal, type SignalName } from './signals.ts';
 import { type Category, type Intent, moreSevere, SEVERITIES, type Severity, severityRank } from './types.ts';
 
@@ -72,6 +73,17 @@ export function scopeLevel(signals: readonly DetectedSignal[]): number {
   return -1;
 }
 
+/** People whose pay is wrong on payday from which payroll is "wrong for many people" (P0). */
+export const MANY_PAID = 100;
+
+/** The largest count of people the scope signal carries ("300 other folks" → 300), else 0. */
+function peopleCount(signals: readonly DetectedSignal[]): number {
+  const scope = signals.find((s) => s.name.startsWith('scope_'));
+  if (!scope) return 0;
+  const counts = findCounts(scope.match).filter((c) => c.kind === 'people' || c.kind === 'accounts');
+  return counts.reduce((max, c) => Math.max(max, c.value), 0);
+}
+
 const SCOPE_SIGNALS: SignalName[] = [
   'scope_company',
   'scope_wide',
@@ -96,7 +108,7 @@ export function rateSeverity(input: SeverityInput): SeverityRating {
   const filing = has('filing_failed');
   const payday = has('urgency_payday') || has('urgency_now');
   // A deadline the writer calls relaxed ("月底前处理完就行", "9 days until payday") is not close.
-  const soon = payday || (has('urgency_deadline') && !has('not_urgent'));
+  const soon = payday || (has('urgency_deadline') && !has('not_urgent') && !has('urgency_far'));
   const workaround = has('workaround');
   const mitigated = workaround || has('not_urgent');
   const breach = has('security_breach') && !hypothetical;
@@ -169,6 +181,9 @@ export function rateSeverity(input: SeverityInput): SeverityRating {
     floor('P0', wide, money && !filing && (has('pay_failed') || !mitigated), ...impact, ...when);
     floor('P0', wide, down && !workaround && !money && !filing, ...impact);
   }
+  // Pay wrong on payday for many people (DESIGN §3), even at one site.
+  const paid = peopleCount(signals) >= MANY_PAID;
+  floor('P0', scopeName ?? 'money', problem && money && payday && paid, ...impact, ...when);
   // Pay that has not arrived on payday, for a whole office, entity or team.
   floor(
     'P0',
@@ -200,7 +215,12 @@ export function rateSeverity(input: SeverityInput): SeverityRating {
   floor('P1', 'security_compromise', problem && compromise && has('security_compromise'));
   floor('P1', 'access_not_revoked', problem && compromise && has('access_not_revoked'));
   if (problem && scope === 2 && scopeName) floor('P1', scopeName, !mitigated || soon, ...impact);
-  floor('P1', 'pay_failed', problem && has('pay_failed') && !has('not_urgent'), ...when);
+  floor(
+    'P1',
+    'pay_failed',
+    problem && has('pay_failed') && !has('not_urgent') && !has('urgency_far'),
+    ...when,
+  );
   floor('P1', 'money', problem && has('money') && soon && !has('not_urgent'), ...when);
   floor('P1', 'filing_failed', problem && filing && soon, ...when);
   floor(

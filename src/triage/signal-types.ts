@@ -13,6 +13,7 @@ export type SignalName =
   | 'urgency_deadline'
   | 'urgency_blocked'
   | 'urgency_now'
+  | 'urgency_far'
   | 'pay_failed'
   | 'filing_failed'
   | 'not_urgent'

@@ -53,7 +53,7 @@ const GROUP_NAMED_BEFORE = wb(
 
 // "同组的人都有", "everyone else got theirs": others are fine, so only the writer is affected.
 const OTHERS_FINE = wb(
-  /(?:别人|其他人|其他同事|同事们?|同组的人|组里其他人|大家)(?:都|也都)(?:有|到了|到账了|正常|能|可以|没问题|收到了?|发了|好的)|其他\d*(?:台|个|人)?[^，。,.]{0,4}(?:都)?正常|同事的都能|旁边同事都能|(?:别人|同事)都能打|\b(?:everyone else|everybody else|others|other people|my colleagues|my teammates|the rest of my team)(?: all)? (?:got|get|have|has|are fine|is fine|can|could|received|were paid)\b|\bworks for (?:everyone|others|my colleagues)\b/u,
+  /(?:别人|其他人|其他同事|同事们?|同组的人|组里其他人|大家)(?:都|也都)(?:有|到了|到账了|正常|能|可以|没问题|收到了?|发了|好的)|其他\d*(?:台|个|人)[^，。,.]{0,4}(?:都)?正常|同事的都能|旁边同事都能|(?:别人|同事)都能打|\b(?:everyone else|everybody else|others|other people|my colleagues|my teammates|the rest of my team)(?: all)? (?:got|get|have|has|are fine|is fine|can|could|received|were paid)\b|\bworks for (?:everyone|others|my colleagues)\b/u,
 );
 
 const UNSURE_SCOPE = wb(
@@ -101,6 +101,9 @@ const NAMED_UNIT_ZH = wb(
 const NAMED_UNIT_EN = wb(
   /\b(?:the|our|at|in|for|from) (?!the |my |your |his |her |their |a |an |this |that |home |head |same |other |new |old |whole |entire )([a-z][\w&.-]*(?: [a-z][\w&.-]*)?) (?:office|site|plant|entity|branch|warehouse|store|campus|factory|team|department|dept|region|call cent(?:er|re)|center|centre|shift)s?\b/u,
 );
+const UNIT_FAILS = wb(
+  /^[^。.!！?？;；]{0,40}?(?:不了|不上|不进|不到|无法|不能|没法|失败|报错|挂了|\b(?:can't|cant|cannot|can not|couldn't|unable|is down|are down|is locked|are locked|lost access|has no|have no|is blocked|are blocked|not working|fails?|failing|failed)\b)/u,
+);
 const COLLECTIVE_ZH = wb(/都|全部|全都|所有|整个|一半/u);
 const COLLECTIVE_EN = wb(/\b(?:all|nobody|no one|anyone|everyone|everybody|none of)\b/u);
 const FIRST_PERSON_ZH = wb(/我(?!们)/u);
@@ -124,7 +127,7 @@ const WIDE_SMALL_UNITS = 10;
 
 // A large share of everyone: "most of the company", "everyone I asked", "远程办公的基本都".
 const MOST_EN = wb(
-  /\b(?:most|the majority|(?:a )?(?:large|big|huge) (?:part|chunk|share)) of (?:the |our )?(?:company|org|organi[sz]ation|staff|employees|workforce|people|users|us)\b|\b(?:basically|pretty much|almost|nearly|practically) (?:everyone|everybody|all of us|all (?:the )?(?:staff|employees|users))\b|\beveryone (?:i|we)(?:'ve| have)? (?:asked|know|talked to|checked with|spoke to|called|pinged)\b|\ball (?:of )?(?:our |the )?(?:remote|field|hourly|frontline|front-line|store|shop-floor|night[- ]shift|contract|overseas|china|us|uk|apac|emea) (?:staff|employees|workers|users|people|teams|colleagues|folks)\b|\b(?:all of|across|throughout) (?:apac|emea|amer|latam|the region|the country)\b|\b(?:anyone|everyone|everybody|nobody|no one|all users|all staff) (?:in|across|from|based in) (?:apac|emea|amer|latam|asia|europe|china|north america|the region|the country|[a-z]+ region)\b|\b(?:nationwide|region-wide|countrywide|globally|worldwide|world-wide)\b|\ball (?:of )?(?:the |our )?(?:apis|services|systems|integrations|endpoints|tenants|environments) (?:are |were )?(?:down|failing|erroring|unavailable|timing out)\b/u,
+  /\b(?:most|the majority|(?:a )?(?:large|big|huge) (?:part|chunk|share)) of (?:the |our )?(?:company|org|organi[sz]ation|staff|employees|workforce|people|users|us)\b|\b(?:basically|pretty much|almost|nearly|practically) (?:everyone|everybody|all of us|all (?:the )?(?:staff|employees|users))\b|\beveryone (?:i|we)(?:'ve| have)? (?:asked|know|talked to|checked with|spoke to|called|pinged)\b|\ball (?:of )?(?:our |the )?(?:remote|field|hourly|frontline|front-line|store|shop-floor|night[- ]shift|contract|overseas|china|us|uk|apac|emea) (?:staff|employees|workers|users|people|teams|colleagues|folks)\b|\b(?:all of|across|throughout) (?:apac|emea|amer|latam|the region|the country)\b|\b(?:the )?(?:whole|entire) (?:apac|emea|amer|americas|latam|asia|asia-pacific|europe|china|india|region|country)\b|\b(?:anyone|everyone|everybody|nobody|no one|all users|all staff) (?:in|across|from|based in) (?:apac|emea|amer|latam|asia|europe|china|north america|the region|the country|[a-z]+ region)\b|\b(?:nationwide|region-wide|countrywide|globally|worldwide|world-wide)\b|\b(?:half|a third|a quarter|two thirds|\d{2}%)(?: of)? (?:the |our )?(?:company|org|organi[sz]ation|staff|employees|workforce|users|people)\b|\b(?:multiple|several|many|various|different|a number of|a bunch of) (?:teams|floors|buildings|stores|shops|warehouses|depots|plants|sites|offices|branches|locations|squads|business units)\b|\ball (?:of )?(?:the |our )?(?:apis|services|systems|integrations|endpoints|tenants|environments) (?:are |were )?(?:down|failing|erroring|unavailable|timing out)\b/u,
 );
 const MOST_ZH = wb(
   /大部分(?:人|同事|员工|部门)|大多数(?:人|同事|员工|部门)?|绝大多数|绝大部分|几乎所有|几乎全部|基本(?:上)?(?:所有人|全部|都(?:连不上|登不上|进不去|用不了|打不开|打不上|收不到))|全国(?:各地|的|所有|二十|\d|[一二三四五六七八九十几]+个)|各个?(?:门店|分公司|城市|地区|园区)|所有(?:门店|网点|城市|分公司|主体|法人)|(?:远程办公|在家办公|居家办公|外地|异地办公)的(?:人|同事|员工)?(?:基本|几乎)?(?:都|全)|所有(?:没|未|不)[^，。,.!！?？]{1,14}的(?:人|同事|员工)|(?:一半|半数)以上的?(?:人|员工|同事)|全体员工群|全员群|公司大群|(?:所有|全部)(?:的)?(?:接口|系统|服务|集成方)|(?:api|接口|服务|系统|集成方)(?:全部|全都|全在|都在)(?:挂|失败|报错|不可用|宕|超时)/u,
@@ -141,8 +144,8 @@ function isDepartment(c: Count): boolean {
 function wideEvidence(norm: string, limited: boolean): { match: string; reason: string } | undefined {
   for (const list of findPlaceLists(norm)) {
     const what =
-      list.kind === 'city'
-        ? 'several cities or sites'
+      list.kind === 'city' || list.kind === 'unit'
+        ? 'several sites, departments or buildings'
         : list.kind === 'department'
           ? 'several departments'
           : 'several floors or a whole building';
@@ -306,6 +309,18 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
   if (unitZh && COLLECTIVE_ZH.test(norm.slice(unitZh.index)) && !FIRST_PERSON_ZH.test(norm))
     group.push(unitZh[0]);
   if (unitEn && COLLECTIVE_EN.test(norm) && !FIRST_PERSON_EN.test(norm)) group.push(unitEn[0]);
+  // "the Sales team can't open the CRM": a unit as the subject of a failure, nobody speaking for
+  // themselves alone.
+  if (group.length === 0) {
+    const unit = unitZh ?? unitEn;
+    if (
+      unit &&
+      UNIT_FAILS.test(norm.slice(unit.index)) &&
+      !FIRST_PERSON_ZH.test(norm) &&
+      !FIRST_PERSON_EN.test(norm)
+    )
+      group.push(unit[0]);
+  }
   // "two people on my team can't clock in": the count says how big the group is.
   const small = findCounts(norm).filter((n) => n.kind === 'people');
   if (

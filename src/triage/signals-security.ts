@@ -5,13 +5,13 @@ export const ESCALATE = wb(/^\s*(?:\/helpline\s+)?escalate\s*[:：]/u);
 
 // Data that must not leave the company, and words saying it has left or is open to anyone.
 const SENSITIVE_DATA = wb(
-  /数据|资料|名单|文件|身份证|银行卡|银行账号|卡号|手机号|家庭住址|住址|护照|工资表|薪资表|薪酬|工资单|薪资数据|工资明细|个人信息|员工信息|候选人|简历|花名册|客户资料|员工数据|数据库|备份|\b(?:ssns?|social security|tax ids?|passports?|bank (?:details|info|account)s?|salar(?:y|ies) (?:data|spreadsheet|file|details|sheet|list)|(?:candidate|employee|personnel|customer) records|personal (?:data|info)|employee (?:records|data|database|info|files)|pii|payslips|credentials|passwords|home address(?:es)?|database|backup|(?:root |api |access |secret )?keys|secrets?|tokens?|appsecret|signing secret|national ids?|ids? numbers?|ssn|dob|dates? of birth|salary review|salaries|base pay|compensation data|(?:employee|staff) (?:table|list|directory|export)|export of)\b|密钥|秘钥|私钥|薪酬|工资|月薪|年终奖|通讯录/u,
+  /数据|资料|名单|文件|身份证|银行卡|银行账号|卡号|手机号|家庭住址|住址|护照|工资表|薪资表|薪酬|工资单|薪资数据|工资明细|个人信息|员工信息|候选人|简历|花名册|客户资料|员工数据|数据库|备份|\b(?:ssns?|social security|tax ids?|passports?|bank (?:details|info|account)s?|salar(?:y|ies) (?:data|spreadsheet|file|details|sheet|list)|(?:candidate|employee|personnel|customer) records|personal (?:data|info)|employee (?:records|data|database|info|files)|pii|payslips|credentials|passwords|home address(?:es)?|database|backup|(?:root |api |access |secret )?keys|secrets?|tokens?|appsecret|signing secret|national ids?|ids? numbers?|ssn|dob|dates? of birth|salary review|salaries|base pay|compensation data|(?:employee|staff) (?:table|list|directory|export)|export of|(?:bonus|salary|pay|payroll|compensation|comp|performance|ratings?|review|headcount|hr|employee|personnel|staff|benefits?) (?:spreadsheet|sheet|file|export|list|data|report|table|workbook|xlsx)|(?:employee|staff|employment|labou?r) contracts?|contracts? (?:of|for) (?:all|every)|personnel files?)\b|劳动合同|员工合同|奖金表|绩效表|密钥|秘钥|私钥|薪酬|工资|月薪|年终奖|通讯录/u,
 );
 const EXPOSURE = wb(
-  /泄露|(?<!内存)泄漏|外泄|外流|流出|曝光|公网|外网|外部(?:群|的)?|公开(?:分享|了|链接)|任何人(?:都)?(?:可以|可|能)(?:访问|打开|看)|外部(?:也)?能(?:打开|访问|看)|拷走|被下载|批量(?:导出|下载)|导了.{0,3}[万千]条|贩卖|在卖|网上卖|不用登录|无需登录|不用鉴权|谁都能|任何人都能|都能看到|群发发错|(?:发到|发在|贴到|贴在|发了个?|误发到?|转发到|挂在|传到|放到)[^，。,.!！?？]{0,12}(?:群|频道|论坛|帖|网上|github|公网)|大群里|全员群|公司群|外部群|供应商群|全员可见|所有人(?:都)?可见|(?:线上|公网|外网|网上)(?:直接|都)?(?:能|可以)(?:看到|访问|下载)|普通员工.{0,12}(?:也)?能看到|\b(?:leak(?:ed|s|ing)?(?! memory)|exposed|exposure|publicly|public link|open to the internet|indexed|exfiltrat\w*|stolen|dumped|for sale|selling|shared externally|without (?:login|auth\w*)|anyone can (?:see|view|access)|breach(?:ed)?|mass (?:downloads?|exports?)|bulk (?:export|download)\w*|posted (?:in|on|to) (?:a )?public|(?:in|on) a public (?:folder|drive|link|share|bucket|page)|anyone with the link|public (?:slack|channel|group|community|site|repo|forum)|accessed by (?:an? )?(?:unauthori[sz]ed|unknown|third)|unauthori[sz]ed (?:party|parties|third part(?:y|ies))|(?:posted|pasted|shared|pinned|uploaded|dropped|sent) [^.!?]{0,50}(?:channel|#[\w-]+|group chat|all staff|forum|public|externally|to (?:a |an )?(?:vendor|external|outside))|#(?:general|random|all[\w-]*|announcements?)\b|(?:\d[\d,.]*k?|hundreds of|thousands of) (?:members|people in there|ppl in there)|visible to (?:all|everyone|every employee)|(?:in|into) a public (?:fork|repo|bucket)|public fork|front-?end bundle|emailed to the wrong (?:person|people))\b/u,
+  /泄露|(?<!内存)泄漏|外泄|外流|流出|曝光|公网|外网|外部(?:群|的)?|公开(?:分享|了|链接)|任何人(?:都)?(?:可以|可|能)(?:访问|打开|看)|外部(?:也)?能(?:打开|访问|看)|拷走|被下载|批量(?:导出|下载)|导了.{0,3}[万千]条|贩卖|在卖|网上卖|不用登录|无需登录|不用鉴权|谁都能|任何人都能|都能看到|群发发错|(?:发到|发在|贴到|贴在|发了个?|误发到?|转发到|挂在|传到|放到)[^，。,.!！?？]{0,12}(?:群|频道|论坛|帖|网上|github|公网)|大群里|全员群|公司群|外部群|供应商群|全员可见|所有人(?:都)?可见|(?:线上|公网|外网|网上)(?:直接|都)?(?:能|可以)(?:看到|访问|下载)|普通员工.{0,12}(?:也)?能看到|\b(?:leak(?:ed|s|ing)?(?! memory)|exposed|exposure|publicly|public link|open to the internet|indexed|exfiltrat\w*|stolen|dumped|for sale|selling|shared externally|without (?:login|auth\w*)|anyone can (?:see|view|access)|breach(?:ed)?|mass (?:downloads?|exports?)|bulk (?:export|download)\w*|posted (?:in|on|to) (?:a )?public|(?:in|on) a public (?:folder|drive|link|share|bucket|page)|anyone with the link|public (?:slack|channel|group|community|site|repo|forum)|accessed by (?:an? )?(?:unauthori[sz]ed|unknown|third)|unauthori[sz]ed (?:party|parties|third part(?:y|ies))|(?:posted|pasted|shared|pinned|uploaded|dropped|sent) [^.!?]{0,50}(?:channel|#[\w-]+|group chat|all staff|forum|public|externally|to (?:a |an )?(?:vendor|external|outside))|#(?:general|random|all[\w-]*|announcements?)\b|(?:\d[\d,.]*k?|hundreds of|thousands of) (?:members|people in there|ppl in there)|visible to (?:all|everyone|every employee)|(?:in|into) a public (?:fork|repo|bucket)|public fork|front-?end bundle|emailed to the wrong (?:person|people)|repl(?:y|ied)[- ]all|(?:went|sent|emailed|forwarded|shared|cc'?d|posted|mailed) (?:it |them |the [\w -]{0,40})?to (?:the |an? )?(?:whole|entire|all|every|wrong|external|outside|personal)|(?:was|is|were|been|left) (?:made |set )?public\b|bucket[^.!?]{0,30}\bpublic|downloads? from (?:an? )?(?:unknown|unrecognized|foreign|external)|(?:to|into) (?:my|a|his|her|their) personal (?:gmail|email|e-mail|account|drive|dropbox|inbox)|anyone (?:on the internet|outside|external)|(?:anyone|everyone) (?:on the internet )?with the link|public(?:ly)? (?:accessible|available|visible|readable)|open to (?:everyone|anyone|the public|the internet))\b|发错|抄送了?(?:全|所有)|转发给了?(?:外部|全)|发到了?(?:个人|私人)邮箱/u,
 );
 const BREACH_ALONE = wb(
-  /数据泄露|信息泄露|勒索|文件(?:都|全)?被加密|(?:文件|后缀)[^，。,.]{0,12}(?:\.locked|\.lockbit|\.encrypted|变成了?\.)|比特币|黑客|入侵|(?:正在|一直在|还在)(?:拉|下|下载|导出|导)[^，。,.]{0,10}(?:花名册|数据|通讯录|东西|文件|资料)?|导出了(?:员工)?(?:花名册|通讯录|员工数据|数据)|已经拉了|批量拉|被调用了|伪造的?(?:打卡|请求|登录)|\b(?:data (?:leak|breach)|were breached|was breached|ransomware|password spraying|files (?:are|were|got) encrypted|exfiltrat\w*|attacker|intrusion|credential[- ]stuffing|brute[- ]forc\w*|botnet|mass (?:download|compromise)|your files have been encrypted|files (?:have been|are being|got|were|are) encrypted|\.locked|\.lockbit|bitcoin|ransom note|(?:is|are|was|were|being|been|already) (?:actively )?(?:being )?used to (?:publish|export|pull|download|change|access|log in|send)|used it to (?:publish|export|pull|download|change|access)|(?:has|have) (?:since )?been used to|(?:still|actively|currently) (?:downloading|exporting|pulling)|forged|secret was (?:called|used))\b/u,
+  /数据泄露|信息泄露|勒索|文件(?:都|全)?被加密|(?:文件|后缀)[^，。,.]{0,12}(?:\.locked|\.lockbit|\.encrypted|变成了?\.)|比特币|黑客|入侵|(?:正在|一直在|还在)(?:拉|下|下载|导出|导)[^，。,.]{0,10}(?:花名册|数据|通讯录|东西|文件|资料)?|导出了(?:员工)?(?:花名册|通讯录|员工数据|数据)|已经拉了|批量拉|被调用了|伪造的?(?:打卡|请求|登录)|\b(?:data (?:leak|breach)|were breached|was breached|ransomware|password spraying|files (?:are|were|got) encrypted|exfiltrat\w*|attacker|intrusion|credential[- ]stuffing|brute[- ]forc\w*|botnet|mass (?:download|compromise)|your files have been encrypted|files (?:have been|are being|got|were|are) encrypted|\.locked|\.lockbit|bitcoin|ransom note|(?:is|are|was|were|being|been|already) (?:actively )?(?:being )?used to (?:publish|export|pull|download|change|access|log in|send)|used it to (?:publish|export|pull|download|change|access)|(?:has|have) (?:since )?been used to|(?:still|actively|currently) (?:downloading|exporting|pulling)|forged|secret was (?:called|used)|pay (?:a |the )?ransom|pay (?:in |with )?(?:crypto|bitcoin|btc)|(?:files|documents|drive|share) (?:are|were|got|have been|is|being) (?:locked|encrypted) (?:and|by)|ransom)\b|要(?:付|交|支付)(?:比特币|赎金|虚拟币)|赎金/u,
 );
 
 // Someone else acting as the user. Strong phrases stand alone; "it wasn't me" needs an account,
@@ -47,6 +47,14 @@ const MALWARE_FOUND = wb(
   /(?:报了?|发现|中了|检测到|查出)[^，。,.]{0,6}(?:木马|病毒|恶意软件|挖矿)|(?:木马|病毒|恶意软件)[^，。,.]{0,6}(?:隔离|报警|告警)|\b(?:edr|antivirus|defender|crowdstrike)\b[^.!?]{0,30}\b(?:flagged|detected|alert\w*|quarantin\w*)|\b(?:malware|trojan|virus|worm|keylogger)\b[^.!?]{0,30}\b(?:detected|found|flagged|quarantin\w*|isolated|on (?:my|his|her|a|the) (?:machine|laptop|pc))/u,
 );
 
+// A credential or key that was leaked, and signs it is being used: a breach in progress.
+const LEAKED_CREDENTIAL = wb(
+  /(?:泄露|外泄|泄漏|公开)(?:的|了)?[^，。,.]{0,10}(?:密码|口令|密钥|秘钥|key|token|账号|凭证|证书)|(?:密码|口令|密钥|秘钥|key|token|账号|凭证)[^，。,.]{0,10}(?:泄露|外泄|泄漏)|\b(?:leaked|exposed|stolen|posted|published|dumped)\b[^.!?]{0,60}\b(?:passwords?|credentials?|keys?|tokens?|secrets?|creds)\b|\b(?:passwords?|credentials?|keys?|tokens?|secrets?|creds)\b[^.!?]{0,60}\b(?:leaked|exposed|stolen|in (?:a|that|the) (?:leaked|public))\b/u,
+);
+const IN_USE = wb(
+  /登(?:进|录|陆)(?:了|成功)?|调用|在用|用它|被用|批量|\b(?:logins?|logged in|log-?ins|signed in|used|using|being used|calls?|requests?|access(?:ed)?)\b/u,
+);
+
 export function detectSecurity(norm: string, hits: DetectedSignal[]): void {
   const strong = COMPROMISE_STRONG.exec(norm);
   const weak = strong ? null : COMPROMISE_WEAK.exec(norm);
@@ -73,6 +81,15 @@ export function detectSecurity(norm: string, hits: DetectedSignal[]): void {
   const data = SENSITIVE_DATA.exec(norm);
   const exposed = EXPOSURE.exec(norm);
   const alone = BREACH_ALONE.exec(norm);
+  const leaked = LEAKED_CREDENTIAL.exec(norm);
+  if (!alone && leaked && IN_USE.test(norm)) {
+    hits.push({
+      name: 'security_breach',
+      match: leaked[0],
+      reason: `a leaked credential ("${leaked[0]}") is being used`,
+    });
+    return;
+  }
   if (alone) {
     hits.push({
       name: 'security_breach',
