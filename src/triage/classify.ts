@@ -1,9 +1,17 @@
 /**
  * Offline triage: the statistical models propose intent, severity and category; explicit signals
- * then set floors and caps from the DESIGN §3 rubric. Explicit P0 evidence (a breach, a company-wide
- * outage, payroll wrong for the company on payday, many distinct reporters) always holds.
+ * (scope, impact, urgency, security, role) then decide intent and category where a rule is certain,
+ * and severity is rated as impact × scope × urgency by severity.ts. Explicit P0 evidence (a breach,
+ * an outage across sites or hundreds of people, payroll wrong or unpaid at scale on payday, many
+ * distinct reporters) always holds.
+ *
+ * Re-triage of a conversation (issue 10, item 4) needs no other entry point: classify the thread as
+ * one message — the reporters' messages joined in order with "\n", `reporters` = distinct reporters —
+ * and raise the ticket when the result is more severe than its current severity (lowering stays a
+ * human decision). Scope or urgency added later ("Shenzhen too", "now 50 people") then counts.
  */
 import { argmax } from './model.ts';
+import { type Decision, rateSeverity } from './severity.ts';
 import { type DetectedSignal, detectSignals, hasSignal, type SignalName } from './signals.ts';
 import { getTriageModel, messageFeatures, type TriageModel } from './triage-model.ts';
 import {
@@ -11,19 +19,15 @@ import {
   type Category,
   INTENTS,
   type Intent,
-  moreSevere,
   ROLES,
   SEVERITIES,
   type Severity,
-  severityRank,
   type TriageInput,
   type TriageResult,
   type TriageSignal,
 } from './types.ts';
 
-/** Distinct reporters from which a mass incident is treated as P0 / at least P1. */
-export const MASS_INCIDENT_P0_REPORTERS = 5;
-export const MASS_INCIDENT_P1_REPORTERS = 3;
+export { MASS_INCIDENT_P0_REPORTERS, MASS_INCIDENT_P1_REPORTERS } from './severity.ts';
 
 /** Confidence given to a label that an explicit rule set. */
 const RULE_CONFIDENCE = 0.95;
@@ -41,29 +45,16 @@ const PROBLEM_SIGNALS: SignalName[] = [
   'request_form',
 ];
 
-/** Signals that can make a problem more than one person's routine trouble. */
-const P1_EVIDENCE: SignalName[] = [
-  'scope_company',
-  'scope_group',
-  'scope_count',
-  'scope_unit',
-  'urgency_deadline',
-  'urgency_blocked',
-  'urgency_payday',
-  'money',
-  'legal',
-  'security_breach',
-  'security_compromise',
-  'role_hr_admin',
-  'escalate_command',
-  'reporters',
-];
+const GREETING_OR_LAUGH =
+  /^(?:hi|hello|hey|yo|morning|good (?:morning|evening|afternoon)|你好|哈喽|早|早上好|晚上好|lol|haha|哈哈)$/u;
 
-interface Decision {
-  name: SignalName;
-  effect: string;
-  /** Overrides the signal's own reason when several signals decided together. */
-  reason?: string;
+/** "Hi, my laptop battery is bulging …", "定位飘到隔壁城市了 哈哈 就我一个": a greeting or a laugh
+ * around a message about something is not small talk. */
+function greetingBeforeContent(text: string, signals: readonly DetectedSignal[]): boolean {
+  const cue = signals.find((s) => s.name === 'smalltalk_cue');
+  if (!cue || !GREETING_OR_LAUGH.test(cue.match)) return false;
+  const words = (text.match(/\p{Script=Han}|[A-Za-z0-9']+/gu) ?? []).length;
+  return words > 8;
 }
 
 function normalizeRole(role: string | undefined): string {
@@ -82,14 +73,14 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
 
   let intent: Intent = INTENTS[argmax(pIntent)];
   let category: Category = CATEGORIES[argmax(pCategory)];
-  let severity: Severity = SEVERITIES[argmax(pSeverity)];
   const decisions: Decision[] = [];
   const ruled = { intent: false, category: false, severity: false };
 
   // --- intent
-  if (has('human_request') && intent !== 'human') {
+  // A rule's effect is recorded even when the model agreed, so the signal shows what it holds.
+  if (has('human_request')) {
+    if (intent !== 'human') ruled.intent = true;
     intent = 'human';
-    ruled.intent = true;
     decisions.push({ name: 'human_request', effect: 'intent=human' });
   }
   const reporters = input.reporters ?? 0;
@@ -97,7 +88,8 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
   // does not itself read the message as a report of something broken.
   const hypothetical = (has('hypothetical') && intent !== 'incident') || has('exercise');
   const breach = has('security_breach') && !hypothetical;
-  const companyOutage = has('scope_company') && (has('outage') || has('money')) && !hypothetical;
+  const companyOutage =
+    (has('scope_company') || has('scope_wide')) && (has('outage') || has('money')) && !hypothetical;
   const compromise = has('security_compromise') && !hypothetical && !has('no_harm');
   if ((intent === 'question' || intent === 'smalltalk') && (breach || companyOutage || compromise)) {
     intent = 'incident';
@@ -110,6 +102,7 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
   const troubled = PROBLEM_SIGNALS.some((name) => has(name));
   if (
     has('smalltalk_cue') &&
+    !greetingBeforeContent(text, signals) &&
     !troubled &&
     intent !== 'smalltalk' &&
     intent !== 'human' &&
@@ -123,7 +116,7 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
   // question or a request ("所有人的工资条都能在app里看到吗").
   if (
     intent === 'incident' &&
-    pIntent[INTENTS.indexOf('incident')] < 0.6 &&
+    pIntent[INTENTS.indexOf('incident')] < 0.5 &&
     !troubled &&
     !has('security_breach')
   ) {
@@ -145,95 +138,32 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
   }
 
   // --- category
-  if ((breach || compromise) && category !== 'security') {
+  if (breach || compromise) {
+    if (category !== 'security') ruled.category = true;
     category = 'security';
-    ruled.category = true;
     decisions.push({ name: breach ? 'security_breach' : 'security_compromise', effect: 'category=security' });
   }
-  if (escalation && category !== 'payroll') {
+  if (escalation) {
+    if (category !== 'payroll') ruled.category = true;
     category = 'payroll';
-    ruled.category = true;
     decisions.push({ name: 'escalate_command', effect: 'category=payroll' });
   }
 
-  // --- severity: caps by intent (DESIGN §3: questions and no-urgency requests are P3)
-  let adjusted: string | undefined;
-  const problem = intent === 'incident' || (intent === 'human' && category !== 'other');
-  if (intent === 'question' || intent === 'smalltalk' || (intent === 'human' && !problem)) {
-    severity = 'P3';
-  } else if (intent === 'request') {
-    const urgent = has('urgency_blocked') || has('urgency_deadline');
-    severity = urgent && severityRank(severity) <= 2 ? 'P2' : 'P3';
-  } else if (severity === 'P3') {
-    severity = 'P2';
-    adjusted = 'a report of something broken is at least P2';
-  }
-
-  // P0 needs explicit evidence (a floor below sets it again when there is some); a model guess alone
-  // cannot page someone at night.
-  if (severity === 'P0') {
-    severity = 'P1';
-    adjusted = 'the text model leaned P0 but P0 needs an explicit company-wide, breach or mass-report signal';
-  }
-  // P1 means more than one person, money on payday, a deadline or an attack (DESIGN §3). With no
-  // such word, or with "everyone else got it", the model's P1 is one person's problem: P2.
-  if (severity === 'P1' && (!P1_EVIDENCE.some((name) => has(name)) || has('scope_self'))) {
-    severity = 'P2';
-    adjusted = has('scope_self')
-      ? (signals.find((x) => x.name === 'scope_self')?.reason ?? 'only the writer is affected')
-      : 'nothing says more than one person is affected, nor a deadline, payday or attack';
-  }
-
-  // --- severity: floors from explicit signals
-  const floor = (to: Severity, name: SignalName, why: boolean, ...with_: SignalName[]) => {
-    if (!why) return;
-    const together = [name, ...with_]
-      .map((n) => signals.find((x) => x.name === n))
-      .filter((x) => x !== undefined);
-    const reason = together
-      .map((x) => (x.reason.includes(x.match) ? x.reason : `${x.reason} ("${x.match}")`))
-      .join(' and ');
-    if (severityRank(to) < severityRank(severity)) {
-      severity = moreSevere(severity, to);
-      ruled.severity = true;
-      decisions.push({ name, effect: `severity≥${to}`, reason });
-    } else if (!decisions.some((d) => d.name === name)) {
-      decisions.push({ name, effect: `supports ${to}`, reason });
-    }
-  };
-  const firstOf = (...names: SignalName[]) => names.filter((n) => has(n)).slice(0, 1);
-  floor('P0', 'security_breach', breach);
-  floor('P0', 'scope_company', problem && companyOutage, ...firstOf('outage', 'money'));
-  floor(
-    'P0',
-    'scope_company',
-    problem &&
-      category === 'payroll' &&
-      has('scope_company') &&
-      !hypothetical &&
-      (has('urgency_payday') || has('money')),
-    ...firstOf('urgency_payday', 'money'),
-  );
-  floor('P0', 'reporters', problem && reporters >= MASS_INCIDENT_P0_REPORTERS);
-  floor('P1', 'scope_group', problem && has('scope_group'));
-  floor('P1', 'scope_count', problem && has('scope_count') && category !== 'report');
-  // A failed feed between systems stops a process (payroll, month-end close) for everyone it feeds.
-  floor(
-    'P1',
-    'urgency_deadline',
-    problem && category === 'integration' && has('outage') && has('urgency_deadline') && !has('workaround'),
-    'outage',
-  );
-  floor('P1', 'security_compromise', problem && compromise);
-  floor(
-    'P1',
-    'urgency_payday',
-    problem && category === 'payroll' && has('urgency_payday'),
-    ...firstOf('money'),
-  );
-  floor('P1', 'role_hr_admin', problem && category === 'payroll' && role === 'hr_admin');
-  floor('P1', 'escalate_command', escalation);
-  floor('P1', 'reporters', problem && reporters >= MASS_INCIDENT_P1_REPORTERS);
+  // --- severity: impact × scope × urgency, the model where no rule speaks
+  const rating = rateSeverity({
+    signals,
+    intent,
+    category,
+    role,
+    reporters,
+    hypothetical,
+    pSeverity,
+    p0Lean: model.options.p0Lean,
+  });
+  const severity = rating.severity;
+  const adjusted = rating.adjusted;
+  decisions.push(...rating.decisions);
+  ruled.severity = rating.ruled;
 
   const confidence = {
     intent: ruled.intent

@@ -28,6 +28,10 @@ export interface TriageReport {
   categoryAccuracy: number;
   severityMacroF1: number;
   p0Recall: number;
+  /** Of the messages rated P0, the share that are P0 (1 when none was rated P0). */
+  p0Precision: number;
+  /** Messages rated two or more levels below their gold severity (a P0 filed as P2 or P3, …). */
+  underratedBy2: number;
   /** Severity confusion, gold → predicted → count. */
   confusion: Record<string, Record<string, number>>;
   errors: TriageEvalError[];
@@ -72,6 +76,8 @@ export function evaluateTriage(
   let categoryOk = 0;
   let p0 = 0;
   let p0Hit = 0;
+  let ratedP0 = 0;
+  let underratedBy2 = 0;
   const errors: TriageEvalError[] = [];
   for (const item of items) {
     const r = classifyFn(item);
@@ -85,6 +91,9 @@ export function evaluateTriage(
       p0++;
       if (r.severity === 'P0') p0Hit++;
     }
+    if (r.severity === 'P0') ratedP0++;
+    const gold = SEVERITIES.indexOf(item.severity as Severity);
+    if (gold >= 0 && SEVERITIES.indexOf(r.severity) - gold >= 2) underratedBy2++;
     confusion[item.severity] ??= {};
     confusion[item.severity][r.severity] = (confusion[item.severity][r.severity] ?? 0) + 1;
     if (!iOk || !sOk || !cOk) {
@@ -106,6 +115,8 @@ export function evaluateTriage(
     categoryAccuracy: ratio(categoryOk),
     severityMacroF1: macroF1(confusion, SEVERITIES as readonly Severity[]),
     p0Recall: p0 > 0 ? p0Hit / p0 : 1,
+    p0Precision: ratedP0 > 0 ? p0Hit / ratedP0 : 1,
+    underratedBy2,
     confusion,
     errors,
   };
@@ -123,6 +134,8 @@ export function formatTriageReport(report: TriageReport, options: { maxErrors?: 
   lines.push(`  severity accuracy    ${pct(report.severityAccuracy)}`);
   lines.push(`  severity macro-F1    ${pct(report.severityMacroF1)}`);
   lines.push(`  P0 recall            ${pct(report.p0Recall)}`);
+  lines.push(`  P0 precision         ${pct(report.p0Precision)}`);
+  lines.push(`  2+ levels too low    ${report.underratedBy2}`);
   lines.push(`  category accuracy    ${pct(report.categoryAccuracy)}`);
   lines.push('');
   lines.push('  severity confusion (rows gold, columns predicted)');

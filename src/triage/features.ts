@@ -1,15 +1,20 @@
+import { bucketNumber, findCounts } from './counts.ts';
+import { toSimplified } from './traditional.ts';
+
 /**
  * Text features for the triage classifier, with no word dictionary: Chinese is cut into character
  * n-grams, English into light-stemmed words and word bigrams, numbers into magnitude buckets. Features are
  * strings with a short prefix naming their kind, so the model can mix them with signal features.
  */
 
-/** NFKC (full-width → half-width, compatibility forms), lowercase, unified quotes and whitespace. */
+/**
+ * NFKC (full-width → half-width, compatibility forms), traditional → simplified Chinese, lowercase,
+ * unified quotes and whitespace.
+ */
 export function normalizeText(text: string): string {
   if (text === lastRaw) return lastNorm;
   lastRaw = text;
-  lastNorm = text
-    .normalize('NFKC')
+  lastNorm = toSimplified(text.normalize('NFKC'))
     .toLowerCase()
     .replace(/[‘’`´]/g, "'")
     .replace(/[“”]/g, '"')
@@ -102,117 +107,6 @@ function stem(word: string): string {
 const SEGMENT =
   /(\p{Script=Han}+)|([a-z0-9](?:[a-z0-9_'+#-]|[.,:](?=\d))*)|(\p{Extended_Pictographic})|([?？!！])/gu;
 
-const ZH_DIGITS: Record<string, number> = {
-  零: 0,
-  〇: 0,
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
-const ZH_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000, 万: 10000 };
-
-/** Value of a Chinese numeral such as 三十, 十二, 两百, 一千五; NaN when it is not one. */
-export function parseChineseNumber(s: string): number {
-  let total = 0;
-  let section = 0;
-  let digit = -1;
-  for (const ch of s) {
-    if (ch in ZH_DIGITS) {
-      digit = ZH_DIGITS[ch];
-    } else if (ch in ZH_UNITS) {
-      const unit = ZH_UNITS[ch];
-      if (unit === 10000) {
-        total = (total + section + Math.max(digit, 0)) * unit;
-        section = 0;
-      } else {
-        section += (digit < 0 ? 1 : digit) * unit;
-      }
-      digit = -1;
-    } else {
-      return Number.NaN;
-    }
-  }
-  return total + section + Math.max(digit, 0);
-}
-
-/** Magnitude bucket of a count: 1, 2-4, 5-19, 20-99, 100-999, 1000+. */
-export function bucketNumber(n: number): string {
-  if (!Number.isFinite(n)) return 'nan';
-  if (n <= 1) return '1';
-  if (n < 5) return '2-4';
-  if (n < 20) return '5-19';
-  if (n < 100) return '20-99';
-  if (n < 1000) return '100-999';
-  return '1000+';
-}
-
-// Vague Chinese quantities: 十几 ≈ 15, 几十 ≈ 30, 二十来 ≈ 20, 上百 ≈ 100, 好几 ≈ 4.
-const ZH_VAGUE: [RegExp, (m: RegExpExecArray) => number][] = [
-  [/几十|数十/g, () => 30],
-  [/几百|数百|上百/g, () => 300],
-  [/几千|数千|上千/g, () => 3000],
-  [/([一二两三四五六七八九]?十)[几多来]/g, (m) => parseChineseNumber(m[1]) + 5],
-  [/十几/g, () => 15],
-  [/好几|几/g, () => 4],
-];
-
-const ZH_NUMERAL = /[零〇一二两三四五六七八九十百千万]+/g;
-const PEOPLE_AFTER =
-  /^\s*(?:多|来|余)?\s*(?:个|名|位|号)?\s*(?:人|员工|同事|新人|员|店员|工人|people|persons|employees|staff|workers|users|colleagues|members|reps|agents|joiners|new hires|hires|interns|(?:direct )?reports|accounts|payslips|laptops|computers|devices|台|下属)/u;
-
-/** Numbers found in the text with what follows them, for counting "how many are affected". */
-export interface FoundNumber {
-  value: number;
-  /** Followed by a word for people or machines ("30多个人", "~400 people", "25 laptops"). */
-  people: boolean;
-  text: string;
-}
-
-let lastNumbersOf: string | undefined;
-let lastNumbers: FoundNumber[] = [];
-
-export function findNumbers(norm: string): FoundNumber[] {
-  if (norm === lastNumbersOf) return lastNumbers;
-  const found: FoundNumber[] = [];
-  lastNumbersOf = norm;
-  lastNumbers = found;
-  const push = (value: number, index: number, text: string) => {
-    const after = norm.slice(index + text.length, index + text.length + 14);
-    found.push({ value, people: PEOPLE_AFTER.test(after), text });
-  };
-  const hasDigit = /\d/.test(norm);
-  const hasZhNumeral = /[零〇一二两三四五六七八九十百千万几数上]/.test(norm);
-  if (!hasDigit && !hasZhNumeral) return found;
-  for (const m of hasDigit ? norm.matchAll(/~?\d[\d,]*(?:\.\d+)?\+?/g) : []) {
-    const value = Number(m[0].replace(/[~,+]/g, ''));
-    if (/[:.]\d*$/.test(norm.slice(0, m.index))) continue; // the tail of a time like 8:55
-    push(value, m.index, m[0]);
-  }
-  if (!hasZhNumeral) return found;
-  const vagueSpans: [number, number][] = [];
-  for (const [re, val] of ZH_VAGUE) {
-    for (const m of norm.matchAll(re)) {
-      if (vagueSpans.some(([s, e]) => m.index < e && m.index + m[0].length > s)) continue;
-      vagueSpans.push([m.index, m.index + m[0].length]);
-      push(val(m as RegExpExecArray), m.index, m[0]);
-    }
-  }
-  for (const m of norm.matchAll(ZH_NUMERAL)) {
-    if (vagueSpans.some(([s, e]) => m.index < e && m.index + m[0].length > s)) continue;
-    // A lone 一 is usually "one/a" (一直, 一下), not a count.
-    if (m[0] === '一' || m[0] === '万') continue;
-    push(parseChineseNumber(m[0]), m.index, m[0]);
-  }
-  return found;
-}
-
 function englishWords(segment: string): string[] {
   const s =
     segment.includes("'") || /nt\b|cannot/.test(segment)
@@ -240,7 +134,7 @@ export interface FeatureOptions {
 /**
  * Feature strings of a message, deduplicated, in first-seen order.
  * Prefixes: `c:` Han unigram, `b:` Han bigram, `t:` Han trigram, `w:` English stem, `w2:` English
- * stem bigram, `n:` number bucket, `np:` bucket of a count of people/things, `p:` ? or !, `e:` emoji,
+ * stem bigram, `n:` number bucket, `npeople:` (`naccounts:`, `nbig_unit:` …) bucket of a count of people (accounts, sites …), `p:` ? or !, `e:` emoji,
  * `len:` message length bucket, `f:` first word (or first two Han characters), `l:` last word or
  * Han character.
  */
@@ -291,9 +185,9 @@ export function extractFeatures(text: string, options: FeatureOptions = {}): str
   if (first) out.add(`f:${first[1]}`);
   const last = /(\p{Script=Han}|[a-z]+)[^\p{Script=Han}a-z]*$/u.exec(norm);
   if (last) out.add(`l:${last[1]}`);
-  for (const n of findNumbers(norm)) {
+  for (const n of findCounts(norm)) {
     out.add(`n:${bucketNumber(n.value)}`);
-    if (n.people) out.add(`np:${bucketNumber(n.value)}`);
+    if (n.kind !== 'other') out.add(`n${n.kind}:${bucketNumber(n.value)}`);
   }
   const length = hanChars + (norm.match(/[a-z0-9]+/g)?.length ?? 0);
   out.add(length <= 4 ? 'len:tiny' : length <= 12 ? 'len:short' : 'len:long');

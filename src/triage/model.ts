@@ -30,6 +30,8 @@ export interface LogRegOptions {
   fitted?: number;
   /** Shuffle seed. @defaultValue 42 */
   seed?: number;
+  /** Per-document weight multiplying the step size (e.g. more weight for a less represented writer). */
+  weights?: readonly number[];
 }
 
 /** mulberry32: a tiny seeded PRNG so training order is reproducible. */
@@ -129,7 +131,7 @@ export function trainLogisticRegressionHeads(
   docs: readonly (readonly string[])[] | IndexedDocs,
   heads: readonly Head[],
   options: LogRegOptions = {},
-): Classifier[] {
+): LinearClassifier[] {
   const indexed = Array.isArray(docs) ? indexDocs(docs) : (docs as IndexedDocs);
   const epochs = options.epochs ?? 7;
   const lr0 = options.learningRate ?? 0.8;
@@ -178,6 +180,7 @@ export function trainLogisticRegressionHeads(
       classWeight[offset[h] + c] = balanced && counts[c] > 0 ? n / (labels.length * counts[c]) : 1;
     }
   }
+  const docWeight = Float64Array.from({ length: n }, (_, i) => options.weights?.[i] ?? 1);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const scores = new Float64Array(K);
@@ -212,7 +215,7 @@ export function trainLogisticRegressionHeads(
       // A head that already gets this example right with margin would only add noise.
       if (scores[y] / sum > fitted) continue;
       activeHeads[active++] = h;
-      const rate = lr * classWeight[y];
+      const rate = lr * classWeight[y] * docWeight[doc];
       for (let c = lo; c < hi; c++) grad[c] = (scores[c] / sum - (c === y ? 1 : 0)) * rate;
     }
     for (let a = 0; a < active; a++) {
@@ -241,11 +244,47 @@ export function trainLogisticRegressionHeads(
     // Every example is fitted with margin by every head: further epochs would change nothing.
     if (updates === 0) break;
   }
-  return heads.map((head, h) => {
-    const lo = offset[h];
-    const k = head.labels.length;
+  return linearHeads({
+    vocab: [...vocab.keys()],
+    value: Float32Array.from(value),
+    heads: heads.map((head, h) => ({ labels: head.labels, offset: offset[h] })),
+    classes: K,
+    weights: Float32Array.from(w),
+    bias: Float32Array.from(bias),
+  });
+}
+
+/**
+ * The fitted numbers of several softmax heads over one vocabulary: what a trained model is, and what
+ * model-artifact.ts writes to disk. Weights are single precision, in training and after loading alike,
+ * so a model read back from its artifact predicts exactly what the freshly trained one did.
+ */
+export interface LinearHeadsData {
+  /** Feature strings; index = feature id. */
+  vocab: string[];
+  /** Each feature's value (its IDF weight, or 1). */
+  value: Float32Array;
+  heads: { labels: readonly string[]; offset: number }[];
+  /** Columns across all heads. */
+  classes: number;
+  /** Feature-major: weights[f · classes + column]. */
+  weights: Float32Array;
+  bias: Float32Array;
+}
+
+export interface LinearClassifier extends Classifier {
+  /** The numbers behind every head of the same fit (shared between the heads). */
+  readonly data: LinearHeadsData;
+}
+
+export function linearHeads(data: LinearHeadsData): LinearClassifier[] {
+  const vocab = new Map(data.vocab.map((f, i) => [f, i]));
+  const { value, weights: w, bias, classes: K } = data;
+  return data.heads.map(({ labels, offset: lo }) => {
+    const k = labels.length;
     return {
-      labels: head.labels,
+      labels,
+      data,
       predict(features: readonly string[]) {
         const x = indices(vocab, features);
         let s2 = 0;
@@ -265,7 +304,7 @@ export function trainLogisticRegression(
   targets: readonly string[],
   labels: readonly string[],
   options: LogRegOptions = {},
-): Classifier {
+): LinearClassifier {
   return trainLogisticRegressionHeads(docs, [{ targets, labels }], options)[0];
 }
 

@@ -1,5 +1,19 @@
-/** Scope signals: the whole company, a group, a named unit, a count of people, or just the writer. */
-import { findNumbers } from './features.ts';
+/**
+ * Scope: who is affected, from the writer alone to the whole company (DESIGN §3). Read from
+ * company-wide phrases, lists of sites or departments (places.ts), counts of people, accounts or
+ * units (counts.ts), collective phrases ("everyone I asked", "most of the company", "远程办公的基本
+ * 都"), and limiters ("only the Shanghai office", "其他分公司正常"). One scope signal is reported, the
+ * widest that holds:
+ *
+ *   scope_company  the whole company, every office, all entities
+ *   scope_wide     several sites, cities or departments, or hundreds of people
+ *   scope_group    a team, department or site; scope_count: a count of 5+ people
+ *   scope_few      two to four people
+ *   scope_self     only the writer (others are fine), or nobody knows yet
+ *   scope_unit     a unit is named, with nothing saying all of it is affected
+ */
+import { type Count, findCounts } from './counts.ts';
+import { findPlaceLists } from './places.ts';
 import { type DetectedSignal, wb } from './signal-types.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -14,7 +28,7 @@ const COMPANY_ZH = wb(
   /全公司|整个公司|全集团|整个集团|全员|全体员工|所有员工|所有人|每个人|每个员工|人人|全国各地|各地|(?:各个?|多个|所有|好多|好几个|几个|跨)(?:部门|分公司|子公司|办公室|门店|工厂|园区|事业部|地区|城市|区域|法人|主体)/g,
 );
 const COMPANY_EN = wb(
-  /\b(?:everyone|everybody|all (?:the )?(?:employees|staff|users|workers|people)|every (?:employee|user|staff member|person|one of us)|(?:the )?(?:whole|entire) (?:company|org(?:anization)?|firm|group)|company[- ]?wide|org(?:anization)?[- ]wide|across the (?:company|org|organi[sz]ation|board)|(?:all|every one) of (?:the|our) (?:offices|sites|locations|entities|plants|departments|branches|regions|subsidiaries)|all (?:\d+ |the |our )?(?:offices|sites|locations|entities|plants|departments|branches|regions|stores|warehouses|subsidiaries|factories)|every (?:office|site|location|entity|plant|department|branch|region|country)|across (?:all )?(?:departments|teams|offices|sites|entities|locations|regions|the company)|(?:multiple|several|many|different|various) (?:departments|offices|sites|entities|locations|branches|regions)|(?:nobody|no one|no-one|noone) (?:in the company|at the company|anywhere|can|could|is able|has been|got|gets|was able)|no (?:[\w-]+ ){0,2}(?:employee|user|one|staff|person|worker)s? (?:in|at|across) the (?:company|org)|(?:every|all|any) (?:of )?(?:the |our )?(?:employees|users|staff)|(?:in|at|across|from) (?:any|every) (?:entity|office|site|department|location|country|region|branch|plant))\b/g,
+  /\b(?:everyone(?! else)|everybody(?! else)|all (?:the )?(?:employees|staff|users|workers|people)|every (?:employee|user|staff member|person|one of us)|(?:the )?(?:whole|entire) (?:company|org(?:anization)?|firm|group)|company[- ]?wide|org(?:anization)?[- ]wide|across the (?:company|org|organi[sz]ation|board)|(?:all|every one) of (?:the|our) (?:offices|sites|locations|entities|plants|departments|branches|regions|subsidiaries)|all (?:\d+ |the |our )?(?:offices|sites|locations|entities|plants|departments|branches|regions|stores|warehouses|subsidiaries|factories)|every (?:office|site|location|entity|plant|department|branch|region|country)|across (?:all )?(?:departments|teams|offices|sites|entities|locations|regions|the company)|(?:multiple|several|many|different|various) (?:departments|offices|sites|entities|locations|branches|regions|cities|countries|plants|campuses|tenants)|(?:in|for|across) all (?:\d+ )?(?:tenants|regions|environments)|(?:all|every one) of (?:the|our) [\w-]+ (?:offices|sites|entities|locations|plants|branches|subsidiaries)|whole company|all tenants|(?:nobody|no one|no-one|noone) (?:in the company|at the company|anywhere|can|could|is able|has been|got|gets|was able|(?:has |is |was )?paid)|no (?:[\w-]+ ){0,2}(?:employee|user|one|staff|person|worker)s? (?:in|at|across) the (?:company|org)|(?:every|all|any) (?:of )?(?:the |our )?(?:employees|users|staff)|(?:in|at|across|from) (?:any|every) (?:entity|office|site|department|location|country|region|branch|plant))\b/g,
 );
 
 // A company phrase preceded by a unit ("上海分公司所有人") or followed by one ("everyone on the sales
@@ -23,7 +37,7 @@ const ZH_BOUND_BEFORE = wb(new RegExp(`${UNIT_ZH}[^，。,.;；!！?？\\s]{0,5}
 const ZH_BOUND_WITHIN = wb(new RegExp(`(?:我们|咱们|这个|那个|本)${UNIT_ZH}`));
 const EN_BOUND_AFTER = wb(
   new RegExp(
-    `^(?:'s)?\\s*(?:(?:who is |who are |that is )?(?:in|on|at|from|of|within)\\s+(?:my|our|the|this|that|his|her|their)?\\s*(?:[\\w&-]+\\s+){0,3}?${UNIT_EN}\\b|on site|onsite|here)`,
+    `^(?:'s)?\\s*(?:(?:who|that|whose|hired|joining|starting|onboarded|enrolled|without|with(?! the company))\\b|(?:i|we)(?:'ve| have)? (?:asked|know|talked|spoke|checked|called|pinged)\\b|(?:who is |who are |that is )?(?:in|on|at|from|of|within)\\s+(?:my|our|the|this|that|his|her|their)?\\s*(?:[\\w&-]+\\s+){0,3}?${UNIT_EN}\\b|(?:in|on|at|from|within) (?:the |our |my )?(?:customer (?:care|service|success|support)|finance|hr|legal|sales|marketing|engineering|ops|operations|support|logistics|procurement|payroll|accounting|warehouse|plant|store|factory)\\b|on site|onsite|here)`,
   ),
 );
 
@@ -39,11 +53,11 @@ const GROUP_NAMED_BEFORE = wb(
 
 // "同组的人都有", "everyone else got theirs": others are fine, so only the writer is affected.
 const OTHERS_FINE = wb(
-  /(?:别人|其他人|其他同事|同事们?|同组的人|组里其他人|大家)(?:都|也都)(?:有|到了|到账了|正常|能|可以|没问题|收到了?|发了|好的)|\b(?:everyone else|everybody else|others|other people|my colleagues|my teammates|the rest of my team)(?: all)? (?:got|get|have|has|are fine|is fine|can|could|received|were paid)\b|\bworks for (?:everyone|others|my colleagues)\b/u,
+  /(?:别人|其他人|其他同事|同事们?|同组的人|组里其他人|大家)(?:都|也都)(?:有|到了|到账了|正常|能|可以|没问题|收到了?|发了|好的)|其他\d*(?:台|个|人)[^，。,.]{0,4}(?:都)?正常|同事的都能|旁边同事都能|(?:别人|同事)都能打|\b(?:everyone else|everybody else|others|other people|my colleagues|my teammates|the rest of my team)(?: all)? (?:got|get|have|has|are fine|is fine|can|could|received|were paid)\b|\bworks for (?:everyone|others|my colleagues)\b/u,
 );
 
 const UNSURE_SCOPE = wb(
-  /\bor (?:is it )?just (?:me|us)\b|\bjust me\?|\bonly me\?|还是(?:只有|就)我|是不是(?:只有|就)我|就我一个/u,
+  /\bor (?:is it )?just (?:me|us)\b|\bjust me\?|\bonly me\?|还是(?:只有|就)我(?!们)|是不是(?:只有|就)我(?!们)|就我一个/u,
 );
 
 const PEOPLE_WORDS = wb(
@@ -87,6 +101,9 @@ const NAMED_UNIT_ZH = wb(
 const NAMED_UNIT_EN = wb(
   /\b(?:the|our|at|in|for|from) (?!the |my |your |his |her |their |a |an |this |that |home |head |same |other |new |old |whole |entire )([a-z][\w&.-]*(?: [a-z][\w&.-]*)?) (?:office|site|plant|entity|branch|warehouse|store|campus|factory|team|department|dept|region|call cent(?:er|re)|center|centre|shift)s?\b/u,
 );
+const UNIT_FAILS = wb(
+  /^[^。.!！?？;；]{0,40}?(?:不了|不上|不进|不到|无法|不能|没法|失败|报错|挂了|\b(?:can't|cant|cannot|can not|couldn't|unable|is down|are down|is locked|are locked|lost access|has no|have no|is blocked|are blocked|not working|fails?|failing|failed)\b)/u,
+);
 const COLLECTIVE_ZH = wb(/都|全部|全都|所有|整个|一半/u);
 const COLLECTIVE_EN = wb(/\b(?:all|nobody|no one|anyone|everyone|everybody|none of)\b/u);
 const FIRST_PERSON_ZH = wb(/我(?!们)/u);
@@ -94,15 +111,115 @@ const FIRST_PERSON_EN = wb(/\b(?:i|my|me|i'm|mine)\b/u);
 
 /** Smallest count of people/things that makes an issue a group issue. */
 const GROUP_MIN_COUNT = 5;
+/**
+ * People (or their accounts, payslips, payments) from which an issue is wider than one site's team:
+ * the labelled sets put a single site of 200–300 at P1 and 400+ across sites at P0. A count limited to
+ * one unit ("only the Shenzhen plant", "其他分公司正常") needs LIMITED_WIDE_PEOPLE.
+ */
+const WIDE_PEOPLE = 400;
+const LIMITED_WIDE_PEOPLE = 1000;
+/** Offices, cities, entities or regions from which the issue spans sites. */
+const WIDE_BIG_UNITS = 2;
+/** Departments from which the issue spans "many departments". */
+const WIDE_DEPARTMENTS = 3;
+/** Stores, teams, floors or workshops from which the issue spans sites. */
+const WIDE_SMALL_UNITS = 10;
+
+// A large share of everyone: "most of the company", "everyone I asked", "远程办公的基本都".
+const MOST_EN = wb(
+  /\b(?:most|the majority|(?:a )?(?:large|big|huge) (?:part|chunk|share)) of (?:the |our )?(?:company|org|organi[sz]ation|staff|employees|workforce|people|users|us)\b|\b(?:basically|pretty much|almost|nearly|practically) (?:everyone|everybody|all of us|all (?:the )?(?:staff|employees|users))\b|\beveryone (?:i|we)(?:'ve| have)? (?:asked|know|talked to|checked with|spoke to|called|pinged)\b|\ball (?:of )?(?:our |the )?(?:remote|field|hourly|frontline|front-line|store|shop-floor|night[- ]shift|contract|overseas|china|us|uk|apac|emea) (?:staff|employees|workers|users|people|teams|colleagues|folks)\b|\b(?:all of|across|throughout) (?:apac|emea|amer|latam|the region|the country)\b|\b(?:the )?(?:whole|entire) (?:apac|emea|amer|americas|latam|asia|asia-pacific|europe|china|india|region|country)\b|\b(?:anyone|everyone|everybody|nobody|no one|all users|all staff) (?:in|across|from|based in) (?:apac|emea|amer|latam|asia|europe|china|north america|the region|the country|[a-z]+ region)\b|\b(?:nationwide|region-wide|countrywide|globally|worldwide|world-wide)\b|\b(?:half|a third|a quarter|two thirds|\d{2}%)(?: of)? (?:the |our )?(?:company|org|organi[sz]ation|staff|employees|workforce|users|people)\b|\b(?:multiple|several|many|various|different|a number of|a bunch of) (?:teams|floors|buildings|stores|shops|warehouses|depots|plants|sites|offices|branches|locations|squads|business units)\b|\ball (?:of )?(?:the |our )?(?:apis|services|systems|integrations|endpoints|tenants|environments) (?:are |were )?(?:down|failing|erroring|unavailable|timing out)\b/u,
+);
+const MOST_ZH = wb(
+  /大部分(?:人|同事|员工|部门)|大多数(?:人|同事|员工|部门)?|绝大多数|绝大部分|几乎所有|几乎全部|基本(?:上)?(?:所有人|全部|都(?:连不上|登不上|进不去|用不了|打不开|打不上|收不到))|全国(?:各地|的|所有|二十|\d|[一二三四五六七八九十几]+个)|各个?(?:门店|分公司|城市|地区|园区)|所有(?:门店|网点|城市|分公司|主体|法人)|(?:远程办公|在家办公|居家办公|外地|异地办公)的(?:人|同事|员工)?(?:基本|几乎)?(?:都|全)|所有(?:没|未|不)[^，。,.!！?？]{1,14}的(?:人|同事|员工)|(?:一半|半数)以上的?(?:人|员工|同事)|全体员工群|全员群|公司大群|(?:所有|全部)(?:的)?(?:接口|系统|服务|集成方)|(?:api|接口|服务|系统|集成方)(?:全部|全都|全在|都在)(?:挂|失败|报错|不可用|宕|超时)/u,
+);
+// The unit is the whole of it: "only the Shanghai office", "Beijing is fine", "其他分公司正常".
+const LIMITED = wb(
+  /\b(?:only|just)\b[^.!?;]{0,30}\b(?:office|site|plant|team|department|entity|branch|store|region|floor)\b|\b(?:office|site|plant|team|department|entity|branch|store|region|floor)\b (?:only|alone)\b|\b(?:other|the other|all other|rest of the) (?:offices|sites|plants|teams|departments|entities|branches|stores|regions|floors|workshops|shifts|orgs|cities|locations)\b[^.!?;]{0,30}\b(?:fine|ok|okay|normal|unaffected|not affected|work|working|look|seem|are good|can)\b|其他(?:的)?(?:分公司|子公司|园区|办公室|部门|团队|组|门店|车间|工厂|厂区|主体|城市|地区|区域|办公楼)[^，。,.!！?？]{0,12}(?:正常|没问题|都好|不受影响|没受影响|能|可以)|(?:别的|其他)(?:部门|团队|组)(?:好好的|都正常|没事)|仅(?:限)?(?:于)?[\p{Script=Han}]{1,8}(?:分公司|园区|办公室|工厂|门店|部门)/u,
+);
+
+function isDepartment(c: Count): boolean {
+  return /部门|事业部|department|dept|division/u.test(c.text);
+}
+
+function wideEvidence(norm: string, limited: boolean): { match: string; reason: string } | undefined {
+  for (const list of findPlaceLists(norm)) {
+    const what =
+      list.kind === 'city' || list.kind === 'unit'
+        ? 'several sites, departments or buildings'
+        : list.kind === 'department'
+          ? 'several departments'
+          : 'several floors or a whole building';
+    return { match: list.text, reason: `"${list.text}" names ${what}` };
+  }
+  const counts = findCounts(norm);
+  for (const c of counts) {
+    if (c.kind === 'big_unit' && c.value >= (isDepartment(c) ? WIDE_DEPARTMENTS : WIDE_BIG_UNITS))
+      return {
+        match: c.text,
+        reason: `"${c.text}": ${isDepartment(c) ? 'several departments' : 'several sites, cities or entities'}`,
+      };
+    if (c.kind === 'small_unit' && c.value >= WIDE_SMALL_UNITS)
+      return { match: c.text, reason: `"${c.text}": many stores, teams or floors` };
+  }
+  const most = MOST_ZH.exec(norm) ?? MOST_EN.exec(norm);
+  if (most) return { match: most[0], reason: `"${most[0]}" says most of the company or a whole region` };
+  const min = limited ? LIMITED_WIDE_PEOPLE : WIDE_PEOPLE;
+  const many = counts.find((c) => (c.kind === 'people' || c.kind === 'accounts') && c.value >= min);
+  if (many) return { match: many.text, reason: `"${many.text}" counts ${min} or more people` };
+  return undefined;
+}
 
 const WRITER_CANNOT = wb(
   /(?:\b(?:i|i'm|i am)\b[^.,;!?]{0,20}\b(?:can't|cant|cannot|can not|couldn't|unable|don't|do not)\b|我(?!们)[^，。,.;；!！?？]{0,6}(?:看不到|看不了|打不开|没法|不能|无法|找不到))[^.,;!?。，；！？]*$/u,
 );
 
+const DATA_AFTER = wb(
+  /^(?:'s|s'|的)?\s*(?:薪资|工资|薪酬|数据|信息|资料|名单|花名册|身份证|银行卡|绩效|档案|考勤数据|排班|日程|schedules?|salar(?:y|ies)|pay data|data|info|records|details|personal|payslips?|ssns?|files?|calendars?)/u,
+);
+const ACCESS_NEAR = wb(
+  /查看|权限|访问|看到|能看|可见|导出|下载|\b(?:see|view|access|visible|export|download|read|open)\w*/u,
+);
+/**
+ * The company phrase names whose data someone can see, not who is affected: "全员薪资查看权限",
+ * "I can view everyone's salaries". ("全员的工资没到账" is everyone affected.)
+ */
+function dataOf(norm: string, phrase: string): boolean {
+  const at = norm.indexOf(phrase);
+  if (at < 0) return false;
+  const data = DATA_AFTER.exec(norm.slice(at + phrase.length));
+  if (!data) return false;
+  const end = at + phrase.length + data[0].length;
+  return ACCESS_NEAR.test(norm.slice(Math.max(0, at - 12), at)) || ACCESS_NEAR.test(norm.slice(end, end + 8));
+}
+
+const CONDITION = wb(
+  /(?:如果|假如|万一|要是|一旦|否则|\bif\b|\bunless\b|\botherwise\b|\bonce\b)[^。.!！?？;；]*$/u,
+);
+/** The company phrase sits in a condition: what would happen, not what has. */
+function conditional(norm: string, phrase: string): boolean {
+  const at = norm.indexOf(phrase);
+  return at > 0 && CONDITION.test(norm.slice(Math.max(0, at - 60), at));
+}
+
 /** The company phrase is the object of something the writer alone cannot do. */
 function objectOfWriter(norm: string, phrase: string): boolean {
   const at = norm.indexOf(phrase);
   return at > 0 && WRITER_CANNOT.test(norm.slice(0, at));
+}
+
+// Two to four people: "3 of my ppl", "mine and the two people next to me", "问了隔壁几个也一样".
+const FEW = wb(
+  /\b(?:a few|a couple of|two|three|2|3|4) (?:of (?:us|my|our|them)|(?:other )?(?:people|ppl|colleagues|coworkers|teammates|guys|folks))\b|(?:隔壁|旁边|身边)(?:的)?(?:几个|两个|好几个)|(?:几个|两个|三个)(?:同事|人)(?:也|都)/u,
+);
+
+const NAMED_UNIT_EN_ALL = new RegExp(NAMED_UNIT_EN.source, 'gu');
+const NAMED_UNIT_ZH_ALL = new RegExp(NAMED_UNIT_ZH.source, 'gu');
+/** How many distinct units the message names ("the Madrid office", "财务部"). */
+function namedUnits(norm: string, han: boolean, latin: boolean): number {
+  const names = new Set<string>();
+  if (latin) for (const m of norm.matchAll(NAMED_UNIT_EN_ALL)) names.add(m[0]);
+  if (han) for (const m of norm.matchAll(NAMED_UNIT_ZH_ALL)) names.add(m[0]);
+  return names.size;
 }
 
 const HAS_HAN = wb(/\p{Script=Han}/u);
@@ -115,6 +232,7 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
   const han = HAS_HAN.test(norm);
   const latin = HAS_LATIN.test(norm);
   const companyRes = han ? (latin ? [COMPANY_ZH, COMPANY_EN] : [COMPANY_ZH]) : [COMPANY_EN];
+  const singleUnit = namedUnits(norm, han, latin) === 1 && findPlaceLists(norm).length === 0;
   const groupRes = han ? (latin ? [GROUP_ZH, GROUP_EN] : [GROUP_ZH]) : [GROUP_EN];
   for (const re of companyRes) {
     for (const m of norm.matchAll(re)) {
@@ -131,18 +249,33 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
           // "our entire Madrid office's requests are stuck, nobody can get approvals": the people are
           // the unit already named.
           GROUP_NAMED_BEFORE.test(norm.slice(0, m.index)));
-      (isBound ? bound : company).push(m[0]);
+      // "the Shenzhen plant shows everyone absent": with one unit named and no list of sites, the
+      // people are that unit's.
+      const ofTheUnit = narrowable && singleUnit;
+      (isBound || ofTheUnit ? bound : company).push(m[0]);
     }
   }
   // "I can't see everyone's schedule": the writer is the one affected, the company is the object.
-  // "down for everyone or just me?": nobody knows yet that it is company-wide.
-  if (company.length > 0 && (objectOfWriter(norm, company[0]) || UNSURE_SCOPE.test(norm))) company.length = 0;
+  // "全员薪资查看权限": everyone's data, not everyone affected. "if it lapses nobody can sign in": a
+  // risk, not yet an outage. "down for everyone or just me?": nobody knows yet that it is company-wide.
+  const unsure = UNSURE_SCOPE.test(norm);
+  const notAffected = (phrase: string) =>
+    objectOfWriter(norm, phrase) || dataOf(norm, phrase) || conditional(norm, phrase);
+  for (let i = company.length - 1; i >= 0; i--) if (notAffected(company[i])) company.splice(i, 1);
+  if (unsure) company.length = 0;
   if (company.length > 0) {
     out.push({
       name: 'scope_company',
       match: company[0],
       reason: `"${company[0]}" says the whole company or many departments are affected`,
     });
+    return;
+  }
+  const limited = LIMITED.exec(norm);
+  // Concrete evidence (a list of sites, a count) stands even after a polite "不知道是不是只有我们".
+  const wide = wideEvidence(norm, limited !== null);
+  if (wide) {
+    out.push({ name: 'scope_wide', match: wide.match, reason: wide.reason });
     return;
   }
   const others = OTHERS_FINE.exec(norm) ?? UNSURE_SCOPE.exec(norm);
@@ -157,6 +290,17 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
     return;
   }
   const group = [...bound];
+  // "only the Shanghai office", "down for the Madrid office": the named unit as a whole.
+  const unitAll = latin ? NAMED_UNIT_EN.exec(norm) : null;
+  const unitAllZh = han ? NAMED_UNIT_ZH.exec(norm) : null;
+  if (limited && (unitAll || unitAllZh)) group.push((unitAll ?? unitAllZh)?.[0] ?? limited[0]);
+  if (
+    unitAll &&
+    /\b(?:down|offline|out) (?:for|at|in)\s*$/u.test(
+      norm.slice(Math.max(0, unitAll.index - 16), unitAll.index + 4),
+    )
+  )
+    group.push(unitAll[0]);
   for (const re of groupRes) for (const m of norm.matchAll(re)) group.push(m[0].trim());
   const unitZh = han ? NAMED_UNIT_ZH.exec(norm) : null;
   const unitEn = latin ? NAMED_UNIT_EN.exec(norm) : null;
@@ -165,6 +309,33 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
   if (unitZh && COLLECTIVE_ZH.test(norm.slice(unitZh.index)) && !FIRST_PERSON_ZH.test(norm))
     group.push(unitZh[0]);
   if (unitEn && COLLECTIVE_EN.test(norm) && !FIRST_PERSON_EN.test(norm)) group.push(unitEn[0]);
+  // "the Sales team can't open the CRM": a unit as the subject of a failure, nobody speaking for
+  // themselves alone.
+  if (group.length === 0) {
+    const unit = unitZh ?? unitEn;
+    if (
+      unit &&
+      UNIT_FAILS.test(norm.slice(unit.index)) &&
+      !FIRST_PERSON_ZH.test(norm) &&
+      !FIRST_PERSON_EN.test(norm)
+    )
+      group.push(unit[0]);
+  }
+  // "two people on my team can't clock in": the count says how big the group is.
+  const small = findCounts(norm).filter((n) => n.kind === 'people');
+  if (
+    group.length > 0 &&
+    bound.length === 0 &&
+    small.length > 0 &&
+    small.every((n) => n.value < GROUP_MIN_COUNT && n.value >= 2)
+  ) {
+    out.push({
+      name: 'scope_few',
+      match: small[0].text,
+      reason: `"${small[0].text}": a few people are affected`,
+    });
+    return;
+  }
   if (group.length > 0) {
     out.push({
       name: 'scope_group',
@@ -174,13 +345,23 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
     return;
   }
   // A count is weaker evidence than a word: "9 people" may be who is affected or a figure in a report.
-  const count = findNumbers(norm).find((n) => n.people && n.value >= GROUP_MIN_COUNT);
+  const count = findCounts(norm).find(
+    (n) =>
+      (n.kind === 'people' || n.kind === 'accounts' || n.kind === 'devices') && n.value >= GROUP_MIN_COUNT,
+  );
   if (count) {
     out.push({
       name: 'scope_count',
       match: count.text,
       reason: `"${count.text}" counts ${GROUP_MIN_COUNT} or more people or machines`,
     });
+    return;
+  }
+  const few =
+    FEW.exec(norm)?.[0] ??
+    findCounts(norm).find((n) => n.kind === 'people' && n.value >= 2 && n.value < GROUP_MIN_COUNT)?.text;
+  if (few) {
+    out.push({ name: 'scope_few', match: few, reason: `"${few}": a few people are affected` });
     return;
   }
   const unit = unitZh ?? unitEn;

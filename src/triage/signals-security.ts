@@ -5,25 +5,54 @@ export const ESCALATE = wb(/^\s*(?:\/helpline\s+)?escalate\s*[:：]/u);
 
 // Data that must not leave the company, and words saying it has left or is open to anyone.
 const SENSITIVE_DATA = wb(
-  /数据|资料|名单|文件|身份证|银行卡|银行账号|卡号|手机号|家庭住址|住址|护照|工资表|薪资表|薪酬|工资单|薪资数据|工资明细|个人信息|员工信息|候选人|简历|花名册|客户资料|员工数据|数据库|备份|\b(?:ssns?|social security|tax ids?|passports?|bank (?:details|info|account)s?|salar(?:y|ies) (?:data|spreadsheet|file|details|sheet|list)|(?:candidate|employee|personnel|customer) records|personal (?:data|info)|employee (?:records|data|database|info|files)|pii|payslips|credentials|passwords|home address(?:es)?|database|backup)\b/u,
+  /数据|资料|名单|文件|身份证|银行卡|银行账号|卡号|手机号|家庭住址|住址|护照|工资表|薪资表|薪酬|工资单|薪资数据|工资明细|个人信息|员工信息|候选人|简历|花名册|客户资料|员工数据|数据库|备份|\b(?:ssns?|social security|tax ids?|passports?|bank (?:details|info|account)s?|salar(?:y|ies) (?:data|spreadsheet|file|details|sheet|list)|(?:candidate|employee|personnel|customer) records|personal (?:data|info)|employee (?:records|data|database|info|files)|pii|payslips|credentials|passwords|home address(?:es)?|database|backup|(?:root |api |access |secret )?keys|secrets?|tokens?|appsecret|signing secret|national ids?|ids? numbers?|ssn|dob|dates? of birth|salary review|salaries|base pay|compensation data|(?:employee|staff) (?:table|list|directory|export)|export of|(?:bonus|salary|pay|payroll|compensation|comp|performance|ratings?|review|headcount|hr|employee|personnel|staff|benefits?) (?:spreadsheet|sheet|file|export|list|data|report|table|workbook|xlsx)|(?:employee|staff|employment|labou?r) contracts?|contracts? (?:of|for) (?:all|every)|personnel files?)\b|劳动合同|员工合同|奖金表|绩效表|密钥|秘钥|私钥|薪酬|工资|月薪|年终奖|通讯录/u,
 );
 const EXPOSURE = wb(
-  /泄露|(?<!内存)泄漏|外泄|外流|流出|曝光|公网|外网|外部(?:群|的)?|公开(?:分享|了|链接)|任何人(?:都)?(?:可以|可|能)(?:访问|打开|看)|外部(?:也)?能(?:打开|访问|看)|拷走|被下载|批量(?:导出|下载)|导了.{0,3}[万千]条|贩卖|在卖|网上卖|不用登录|无需登录|不用鉴权|谁都能|任何人都能|都能看到|群发发错|发到.{0,8}群|\b(?:leak(?:ed|s|ing)?(?! memory)|exposed|exposure|publicly|public link|open to the internet|indexed|exfiltrat\w*|stolen|dumped|for sale|selling|shared externally|without (?:login|auth\w*)|anyone can (?:see|view|access)|breach(?:ed)?|mass (?:downloads?|exports?)|bulk (?:export|download)\w*|posted (?:in|on|to) (?:a )?public|(?:in|on) a public (?:folder|drive|link|share|bucket|page)|anyone with the link|public (?:slack|channel|group|community|site|repo|forum)|accessed by (?:an? )?(?:unauthori[sz]ed|unknown|third)|unauthori[sz]ed (?:party|parties|third part(?:y|ies)))\b/u,
+  /泄露|(?<!内存)泄漏|外泄|外流|流出|曝光|公网|外网|外部(?:群|的)?|公开(?:分享|了|链接)|任何人(?:都)?(?:可以|可|能)(?:访问|打开|看)|外部(?:也)?能(?:打开|访问|看)|拷走|被下载|批量(?:导出|下载)|导了.{0,3}[万千]条|贩卖|在卖|网上卖|不用登录|无需登录|不用鉴权|谁都能|任何人都能|都能看到|群发发错|(?:发到|发在|贴到|贴在|发了个?|误发到?|转发到|挂在|传到|放到)[^，。,.!！?？]{0,12}(?:群|频道|论坛|帖|网上|github|公网)|大群里|全员群|公司群|外部群|供应商群|全员可见|所有人(?:都)?可见|(?:线上|公网|外网|网上)(?:直接|都)?(?:能|可以)(?:看到|访问|下载)|普通员工.{0,12}(?:也)?能看到|\b(?:leak(?:ed|s|ing)?(?! memory)|exposed|exposure|publicly|public link|open to the internet|indexed|exfiltrat\w*|stolen|dumped|for sale|selling|shared externally|without (?:login|auth\w*)|anyone can (?:see|view|access)|breach(?:ed)?|mass (?:downloads?|exports?)|bulk (?:export|download)\w*|posted (?:in|on|to) (?:a )?public|(?:in|on) a public (?:folder|drive|link|share|bucket|page)|anyone with the link|public (?:slack|channel|group|community|site|repo|forum)|accessed by (?:an? )?(?:unauthori[sz]ed|unknown|third)|unauthori[sz]ed (?:party|parties|third part(?:y|ies))|(?:posted|pasted|shared|pinned|uploaded|dropped|sent) [^.!?]{0,50}(?:channel|#[\w-]+|group chat|all staff|forum|public|externally|to (?:a |an )?(?:vendor|external|outside))|#(?:general|random|all[\w-]*|announcements?)\b|(?:\d[\d,.]*k?|hundreds of|thousands of) (?:members|people in there|ppl in there)|visible to (?:all|everyone|every employee)|(?:in|into) a public (?:fork|repo|bucket)|public fork|front-?end bundle|emailed to the wrong (?:person|people)|repl(?:y|ied)[- ]all|(?:went|sent|emailed|forwarded|shared|cc'?d|posted|mailed) (?:it |them |the [\w -]{0,40})?to (?:the |an? )?(?:whole|entire|all|every|wrong|external|outside|personal)|(?:was|is|were|been|left) (?:made |set )?public\b|bucket[^.!?]{0,30}\bpublic|downloads? from (?:an? )?(?:unknown|unrecognized|foreign|external)|(?:to|into) (?:my|a|his|her|their) personal (?:gmail|email|e-mail|account|drive|dropbox|inbox)|anyone (?:on the internet|outside|external)|(?:anyone|everyone) (?:on the internet )?with the link|public(?:ly)? (?:accessible|available|visible|readable)|open to (?:everyone|anyone|the public|the internet))\b|发错|抄送了?(?:全|所有)|转发给了?(?:外部|全)|发到了?(?:个人|私人)邮箱/u,
 );
 const BREACH_ALONE = wb(
-  /数据泄露|信息泄露|勒索(?:病毒|软件)|文件(?:都|全)?被加密|黑客|入侵|\b(?:data (?:leak|breach)|were breached|was breached|ransomware|password spraying|files (?:are|were|got) encrypted|exfiltrat\w*|attacker|intrusion|credential[- ]stuffing|brute[- ]force|botnet|mass (?:download|compromise))\b/u,
+  /数据泄露|信息泄露|勒索|文件(?:都|全)?被加密|(?:文件|后缀)[^，。,.]{0,12}(?:\.locked|\.lockbit|\.encrypted|变成了?\.)|比特币|黑客|入侵|(?:正在|一直在|还在)(?:拉|下|下载|导出|导)[^，。,.]{0,10}(?:花名册|数据|通讯录|东西|文件|资料)?|导出了(?:员工)?(?:花名册|通讯录|员工数据|数据)|已经拉了|批量拉|被调用了|伪造的?(?:打卡|请求|登录)|\b(?:data (?:leak|breach)|were breached|was breached|ransomware|password spraying|files (?:are|were|got) encrypted|exfiltrat\w*|attacker|intrusion|credential[- ]stuffing|brute[- ]forc\w*|botnet|mass (?:download|compromise)|your files have been encrypted|files (?:have been|are being|got|were|are) encrypted|\.locked|\.lockbit|bitcoin|ransom note|(?:is|are|was|were|being|been|already) (?:actively )?(?:being )?used to (?:publish|export|pull|download|change|access|log in|send)|used it to (?:publish|export|pull|download|change|access)|(?:has|have) (?:since )?been used to|(?:still|actively|currently) (?:downloading|exporting|pulling)|forged|secret was (?:called|used)|pay (?:a |the )?ransom|pay (?:in |with )?(?:crypto|bitcoin|btc)|(?:files|documents|drive|share) (?:are|were|got|have been|is|being) (?:locked|encrypted) (?:and|by)|ransom)\b|要(?:付|交|支付)(?:比特币|赎金|虚拟币)|赎金/u,
 );
 
 // Someone else acting as the user. Strong phrases stand alone; "it wasn't me" needs an account,
 // credential or money-routing change nearby, or "my dependent was removed, I didn't ask" would count.
 const COMPROMISE_STRONG = wb(
-  /被盗|盗号|被黑|被人登录|被人.{0,8}登录|(?:陌生|不明|未知)(?:设备|ip|地点).{0,6}登录|登录.{0,6}(?:陌生|不明|未知)设备|异地登录|冒用|中招|(?:输|填|输入|填写)了.{0,6}密码|密码.{0,6}被(?:人)?改|不认识的.{0,6}(?:软件|程序|设备|登录)|离职(?:员工|同事)的?账号.{0,8}(?:还在|仍在|还能)|(?:在)?(?:别的|其他|外地|另一个)(?:城市|地方|国家|省).{0,4}登录|(?:用|以)我的名义|冒充我|挖矿|捡(?:到|来)的u盘|验证码.{0,6}(?:不停|一直|连续)(?:发|来)|一直收到.{0,4}验证码|\b(?:hacked(?! together| up| a | it\b)|compromised|taken over|takeover|someone (?:else )?(?:logged|got) in(?:to)?|someone (?:else )?is using my|unauthori[sz]ed (?:login|access|change|logins)|login (?:alert|attempt)s? from|logins? from (?:an? )?(?:unknown|unrecognized|foreign|suspicious|strange)|(?:entered|typed|put) (?:in )?my (?:password|credentials)|(?:ex|former)[- ]employee'?s? (?:login|account|access)|emails? i didn't (?:write|send)|in my name|using my name|pretending to be me|posing as me|remote (?:control|access) (?:of|to|on) my|(?:apps?|programs?|software|devices?|logins?) i (?:don't|do not|didn't|did not) (?:recogni[sz]e|install)|mfa fatigue|push bombing|crypto ?min(?:er|ing)|(?:found|picked up) (?:a |an )?(?:usb|thumb drive|flash drive)|(?:usb|thumb drive|flash drive|usb stick) (?:i )?(?:found|picked up)|(?:mfa|2fa|push) (?:requests?|notifications?|prompts?) (?:i didn't|i did not|at (?:\d+\s?(?:am|pm)?|night|midnight)|keep coming))\b/u,
+  /被盗|盗号|被黑|被人登录|被人.{0,8}登录|(?:陌生|不明|未知)(?:设备|ip|地点).{0,6}登录|登录.{0,6}(?:陌生|不明|未知)设备|异地登录|(?:境外|海外|国外)(?:的)?(?:ip)?.{0,8}(?:登录|登陆)|(?:有人|被人)用(?:它|这个|那个|我的)?[^，。,.]{0,6}(?:发了|登录|调用|拉了|导出|下载)|冒用|中招|(?:输|填|输入|填写|给|发)了.{0,8}(?:密码|验证码)|(?:输入|填写|填)(?:过|了)?(?:账号)?密码|被偷|被抢|密码.{0,6}被(?:人)?改|不认识的.{0,6}(?:软件|程序|设备|登录)|离职(?:员工|同事)的?账号.{0,8}(?:还在|仍在|还能)|(?:在)?(?:别的|其他|外地|另一个)(?:城市|地方|国家|省).{0,4}登录|(?:用|以)我的名义|冒充我|挖矿|捡(?:到|来)的u盘|验证码.{0,6}(?:不停|一直|连续)(?:发|来)|一直收到.{0,4}验证码|\b(?:hacked(?! together| up| a | it\b)|compromised|taken over|takeover|someone (?:else )?(?:logged|got) in(?:to)?|someone (?:else )?is using my|unauthori[sz]ed (?:login|access|change|logins)|login (?:alert|attempt)s? from|logins? from (?:an? )?(?:unknown|unrecognized|foreign|suspicious|strange)|(?:entered|typed|put|gave|sent|submitted|shared) (?:in |over )?(?:my|our|their|her|his) (?:[\w-]+ )?(?:password|credentials|creds|codes?|verification codes?|mfa codes?|otps?)s?|(?:typed|entered|put) (?:in )?(?:my|our|their) creds|(?:phone|laptop|device) (?:was |got )?stolen|stolen (?:phone|laptop|device)|(?:mfa|2fa|push)[^.!?]{0,30}\bi (?:didn't|did not|never) (?:start|initiate|request|trigger|make)|new device on (?:her|his|my|their) account|(?:ex|former)[- ]employee'?s? (?:login|account|access)|emails? i didn't (?:write|send)|in my name|using my name|pretending to be me|posing as me|remote (?:control|access) (?:of|to|on) my|(?:apps?|programs?|software|devices?|logins?) i (?:don't|do not|didn't|did not) (?:recogni[sz]e|install)|mfa fatigue|push bombing|crypto ?min(?:er|ing)|(?:found|picked up) (?:a |an )?(?:usb|thumb drive|flash drive)|(?:usb|thumb drive|flash drive|usb stick) (?:i )?(?:found|picked up)|(?:mfa|2fa|push) (?:requests?|notifications?|prompts?) (?:i didn't|i did not|at (?:\d+\s?(?:am|pm)?|night|midnight)|keep coming))\b/u,
 );
 const COMPROMISE_WEAK = wb(
-  /不是我(?:本人)?(?:操作|改|提|登|发|干|设置|弄|做|装|下载)|不是我本人|不是(?:他|她)(?:本人)?(?:发|操作)|没设置过|我(?:根本|从来|从)?没(?:发|写|操作|提|登录|改|设置)过|不是我(?=[，,。.!！\s]|$)|被人(?:改|拿去|用)|转发规则|\b(?:wasn't (?:me|them|him|her)|was not (?:me|them|him|her)|not me|i never set (?:it|that|this) up|forwarding rule|i (?:didn't|did not|never) (?:do|make|change|request|trigger|send|log|authori[sz]e)|i never did|someone (?:else )?(?:changed|reset|accessed|used))\b/u,
+  /不是我(?:本人)?(?:操作|改|提|登|发|干|设置|弄|做|装|下载)|不是我本人|不是(?:他|她)(?:本人)?(?:发|操作)|没设置过|我(?:根本|从来|从)?没(?:发|写|操作|提|登录|改|设置)过|不是我(?=[，,。.!！\s]|$)|被人(?:改|拿去|用)|转发规则|\b(?:wasn't (?:me|them|him|her)|was not (?:me|them|him|her)|not me|i never set (?:it|that|this) up|forwarding rule|i (?:didn't|did not|never) (?:do|make|change|request|trigger|send|log|authori[sz]e)|i never did|(?<!(?:can|could|would|will|please|pls|plz|can't|cant) )someone (?:else )?(?:changed|reset|accessed|used))\b/u,
 );
 const ACCOUNT_CONTEXT = wb(
   /密码|账号|帐号|登录|工号|验证码|工资卡|卡号|邮箱|邮件|\b(?:password|account|login|logged|mfa|2fa|direct deposit|bank|e?mail|inbox|mailbox|credentials|sso|push)\b/u,
+);
+
+// Someone else's personal data shown to the writer: "my payslip shows someone else's name and salary".
+const OTHERS_DATA = wb(
+  /(?:别人|其他人|陌生人|另一个人|其他同事|对方)的(?:姓名|名字|工资|薪资|身份证|银行卡|信息|资料|家属|工资条)|(?:收到|看到)(?:了)?(?:彼此|互相|对方)的|互相收到|\b(?:someone|somebody) else'?s|\banother (?:person|employee|colleague)'?s|\ba different person'?s|\bstrangers?'?s? (?:info|data|details|name|payslip|kids|dependents)|\beach other'?s (?:payslips?|salar\w+|data|details)|\bother (?:people|employees)'s (?:payslips?|salar\w+|data|details|names)/u,
+);
+// Several people: "a bunch of us", "好几个同事", "at least 7", "15 people", "and 2 ppl on my team say same".
+const SEVERAL = wb(
+  /好几个|几个同事|多个(?:账号|同事|人)|至少(?:有)?(?:\d+|[两三四五六七八九十]+)(?:个|名|位)?|\d+个(?:人|账号|同事)|\b(?:a bunch of us|several (?:of us|people|colleagues|accounts)|a few (?:people|of us|colleagues)|multiple (?:people|accounts|users|colleagues)|many of us|dozens|at least (?:\d+|two|three|four|five|six|seven|one of (?:them|those))|\d+ (?:people|ppl|accounts|accts|users|colleagues|of us|of them)|(?:two|three|four|five|six|seven|eight|nine|ten) (?:people|ppl|accounts|users|colleagues|of us)|(?:and|plus) (?:\d|two|three) (?:ppl|people|others)|(?:says?|saying|see|sees|seeing) (?:the )?same|too\b|as well|mine and)\b|(?:也|都)(?:一样|是这样|看到|收到)|复现/u,
+);
+// Several people whose accounts or credentials were taken (not the recipients of one account's spam).
+const VICTIMS = wb(
+  /好几个(?:同事|人|账号)|多个(?:账号|同事|人)|至少(?:有)?(?:\d+|[两三四五六七八九十]+)(?:个|名|位)?(?:人|同事|账号)|\d+个(?:人|账号|同事)|[两三四五六七八九十几]+个(?:人|账号|同事)|\b(?:a bunch of us|several (?:of us|people|colleagues|accounts|users)|a few (?:people|of us|colleagues)|multiple (?:people|accounts|users|colleagues)|many of us|dozens|at least (?:\d+|two|three|four|five|six|seven|one of (?:them|those))|\d+ (?:people|ppl|accounts|accts|users|colleagues|of us|of them)|(?:two|three|four|five|six|seven|eight|nine|ten) (?:people|ppl|accounts|users|colleagues|of us)|(?:five|\d+) that i know of)\b/u,
+);
+// Leavers who still have access, with no misuse seen yet: a risk to close the same day (P1).
+const ACCESS_NOT_REVOKED = wb(
+  /(?:离职|已离职|走了)[^。.!！?？]{0,20}(?:账号|帐号|权限)[^。.!！?？]{0,12}(?:还没|未|没有|没)(?:被)?(?:禁用|停用|关闭|注销|回收|删)|\b(?:left|leavers?|former employees?|ex-employees?|terminated (?:employees?|staff))\b[^.!?]{0,60}\b(?:still (?:active|enabled|have access|has access|logged in)|not (?:yet )?(?:been )?(?:disabled|deactivated|removed|deprovisioned|revoked))\b|\bdeprovisioning (?:isn't|is not|hasn't been) (?:going through|working|running)\b/u,
+);
+// Malware found on a machine (not yet spreading): contain it the same day (P1).
+const MALWARE_FOUND = wb(
+  /(?:报了?|发现|中了|检测到|查出)[^，。,.]{0,6}(?:木马|病毒|恶意软件|挖矿)|(?:木马|病毒|恶意软件)[^，。,.]{0,6}(?:隔离|报警|告警)|\b(?:edr|antivirus|defender|crowdstrike)\b[^.!?]{0,30}\b(?:flagged|detected|alert\w*|quarantin\w*)|\b(?:malware|trojan|virus|worm|keylogger)\b[^.!?]{0,30}\b(?:detected|found|flagged|quarantin\w*|isolated|on (?:my|his|her|a|the) (?:machine|laptop|pc))/u,
+);
+
+// A credential or key that was leaked, and signs it is being used: a breach in progress.
+const LEAKED_CREDENTIAL = wb(
+  /(?:泄露|外泄|泄漏|公开)(?:的|了)?[^，。,.]{0,10}(?:密码|口令|密钥|秘钥|key|token|账号|凭证|证书)|(?:密码|口令|密钥|秘钥|key|token|账号|凭证)[^，。,.]{0,10}(?:泄露|外泄|泄漏)|\b(?:leaked|exposed|stolen|posted|published|dumped)\b[^.!?]{0,60}\b(?:passwords?|credentials?|keys?|tokens?|secrets?|creds)\b|\b(?:passwords?|credentials?|keys?|tokens?|secrets?|creds)\b[^.!?]{0,60}\b(?:leaked|exposed|stolen|in (?:a|that|the) (?:leaked|public))\b/u,
+);
+const IN_USE = wb(
+  /登(?:进|录|陆)(?:了|成功)?|调用|在用|用它|被用|批量|\b(?:logins?|logged in|log-?ins|signed in|used|using|being used|calls?|requests?|access(?:ed)?)\b/u,
 );
 
 export function detectSecurity(norm: string, hits: DetectedSignal[]): void {
@@ -37,9 +66,30 @@ export function detectSecurity(norm: string, hits: DetectedSignal[]): void {
       reason: 'the account may be controlled by someone else',
     });
   }
+  const revoked = ACCESS_NOT_REVOKED.exec(norm);
+  if (revoked) {
+    hits.push({
+      name: 'access_not_revoked',
+      match: revoked[0],
+      reason: "leavers' accounts still have access",
+    });
+  }
+  const found = MALWARE_FOUND.exec(norm);
+  if (found && !hits.some((h) => h.name === 'security_compromise')) {
+    hits.push({ name: 'security_compromise', match: found[0], reason: 'malware was found on a machine' });
+  }
   const data = SENSITIVE_DATA.exec(norm);
   const exposed = EXPOSURE.exec(norm);
   const alone = BREACH_ALONE.exec(norm);
+  const leaked = LEAKED_CREDENTIAL.exec(norm);
+  if (!alone && leaked && IN_USE.test(norm)) {
+    hits.push({
+      name: 'security_breach',
+      match: leaked[0],
+      reason: `a leaked credential ("${leaked[0]}") is being used`,
+    });
+    return;
+  }
   if (alone) {
     hits.push({
       name: 'security_breach',
@@ -56,8 +106,27 @@ export function detectSecurity(norm: string, hits: DetectedSignal[]): void {
     });
     return;
   }
+  const others = OTHERS_DATA.exec(norm);
+  const several = SEVERAL.exec(norm);
+  if (others && several) {
+    hits.push({
+      name: 'security_breach',
+      match: `${others[0]} … ${several[0]}`,
+      reason: `other employees' personal data is shown to the wrong people ("${others[0]}"), for more than one person ("${several[0]}")`,
+    });
+    return;
+  }
   // Many accounts taken over at once is a breach, not one person's compromise.
   const compromise = hits.find((s) => s.name === 'security_compromise');
+  const victims = VICTIMS.exec(norm);
+  if (compromise && victims && !hits.some((h) => h.name === 'no_harm')) {
+    hits.push({
+      name: 'security_breach',
+      match: `${compromise.match} … ${victims[0]}`,
+      reason: `several accounts are compromised ("${compromise.match}", "${victims[0]}")`,
+    });
+    return;
+  }
   const phishing = hits.find((s) => s.name === 'security_phishing');
   const wide = hits.find((s) => s.name === 'scope_company');
   const malware = /病毒|木马|\b(?:malware|virus|worm|trojan)\b/u.exec(norm);

@@ -1,17 +1,23 @@
-/** Loads and validates the labelled triage set kept in the repo (src/triage/data/triage-train.jsonl). */
-import { readFileSync } from 'node:fs';
+/**
+ * Loads and validates the labelled triage sets kept in the repo: the original set
+ * (data/triage-train.jsonl, one writer) and the voice sets (data/voices/triage-<voice>.jsonl, written
+ * independently from DESIGN §3–4 only, each in its own voice: terse, calm, mixed zh-en, formal).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HelplineError } from '../errors.ts';
 import { CATEGORIES, INTENTS, type LabelledMessage, ROLES, SEVERITIES } from './types.ts';
 
 export const DEFAULT_TRAINING_PATH = fileURLToPath(new URL('./data/triage-train.jsonl', import.meta.url));
+export const VOICES_DIR = fileURLToPath(new URL('./data/voices/', import.meta.url));
 
 function oneOf<T extends string>(allowed: readonly T[], value: unknown): value is T {
   return typeof value === 'string' && (allowed as readonly string[]).includes(value);
 }
 
 /** Parse JSONL text into labelled messages; a bad line is an error naming the line and the fix. */
-export function parseTrainingSet(jsonl: string, source = 'training set'): LabelledMessage[] {
+export function parseTrainingSet(jsonl: string, source = 'training set', voice?: string): LabelledMessage[] {
   const out: LabelledMessage[] = [];
   const lines = jsonl.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -37,7 +43,8 @@ export function parseTrainingSet(jsonl: string, source = 'training set'): Labell
     if (problems.length > 0) {
       throw new HelplineError('CONFIG_INVALID', `${where}: ${problems.join('; ')}.`, { details: row });
     }
-    out.push(row as unknown as LabelledMessage);
+    const message = row as unknown as LabelledMessage;
+    out.push(voice !== undefined && message.voice === undefined ? { ...message, voice } : message);
   }
   if (out.length === 0) {
     throw new HelplineError('CONFIG_INVALID', `${source} has no examples; add labelled JSONL lines.`);
@@ -45,16 +52,38 @@ export function parseTrainingSet(jsonl: string, source = 'training set'): Labell
   return out;
 }
 
-export function loadTrainingSet(path: string = DEFAULT_TRAINING_PATH): LabelledMessage[] {
+/** One labelled JSONL file. */
+export function loadTrainingSet(path: string = DEFAULT_TRAINING_PATH, voice?: string): LabelledMessage[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new HelplineError(
       'CONFIG_FILE_UNREADABLE',
-      `Cannot read the triage training set at ${path}; restore src/triage/data/triage-train.jsonl.`,
+      `Cannot read the triage training set at ${path}; restore it from git (src/triage/data/).`,
       { cause: err },
     );
   }
-  return parseTrainingSet(text, path);
+  return parseTrainingSet(text, path, voice);
+}
+
+/** The voice sets' files, sorted, with the voice their name gives (`triage-calm.jsonl` → `calm`). */
+export function voiceFiles(dir: string = VOICES_DIR): { path: string; voice: string }[] {
+  return readdirSync(dir)
+    .filter((f) => /^triage-[\w-]+\.jsonl$/.test(f))
+    .sort()
+    .map((f) => ({ path: join(dir, f), voice: basename(f, '.jsonl').slice('triage-'.length) }));
+}
+
+/** Every file the models are trained on: the original set first, then the voice sets. */
+export function trainingFiles(): string[] {
+  return [DEFAULT_TRAINING_PATH, ...voiceFiles().map((f) => f.path)];
+}
+
+/** The original set (voice `original`) and every voice set: what the shipped model is trained on. */
+export function loadTrainingData(): { original: LabelledMessage[]; voices: LabelledMessage[] } {
+  return {
+    original: loadTrainingSet(DEFAULT_TRAINING_PATH, 'original'),
+    voices: voiceFiles().flatMap((f) => loadTrainingSet(f.path, f.voice)),
+  };
 }

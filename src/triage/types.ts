@@ -64,6 +64,12 @@ export interface LabelledMessage {
   intent: Intent;
   severity: Severity;
   category: Category;
+  /** Stable id within its file (the voice sets have one; the original set does not). */
+  id?: string;
+  /** Who wrote it: `original` for triage-train.jsonl, else the voice of an independent writer. */
+  voice?: string;
+  /** The writer's one-line reason for the labels. */
+  why?: string;
 }
 
 /** Index of a severity, 0 = P0 (most severe). */

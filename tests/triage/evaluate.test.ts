@@ -51,7 +51,7 @@ describe('evaluateTriage', () => {
 
 describe('cross-validation on the training set', () => {
   it('generalizes beyond the messages it was trained on (5-fold)', () => {
-    const cv = crossValidate(loadTrainingSet(), 5);
+    const cv = crossValidate(loadTrainingSet(), { k: 5 });
     expect(cv.folds.length).toBe(5);
     expect(cv.mean.severity).toBeGreaterThanOrEqual(0.85);
     expect(cv.mean.intent).toBeGreaterThanOrEqual(0.85);

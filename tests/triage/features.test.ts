@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  bucketNumber,
-  extractFeatures,
-  findNumbers,
-  lightStem,
-  normalizeText,
-  parseChineseNumber,
-} from '../../src/triage/features.ts';
+import { bucketNumber, findCounts, parseChineseNumber } from '../../src/triage/counts.ts';
+import { extractFeatures, lightStem, normalizeText } from '../../src/triage/features.ts';
 
 describe('normalizeText', () => {
   it('applies NFKC, lowercases and collapses whitespace', () => {
@@ -42,11 +36,11 @@ describe('extractFeatures', () => {
 
   it('buckets numbers, and marks counts of people', () => {
     expect(extractFeatures('about 300 workers show 16h shifts')).toEqual(
-      expect.arrayContaining(['n:100-999', 'np:100-999']),
+      expect.arrayContaining(['n:100-999', 'npeople:100-999']),
     );
-    expect(extractFeatures('三十多个人都打不上卡')).toContain('np:20-99');
+    expect(extractFeatures('三十多个人都打不上卡')).toContain('npeople:20-99');
     expect(extractFeatures('我的工资少了3000')).toContain('n:1000+');
-    expect(extractFeatures('我的工资少了3000')).not.toContain('np:1000+');
+    expect(extractFeatures('我的工资少了3000')).not.toContain('npeople:1000+');
   });
 
   it('adds punctuation, first/last word and length features', () => {
@@ -92,11 +86,11 @@ describe('numbers', () => {
   });
 
   it('reads vague Chinese quantities and digit counts', () => {
-    const values = (t: string) => findNumbers(normalizeText(t)).map((n) => [n.value, n.people]);
-    expect(values('十几个人')).toEqual([[15, true]]);
-    expect(values('几十号人在问')).toEqual([[30, true]]);
-    expect(values('~400 people')).toEqual([[400, true]]);
-    expect(values('punched in at 8:55')).toEqual([[8, false]]);
+    const values = (t: string) => findCounts(normalizeText(t)).map((n) => [n.value, n.kind]);
+    expect(values('十几个人')).toEqual([[15, 'people']]);
+    expect(values('几十号人在问')).toEqual([[30, 'people']]);
+    expect(values('~400 people')).toEqual([[400, 'people']]);
+    expect(values('punched in at 8:55')).toEqual([]);
   });
 
   it('buckets magnitudes', () => {

@@ -36,8 +36,9 @@ describe('scope', () => {
   });
 
   it('counts of five or more people are a weaker group signal', () => {
-    expect(find('三十多个人都打不上卡', 'scope_count')?.match).toBe('三十多');
-    expect(find("~400 people's hours aren't in", 'scope_count')).toBeDefined();
+    expect(find('三十多个人都打不上卡', 'scope_count')?.match).toBe('三十多个人');
+    expect(find("~40 people's hours aren't in", 'scope_count')).toBeDefined();
+    expect(find("~400 people's hours aren't in", 'scope_wide')).toBeDefined();
     expect(names('my 2 payslips are wrong')).not.toContain('scope_count');
   });
 

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { HelplineError } from '../../errors.ts';
 import { classify as classifyMessage } from '../../triage/classify.ts';
-import type { TriageResult } from '../../triage/types.ts';
+import type { LlmTriageReport } from '../../triage/llm-classify.ts';
+import type { TriageInput, TriageResult } from '../../triage/types.ts';
+import type { Io } from '../io.ts';
 import { type Command, HELP } from './command.ts';
-import { eachLine } from './search.ts';
 
 /** The JSON contract of DESIGN §6. */
 export function classifyJson(r: TriageResult) {
@@ -15,22 +17,90 @@ export function classifyJson(r: TriageResult) {
   };
 }
 
+type Classifier = (input: TriageInput) => Promise<TriageResult>;
+
+/**
+ * Offline, or offline plus the LLM second opinion when an endpoint is configured (OPENAI_BASE_URL /
+ * OPENAI_API_KEY, or llm.* in the config file). The config and the `openai` client are loaded only
+ * then, so a one-shot offline call stays cheap.
+ */
+async function classifier(offline: boolean, io: Io): Promise<{ run: Classifier; done: () => void }> {
+  const offlineRun: Classifier = async (input) => classifyMessage(input);
+  const maybe =
+    !offline &&
+    (process.env.OPENAI_BASE_URL ||
+      process.env.OPENAI_API_KEY ||
+      process.env.HELPLINE_CONFIG ||
+      existsSync('helpline.config.yaml'));
+  if (!maybe) return { run: offlineRun, done: () => {} };
+  const [{ loadConfig }, { classifyWithLlm }, { triageChatModelFor }] = await Promise.all([
+    import('../../config/load.ts'),
+    import('../../triage/llm-classify.ts'),
+    import('../../triage/llm-chat-model.ts'),
+  ]);
+  const llm = triageChatModelFor(loadConfig());
+  if (!llm) return { run: offlineRun, done: () => {} };
+  const counts = new Map<string, number>();
+  const onReport = (r: LlmTriageReport) => {
+    counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
+    if (r.error)
+      io.err(
+        `helpline classify: LLM second opinion unavailable (${r.outcome}: ${r.error}); offline result used.`,
+      );
+  };
+  return {
+    run: (input) => classifyWithLlm(input, llm, { onReport }),
+    done: () => {
+      if (counts.size > 1 || [...counts.values()].some((n) => n > 1))
+        io.err(`LLM second opinion: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}`);
+    },
+  };
+}
+
 export const classify: Command = {
   summary: 'intent, severity P0–P3, category and rationale for a message',
   usage:
-    'helpline classify [--role ROLE] [--json | --jsonl] TEXT\n' +
+    'helpline classify [--role ROLE] [--offline] [--json | --jsonl] TEXT\n' +
     '  --role employee|hr_admin|manager|engineer   the reporter role (hr_admin raises payroll anomalies)\n' +
-    '  --jsonl reads one message per line of standard input and writes one JSON object per line.',
-  options: { ...HELP, role: { type: 'string' }, json: { type: 'boolean' }, jsonl: { type: 'boolean' } },
+    '  --jsonl reads one message per line of standard input and writes one JSON object per line.\n' +
+    '  With OPENAI_BASE_URL (or OPENAI_API_KEY) set, an LLM gives a second opinion (prompts/classify.md);\n' +
+    '  --offline skips it.',
+  options: {
+    ...HELP,
+    role: { type: 'string' },
+    json: { type: 'boolean' },
+    jsonl: { type: 'boolean' },
+    offline: { type: 'boolean' },
+  },
   async run(values, positionals, io) {
     const role = values.role as string | undefined;
     const text = positionals.join(' ').trim();
-    if (values.jsonl)
-      return eachLine(io, async (line) =>
-        JSON.stringify(classifyJson(classifyMessage({ text: line, role }))),
-      );
-    if (!text) throw new HelplineError('USAGE', `Give a message to classify.\n\n${this.usage}`);
-    const r = classifyMessage({ text, role });
+    if (!values.jsonl && !text)
+      throw new HelplineError('USAGE', `Give a message to classify.\n\n${this.usage}`);
+    const { run, done } = await classifier(values.offline === true, io);
+    if (values.jsonl) {
+      // One JSON object per non-blank line; a line that fails is reported inline and the exit code is 1.
+      let failed = 0;
+      for await (const line of io.lines()) {
+        const q = line.trim();
+        if (!q) continue;
+        try {
+          io.out(JSON.stringify(classifyJson(await run({ text: q, role }))));
+        } catch (err) {
+          failed++;
+          io.out(
+            JSON.stringify({
+              query: q,
+              error: { code: (err as HelplineError).code ?? 'INTERNAL', message: (err as Error).message },
+            }),
+          );
+        }
+      }
+      done();
+      return failed ? 1 : 0;
+    }
+    const r = await run({ text, role });
+    done();
     if (values.json) io.out(JSON.stringify(classifyJson(r), null, 2));
     else {
       io.out(`${r.severity} · ${r.category} · ${r.intent}`);

@@ -1,0 +1,103 @@
+/**
+ * Scope read from counts, lists and collective phrases, in messages written for this test (not taken
+ * from any labelled set): the classes of phrasing the held-out P0s used, in new words.
+ */
+import { describe, expect, it } from 'vitest';
+import { findCounts } from '../../src/triage/counts.ts';
+import { normalizeText } from '../../src/triage/features.ts';
+import { findPlaceLists } from '../../src/triage/places.ts';
+import { detectSignals } from '../../src/triage/signals.ts';
+
+const scopeOf = (text: string) =>
+  detectSignals(text).find((s) => s.name.startsWith('scope_'))?.name ?? 'none';
+const counts = (text: string) => findCounts(normalizeText(text)).map((c) => [c.value, c.kind]);
+
+describe('counts', () => {
+  it.each([
+    ['大概有上千人打不了卡', 1000, 'people'],
+    ['数百名员工的工资条都没生成', 300, 'people'],
+    ['roughly 1.5k folks cannot get into Workday', 1500, 'people'],
+    ['800+ employees are locked out', 800, 'people'],
+    ['几千人的考勤数据丢了', 3000, 'people'],
+    ['a few hundred staff in the warehouse', 300, 'people'],
+    ['两百来号人在等', 200, 'people'],
+    ['between 50-60 ppl affected', 60, 'people'],
+    ['around 2,300 users', 2300, 'people'],
+    ['七八个门店', 8, 'small_unit'],
+    ['all six regional offices', 6, 'big_unit'],
+    ['三个法人主体', 3, 'big_unit'],
+    ['17 accounts were locked', 17, 'accounts'],
+    ['1,204笔代发失败', 1204, 'people'],
+  ] as const)('%s → %d %s', (text, value, kind) => {
+    expect(counts(text)).toContainEqual([value, kind]);
+  });
+
+  it.each([
+    'clocked in at 9:05 on the 14th',
+    'my pay is $2,300 short',
+    'the job took 45 minutes and retried 3 times',
+    '第三次失败了',
+    '周五之前',
+    'error 0x8007000d on build 22631',
+    '上个月少了3000块',
+  ])('not a count of people or places: %s', (text) => {
+    expect(counts(text).filter(([, kind]) => kind !== 'other')).toEqual([]);
+  });
+});
+
+describe('lists of places', () => {
+  it.each([
+    ['广州、武汉、西安的同事都说登不上OA', 3],
+    ['the Tokyo and Seoul offices cannot reach the VPN', 2],
+    ['北京 上海 深圳 都不行', 3],
+    ['finance, legal and procurement cannot open the expense tool', 3],
+    ['我这层和楼下的都连不上', 1],
+  ])('%s', (text, names) => {
+    const lists = findPlaceLists(normalizeText(text));
+    expect(lists.length).toBeGreaterThan(0);
+    expect(lists[0].names.length).toBe(names);
+  });
+
+  it.each([
+    'the Munich office is down, Berlin and Hamburg are fine',
+    '除了北京和上海，其他地方都没事',
+    'I moved from Shanghai to Beijing last month and my leave balance is wrong',
+  ])('not a list of affected places: %s', (text) => {
+    expect(
+      findPlaceLists(normalizeText(text)).filter((l) => l.kind === 'city' && l.names.length >= 2),
+    ).toEqual([]);
+  });
+});
+
+describe('scope level', () => {
+  it.each([
+    ['everyone I have talked to today is locked out of email', 'scope_wide'],
+    ['all remote staff lost the VPN this morning', 'scope_wide'],
+    ['most of the company cannot see their payslips', 'scope_wide'],
+    ['广州、武汉、西安的同事都说登不上OA', 'scope_wide'],
+    ['大概有上千人打不了卡', 'scope_wide'],
+    ['远程办公的同事基本都连不上', 'scope_wide'],
+    ['全国的门店今天都打不了卡', 'scope_wide'],
+    ['the whole company is locked out', 'scope_company'],
+    ['Only the Lyon office is affected, the other sites are fine', 'scope_group'],
+    ['整个客服部今天都登不上系统', 'scope_group'],
+    ['about 40 people on the night shift got no allowance', 'scope_count'],
+    ['two people on my team cannot clock in', 'scope_few'],
+    ['my colleagues are fine, only my login fails', 'scope_self'],
+    ['my laptop will not boot', 'none'],
+  ])('%s → %s', (text, level) => {
+    expect(scopeOf(text)).toBe(level);
+  });
+
+  it('a count limited to one site needs a thousand people to be wide', () => {
+    expect(
+      scopeOf('the Pune plant only: about 450 workers have no schedule, other plants are fine'),
+    ).not.toBe('scope_wide');
+    expect(scopeOf('about 450 workers have no schedule')).toBe('scope_wide');
+  });
+
+  it('"everyone\'s data" is what is exposed, not who is affected; a condition is a risk, not an outage', () => {
+    expect(scopeOf("she has permission to view everyone's salaries")).not.toBe('scope_company');
+    expect(scopeOf('if the cert lapses, nobody can log in tomorrow')).not.toBe('scope_company');
+  });
+});
