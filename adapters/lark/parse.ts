@@ -1,4 +1,5 @@
 import type { InboundAction, InboundEvent, Mention, ParseResult } from '../../src/inbound/ports.ts';
+import { ignored, isObj, malformed, nonEmpty, type Obj } from '../shared/parse-util.ts';
 /**
  * Lark/Feishu event → normalized InboundEvent. Pure: no SDK, no core module, never throws.
  * Takes the plain body (readLarkBody in verify.ts decrypts `{encrypt}` first).
@@ -14,12 +15,8 @@ export interface LarkParseOptions {
   botOpenId?: string;
 }
 
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const malformed = (reason: string): ParseResult => ({ ok: false, ignore: false, reason });
-const ignore = (reason: string): ParseResult => ({ ok: false, ignore: true, reason });
+const str = nonEmpty;
+const ignore = ignored;
 
 export function parseLark(
   body: unknown,

@@ -12,6 +12,8 @@
  */
 import type { Logger } from 'pino';
 import type { EmployeeProfile, ProfileSource } from '../../src/inbound/ports.ts';
+import { nonEmpty } from '../shared/parse-util.ts';
+import { ProfileCache } from '../shared/profile-cache.ts';
 import { type LarkApi, larkCall, larkFailureOf } from './api.ts';
 
 export interface LarkProfilesOptions {
@@ -29,61 +31,35 @@ export interface LarkProfilesOptions {
   now?: () => number;
 }
 
-interface Entry {
-  profile: EmployeeProfile | undefined;
-  expiresAt: number;
-}
-
 type Lookup = { profile: EmployeeProfile | undefined; cacheable: boolean };
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const str = nonEmpty;
 
 export class LarkProfiles implements ProfileSource {
   readonly #api: LarkApi;
   readonly #log: Logger;
-  readonly #ttlMs: number;
-  readonly #negativeTtlMs: number;
-  readonly #max: number;
   readonly #timeoutMs: number;
-  readonly #now: () => number;
-  readonly #cache = new Map<string, Entry>();
-  readonly #inFlight = new Map<string, Promise<EmployeeProfile | undefined>>();
+  readonly #cache: ProfileCache;
   readonly #warned = new Set<string>();
 
   constructor(options: LarkProfilesOptions) {
     this.#api = options.api;
     this.#log = options.logger.child({ component: 'lark-profiles' });
-    this.#ttlMs = options.ttlMs ?? 3_600_000;
-    this.#negativeTtlMs = options.negativeTtlMs ?? 300_000;
-    this.#max = options.maxEntries ?? 5000;
     this.#timeoutMs = options.timeoutMs ?? 5000;
-    this.#now = options.now ?? Date.now;
+    this.#cache = new ProfileCache({
+      lookup: async (userId) => {
+        const { profile, cacheable } = await this.#lookup(userId);
+        return { profile, remember: cacheable };
+      },
+      ttlMs: options.ttlMs,
+      negativeTtlMs: options.negativeTtlMs ?? 300_000,
+      maxEntries: options.maxEntries,
+      now: options.now,
+    });
   }
 
-  async profile(userId: string): Promise<EmployeeProfile | undefined> {
-    const hit = this.#cache.get(userId);
-    if (hit && hit.expiresAt > this.#now()) return hit.profile;
-    if (hit) this.#cache.delete(userId);
-    const pending = this.#inFlight.get(userId);
-    if (pending) return pending;
-    const p = this.#lookup(userId)
-      .then(({ profile, cacheable }) => {
-        if (cacheable) this.#remember(userId, profile);
-        return profile;
-      })
-      .finally(() => this.#inFlight.delete(userId));
-    this.#inFlight.set(userId, p);
-    return p;
-  }
-
-  #remember(userId: string, profile: EmployeeProfile | undefined): void {
-    while (this.#cache.size >= this.#max) {
-      const oldest = this.#cache.keys().next().value;
-      if (oldest === undefined) break;
-      this.#cache.delete(oldest);
-    }
-    const ttl = profile ? this.#ttlMs : this.#negativeTtlMs;
-    this.#cache.set(userId, { profile, expiresAt: this.#now() + ttl });
+  profile(userId: string): Promise<EmployeeProfile | undefined> {
+    return this.#cache.profile(userId);
   }
 
   async #lookup(userId: string): Promise<Lookup> {

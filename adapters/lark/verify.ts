@@ -20,8 +20,9 @@
  * `timestamp + nonce + encryptKey + JSON.stringify(parsedBody)`; for the compact JSON Lark sends
  * that is the raw body byte for byte. We hash the raw body, as the platform docs specify.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { VerifyFailure, VerifyInput, VerifyResult } from '../../src/inbound/ports.ts';
+import { header, safeEqual } from '../shared/http.ts';
 import { decryptLarkPayload } from './decrypt.ts';
 
 export interface LarkVerifyOptions {
@@ -46,17 +47,6 @@ const fail = (reason: VerifyFailure, message: string) => ({ ok: false as const, 
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function header(headers: VerifyInput['headers'], name: string): string | undefined {
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
-  return undefined;
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** Lark's signature of a raw body: hex sha256(timestamp + nonce + encryptKey + rawBody). */

@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { EmployeeProfile, ProfileSource } from '../../src/inbound/ports.ts';
+import { type Looked, ProfileCache } from '../shared/profile-cache.ts';
 import { type SlackWebClient, slackErrorCode } from './web-client.ts';
 
 export interface SlackProfilesOptions {
@@ -20,47 +21,30 @@ export interface SlackProfilesOptions {
   maxEntries?: number;
 }
 
-interface Entry {
-  profile: EmployeeProfile | undefined;
-  expiresAt: number;
-}
-
 /** Answers that will not change within the TTL: remembered as "unknown" instead of asked again. */
 const FINAL_ERRORS = new Set(['user_not_found', 'user_not_visible']);
 
 export class SlackProfiles implements ProfileSource {
   readonly #client: SlackWebClient;
   readonly #logger: Logger;
-  readonly #now: () => number;
-  readonly #ttlMs: number;
-  readonly #max: number;
-  readonly #cache = new Map<string, Entry>();
-  readonly #inFlight = new Map<string, Promise<EmployeeProfile | undefined>>();
+  readonly #cache: ProfileCache;
 
   constructor(options: SlackProfilesOptions) {
     this.#client = options.client;
     this.#logger = options.logger;
-    this.#now = options.now ?? Date.now;
-    this.#ttlMs = options.ttlMs ?? 3_600_000;
-    this.#max = Math.max(1, options.maxEntries ?? 5000);
+    this.#cache = new ProfileCache({
+      lookup: (userId) => this.#fetch(userId),
+      ttlMs: options.ttlMs,
+      maxEntries: options.maxEntries,
+      now: options.now,
+    });
   }
 
-  async profile(userId: string): Promise<EmployeeProfile | undefined> {
-    const hit = this.#cache.get(userId);
-    if (hit && hit.expiresAt > this.#now()) {
-      // Refresh recency: Map order is the LRU order.
-      this.#cache.delete(userId);
-      this.#cache.set(userId, hit);
-      return hit.profile;
-    }
-    const pending = this.#inFlight.get(userId);
-    if (pending) return pending;
-    const asked = this.#fetch(userId).finally(() => this.#inFlight.delete(userId));
-    this.#inFlight.set(userId, asked);
-    return asked;
+  profile(userId: string): Promise<EmployeeProfile | undefined> {
+    return this.#cache.profile(userId);
   }
 
-  async #fetch(userId: string): Promise<EmployeeProfile | undefined> {
+  async #fetch(userId: string): Promise<Looked> {
     try {
       const res = await this.#client.users.info({ user: userId });
       const u = res.user;
@@ -69,26 +53,14 @@ export class SlackProfiles implements ProfileSource {
       const name = p?.display_name || p?.real_name || u?.real_name || u?.name;
       if (name) profile.name = name;
       if (p?.title) profile.department = p.title;
-      this.#remember(userId, profile);
-      return profile;
+      return { profile, remember: true };
     } catch (err) {
       const code = slackErrorCode(err);
       this.#logger.warn(
         { err, platform: 'slack', user: userId, code },
         'Slack users.info failed; the profile is left out',
       );
-      if (code && FINAL_ERRORS.has(code)) this.#remember(userId, undefined);
-      return undefined;
-    }
-  }
-
-  #remember(userId: string, profile: EmployeeProfile | undefined): void {
-    this.#cache.delete(userId);
-    this.#cache.set(userId, { profile, expiresAt: this.#now() + this.#ttlMs });
-    while (this.#cache.size > this.#max) {
-      const oldest = this.#cache.keys().next().value;
-      if (oldest === undefined) break;
-      this.#cache.delete(oldest);
+      return { profile: undefined, remember: Boolean(code && FINAL_ERRORS.has(code)) };
     }
   }
 }

@@ -4,8 +4,9 @@
  * with the signing secret, compared in constant time, and a timestamp window against replays.
  * Pure: the clock comes in as `input.nowMs`. Imports nothing but node:crypto.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { VerifyInput, VerifyResult } from '../../src/inbound/ports.ts';
+import { header, safeEqual } from '../shared/http.ts';
 
 export interface SlackVerifyOptions {
   signingSecret: string;
@@ -17,13 +18,6 @@ export interface SlackVerifyOptions {
 }
 
 const PREFIX = 'Failed to verify authenticity';
-
-function header(headers: VerifyInput['headers'], name: string): string | undefined {
-  const direct = headers[name];
-  if (direct !== undefined) return direct;
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
-  return undefined;
-}
 
 export function verifySlack(input: VerifyInput, opts: SlackVerifyOptions): VerifyResult {
   const timestampText = header(input.headers, 'x-slack-request-timestamp');
@@ -71,15 +65,4 @@ export function verifySlack(input: VerifyInput, opts: SlackVerifyOptions): Verif
     };
   }
   return { ok: true };
-}
-
-/** Constant-time comparison that does not reveal the expected length either. */
-function safeEqual(given: string, expected: string): boolean {
-  const a = Buffer.from(given, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  if (a.length !== b.length) {
-    timingSafeEqual(b, b);
-    return false;
-  }
-  return timingSafeEqual(a, b);
 }
