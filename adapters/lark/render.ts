@@ -17,6 +17,7 @@
 import type { Citation, ReplyButton, TicketRef } from '../../src/assistant/types.ts';
 import type { FormField, FormSpec } from '../../src/inbound/forms.ts';
 import type { OutboundBody, RenderContext } from '../../src/inbound/ports.ts';
+import { REPLY_LABELS } from '../../src/inbound/reply-labels.ts';
 
 export type LarkTemplate = 'blue' | 'red' | 'orange' | 'yellow' | 'green' | 'grey' | 'turquoise';
 
@@ -75,26 +76,7 @@ export const SEVERITY_TEMPLATE: Record<TicketRef['severity'], LarkTemplate> = {
 
 const BUTTON_EMOJI: Record<string, string> = { feedback_up: '👍', feedback_down: '👎', handoff: '🙋' };
 
-const LABELS = {
-  zh: {
-    title: 'Helpline 助手',
-    agent: '支持工程师回复',
-    ticket: '工单',
-    severity: '严重程度',
-    sla: '首次响应时限',
-    status: '状态',
-    sources: '参考来源',
-  },
-  en: {
-    title: 'Helpline',
-    agent: 'Reply from support',
-    ticket: 'Ticket',
-    severity: 'Severity',
-    sla: 'First response due',
-    status: 'Status',
-    sources: 'Sources',
-  },
-} as const;
+const LABELS = REPLY_LABELS;
 
 /**
  * Escapes text for Lark card markdown: `&`, `<`, `>` as HTML entities (the markdown component

@@ -7,6 +7,7 @@
 import type { Citation, ReplyButton, TicketRef } from '../../src/assistant/types.ts';
 import type { FormSpec } from '../../src/inbound/forms.ts';
 import type { OutboundBody, RenderContext } from '../../src/inbound/ports.ts';
+import { REPLY_LABELS } from '../../src/inbound/reply-labels.ts';
 
 export interface SlackMessage {
   /** Notification / fallback text (mrkdwn). */
@@ -34,20 +35,6 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-const T = {
-  shortened: { en: '_…(shortened — see the sources below)_', zh: '_…（内容过长已截断，请查看下方来源）_' },
-  sources: { en: 'Sources', zh: '来源' },
-  moreSources: { en: (n: number) => `…and ${n} more`, zh: (n: number) => `…另有 ${n} 条` },
-  ticket: { en: 'Ticket', zh: '工单' },
-  severity: { en: 'Severity', zh: '级别' },
-  sla: { en: 'First response by', zh: '首次响应时限' },
-  status: { en: 'Status', zh: '状态' },
-  category: { en: 'Category', zh: '类别' },
-  openForm: { en: 'Open the form', zh: '打开表单' },
-  formHint: { en: 'Fill in the form', zh: '请填写表单' },
-  viaHelpline: { en: 'Sent by a support engineer via Helpline', zh: '由支持工程师通过 Helpline 转达' },
-} as const;
-
 /** action_id of the button that opens `body.form` as a modal (handled in listeners.ts). */
 export const OPEN_FORM_ACTION = 'open_form';
 
@@ -66,7 +53,7 @@ export function renderSlackBlocks(body: OutboundBody, ctx: RenderContext): Slack
   let chunks = splitMrkdwn(escaped, SLACK_LIMITS.sectionText);
   if (chunks.length > SLACK_LIMITS.answerSections) {
     chunks = chunks.slice(0, SLACK_LIMITS.answerSections);
-    const note = `\n${T.shortened[lang]}`;
+    const note = `\n_${REPLY_LABELS[lang].shortened}_`;
     const last = chunks.length - 1;
     chunks[last] = `${cut(chunks[last], SLACK_LIMITS.sectionText - note.length)}${note}`;
   }
@@ -77,7 +64,10 @@ export function renderSlackBlocks(body: OutboundBody, ctx: RenderContext): Slack
   if (body.buttons?.length) blocks.push(actionsBlock(body.buttons, ctx));
   if (body.form) blocks.push(formBlock(body.form, lang));
   if (body.author === 'agent')
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `_${T.viaHelpline[lang]}_` }] });
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `_${REPLY_LABELS[lang].viaHelpline}_` }],
+    });
 
   return { text: fallbackText(escaped, body.ticket, lang), blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
 }
@@ -132,12 +122,14 @@ function citationLine(c: Citation): string {
 function citationBlocks(citations: Citation[], lang: 'zh' | 'en'): object[] {
   const shown = citations.slice(0, SLACK_LIMITS.citations);
   const lines = shown.map(citationLine);
-  if (citations.length > shown.length) lines.push(T.moreSources[lang](citations.length - shown.length));
+  if (citations.length > shown.length)
+    lines.push(REPLY_LABELS[lang].moreSources(citations.length - shown.length));
   const blocks: object[] = [];
   const perBlock = SLACK_LIMITS.contextElements;
   for (let i = 0; i < lines.length; i += perBlock) {
     const elements = lines.slice(i, i + perBlock).map((text) => ({ type: 'mrkdwn', text }));
-    if (i === 0) elements[0] = { type: 'mrkdwn', text: `*${T.sources[lang]}:* ${elements[0].text}` };
+    if (i === 0)
+      elements[0] = { type: 'mrkdwn', text: `*${REPLY_LABELS[lang].sources}:* ${elements[0].text}` };
     blocks.push({ type: 'context', elements });
   }
   return blocks;
@@ -196,13 +188,16 @@ function formBlock(form: FormSpec, lang: 'zh' | 'en'): object {
     block_id: 'helpline_form',
     text: {
       type: 'mrkdwn',
-      text: `*${escapeMrkdwn(form.title)}*\n${T.formHint[lang]}`.slice(0, SLACK_LIMITS.sectionText),
+      text: `*${escapeMrkdwn(form.title)}*\n${REPLY_LABELS[lang].formHint}`.slice(
+        0,
+        SLACK_LIMITS.sectionText,
+      ),
     },
     accessory: {
       type: 'button',
       action_id: OPEN_FORM_ACTION,
       style: 'primary',
-      text: { type: 'plain_text', text: T.openForm[lang], emoji: true },
+      text: { type: 'plain_text', text: REPLY_LABELS[lang].openForm, emoji: true },
       // The form id, and the language to open it in.
       value: JSON.stringify({ form: form.id, lang }).slice(0, SLACK_LIMITS.buttonValue),
     },
@@ -212,12 +207,12 @@ function formBlock(form: FormSpec, lang: 'zh' | 'en'): object {
 function ticketSection(t: TicketRef, lang: 'zh' | 'en'): object {
   const sev = SEVERITY[t.severity] ?? SEVERITY.P3;
   const fields = [
-    `*${T.ticket[lang]}*\n${escapeMrkdwn(t.number)}`,
-    `*${T.severity[lang]}*\n${sev.emoji} ${t.severity} (${sev[lang]})`,
-    `*${T.status[lang]}*\n${escapeMrkdwn(t.status)}`,
-    `*${T.category[lang]}*\n${escapeMrkdwn(t.category)}`,
+    `*${REPLY_LABELS[lang].ticket}*\n${escapeMrkdwn(t.number)}`,
+    `*${REPLY_LABELS[lang].severity}*\n${sev.emoji} ${t.severity} (${sev[lang]})`,
+    `*${REPLY_LABELS[lang].status}*\n${escapeMrkdwn(t.status)}`,
+    `*${REPLY_LABELS[lang].category}*\n${escapeMrkdwn(t.category)}`,
   ];
-  if (t.firstResponseDue) fields.push(`*${T.sla[lang]}*\n${slaDate(t.firstResponseDue)}`);
+  if (t.firstResponseDue) fields.push(`*${REPLY_LABELS[lang].sla}*\n${slaDate(t.firstResponseDue)}`);
   return {
     type: 'section',
     fields: fields.map((text) => ({ type: 'mrkdwn', text: text.slice(0, SLACK_LIMITS.sectionFieldText) })),
@@ -232,6 +227,6 @@ function slaDate(iso: string): string {
 }
 
 function fallbackText(escaped: string, ticket: TicketRef | undefined, lang: 'zh' | 'en'): string {
-  const base = escaped || (ticket ? `${T.ticket[lang]} ${escapeMrkdwn(ticket.number)}` : '');
+  const base = escaped || (ticket ? `${REPLY_LABELS[lang].ticket} ${escapeMrkdwn(ticket.number)}` : '');
   return base.length > SLACK_LIMITS.fallbackText ? `${cut(base, SLACK_LIMITS.fallbackText - 1)}…` : base;
 }

@@ -108,7 +108,7 @@ describe('renderSlackBlocks', () => {
     const fields = (blocks[1].fields ?? []).map((f) => f.text);
     expect(fields).toEqual([
       '*工单*\nHL-1042',
-      '*级别*\n🟠 P1 (橙色 · 高)',
+      '*严重程度*\n🟠 P1 (橙色 · 高)',
       '*状态*\nopen',
       '*类别*\npayroll',
       '*首次响应时限*\n<!date^1716199200^{date_short_pretty} {time}|2024-05-20T10:00:00.000Z>',
