@@ -1,0 +1,120 @@
+/**
+ * accept (src/inbound/accept.ts): what is durable before the ack, and the two ways an event used to
+ * be lost — a failure to queue that left the event id behind (its redelivery then dropped as a
+ * duplicate), and a dedupe store that is down.
+ */
+import { describe, expect, it } from 'vitest';
+import { PgConversationStore } from '../../src/conversations/pg-store.ts';
+import { type EventDeduper, MemoryDeduper } from '../../src/idempotency/dedupe.ts';
+import { createAccept } from '../../src/inbound/accept.ts';
+import type { InboundEvent } from '../../src/inbound/ports.ts';
+import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
+import type { JobRunner } from '../../src/jobs/types.ts';
+import type { Database } from '../../src/store/database.ts';
+import { migrate } from '../../src/store/migrate.ts';
+import { openPglite } from '../../src/store/pglite.ts';
+
+const event = (over: Partial<InboundEvent> = {}): InboundEvent => ({
+  platform: 'slack',
+  tenant: 'T1',
+  chat: 'D1',
+  chatType: 'dm',
+  messageId: '1712.0001',
+  user: 'U1',
+  text: 'How do I request leave?',
+  mentions: [],
+  addressed: true,
+  eventId: 'Ev1',
+  kind: 'message',
+  ...over,
+});
+
+/** A runner (not started) whose next `failures` adds throw, as Redis down would. */
+function flakyRunner(failures: number) {
+  const real = new InProcessRunner({ onError: () => {} });
+  let left = failures;
+  const runner: Pick<JobRunner, 'add'> = {
+    add: async (queue, job) => {
+      if (left > 0) {
+        left--;
+        throw new Error('queue unavailable');
+      }
+      return real.add(queue, job);
+    },
+  };
+  return { runner, counts: () => real.counts() };
+}
+
+let opened: Promise<{ db: Database; store: PgConversationStore }> | undefined;
+/** One embedded database for the file (starting one costs seconds); each case uses its own chat. */
+function shared() {
+  opened ??= (async () => {
+    const db = await openPglite({});
+    await migrate(db);
+    return { db, store: new PgConversationStore({ db }) };
+  })();
+  return opened;
+}
+const store = async () => (await shared()).store;
+
+describe('accept', () => {
+  it('stores a message to the bot with its event and queues its watchdog and one event job', async () => {
+    const { runner, counts } = flakyRunner(0);
+    const s = await store();
+    const accept = createAccept({ runner, deduper: new MemoryDeduper(), store: s });
+    expect(await accept(event())).toBe('queued');
+    expect(await accept(event())).toBe('duplicate');
+    const [stored] = await s.listMessages('slack:D1:1712.0001');
+    expect(stored).toMatchObject({ id: 'slack:1712.0001', author: 'user', text: 'How do I request leave?' });
+    expect((await counts()).inbound).toMatchObject({ waiting: 1, delayed: 1 });
+  });
+
+  it('a button that could not be queued is refused, and its redelivery is taken, not dropped as a duplicate', async () => {
+    const { runner, counts } = flakyRunner(1);
+    const accept = createAccept({ runner, deduper: new MemoryDeduper(), store: await store() });
+    const click = event({
+      kind: 'action',
+      eventId: 'EvClick',
+      action: { id: 'claim', value: { ticket: 't1' } },
+    });
+    await expect(accept(click)).rejects.toThrow('queue unavailable');
+    expect(await accept(click)).toBe('queued');
+    expect((await counts()).inbound.waiting).toBe(1);
+  });
+
+  it('a stored message whose job could not be queued is still acked: the recovery sweep answers it', async () => {
+    const { runner } = flakyRunner(5);
+    const { db, store: s } = await shared();
+    const errors: unknown[] = [];
+    const accept = createAccept({
+      runner,
+      deduper: new MemoryDeduper(),
+      store: s,
+      onQueueError: (err) => errors.push(err),
+    });
+    expect(await accept(event({ chat: 'D3', messageId: '1712.0003', eventId: 'Ev3' }))).toBe('queued');
+    expect(errors).toHaveLength(1);
+    const [row] = await db.query<{ inbound: InboundEvent }>('SELECT inbound FROM messages WHERE id = $1', [
+      'slack:1712.0003',
+    ]);
+    expect(row.inbound).toMatchObject({ eventId: 'Ev3', chat: 'D3' });
+  });
+
+  it('a dedupe store that is down does not stop the intake; events are taken as new', async () => {
+    const { runner, counts } = flakyRunner(0);
+    const down: EventDeduper = {
+      seen: async () => Promise.reject(new Error('redis down')),
+      remember: async () => Promise.reject(new Error('redis down')),
+    };
+    const errors: unknown[] = [];
+    const accept = createAccept({
+      runner,
+      deduper: down,
+      store: await store(),
+      onDedupeError: (err) => errors.push(err),
+    });
+    expect(await accept(event({ addressed: false, eventId: 'Ev4' }))).toBe('queued');
+    expect(errors).toHaveLength(2);
+    expect((await counts()).inbound.waiting).toBe(1);
+  });
+});
