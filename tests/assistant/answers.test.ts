@@ -60,6 +60,22 @@ describe('sentence-level answers', () => {
     expect(s).toEqual(['第一句。', '第二句！', 'Third one.', 'Fourth?', '1.5 days stays whole.']);
   });
 
+  it('joins hard-wrapped prose lines but never a list item, heading or statute clause', () => {
+    const s = splitSentences(
+      'You can take a 30-minute or one-hour lunch\nbreak. Lunch breaks are unpaid, so\nplan for it.\n- First item\n- Second\n## Heading\n第一条 总则\n（一）甲；\n（二）乙。',
+    );
+    expect(s).toEqual([
+      'You can take a 30-minute or one-hour lunch break.',
+      'Lunch breaks are unpaid, so plan for it.',
+      '- First item',
+      '- Second',
+      '## Heading',
+      '第一条 总则',
+      '（一）甲；',
+      '（二）乙。',
+    ]);
+  });
+
   it("leads with the sentence that carries the question's words and the amount it asks for", () => {
     const reply = extractiveAnswer(
       '我上班5年了 一年能休几天年假',
