@@ -45,7 +45,9 @@ const RANK_DECAY = 0.1;
  */
 export function splitSentences(text: string): string[] {
   return unwrap(text)
-    .split(/(?<=[。！？])|(?<=[.!?])(?=\s)|\n+/u)
+    .split(
+      /(?<=[。！？])|(?<![\s(](?:[a-z]\.[a-z]|ie|eg|etc|vs|approx|incl|[Nn]o|[MD]rs?)\.)(?<=[.!?])(?=\s)|\n+/u,
+    )
     .map((s) => s.trim())
     .filter((s) => /[\p{L}\p{N}]/u.test(s));
 }
