@@ -60,6 +60,29 @@ describe('sentence-level answers', () => {
     expect(s).toEqual(['第一句。', '第二句！', 'Third one.', 'Fourth?', '1.5 days stays whole.']);
   });
 
+  it('does not end a sentence at an abbreviation (ie., e.g., Dr.)', () => {
+    expect(splitSentences('Vesting starts now - ie. there is no cliff. Use e.g. this one.')).toEqual([
+      'Vesting starts now - ie. there is no cliff.',
+      'Use e.g. this one.',
+    ]);
+  });
+
+  it('joins hard-wrapped prose lines but never a list item, heading or statute clause', () => {
+    const s = splitSentences(
+      'You can take a 30-minute or one-hour lunch\nbreak. Lunch breaks are unpaid, so\nplan for it.\n- First item\n- Second\n## Heading\n第一条 总则\n（一）甲；\n（二）乙。',
+    );
+    expect(s).toEqual([
+      'You can take a 30-minute or one-hour lunch break.',
+      'Lunch breaks are unpaid, so plan for it.',
+      '- First item',
+      '- Second',
+      '## Heading',
+      '第一条 总则',
+      '（一）甲；',
+      '（二）乙。',
+    ]);
+  });
+
   it("leads with the sentence that carries the question's words and the amount it asks for", () => {
     const reply = extractiveAnswer(
       '我上班5年了 一年能休几天年假',
@@ -76,6 +99,20 @@ describe('sentence-level answers', () => {
   it('brings the items of a list its lead sentence opens', () => {
     const reply = extractiveAnswer('什么情形不享受当年的年休假', result('什么情形不享受当年的年休假'), 'zh');
     expect(reply.text).toContain('第四条 职工有下列情形之一的，不享受当年的年休假：\n(一)');
+  });
+
+  it('brings the answer of an FAQ question it leads with', () => {
+    const faq = {
+      ...statute,
+      text: 'Accidentally used your personal card for a work expense? Claim a reimbursement on Brex within 90 days.\nOther text about travel.',
+    };
+    const q = 'used my personal card for a work thing by mistake';
+    const reply = extractiveAnswer(
+      q,
+      { query: q, answerable: true, confidence: 1, results: [{ passage: faq, score: 1 }] },
+      'en',
+    );
+    expect(reply.text).toContain('work expense?\nClaim a reimbursement on Brex within 90 days.');
   });
 });
 

@@ -63,9 +63,12 @@ export function extractiveAnswer(question: string, result: SearchResult, lang: L
   return { action: 'answered', text: body, lang, citations, buttons: answerButtons(lang) };
 }
 
-/** A sentence that opens a list ("有下列情形之一的：", "you can use:") brings the items that fit. */
+/**
+ * A sentence that opens a list ("有下列情形之一的：", "you can use:") brings the items that fit; a
+ * question (an FAQ's "Accidentally used your personal card?") brings its answer, the sentences after it.
+ */
 function withContinuation(sentence: string, passageText: string, at: number): string {
-  if (!/[：:]$/.test(sentence)) return sentence;
+  if (!/[：:?？]$/.test(sentence)) return sentence;
   let text = sentence;
   for (const next of splitSentences(passageText).slice(at + 1)) {
     if (text.length + next.length + 1 > MAX_ANSWER) break;

@@ -3,7 +3,8 @@
  * sentence scores by the information of the question's words it carries (general-language weight,
  * so "产假" counts and "公司" barely does), by the CJK character pairs it shares (colloquial
  * questions meet formal text halfway), by carrying a number or duration when the question asks for
- * one ("几天", "how long"), and by the rank of its passage. Sentences are verbatim slices of the
+ * one ("几天", "how long"), and by the rank of its passage. A question word counts less the more of
+ * the candidate sentences share it (劳动者 in a labour statute). Sentences are verbatim slices of the
  * passage: an answer never rewrites the KB.
  */
 import { information } from '../../knowledge/information.ts';
@@ -30,15 +31,43 @@ const HAS_AMOUNT =
 const AMOUNT_BONUS = 4;
 /** Weight of one shared CJK character pair. */
 const BIGRAM_WEIGHT = 1.5;
-/** Each rank down the result list divides a sentence's score by 1 + this. */
-const RANK_DECAY = 0.25;
+/**
+ * Each rank down the result list divides a sentence's score by 1 + this. The answering sentence is
+ * often in the second to fifth passage (chosen on the tune halves: 0.25 → 0.1 with 3 → 5 passages).
+ */
+const RANK_DECAY = 0.1;
 
-/** The sentences of a passage: Chinese ones end in 。！？, English ones in . ! ? before a space; lines end too. */
+/**
+ * The sentences of a passage: Chinese ones end in 。！？, English ones in . ! ? before a space; a
+ * line ends one too, except a hard-wrapped line of prose (Markdown handbooks wrap at ~80 columns:
+ * "Lunch breaks are unpaid, so" / "plan your day"), which is joined to the next with a space. A list
+ * item, a heading or a table row always starts a new sentence. Otherwise sentences are verbatim.
+ */
 export function splitSentences(text: string): string[] {
-  return text
-    .split(/(?<=[。！？])|(?<=[.!?])(?=\s)|\n+/u)
+  return unwrap(text)
+    .split(
+      /(?<=[。！？])|(?<![\s(](?:[a-z]\.[a-z]|ie|eg|etc|vs|approx|incl|[Nn]o|[MD]rs?)\.)(?<=[.!?])(?=\s)|\n+/u,
+    )
     .map((s) => s.trim())
     .filter((s) => /[\p{L}\p{N}]/u.test(s));
+}
+
+/** A line that goes on: it ends inside a Latin sentence (a letter, digit, comma or closing mark). */
+const OPEN_END = /[\p{Script=Latin}\d,)\]'"’”*_`]$/u;
+/** A line that starts something of its own: list item, heading, quote, table row, statute clause. */
+const OWN_START =
+  /^\s*(?:[-*+>#|]|\d+[.)]\s|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十百零\d]+[条章节])/u;
+
+function unwrap(text: string): string {
+  const lines = text.split('\n');
+  let out = lines[0] ?? '';
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    const prev = lines[i - 1].trimEnd();
+    const joins = prev.length > 0 && line.trim().length > 0 && OPEN_END.test(prev) && !OWN_START.test(line);
+    out += joins ? ` ${line.trimStart()}` : `\n${line}`;
+  }
+  return out;
 }
 
 /** A synonym counts this share of the word the employee typed. */
@@ -51,7 +80,7 @@ export function rankSentences(
   question: string,
   results: ScoredPassage[],
   related: string[] = [],
-  passages = 3,
+  passages = 5,
 ): Sentence[] {
   const q = tokenize(question);
   const own = new Set(q.words);
@@ -60,22 +89,49 @@ export function rankSentences(
     if (!own.has(w)) words.push({ w, info: RELATED_WEIGHT * information(w), cjk: hasCjk(w) });
   const bigrams = new Set(q.bigrams);
   const wantsAmount = ASKS_AMOUNT.test(question);
-  const out: Sentence[] = [];
+  const candidates: {
+    rank: number;
+    text: string;
+    at: number;
+    have: Set<string>;
+    lower: string;
+    pairs: Set<string>;
+  }[] = [];
   results.slice(0, passages).forEach((r, rank) => {
     splitSentences(r.passage.text).forEach((text, at) => {
       const t = tokenize(text);
-      const have = new Set(t.words);
-      const lower = text.toLowerCase();
-      let score = 0;
-      for (const { w, info, cjk } of words) if (have.has(w) || (cjk && lower.includes(w))) score += info;
-      const pairs = new Set(t.bigrams.filter((b) => bigrams.has(b) && b.startsWith(BIGRAM)));
-      score += pairs.size * BIGRAM_WEIGHT;
-      if (wantsAmount && HAS_AMOUNT.test(text)) score += AMOUNT_BONUS;
-      // Long sentences carry more words by chance; a headline-only line carries no answer.
-      score /= 1 + text.length / 400;
-      score /= 1 + RANK_DECAY * rank;
-      if (score > 0) out.push({ passage: rank, text, at, score });
+      candidates.push({
+        rank,
+        text,
+        at,
+        have: new Set(t.words),
+        lower: text.toLowerCase(),
+        pairs: new Set(t.bigrams.filter((b) => bigrams.has(b) && b.startsWith(BIGRAM))),
+      });
     });
   });
+  const hasWord = (c: (typeof candidates)[number], w: string, cjk: boolean) =>
+    c.have.has(w) || (cjk && c.lower.includes(w));
+  // A question word most candidate sentences share (劳动者, leave) tells them apart less than one only
+  // a few carry: the general-language weight is scaled by how rare the word is among the candidates.
+  const n = candidates.length;
+  const rarity = (df: number) => Math.sqrt((Math.log((n + 1) / (df + 1)) + 1) / (Math.log(n + 1) + 1));
+  const weighted = words.map((x) => ({
+    ...x,
+    info: x.info * rarity(candidates.filter((c) => hasWord(c, x.w, x.cjk)).length),
+  }));
+  const pairDf = new Map<string, number>();
+  for (const c of candidates) for (const b of c.pairs) pairDf.set(b, (pairDf.get(b) ?? 0) + 1);
+  const out: Sentence[] = [];
+  for (const c of candidates) {
+    let score = 0;
+    for (const { w, info, cjk } of weighted) if (hasWord(c, w, cjk)) score += info;
+    for (const b of c.pairs) score += BIGRAM_WEIGHT * rarity(pairDf.get(b) ?? 0);
+    if (wantsAmount && HAS_AMOUNT.test(c.text)) score += AMOUNT_BONUS;
+    // Long sentences carry more words by chance; a headline-only line carries no answer.
+    score /= 1 + c.text.length / 400;
+    score /= 1 + RANK_DECAY * c.rank;
+    if (score > 0) out.push({ passage: c.rank, text: c.text, at: c.at, score });
+  }
   return out.sort((a, b) => b.score - a.score || a.passage - b.passage || a.at - b.at);
 }
