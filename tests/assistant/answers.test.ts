@@ -3,7 +3,6 @@ import { excerpt } from '../../src/assistant/answer/excerpt.ts';
 import { extractiveAnswer, MAX_ANSWER } from '../../src/assistant/answer/extractive.ts';
 import { rankSentences, splitSentences } from '../../src/assistant/answer/sentences.ts';
 import { answerQuestion } from '../../src/assistant/answer-question.ts';
-import { createAssistant } from '../../src/assistant/assistant.ts';
 import { detectLang } from '../../src/assistant/language.ts';
 import { isSmallTalk } from '../../src/assistant/small-talk.ts';
 import { KnowledgeBase } from '../../src/knowledge/knowledge-base.ts';
@@ -155,9 +154,8 @@ describe('extractive answers', () => {
     expect(isSmallTalk('hello, my VPN is broken')).toBe(false);
   });
 
-  it('the assistant answers in the language of the question', async () => {
-    const assistant = createAssistant({ kb });
-    const en = await assistant.reply({ userId: 'u', threadId: 't', text: 'where can I see my payslip' });
+  it('answers in the language of the question', async () => {
+    const { reply: en } = await answerQuestion({ kb }, 'where can I see my payslip');
     expect(en.lang).toBe('en');
     expect(en.citations[0].source).toBe('en/payslip.md');
     expect(detectLang('VPN 连不上')).toBe('zh');
