@@ -57,7 +57,7 @@ export function enqueueEvent(
 }
 
 export interface EventJobDeps extends ChatActionsDeps, TurnDeps {
-  runner: Pick<JobRunner, 'register' | 'remove'>;
+  runner: Pick<JobRunner, 'add' | 'register' | 'remove'>;
   store: ConversationStore;
   relay: Relay;
 }

@@ -7,7 +7,7 @@
 import { fallbackReply } from '../assistant/fallback.ts';
 import type { Assistant, BotReply } from '../assistant/types.ts';
 import type { ConversationStore } from '../conversations/types.ts';
-import { type JobRunner, RetryLater } from '../jobs/types.ts';
+import type { JobRunner } from '../jobs/types.ts';
 import type { InboundEvent, OutboundMessage } from './ports.ts';
 import type { ReplySlots, TurnOutcome } from './reply-slots.ts';
 import { conversationId, messageKey, threadRoot, userKey } from './thread-ids.ts';
@@ -51,7 +51,7 @@ export function turnOf(event: InboundEvent, acceptedAt: number, text = event.tex
 export const watchdogId = (event: InboundEvent) => `watchdog:${messageKey(event)}`;
 
 export interface TurnDeps {
-  runner: Pick<JobRunner, 'remove' | 'register'>;
+  runner: Pick<JobRunner, 'add' | 'remove' | 'register'>;
   assistant: Assistant;
   slots: ReplySlots;
   /** Hands a message to delivery. */
@@ -66,27 +66,31 @@ export interface TurnDeps {
 }
 
 /**
- * How long a watchdog that fires late — the process was down or swamped when the deadline passed —
- * gives the answer before it sends the fallback: after a restart the answer usually follows within
- * a second, and an apology just before it would be a second reply. @defaultValue 10 s
+ * A watchdog that fires late — the process was down or swamped when the deadline passed — gives the
+ * answer this long from now before it sends the fallback: after a restart the answer usually
+ * follows within a second, and an apology just before it would be a second reply. @defaultValue 10 s
  */
 export const LATE_WATCHDOG_GRACE_MS = 10_000;
 
 /** A watchdog job's data: the turn it guards and when its deadline was. */
 export interface WatchdogData extends InboundTurn {
   dueAt: number;
+  /** Set on the one re-armed watchdog of a late one. */
+  rearmed?: boolean;
 }
 
 /** The watchdog: at the deadline, the fallback — unless something answered already. */
 export function registerWatchdog(deps: TurnDeps): void {
   deps.runner.register<WatchdogData>('inbound', WATCHDOG_JOB, async (turn) => {
     const now = deps.now().getTime();
-    const late = now - turn.dueAt;
-    if (late > 1000 && late < LATE_WATCHDOG_GRACE_MS) {
-      throw new RetryLater(
-        Math.min(2000, LATE_WATCHDOG_GRACE_MS - late),
-        'late watchdog: the answer may be on its way',
-      );
+    if (!turn.rearmed && now - turn.dueAt > 1000) {
+      await deps.runner.add<WatchdogData>('inbound', {
+        name: WATCHDOG_JOB,
+        id: `watchdog:${turn.messageId}:late`,
+        delayMs: LATE_WATCHDOG_GRACE_MS,
+        data: { ...turn, dueAt: now + LATE_WATCHDOG_GRACE_MS, rearmed: true },
+      });
+      return;
     }
     if (await deps.slots.claim(turn.messageId, 'fallback', deps.now(), 'timeout')) {
       safely(() => deps.onFailure?.('timeout', turn));
@@ -152,6 +156,7 @@ export async function settle(deps: TurnDeps, turn: InboundTurn, outcome: TurnOut
 
 async function settled(deps: TurnDeps, turn: InboundTurn, outcome: TurnOutcome): Promise<void> {
   await deps.runner.remove('inbound', `watchdog:${turn.messageId}`);
+  await deps.runner.remove('inbound', `watchdog:${turn.messageId}:late`);
   safely(() => deps.onOutcome?.(outcome, deps.now().getTime() - turn.acceptedAt, turn));
 }
 

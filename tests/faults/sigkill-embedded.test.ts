@@ -171,11 +171,6 @@ it(`${EVENTS} Slack and ${EVENTS} Lark events acked before a SIGKILL are each an
   );
   // Nothing more arrives later: no second answer, no fallback after the real one.
   await new Promise((r) => setTimeout(r, 2000));
-  if (process.env.DEBUG_KILL)
-    console.log(
-      JSON.stringify(slackReplies(slackEvents[3]).map((m) => m.text.slice(0, 80))),
-      JSON.stringify(larkReplies(larkEvents[3]).map((m) => m.content.slice(0, 80))),
-    );
   expect(slackEvents.map((e) => slackReplies(e).length)).toEqual(slackEvents.map(() => 1));
   expect(larkEvents.map((e) => larkReplies(e).length)).toEqual(larkEvents.map(() => 1));
 
