@@ -240,17 +240,21 @@ describe('never silent: fallback replies', () => {
   });
 
   it('stores the fallback when the assistant misses the deadline, then the late answer as a follow-up', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
     const assistant = new FakeAssistant(async () => {
-      await sleep(150);
+      await gate;
       return botReply('here it is, late');
     });
     const { post, queue, messages, failures } = await makeApp({ assistant, replyDeadlineMs: 30 });
     const { threadId } = (await (
       await post('/api/chat/messages', { userId: 'u1', text: 'hello' })
     ).json()) as Json;
-    await sleep(90);
+    // The answer is held back: the watchdog's fallback arrives first.
+    for (let i = 0; i < 200 && (await messages(threadId)).messages.length < 2; i++) await sleep(25);
     expect((await messages(threadId)).messages.map((m) => m.text)).toEqual(['hello', FALLBACK_TEXT.en]);
     expect(failures().map((f) => f.reason)).toEqual(['timeout']);
+    release();
     await queue.drain();
     expect((await messages(threadId)).messages.map((m) => m.text)).toEqual([
       'hello',
