@@ -116,6 +116,11 @@ export async function runTurn(deps: TurnDeps, turn: InboundTurn, lastTry: boolea
       await deliverFallback(deps, turn);
     return;
   }
+  await deliverReply(deps, turn, reply);
+}
+
+/** Delivers the assistant's reply to `turn` (a follow-up if the fallback went first) and settles it. */
+export async function deliverReply(deps: TurnDeps, turn: InboundTurn, reply: BotReply): Promise<void> {
   const outcome = outcomeOfReply(reply);
   const first = await deps.slots.claim(turn.messageId, outcome, deps.now());
   const key = first ? `reply:${turn.messageId}` : `reply:${turn.messageId}:late`;
