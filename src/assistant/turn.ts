@@ -30,7 +30,14 @@ export interface TurnDeps {
   chat?: ChatModel;
   /** Passages per question. @defaultValue 5 */
   k?: number;
+  /** The offline classifier (synchronous, always there). */
   classify: (input: TriageInput) => TriageResult;
+  /**
+   * A second opinion on incidents and handoffs (the LLM, where one is configured): the message and
+   * the offline result in, the result to act on out. It settles within its own budget, falling
+   * back to the offline result; absent, the offline result stands.
+   */
+  secondOpinion?: (input: TriageInput, offline: TriageResult) => Promise<TriageResult>;
   tickets: TicketService;
   db: Database;
   /** Earlier messages of the thread, oldest first (for the ticket transcript and handoffs). */
@@ -64,7 +71,7 @@ export function createTurnHandler(deps: TurnDeps): Assistant {
       // A follow-up that widens an open ticket's scope is answered with its new severity and target.
       const raised = await retriageThread(deps, turn);
       if (raised) return raised;
-      const triage = deps.classify({ text: turn.text, role, lang });
+      const triage = await triageOf(deps, { text: turn.text, role, lang });
       switch (routeMessage(turn.text, triage)) {
         case 'greet':
           return clarifyReply(lang);
@@ -82,6 +89,13 @@ export function createTurnHandler(deps: TurnDeps): Assistant {
       }
     },
   };
+}
+
+/** Offline triage, with the second opinion where one is configured and the message may become a ticket. */
+async function triageOf(deps: TurnDeps, input: TriageInput): Promise<TriageResult> {
+  const offline = deps.classify(input);
+  if (!deps.secondOpinion || (offline.intent !== 'incident' && offline.intent !== 'human')) return offline;
+  return deps.secondOpinion(input, offline);
 }
 
 async function openTicket(deps: TurnDeps, turn: Turn, lang: Lang, triage: TriageResult): Promise<BotReply> {
