@@ -101,7 +101,8 @@ export interface TicketService {
   overrideSeverity(idOrNumber: string, actor: string, severity: Severity, reason: string): Promise<Ticket>;
   /**
    * Re-triage (the conversation added scope): `severity` if it is more severe than the ticket's, with
-   * the reason in the audit log and the counting clocks retargeted — like overrideSeverity. Never
+   * the reason in the audit log and as the ticket's rationale (the earlier one kept after it), and the
+   * counting clocks retargeted — like overrideSeverity. Never
    * lowers: a severity as or less severe, or a ticket no longer open, returns the ticket unchanged
    * (and no listener hears of it). Lowering stays a human decision.
    */
@@ -242,7 +243,9 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
           const at = now();
           const action = { type: 'override_severity', severity, reason } as const;
           const { ticket, event } = transition(t, action, actor, at);
-          return { ticket: { ...ticket, clocks: syncClocks(ticket, sla, at) }, events: [event] };
+          // The card's "why this severity" follows the severity it explains.
+          const rationale = `${reason} (Before: ${t.rationale})`.slice(0, 2000);
+          return { ticket: { ...ticket, rationale, clocks: syncClocks(ticket, sla, at) }, events: [event] };
         });
       } catch (err) {
         if (err === NOT_RAISED && unchanged) return unchanged;

@@ -79,6 +79,7 @@ describe('web chat: the conversation raises severity', () => {
     );
     const ticket = await stack.runtime.tickets.get(number);
     expect(ticket.severity).toBe('P0');
+    expect(ticket.rationale).toMatch(/^The conversation added scope \(P1 → P0\)/);
     const audit = (await stack.runtime.tickets.events(number)).filter(
       (e) => e.action === 'severity_overridden',
     );

@@ -323,6 +323,7 @@ eachBackend('TicketService', (ctx) => {
     sla.calls.length = 0;
     const raised = await service.raiseSeverity(t.id, 'helpline', 'P0', 'Shenzhen and Beijing too');
     expect(raised.severity).toBe('P0');
+    expect(raised.rationale).toBe(`Shenzhen and Beijing too (Before: ${t.rationale})`);
     expect(raised.clocks.map((c) => c.severity)).toEqual(['P0', 'P0']);
     expect(sla.calls).toEqual(['retarget first_response P0', 'retarget resolution P0']);
     // As severe or less: the ticket comes back as it is, nothing written, nobody told.
