@@ -12,7 +12,7 @@ import { maskPii } from '../privacy/pii.ts';
 import { dueIso } from '../sla/ops.ts';
 import type { CalendarSet, SlaPolicy } from '../sla/types.ts';
 import type { Database } from '../store/database.ts';
-import { retriage } from '../tickets/retriage.ts';
+import { HELPLINE_ACTOR, retriage } from '../tickets/retriage.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket, TranscriptLine } from '../tickets/types.ts';
 import type { TriageInput, TriageResult } from '../triage/types.ts';
@@ -208,6 +208,14 @@ async function joinIncident(
     const raised = severityForReporters(current.severity, current.reporters);
     if (raised.reason)
       current = await deps.tickets.overrideSeverity(current.id, 'helpline', raised.severity, raised.reason);
+    // A later report may say more than the first (other sites, everyone): the incident takes the more
+    // severe reading, never a lower one.
+    current = await deps.tickets.raiseSeverity(
+      current.id,
+      HELPLINE_ACTOR,
+      input.severity,
+      `Another reporter's message reads ${input.severity}. ${input.rationale}`,
+    );
   }
   return ticketReply(deps, current, lang, knownIncidentText(current, lang));
 }

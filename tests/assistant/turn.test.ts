@@ -181,6 +181,21 @@ eachBackend('assistant turn', (ctx) => {
     expect((await tickets.get(parent.number)).severity).toBe('P0');
   });
 
+  it('a later reporter whose own report reads more severe raises the incident they join', async () => {
+    const first = await say('b1', 'The Shanghai office cannot clock in this morning');
+    expect(first.ticket?.severity).toBe('P1');
+    now = new Date(now.getTime() + 2 * 60_000);
+    const joined = await say(
+      'b2',
+      "The Shanghai office cannot clock in this morning, and Shenzhen and Beijing too, it's everyone",
+    );
+    expect(joined.ticket).toMatchObject({ number: first.ticket?.number, severity: 'P0' });
+    const audit = await tickets.events(first.ticket!.number);
+    expect(
+      audit.some((e) => e.action === 'severity_overridden' && /Another reporter/.test(e.reason ?? '')),
+    ).toBe(true);
+  });
+
   it('an HR admin escalating a payroll anomaly gets at least a P1 sensitive payroll ticket', async () => {
     const reply = await say(
       'hr-li',
