@@ -142,7 +142,7 @@ async function retriageThread(deps: TurnDeps, turn: Turn): Promise<BotReply | un
   const userMessages = history.filter((l) => l.author === 'user').map((l) => l.text);
   const raised = await retriage(
     { tickets: deps.tickets, classify: deps.classify },
-    { ticket: open, userMessages, role: deps.roleOf(turn.userId) },
+    { ticket: open, userMessages, role: deps.roleOf(turn.userId), messageId: turn.messageId },
   );
   if (!raised) return undefined;
   const lang = detectLang(userMessages.join(' '));

@@ -45,6 +45,8 @@ export interface Turn {
   userId: string;
   threadId: string;
   text: string;
+  /** The stored message this turn answers, when there is one (keys what the turn records). */
+  messageId?: string;
 }
 
 export interface Assistant {

@@ -111,6 +111,7 @@ const assistantTurn = (turn: ReturnType<typeof turnOf>) => ({
   userId: turn.userId,
   threadId: turn.conversationId,
   text: turn.text,
+  messageId: turn.messageId,
 });
 
 /** The user's message in our conversation store, under its deterministic id (stored once). */

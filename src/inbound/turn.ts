@@ -107,6 +107,7 @@ export async function runTurn(deps: TurnDeps, turn: InboundTurn, lastTry: boolea
       userId: turn.userId,
       threadId: turn.conversationId,
       text: turn.text,
+      messageId: turn.messageId,
     });
     if (!reply.text?.trim()) throw new Error('the assistant produced an empty reply');
   } catch (err) {

@@ -15,7 +15,7 @@ import type { Ticket } from './types.ts';
 export const HELPLINE_ACTOR = 'helpline';
 
 export interface RetriageDeps {
-  tickets: Pick<TicketService, 'get' | 'raiseSeverity'>;
+  tickets: Pick<TicketService, 'get' | 'raiseSeverity' | 'events'>;
   classify: (input: TriageInput) => TriageResult | Promise<TriageResult>;
 }
 
@@ -26,6 +26,11 @@ export interface RetriageInput {
   userMessages: string[];
   /** The role of whoever wrote them. */
   role?: string;
+  /**
+   * The new message's id: recorded on the raise, so a retried job that finds the ticket raised
+   * already by this very message tells the employee again (same delivery key) instead of nothing.
+   */
+  messageId?: string;
 }
 
 export interface Raised {
@@ -47,10 +52,25 @@ export async function retriage(deps: RetriageDeps, input: RetriageInput): Promis
   const earlier = input.userMessages.slice(0, -1).join('\n').trim();
   if (earlier && !moreSevereThan(triage.severity, (await classify(earlier)).severity)) return undefined;
   const from = target.severity;
-  if (!moreSevereThan(triage.severity, from)) return undefined;
+  if (!moreSevereThan(triage.severity, from)) return earlierRaise(deps, target, input.messageId);
   const reason = `The conversation added scope (${from} → ${triage.severity}). ${triage.rationale}`;
-  const raised = await deps.tickets.raiseSeverity(target.id, HELPLINE_ACTOR, triage.severity, reason);
+  const data = input.messageId ? { messageId: input.messageId } : {};
+  const raised = await deps.tickets.raiseSeverity(target.id, HELPLINE_ACTOR, triage.severity, reason, data);
   return raised.severity === from ? undefined : { ticket: raised, from, reason };
+}
+
+/** This message raised the ticket already (the job is a retry): the same raise again. */
+async function earlierRaise(
+  deps: RetriageDeps,
+  ticket: Ticket,
+  messageId: string | undefined,
+): Promise<Raised | undefined> {
+  if (!messageId) return undefined;
+  const raise = (await deps.tickets.events(ticket.id)).findLast(
+    (e) => e.action === 'severity_overridden' && e.data.messageId === messageId,
+  );
+  if (!raise?.from || raise.to !== ticket.severity) return undefined;
+  return { ticket, from: raise.from as Severity, reason: raise.reason ?? '' };
 }
 
 const moreSevereThan = (a: Severity, b: Severity) => severityRank(a) < severityRank(b);

@@ -106,7 +106,14 @@ export interface TicketService {
    * lowers: a severity as or less severe, or a ticket no longer open, returns the ticket unchanged
    * (and no listener hears of it). Lowering stays a human decision.
    */
-  raiseSeverity(idOrNumber: string, actor: string, severity: Severity, reason: string): Promise<Ticket>;
+  raiseSeverity(
+    idOrNumber: string,
+    actor: string,
+    severity: Severity,
+    reason: string,
+    /** Kept on the audit entry (e.g. the message that raised it, so a retried job finds its raise). */
+    data?: Record<string, unknown>,
+  ): Promise<Ticket>;
   /** Stops the resolution clock; the employee is asked to confirm and rate. */
   resolve(idOrNumber: string, actor: string, note?: string): Promise<Ticket>;
   /** The employee confirms (optionally rating 1–5), or the ticket closes by itself. */
@@ -226,7 +233,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     escalate: (id, actor, reason) => act('escalate', id, actor, { type: 'escalate', reason }),
     overrideSeverity: (id, actor, severity, reason) =>
       act('overrideSeverity', id, actor, { type: 'override_severity', severity, reason }),
-    async raiseSeverity(idOrNumber, actor, severity, reason) {
+    async raiseSeverity(idOrNumber, actor, severity, reason, data = {}) {
       // Decided on the stored ticket inside the update, so a concurrent human override wins the race.
       const higher = (t: Ticket) =>
         OPEN_STATUSES.includes(t.status) && SEVERITIES.indexOf(severity) < SEVERITIES.indexOf(t.severity);
@@ -245,7 +252,10 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
           const { ticket, event } = transition(t, action, actor, at);
           // The card's "why this severity" follows the severity it explains.
           const rationale = `${reason} (Before: ${t.rationale})`.slice(0, 2000);
-          return { ticket: { ...ticket, rationale, clocks: syncClocks(ticket, sla, at) }, events: [event] };
+          return {
+            ticket: { ...ticket, rationale, clocks: syncClocks(ticket, sla, at) },
+            events: [{ ...event, data: { ...event.data, ...data } }],
+          };
         });
       } catch (err) {
         if (err === NOT_RAISED && unchanged) return unchanged;

@@ -168,6 +168,21 @@ eachBackend('assistant turn', (ctx) => {
     expect((await tickets.get(ticket.id)).severity).toBe('P1');
   });
 
+  it('a retried turn of the message that raised the ticket tells the same raise again, and raises nothing more', async () => {
+    const first = await say('qin', 'The Shanghai office cannot clock in this morning');
+    threads.get('t-qin')!.push({ author: 'user', text: "Shenzhen and Beijing too, now it's everyone" });
+    const turn = { userId: 'qin', threadId: 't-qin', text: "Shenzhen and Beijing too, now it's everyone" };
+    const once = await assistant.reply({ ...turn, messageId: 'web:m2' });
+    const again = await assistant.reply({ ...turn, messageId: 'web:m2' });
+    expect(once.text).toContain('raised from P1 to P0');
+    expect(again).toEqual(once);
+    const raises = (await tickets.events(first.ticket!.number)).filter(
+      (e) => e.action === 'severity_overridden',
+    );
+    expect(raises).toHaveLength(1);
+    expect(raises[0].data).toMatchObject({ messageId: 'web:m2' });
+  });
+
   it('another reporter of the same incident adding scope raises the parent incident', async () => {
     const first = await say('a1', 'The Shanghai office cannot clock in this morning');
     const parent = first.ticket!;
