@@ -88,3 +88,18 @@ export function knownIncidentText(parent: { number: string; severity: Severity }
 export function selfHelpText(lang: Lang): string {
   return lang === 'zh' ? '在等待期间，这篇文章也许能帮上忙：' : 'While you wait, this article may help:';
 }
+
+/** The conversation raised the ticket's severity: the new level and first-response target. */
+export function severityRaisedText(t: TicketNotice, from: Severity, lang: Lang): string {
+  const due = formatDue(t.firstResponseDue, lang);
+  if (lang === 'zh') {
+    return (
+      `根据你补充的影响范围，工单 ${t.number} 已从 ${from} 升级为 ${t.severity}。` +
+      `新的首次响应目标：${targetText(t.policy, lang)}内${due ? `（${due} 前）` : ''}。工程师已收到更新。`
+    );
+  }
+  return (
+    `With what you added, ticket ${t.number} is raised from ${from} to ${t.severity}. ` +
+    `New first response target: within ${targetText(t.policy, lang)}${due ? ` (by ${due})` : ''}. The engineers have the update.`
+  );
+}

@@ -12,6 +12,7 @@ import { maskPii } from '../privacy/pii.ts';
 import { dueIso } from '../sla/ops.ts';
 import type { CalendarSet, SlaPolicy } from '../sla/types.ts';
 import type { Database } from '../store/database.ts';
+import { HELPLINE_ACTOR, retriage } from '../tickets/retriage.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket, TranscriptLine } from '../tickets/types.ts';
 import type { TriageInput, TriageResult } from '../triage/types.ts';
@@ -21,7 +22,7 @@ import { answerQuestion } from './answer-question.ts';
 import { detectLang } from './language.ts';
 import { routeMessage } from './route.ts';
 import { sensitiveTopic } from './sensitive-topic.ts';
-import { knownIncidentText, selfHelpText, ticketOpenedText } from './ticket-replies.ts';
+import { knownIncidentText, selfHelpText, severityRaisedText, ticketOpenedText } from './ticket-replies.ts';
 import type { Assistant, BotReply, TicketRef, Turn } from './types.ts';
 
 export interface TurnDeps {
@@ -29,7 +30,14 @@ export interface TurnDeps {
   chat?: ChatModel;
   /** Passages per question. @defaultValue 5 */
   k?: number;
+  /** The offline classifier (synchronous, always there). */
   classify: (input: TriageInput) => TriageResult;
+  /**
+   * A second opinion on incidents and handoffs (the LLM, where one is configured): the message and
+   * the offline result in, the result to act on out. It settles within its own budget, falling
+   * back to the offline result; absent, the offline result stands.
+   */
+  secondOpinion?: (input: TriageInput, offline: TriageResult) => Promise<TriageResult>;
   tickets: TicketService;
   db: Database;
   /** Earlier messages of the thread, oldest first (for the ticket transcript and handoffs). */
@@ -56,10 +64,14 @@ const SELF_HELP_CONFIDENCE = 0.6;
 
 export function createTurnHandler(deps: TurnDeps): Assistant {
   return {
+    retriage: (turn) => retriageThread(deps, turn),
     async reply(turn: Turn): Promise<BotReply> {
       const lang = detectLang(turn.text);
       const role = deps.roleOf(turn.userId);
-      const triage = deps.classify({ text: turn.text, role, lang });
+      // A follow-up that widens an open ticket's scope is answered with its new severity and target.
+      const raised = await retriageThread(deps, turn);
+      if (raised) return raised;
+      const triage = await triageOf(deps, { text: turn.text, role, lang });
       switch (routeMessage(turn.text, triage)) {
         case 'greet':
           return clarifyReply(lang);
@@ -77,6 +89,13 @@ export function createTurnHandler(deps: TurnDeps): Assistant {
       }
     },
   };
+}
+
+/** Offline triage, with the second opinion where one is configured and the message may become a ticket. */
+async function triageOf(deps: TurnDeps, input: TriageInput): Promise<TriageResult> {
+  const offline = deps.classify(input);
+  if (!deps.secondOpinion || (offline.intent !== 'incident' && offline.intent !== 'human')) return offline;
+  return deps.secondOpinion(input, offline);
 }
 
 async function openTicket(deps: TurnDeps, turn: Turn, lang: Lang, triage: TriageResult): Promise<BotReply> {
@@ -110,6 +129,29 @@ async function handoff(deps: TurnDeps, turn: Turn, lang: Lang, role: string | un
   input.rationale = `The employee asked for a human. ${triage.rationale}`;
   const ticket = await deps.tickets.open(input);
   return ticketReply(deps, ticket, lang, ticketOpenedText(notice(deps, ticket), lang));
+}
+
+/**
+ * The thread's open ticket, re-triaged on everything the employee has said in it (DESIGN §3: the
+ * conversation can raise severity, never lower it). The reply when it was raised.
+ */
+async function retriageThread(deps: TurnDeps, turn: Turn): Promise<BotReply | undefined> {
+  const open = (await deps.tickets.list({ threadId: turn.threadId, open: true, limit: 1 }))[0];
+  if (!open) return undefined;
+  const history = withTurn(await deps.history(turn.threadId), turn, deps.now());
+  const userMessages = history.filter((l) => l.author === 'user').map((l) => l.text);
+  const raised = await retriage(
+    { tickets: deps.tickets, classify: deps.classify },
+    { ticket: open, userMessages, role: deps.roleOf(turn.userId), messageId: turn.messageId },
+  );
+  if (!raised) return undefined;
+  const lang = detectLang(userMessages.join(' '));
+  return ticketReply(
+    deps,
+    raised.ticket,
+    lang,
+    severityRaisedText(notice(deps, raised.ticket), raised.from, lang),
+  );
 }
 
 function ticketInput(turn: Turn, triage: TriageResult, transcript: TranscriptLine[], search: SearchResult) {
@@ -166,6 +208,14 @@ async function joinIncident(
     const raised = severityForReporters(current.severity, current.reporters);
     if (raised.reason)
       current = await deps.tickets.overrideSeverity(current.id, 'helpline', raised.severity, raised.reason);
+    // A later report may say more than the first (other sites, everyone): the incident takes the more
+    // severe reading, never a lower one.
+    current = await deps.tickets.raiseSeverity(
+      current.id,
+      HELPLINE_ACTOR,
+      input.severity,
+      `Another reporter's message reads ${input.severity}. ${input.rationale}`,
+    );
   }
   return ticketReply(deps, current, lang, knownIncidentText(current, lang));
 }

@@ -45,8 +45,16 @@ export interface Turn {
   userId: string;
   threadId: string;
   text: string;
+  /** The stored message this turn answers, when there is one (keys what the turn records). */
+  messageId?: string;
 }
 
 export interface Assistant {
   reply(turn: Turn): Promise<BotReply>;
+  /**
+   * A message in a thread whose ticket is bridged to an engineer (relayed, not answered): re-triages
+   * the thread's open ticket. The reply telling the employee the raised severity and new target, or
+   * undefined when nothing changed.
+   */
+  retriage?(turn: Turn): Promise<BotReply | undefined>;
 }

@@ -1,6 +1,7 @@
 /** `helpline <command>`: parses the command line, runs one command, maps errors to exit codes. */
 import { parseArgs } from 'node:util';
 import { HelplineError, toHelplineError } from '../errors.ts';
+import type { Command } from './commands/command.ts';
 import { COMMANDS, usage } from './commands/index.ts';
 import { type Io, processIo } from './io.ts';
 
@@ -10,12 +11,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.out(usage());
     return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
     io.err(`Unknown command "${name}".\n\n${usage()}`);
     return 2;
   }
+  let command: Command | undefined;
   try {
+    command = await entry.load();
     const { values, positionals } = parseArgs({
       args: rest,
       options: command.options,
@@ -30,7 +33,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (err) {
     const e =
       err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')
-        ? new HelplineError('USAGE', `${err.message}\n\n${command.usage}`)
+        ? new HelplineError('USAGE', `${err.message}\n\n${command?.usage ?? ''}`)
         : toHelplineError(err);
     io.err(`helpline ${name}: ${e.message}`);
     if (e.code === 'INTERNAL' && e.cause instanceof Error && e.cause.stack) io.err(e.cause.stack);

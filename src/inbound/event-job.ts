@@ -17,7 +17,7 @@ import { payrollForm } from './forms.ts';
 import type { InboundEvent } from './ports.ts';
 import { CHAT_TEXT, ESCALATE_COMMAND } from './texts.ts';
 import { conversationId, messageKey, userKey } from './thread-ids.ts';
-import { registerWatchdog, runTurn, settle, type TurnDeps, turnOf } from './turn.ts';
+import { deliverReply, registerWatchdog, runTurn, settle, type TurnDeps, turnOf } from './turn.ts';
 
 export const INBOUND_QUEUE = 'inbound';
 export const EVENT_JOB = 'event';
@@ -82,7 +82,12 @@ async function handleMessage(
   const text = event.text.trim();
   const turn = turnOf(event, acceptedAt, text);
   const bridged = await deps.relay.relayMessage(event);
-  if (bridged.bridged && bridged.side === 'employee') await remember(deps, event, text);
+  if (bridged.bridged && bridged.side === 'employee') {
+    await remember(deps, event, text);
+    // Relayed to the engineer and re-triaged: added scope raises the ticket, and the employee hears the new target.
+    const raised = !bridged.note && text ? await deps.assistant.retriage?.(assistantTurn(turn)) : undefined;
+    if (raised) return deliverReply(deps, turn, raised);
+  }
   if (bridged.quiet || bridged.note) {
     if (event.addressed) await settle(deps, turn, 'relayed');
     return;
@@ -101,6 +106,13 @@ async function handleMessage(
   }
   await runTurn(deps, turn, lastTry);
 }
+
+const assistantTurn = (turn: ReturnType<typeof turnOf>) => ({
+  userId: turn.userId,
+  threadId: turn.conversationId,
+  text: turn.text,
+  messageId: turn.messageId,
+});
 
 /** The user's message in our conversation store, under its deterministic id (stored once). */
 async function remember(deps: EventJobDeps, event: InboundEvent, text: string) {

@@ -111,6 +111,7 @@ export async function runTurn(deps: TurnDeps, turn: InboundTurn, lastTry: boolea
       userId: turn.userId,
       threadId: turn.conversationId,
       text: turn.text,
+      messageId: turn.messageId,
     });
     if (!reply.text?.trim()) throw new Error('the assistant produced an empty reply');
   } catch (err) {
@@ -120,6 +121,11 @@ export async function runTurn(deps: TurnDeps, turn: InboundTurn, lastTry: boolea
       await deliverFallback(deps, turn);
     return;
   }
+  await deliverReply(deps, turn, reply);
+}
+
+/** Delivers the assistant's reply to `turn` (a follow-up if the fallback went first) and settles it. */
+export async function deliverReply(deps: TurnDeps, turn: InboundTurn, reply: BotReply): Promise<void> {
   const outcome = outcomeOfReply(reply);
   const first = await deps.slots.claim(turn.messageId, outcome, deps.now());
   const key = first ? `reply:${turn.messageId}` : `reply:${turn.messageId}:late`;

@@ -28,6 +28,9 @@ import type { SlaTimers } from '../sla-timers/index.ts';
 import type { Database } from '../store/database.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import { classify } from '../triage/classify.ts';
+import { triageChatModelFor } from '../triage/llm-chat-model.ts';
+import { classifyWithLlm } from '../triage/llm-classify.ts';
+import { triageLlmMetrics } from '../triage/llm-metrics.ts';
 import { getTriageModel } from '../triage/triage-model.ts';
 import { openInfrastructure } from './infrastructure.ts';
 import { type RecoveryOptions, startRecovery } from './recovery.ts';
@@ -68,6 +71,7 @@ export interface AssistantParts {
   tickets: TicketService;
   calendars: CalendarSet;
   logger: Logger;
+  metrics: Metrics;
   now: () => Date;
 }
 
@@ -97,11 +101,17 @@ export interface RuntimeDeps {
 /** The assistant production runs: triage, then an answer from the KB, a ticket, or a handoff. */
 export function defaultAssistant(parts: AssistantParts): Assistant {
   const { config } = parts;
+  const triageLlm = triageChatModelFor(config);
+  const onReport = triageLlm ? triageLlmMetrics(parts.metrics.registry) : undefined;
   return createTurnHandler({
     kb: parts.opened.kb,
     chat: parts.chat,
     k: config.retrieval.k,
     classify,
+    // With an LLM endpoint: its second opinion on incidents and handoffs, offline within the budget.
+    secondOpinion: triageLlm
+      ? (input, offline) => classifyWithLlm(input, triageLlm, { offline, onReport })
+      : undefined,
     tickets: parts.tickets,
     db: parts.db,
     history: async (threadId) =>
@@ -176,6 +186,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     tickets: desk.tickets,
     calendars: desk.calendars,
     logger,
+    metrics,
     now,
   });
   registerEventJob({

@@ -6,7 +6,7 @@
 import { HelplineError } from '../errors.ts';
 import type { Severity } from '../sla/types.ts';
 import type { Database } from '../store/database.ts';
-import { type TicketAction, transition } from './lifecycle.ts';
+import { OPEN_STATUSES, type TicketAction, transition } from './lifecycle.ts';
 import { type SensitiveTopic, sensitivity } from './sensitivity.ts';
 import { type SlaOps, startClocks, syncClocks } from './sla-sync.ts';
 import { type TicketFilter, TicketStore } from './ticket-store.ts';
@@ -33,6 +33,7 @@ export const TICKET_CHANGES = [
   'employeeReplied',
   'escalate',
   'overrideSeverity',
+  'raiseSeverity',
   'resolve',
   'close',
   'rate',
@@ -98,6 +99,21 @@ export interface TicketService {
   escalate(idOrNumber: string, actor: string, reason?: string): Promise<Ticket>;
   /** A new severity with a required reason; retargets the clocks that are still counting. */
   overrideSeverity(idOrNumber: string, actor: string, severity: Severity, reason: string): Promise<Ticket>;
+  /**
+   * Re-triage (the conversation added scope): `severity` if it is more severe than the ticket's, with
+   * the reason in the audit log and as the ticket's rationale (the earlier one kept after it), and the
+   * counting clocks retargeted — like overrideSeverity. Never
+   * lowers: a severity as or less severe, or a ticket no longer open, returns the ticket unchanged
+   * (and no listener hears of it). Lowering stays a human decision.
+   */
+  raiseSeverity(
+    idOrNumber: string,
+    actor: string,
+    severity: Severity,
+    reason: string,
+    /** Kept on the audit entry (e.g. the message that raised it, so a retried job finds its raise). */
+    data?: Record<string, unknown>,
+  ): Promise<Ticket>;
   /** Stops the resolution clock; the employee is asked to confirm and rate. */
   resolve(idOrNumber: string, actor: string, note?: string): Promise<Ticket>;
   /** The employee confirms (optionally rating 1–5), or the ticket closes by itself. */
@@ -111,6 +127,8 @@ export interface TicketService {
 }
 
 const SEVERITIES: readonly Severity[] = ['P0', 'P1', 'P2', 'P3'];
+/** Thrown inside raiseSeverity's update when the stored ticket needs no raise: nothing is written. */
+const NOT_RAISED = new Error('not raised');
 const MAX_TITLE = 200;
 
 export function createTicketService(options: TicketServiceOptions): TicketService {
@@ -215,6 +233,36 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     escalate: (id, actor, reason) => act('escalate', id, actor, { type: 'escalate', reason }),
     overrideSeverity: (id, actor, severity, reason) =>
       act('overrideSeverity', id, actor, { type: 'override_severity', severity, reason }),
+    async raiseSeverity(idOrNumber, actor, severity, reason, data = {}) {
+      // Decided on the stored ticket inside the update, so a concurrent human override wins the race.
+      const higher = (t: Ticket) =>
+        OPEN_STATUSES.includes(t.status) && SEVERITIES.indexOf(severity) < SEVERITIES.indexOf(t.severity);
+      const current = await store.require(idOrNumber);
+      if (!higher(current)) return current;
+      let unchanged: Ticket | undefined;
+      let raised: Ticket;
+      try {
+        raised = await store.mutate(idOrNumber, (t) => {
+          if (!higher(t)) {
+            unchanged = t;
+            throw NOT_RAISED;
+          }
+          const at = now();
+          const action = { type: 'override_severity', severity, reason } as const;
+          const { ticket, event } = transition(t, action, actor, at);
+          // The card's "why this severity" follows the severity it explains.
+          const rationale = `${reason} (Before: ${t.rationale})`.slice(0, 2000);
+          return {
+            ticket: { ...ticket, rationale, clocks: syncClocks(ticket, sla, at) },
+            events: [{ ...event, data: { ...event.data, ...data } }],
+          };
+        });
+      } catch (err) {
+        if (err === NOT_RAISED && unchanged) return unchanged;
+        throw err;
+      }
+      return changed('raiseSeverity', Promise.resolve(raised));
+    },
     resolve: (id, actor, note) => act('resolve', id, actor, { type: 'resolve', reason: note }),
     close: (id, actor, opts = {}) =>
       act('close', id, actor, { type: 'close', csat: opts.csat, comment: opts.comment }),

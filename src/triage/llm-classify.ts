@@ -67,6 +67,8 @@ export interface LlmTriageOptions {
   budgetMs?: number;
   /** The offline model (default: the shipped one). */
   model?: TriageModel;
+  /** The offline result, when the caller has it already (not computed again). */
+  offline?: TriageResult;
   /** Called once per message with what happened: count outcomes and disagreements here. */
   onReport?: (report: LlmTriageReport) => void;
 }
@@ -195,7 +197,7 @@ export async function classifyWithLlm(
   llm: ChatModel,
   options: LlmTriageOptions = {},
 ): Promise<LlmTriageResult> {
-  const offline = options.model ? classify(input, options.model) : classify(input);
+  const offline = options.offline ?? (options.model ? classify(input, options.model) : classify(input));
   const budget = options.budgetMs ?? DEFAULT_LLM_TRIAGE_BUDGET_MS;
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;

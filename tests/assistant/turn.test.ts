@@ -139,6 +139,78 @@ eachBackend('assistant turn', (ctx) => {
     expect((await say('u6', '考勤系统打不开，页面一直转圈')).ticket?.number).not.toBe(parent.number);
   });
 
+  it('a follow-up that widens the scope raises the open ticket, tells the new target, never lowers', async () => {
+    const first = await say('zhou', '上海办公室今天早上打不了卡');
+    expect(first.ticket?.severity).toBe('P1');
+    // Nothing new: the ticket stays as it is, and the turn goes on as before.
+    const calm = await say('zhou', '谢谢');
+    expect(calm.text).not.toContain('升级');
+    const raised = await say('zhou', '深圳和北京也不行了，现在是所有人');
+    expect(raised.action).toBe('ticket');
+    expect(raised.ticket).toMatchObject({ number: first.ticket?.number, severity: 'P0' });
+    expect(raised.text).toContain('从 P1 升级为 P0');
+    expect(raised.text).toContain('15 分钟');
+    const ticket = await tickets.get(first.ticket!.number);
+    expect(ticket.severity).toBe('P0');
+    expect(ticket.clocks.every((c) => c.severity === 'P0')).toBe(true);
+    const audit = (await tickets.events(ticket.id)).filter((e) => e.action === 'severity_overridden');
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actor: 'helpline',
+        from: 'P1',
+        to: 'P0',
+        reason: expect.stringMatching(/scope/),
+      }),
+    ]);
+    // An engineer lowers it: words already weighed do not put it back up.
+    await tickets.overrideSeverity(ticket.id, 'eng1', 'P1', 'only three offices, workaround given');
+    expect((await say('zhou', '好的')).text).not.toContain('升级');
+    expect((await tickets.get(ticket.id)).severity).toBe('P1');
+  });
+
+  it('a retried turn of the message that raised the ticket tells the same raise again, and raises nothing more', async () => {
+    const first = await say('qin', 'The Shanghai office cannot clock in this morning');
+    threads.get('t-qin')!.push({ author: 'user', text: "Shenzhen and Beijing too, now it's everyone" });
+    const turn = { userId: 'qin', threadId: 't-qin', text: "Shenzhen and Beijing too, now it's everyone" };
+    const once = await assistant.reply({ ...turn, messageId: 'web:m2' });
+    const again = await assistant.reply({ ...turn, messageId: 'web:m2' });
+    expect(once.text).toContain('raised from P1 to P0');
+    expect(again).toEqual(once);
+    const raises = (await tickets.events(first.ticket!.number)).filter(
+      (e) => e.action === 'severity_overridden',
+    );
+    expect(raises).toHaveLength(1);
+    expect(raises[0].data).toMatchObject({ messageId: 'web:m2' });
+  });
+
+  it('another reporter of the same incident adding scope raises the parent incident', async () => {
+    const first = await say('a1', 'The Shanghai office cannot clock in this morning');
+    const parent = first.ticket!;
+    now = new Date(now.getTime() + 2 * 60_000);
+    const joined = await say('a2', 'The Shanghai office cannot clock in this morning either');
+    expect(joined.ticket?.number).toBe(parent.number);
+    const raised = await say('a2', "Shenzhen and Beijing too, now it's everyone");
+    expect(raised.ticket).toMatchObject({ number: parent.number, severity: 'P0' });
+    expect(raised.text).toContain('raised from P1 to P0');
+    expect(raised.text).toContain('15 minutes');
+    expect((await tickets.get(parent.number)).severity).toBe('P0');
+  });
+
+  it('a later reporter whose own report reads more severe raises the incident they join', async () => {
+    const first = await say('b1', 'The Shanghai office cannot clock in this morning');
+    expect(first.ticket?.severity).toBe('P1');
+    now = new Date(now.getTime() + 2 * 60_000);
+    const joined = await say(
+      'b2',
+      "The Shanghai office cannot clock in this morning, and Shenzhen and Beijing too, it's everyone",
+    );
+    expect(joined.ticket).toMatchObject({ number: first.ticket?.number, severity: 'P0' });
+    const audit = await tickets.events(first.ticket!.number);
+    expect(
+      audit.some((e) => e.action === 'severity_overridden' && /Another reporter/.test(e.reason ?? '')),
+    ).toBe(true);
+  });
+
   it('an HR admin escalating a payroll anomaly gets at least a P1 sensitive payroll ticket', async () => {
     const reply = await say(
       'hr-li',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -212,5 +212,14 @@ describe('bin/helpline.js', () => {
       },
     );
     expect(JSON.parse(stdout).results[0].source).toBe('zh/leave.md');
+  });
+});
+
+describe('one-shot calls load only their own command', () => {
+  it('the command table imports no command module up front (a classify must not load the server)', () => {
+    const source = readFileSync(new URL('../../src/cli/commands/index.ts', import.meta.url), 'utf8');
+    const eager = [...source.matchAll(/^import (?!type )[^;]*from '(\.\/[^']+)'/gm)].map((m) => m[1]);
+    expect(eager).toEqual([]);
+    expect(source).toMatch(/import\('\.\/classify\.ts'\)/);
   });
 });

@@ -275,6 +275,34 @@ describe.each(['webhook', 'ws'] as const)('Lark end to end, LARK_MODE=%s', (mode
     expect(ticket).toMatchObject({ status: 'closed', csat: 5 });
   });
 
+  it('a follow-up that widens the scope → relayed, the ticket raised P1 → P0, the card edited, the employee told the new target', async () => {
+    const ev = message('上海办公室今天早上打不了卡');
+    await send(ev);
+    const mid = ev.event.message.message_id;
+    const reply = await waitFor(stack.runner, () => inThread(mid).find((m) => /HL-\d+/.test(textOf(m))));
+    expect(textOf(reply)).toContain('P1');
+    const number = /HL-\d+/.exec(textOf(reply))![0];
+    const card = await waitFor(stack.runner, () =>
+      inChat(TRIAGE).find((m) => textOf(m).includes(number) && !m.root_id),
+    );
+
+    await send(message('深圳和北京也不行了，现在是所有人', { root: mid }));
+    const told = await waitFor(stack.runner, () =>
+      inThread(mid).find((m) => textOf(m).includes('从 P1 升级为 P0')),
+    );
+    expect(textOf(told)).toContain('15 分钟');
+    await waitFor(stack.runner, () =>
+      inChat(TRIAGE).find((m) => m.root_id === card.message_id && textOf(m).includes('深圳和北京')),
+    );
+    await waitFor(stack.runner, () =>
+      lark.calls.some(
+        (c) =>
+          c.method === 'PATCH' && c.path.endsWith(card.message_id) && JSON.stringify(c.body).includes('P0'),
+      ),
+    );
+    expect((await stack.runtime.tickets.get(number)).severity).toBe('P0');
+  });
+
   it('an HR admin sends 上报 → a form card; the submission → a sensitive payroll ticket with a masked card', async () => {
     const ask = message('上报', { chat: HR_DM, user: HR });
     await send(ask);

@@ -276,6 +276,40 @@ describe.each(['http', 'socket'] as const)('Slack end to end over %s', (mode) =>
     expect(ticket.csat).toBe(4);
   });
 
+  it('a follow-up in a claimed thread that widens the scope → relayed, raised P1 → P0, the card updated, the employee told the new target', async () => {
+    const body = dmMessage("The Shanghai office can't clock in this morning");
+    await postEvent(body);
+    const ts = body.event.ts as string;
+    const reply = await waitFor(stack.runner, () =>
+      inChannel(DM).find((m) => m.thread_ts === ts && /HL-\d+/.test(m.text)),
+    );
+    expect(reply.text).toContain('P1');
+    const number = /HL-\d+/.exec(reply.text)![0];
+    const card = await waitFor(stack.runner, () =>
+      inChannel(TRIAGE).find((m) => m.text.includes(number) && !m.thread_ts),
+    );
+    await postPayload(press(card, 'claim', 'U0ENG'));
+    await waitFor(stack.runner, () =>
+      inChannel(DM).find((m) => m.thread_ts === ts && m.text.includes('Wang Wei')),
+    );
+
+    await postEvent(dmMessage("Shenzhen and Beijing too, now it's everyone", { thread_ts: ts }));
+    const told = await waitFor(stack.runner, () =>
+      inChannel(DM).find((m) => m.thread_ts === ts && m.text.includes('raised from P1 to P0')),
+    );
+    expect(told.text).toContain('15 minutes');
+    await waitFor(stack.runner, () =>
+      inChannel(TRIAGE).find((m) => m.thread_ts === card.ts && m.text.includes('Shenzhen and Beijing')),
+    );
+    await waitFor(stack.runner, () =>
+      slack
+        .calls('chat.update')
+        .some((c) => c.params.ts === card.ts && JSON.stringify(c.params).includes('P0')),
+    );
+    const ticket = await stack.runtime.tickets.get(number);
+    expect(ticket).toMatchObject({ severity: 'P0', status: 'claimed' });
+  });
+
   it('/helpline escalate opens the payroll modal; /helpline status answers by DM', async () => {
     const command = (text: string) => ({
       token: 'legacy',

@@ -312,4 +312,40 @@ eachBackend('TicketService', (ctx) => {
         .sort(),
     ).toEqual(['severity_overridden', 'waiting_on_employee']);
   });
+
+  it('raiseSeverity raises with an audited reason and retargeted clocks, and never lowers', async () => {
+    const { service, sla } = await setup();
+    const heard: string[] = [];
+    service.onChange(({ action, ticket }) => {
+      heard.push(`${action} ${ticket.severity}`);
+    });
+    const t = await service.open(openInput({ severity: 'P1' }));
+    sla.calls.length = 0;
+    const raised = await service.raiseSeverity(t.id, 'helpline', 'P0', 'Shenzhen and Beijing too');
+    expect(raised.severity).toBe('P0');
+    expect(raised.rationale).toBe(`Shenzhen and Beijing too (Before: ${t.rationale})`);
+    expect(raised.clocks.map((c) => c.severity)).toEqual(['P0', 'P0']);
+    expect(sla.calls).toEqual(['retarget first_response P0', 'retarget resolution P0']);
+    // As severe or less: the ticket comes back as it is, nothing written, nobody told.
+    for (const lower of ['P0', 'P1', 'P3'] as const) {
+      expect(await service.raiseSeverity(t.id, 'helpline', lower, 'calmer now')).toMatchObject({
+        severity: 'P0',
+        version: raised.version,
+      });
+    }
+    await service.resolve(t.id, 'eng1');
+    const p2 = await service.open(openInput({ severity: 'P2' }));
+    await service.resolve(p2.id, 'eng1');
+    expect((await service.raiseSeverity(p2.id, 'helpline', 'P0', 'too late')).severity).toBe('P2');
+    expect(heard).toEqual(['open P1', 'raiseSeverity P0', 'resolve P0', 'open P2', 'resolve P2']);
+    const events = await service.events(t.id);
+    expect(events.map((e) => [e.action, e.actor, e.from, e.to, e.reason])).toContainEqual([
+      'severity_overridden',
+      'helpline',
+      'P1',
+      'P0',
+      'Shenzhen and Beijing too',
+    ]);
+    expect(events.filter((e) => e.action === 'severity_overridden')).toHaveLength(1);
+  });
 });

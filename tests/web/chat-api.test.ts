@@ -41,7 +41,7 @@ describe('POST /api/chat/messages → reply', () => {
     expect(Date.parse(list[1].createdAt as string)).toBeGreaterThanOrEqual(
       Date.parse(list[0].createdAt as string),
     );
-    expect(assistant.turns).toEqual([{ userId: 'u1', threadId, text: 'How do I request leave?' }]);
+    expect(assistant.turns).toEqual([{ userId: 'u1', threadId, text: 'How do I request leave?', messageId }]);
   });
 
   it('stores the user message before answering 202, even while the assistant is still busy', async () => {

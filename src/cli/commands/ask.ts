@@ -16,7 +16,6 @@ export function askJson(reply: BotReply) {
 }
 
 export const ask: Command = {
-  summary: 'the answer the bot would give',
   usage: 'helpline ask [--kb DIR] [--json | --jsonl] QUESTION',
   options: { ...HELP, ...KB, json: { type: 'boolean' }, jsonl: { type: 'boolean' } },
   async run(values, positionals, io) {

@@ -58,7 +58,6 @@ async function classifier(offline: boolean, io: Io): Promise<{ run: Classifier; 
 }
 
 export const classify: Command = {
-  summary: 'intent, severity P0–P3, category and rationale for a message',
   usage:
     'helpline classify [--role ROLE] [--offline] [--json | --jsonl] TEXT\n' +
     '  --role employee|hr_admin|manager|engineer   the reporter role (hr_admin raises payroll anomalies)\n' +

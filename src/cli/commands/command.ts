@@ -2,7 +2,6 @@ import type { ParseArgsConfig } from 'node:util';
 import type { Io } from '../io.ts';
 
 export interface Command {
-  summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
   run(values: Record<string, string | boolean | undefined>, positionals: string[], io: Io): Promise<number>;

@@ -3,7 +3,6 @@ import { cliConfig } from '../context.ts';
 import { type Command, HELP } from './command.ts';
 
 export const config: Command = {
-  summary: 'print the effective configuration (secrets masked)',
   usage: 'helpline config [--json]',
   options: { ...HELP, json: { type: 'boolean' } },
   async run(values, _positionals, io) {

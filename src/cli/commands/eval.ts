@@ -11,7 +11,6 @@ import { type Command, HELP } from './command.ts';
 const SHARED = resolve('../shared');
 
 export const evaluate: Command = {
-  summary: 'measure retrieval (recall@k, MRR, abstention) and triage (accuracy, P0 recall) on labelled sets',
   usage:
     'helpline eval [--kb DIR] [--questions FILE] [--triage FILE] [--k N] [--json]\n' +
     `  defaults: --kb ${SHARED}/eval-kb --questions ${SHARED}/eval/kb-questions.dev.jsonl --triage ${SHARED}/eval/triage.dev.jsonl\n` +

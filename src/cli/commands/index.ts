@@ -1,22 +1,42 @@
-import { ask } from './ask.ts';
-import { classify } from './classify.ts';
+/**
+ * The commands, each loaded only when it runs: a one-shot call (`helpline classify …`) pays for its
+ * own imports, not for the server's, the KB's and the workers' (DESIGN §8: a CLI call < 1 s).
+ */
 import type { Command } from './command.ts';
-import { config } from './config.ts';
-import { evaluate } from './eval.ts';
-import { ingest } from './ingest.ts';
-import { search } from './search.ts';
-import { serve } from './serve.ts';
-import { worker } from './worker.ts';
 
-export const COMMANDS: Record<string, Command> = {
-  serve,
-  worker,
-  ingest,
-  search,
-  ask,
-  classify,
-  eval: evaluate,
-  config,
+interface Entry {
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+export const COMMANDS: Record<string, Entry> = {
+  serve: {
+    summary: 'web chat, console, webhooks and workers (embedded defaults)',
+    load: async () => (await import('./serve.ts')).serve,
+  },
+  worker: {
+    summary: 'run workers only (turns, deliveries, SLA timers) on BullMQ; needs REDIS_URL',
+    load: async () => (await import('./worker.ts')).worker,
+  },
+  ingest: {
+    summary: 'index a knowledge-base folder (incremental), with progress and a summary',
+    load: async () => (await import('./ingest.ts')).ingest,
+  },
+  search: { summary: 'ranked passages for a query', load: async () => (await import('./search.ts')).search },
+  ask: { summary: 'the answer the bot would give', load: async () => (await import('./ask.ts')).ask },
+  classify: {
+    summary: 'intent, severity P0–P3, category and rationale for a message',
+    load: async () => (await import('./classify.ts')).classify,
+  },
+  eval: {
+    summary:
+      'measure retrieval (recall@k, MRR, abstention) and triage (accuracy, P0 recall) on labelled sets',
+    load: async () => (await import('./eval.ts')).evaluate,
+  },
+  config: {
+    summary: 'print the effective configuration (secrets masked)',
+    load: async () => (await import('./config.ts')).config,
+  },
 };
 
 export function usage(): string {

@@ -2,7 +2,6 @@ import { cliConfig, cliKb } from '../context.ts';
 import { type Command, HELP, KB } from './command.ts';
 
 export const ingest: Command = {
-  summary: 'index a knowledge-base folder (incremental), with progress and a summary',
   usage: 'helpline ingest [--kb DIR] [--json]',
   options: { ...HELP, ...KB, json: { type: 'boolean' } },
   async run(values, _positionals, io) {

@@ -21,7 +21,6 @@ export function searchJson(r: SearchResult) {
 }
 
 export const search: Command = {
-  summary: 'ranked passages for a query',
   usage:
     'helpline search [--kb DIR] [--k N] [--json | --jsonl] QUERY\n  --jsonl reads one query per line of standard input and writes one JSON object per line.',
   options: { ...HELP, ...KB, k: { type: 'string' }, json: { type: 'boolean' }, jsonl: { type: 'boolean' } },

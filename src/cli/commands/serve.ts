@@ -5,7 +5,6 @@ import { cliConfig } from '../context.ts';
 import { type Command, HELP, KB } from './command.ts';
 
 export const serve: Command = {
-  summary: 'web chat, console, webhooks and workers (embedded defaults)',
   usage: 'helpline serve [--port N] [--kb DIR]',
   options: { ...HELP, ...KB, port: { type: 'string' } },
   async run(values, _positionals, io) {

@@ -8,7 +8,6 @@ import { cliConfig, cliKb } from '../context.ts';
 import { type Command, HELP, KB } from './command.ts';
 
 export const worker: Command = {
-  summary: 'run workers only (turns, deliveries, SLA timers) on BullMQ; needs REDIS_URL',
   usage:
     'helpline worker [--kb DIR]\n  Needs REDIS_URL (and usually DATABASE_URL) shared with the `helpline serve` processes.',
   options: { ...HELP, ...KB },
