@@ -3,7 +3,7 @@
  * the JSON API, health, and JSON errors. Every response carries the security headers, and requests
  * for a Host not on the allow-list are refused before anything else (DNS rebinding). Bodies are
  * limited before they are read: 64 KB for the web and API, 1 MB for platform webhooks (Slack's
- * interactivity payloads repeat a whole message).
+ * interactivity payloads repeat a whole message); JSON API bodies must be declared as JSON.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
@@ -113,6 +113,29 @@ function setSecurityHeaders(headers: Headers): void {
   if (!headers.has('Content-Security-Policy')) headers.set('Content-Security-Policy', DEFAULT_CSP);
 }
 
+/**
+ * The JSON API reads only bodies declared as JSON. A cross-site form or `fetch` can send
+ * `text/plain` without a CORS preflight; `application/json` from another origin needs one, which
+ * this server never grants.
+ */
+export function jsonOnly(): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method === 'POST' || c.req.method === 'PUT' || c.req.method === 'PATCH') {
+      const type = c.req.header('content-type') ?? '';
+      const mime = type.split(';')[0].trim().toLowerCase();
+      if (mime !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(mime)) {
+        return errorJson(
+          c,
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          `Send the request body as JSON with the header "Content-Type: application/json"${type ? ` (got "${type.slice(0, 100)}")` : ' (none was sent)'}.`,
+        );
+      }
+    }
+    await next();
+  };
+}
+
 export function createApp(deps: AppDeps): Hono {
   const logger = deps.logger ?? pino();
   const app = new Hono();
@@ -122,6 +145,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', (c, next) =>
     WEBHOOK_PATHS.some((p) => c.req.path.startsWith(p)) ? webhook(c, next) : small(c, next),
   );
+  app.use('/api/*', jsonOnly());
 
   if (deps.ops) app.route('/', deps.ops);
   else app.get('/healthz', (c) => c.json({ status: 'ok' }));

@@ -444,3 +444,38 @@ describe('server shell', () => {
     expect(text).not.toMatch(/secret|app\.ts|TypeError|at /);
   });
 });
+
+describe('JSON content type', () => {
+  it('refuses a text/plain (cross-site form or fetch) POST with 415, a clear message and nothing stored', async () => {
+    const { app, assistant } = await makeApp();
+    for (const type of [
+      'text/plain',
+      'text/plain;charset=UTF-8',
+      'application/x-www-form-urlencoded',
+      undefined,
+    ]) {
+      for (const path of ['/api/chat/messages', '/api/chat/feedback']) {
+        const res = await app.request(path, {
+          method: 'POST',
+          headers: type ? { 'content-type': type } : {},
+          body: JSON.stringify({ userId: 'u1', text: 'hi' }),
+        });
+        expect(res.status, `${path} ${type}`).toBe(415);
+        const json = (await res.json()) as Json;
+        expect(json.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+        expect(json.error.message).toMatch(/Content-Type: application\/json/);
+      }
+    }
+    expect((assistant as FakeAssistant).turns).toEqual([]);
+  });
+
+  it('accepts application/json with a charset', async () => {
+    const { app } = await makeApp();
+    const res = await app.request('/api/chat/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ userId: 'u1', text: 'hi' }),
+    });
+    expect(res.status).toBe(202);
+  });
+});
