@@ -38,6 +38,10 @@ export type ErrorCode =
   | 'JOBS_UNAVAILABLE'
   /** The service cannot take the request right now (a dependency is down); the caller should retry. */
   | 'UNAVAILABLE'
+  /** The request's Host is not one this server answers to (DNS rebinding); see HELPLINE_PUBLIC_URL. */
+  | 'HOST_NOT_ALLOWED'
+  /** A JSON route was sent a body that is not declared as JSON (Content-Type). */
+  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'INTERNAL';
 
 export class HelplineError extends Error {

@@ -11,24 +11,65 @@ export const MAX_TEXT_CHARS = 4000;
 
 const chars = (s: string) => [...s].length;
 
+/**
+ * The first character that is not text, described for the error message: NUL and other control
+ * characters (tab, newline and carriage return are text) and lone UTF-16 surrogates, which JSON's
+ * `\ud800` escapes can produce but no UTF-8 text can hold. Refused here so nothing reaches the
+ * database (which would fail on a NUL) or the log.
+ */
+export function invalidCharacter(s: string): string | undefined {
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    if (code === 0) return `a NUL character (U+0000) at position ${i + 1}`;
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || (code >= 0x7f && code <= 0x9f))
+      return `a control character (${hex}) at position ${i + 1}`;
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      return `an unpaired surrogate (${hex}) at position ${i + 1}`;
+    }
+    if (code >= 0xdc00 && code <= 0xdfff) return `an unpaired surrogate (${hex}) at position ${i + 1}`;
+  }
+  return undefined;
+}
+
+/** Refuses a field holding characters that are not text, naming the field and the character. */
+const onlyText =
+  (name: string) =>
+  (s: string, ctx: z.core.$RefinementCtx<string>): void => {
+    const bad = invalidCharacter(s);
+    if (bad)
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${name}" contains ${bad}, which is not text; remove it and send again.`,
+      });
+  };
+
 const required = (name: string) =>
   z
     .string({ error: `"${name}" is required and must be a non-empty string.` })
     .refine((s) => s.trim() !== '', {
       error: `"${name}" is required and must be a non-empty string.`,
-    });
+    })
+    .superRefine(onlyText(name));
 
 const userId = z
   .string({ error: '"userId" is required and must be a non-empty string.' })
   .refine((s) => s.trim() !== '', { error: '"userId" is required and must be a non-empty string.' })
   .refine((s) => chars(s) <= MAX_USER_ID_CHARS, {
     error: `"userId" is longer than ${MAX_USER_ID_CHARS} characters; send a shorter id.`,
-  });
+  })
+  .superRefine(onlyText('userId'));
 
 const text = z
   .string({ error: '"text" is required: type a question or describe the problem.' })
   .transform((s) => s.trim())
   .refine((s) => s !== '', { error: '"text" is required: type a question or describe the problem.' })
+  .superRefine(onlyText('text'))
   .superRefine((s, ctx) => {
     const n = chars(s);
     if (n > MAX_TEXT_CHARS)

@@ -24,6 +24,15 @@ export const configSchema = z.object({
         .string()
         .default('127.0.0.1')
         .describe('interface to listen on (HELPLINE_HOST); 0.0.0.0 for all'),
+      publicUrl: z
+        .url({
+          protocol: /^https?$/,
+          error: 'HELPLINE_PUBLIC_URL must be the http(s) URL people open, e.g. https://helpline.example.com',
+        })
+        .optional()
+        .describe(
+          'the URL people reach (HELPLINE_PUBLIC_URL): sign-in redirects, links in cards; its host joins the Host allow-list',
+        ),
     })
     .prefault({}),
   kb: z
@@ -225,6 +234,7 @@ export function crossCheck(c: Config): string[] {
 export const ENV: Record<string, string> = {
   PORT: 'server.port',
   HELPLINE_HOST: 'server.host',
+  HELPLINE_PUBLIC_URL: 'server.publicUrl',
   HELPLINE_KB: 'kb.dir',
   HELPLINE_DATA: 'data.dir',
   DATABASE_URL: 'database.url',

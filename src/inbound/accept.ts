@@ -20,6 +20,7 @@ import { DEDUPE_TTL_MS, type EventDeduper, eventKey } from '../idempotency/dedup
 import type { JobRunner } from '../jobs/types.ts';
 import { type EventJobOptions, enqueueEvent, INBOUND_QUEUE, type QueuedEvent } from './event-job.ts';
 import type { Accept, InboundEvent } from './ports.ts';
+import { storable } from './storable-text.ts';
 import { conversationId, messageKey, userKey } from './thread-ids.ts';
 import { REPLY_DEADLINE_MS, turnOf, WATCHDOG_JOB, type WatchdogData, watchdogId } from './turn.ts';
 
@@ -49,7 +50,9 @@ export const isAddressedMessage = (e: InboundEvent) => e.kind === 'message' && e
 
 export function createAccept(deps: AcceptDeps): Accept {
   const now = deps.now ?? Date.now;
-  return async (event) => {
+  return async (received) => {
+    // The database never discovers invalid text: it is replaced before anything is stored.
+    const event = storable(received);
     const key = eventKey(event.platform, event.tenant || '-', event.eventId);
     // Dedupe saves work; it is not what keeps effects single (job and message ids are). When it
     // cannot be asked (Redis down) the event goes on as new rather than being refused.

@@ -1,10 +1,13 @@
 /**
  * The process logger: pino JSON lines on stderr (stdout stays free for CLI output). Secrets are
- * redacted by path, and message text is PII-masked by path too (DESIGN §7: PII is masked in logs),
- * so `logger.info({ text }, …)` is safe even where a caller forgot `maskForLog`.
+ * redacted by path; message text is PII-masked and cut by path (DESIGN §7: PII is masked in logs),
+ * so `logger.info({ text }, …)` is safe even where a caller forgot `maskForLog`; and every other
+ * string of a record, errors and their causes, stacks and database parameters included, is
+ * PII-masked too (log-masking.ts), as is the message itself.
  */
 import { type DestinationStream, type Logger, type LoggerOptions as PinoOptions, pino } from 'pino';
 import { maskPii } from '../privacy/pii.ts';
+import { maskDeep } from './log-masking.ts';
 
 export interface LoggerOptions {
   /** fatal, error, warn, info, debug, trace or silent. @defaultValue 'info' */
@@ -61,6 +64,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const config: PinoOptions = {
     level: options.level ?? 'info',
     timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { log: (record) => maskDeep(record) as Record<string, unknown> },
+    hooks: {
+      // The message and its interpolation values; `logger.error(err)` takes its message from err.
+      logMethod(args, method) {
+        const masked: unknown[] = args.map((a) => (typeof a === 'string' ? maskPii(a) : a));
+        if (masked[0] instanceof Error && typeof masked[1] !== 'string')
+          masked.splice(1, 0, maskPii(masked[0].message));
+        return method.apply(this, masked as Parameters<typeof method>);
+      },
+    },
     redact: {
       paths: [...REDACT_PATHS, ...MASKED_TEXT_PATHS],
       censor: (value: unknown, path: string[]) => {

@@ -57,36 +57,89 @@ function nearPayWord(text: string, start: number): boolean {
   return PAY_WORDS.test(around);
 }
 
+/**
+ * Full-width forms (０-９, Ｘ, －, ＠, letters, the ideographic space) as their ASCII twins. Each is one
+ * UTF-16 unit, so offsets in the normalized text are offsets in the original.
+ */
+export function halfWidth(text: string): string {
+  return text.replace(/[\uff01-\uff5e\u3000]/g, (ch) =>
+    ch === '\u3000' ? ' ' : String.fromCharCode(ch.charCodeAt(0) - 0xfee0),
+  );
+}
+
+const isCard = (digits: string) => /^\d{15,19}$/.test(digits) && /^[3-6]/.test(digits) && passesLuhn(digits);
+
+/**
+ * Digits written in groups separated by one space or dash ("110105 19491231 002X",
+ * "6222-0212-3456-7890-128"), or in one piece. Every span of consecutive groups is a candidate ID
+ * (checksum) or card (Luhn), longest first, so a number written next to another
+ * ("6222021234567890128 100") is still found. Groups of a split number have 3+ digits (the last may
+ * be shorter: "… 3100 2X"), as people write them, which keeps lists of small numbers from being
+ * joined into a card.
+ */
+const DIGIT_RUN = /(?<![\dA-Za-z])\d+[Xx]?(?:[ -]\d+[Xx]?)*(?![\dA-Za-z])/g;
+
+function findNumbers(text: string): PiiMatch[] {
+  const found: PiiMatch[] = [];
+  for (const run of text.matchAll(DIGIT_RUN)) {
+    const groups = [...run[0].matchAll(/\d+[Xx]?/g)].map((g) => ({
+      text: g[0],
+      start: (run.index ?? 0) + (g.index ?? 0),
+    }));
+    for (let i = 0; i < groups.length; i++) {
+      for (let j = groups.length - 1; j >= i; j--) {
+        const span = groups.slice(i, j + 1);
+        if (span.slice(0, -1).some((g) => g.text.length < 3)) continue;
+        const joined = span.map((g) => g.text).join('');
+        const kind: PiiKind | undefined = isChineseId(joined)
+          ? 'cn_id'
+          : isCard(joined)
+            ? 'bank_card'
+            : undefined;
+        if (!kind) continue;
+        const start = groups[i].start;
+        const end = groups[j].start + groups[j].text.length;
+        found.push({ kind, start, end, value: text.slice(start, end) });
+        i = j;
+        break;
+      }
+    }
+  }
+  return found;
+}
+
 const PATTERNS: {
   kind: PiiKind;
   re: RegExp;
   accept?: (value: string, text: string, start: number) => boolean;
 }[] = [
-  { kind: 'email', re: /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g },
-  { kind: 'cn_id', re: /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g, accept: isChineseId },
-  {
-    kind: 'bank_card',
-    re: /(?<![\dA-Za-z])(?:\d{4}[ -]?){3,4}\d{1,4}(?![\dA-Za-z])/g,
-    accept: (v) => {
-      const d = v.replace(/\D/g, '');
-      return d.length >= 15 && d.length <= 19 && /^[3-6]/.test(d) && passesLuhn(d);
-    },
-  },
   { kind: 'phone', re: /(?<![\dA-Za-z])(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?![\dA-Za-z])/g },
   { kind: 'phone', re: /(?<![\dA-Za-z])\+\d{1,3}[ -]?\(?\d{1,4}\)?(?:[ -]?\d{2,4}){2,4}(?![\dA-Za-z])/g },
   { kind: 'salary', re: MONEY, accept: (_v, text, start) => nearPayWord(text, start) },
 ];
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
+/**
+ * Every piece of personal data in `text`, in order and without overlaps; full-width digits and
+ * letters count as their ASCII forms. `value` is the text as written.
+ */
 export function findPii(text: string): PiiMatch[] {
+  const norm = halfWidth(text);
   const found: PiiMatch[] = [];
+  const add = (m: Omit<PiiMatch, 'value'>) => {
+    if (found.some((f) => m.start < f.end && m.end > f.start)) return;
+    found.push({ ...m, value: text.slice(m.start, m.end) });
+  };
+  for (const m of norm.matchAll(EMAIL))
+    add({ kind: 'email', start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+  for (const m of findNumbers(norm)) add(m);
   for (const { kind, re, accept } of PATTERNS) {
-    for (const m of text.matchAll(re)) {
+    for (const m of norm.matchAll(re)) {
       const start = m.index ?? 0;
       const end = start + m[0].length;
-      if (accept && !accept(m[0], text, start)) continue;
+      if (accept && !accept(m[0], norm, start)) continue;
       if (kind === 'salary' && /^\d{4}$/.test(m[0]) && /^(19|20)\d\d$/.test(m[0])) continue;
-      if (found.some((f) => start < f.end && end > f.start)) continue;
-      found.push({ kind, start, end, value: m[0] });
+      add({ kind, start, end });
     }
   }
   return found.sort((a, b) => a.start - b.start);
@@ -109,7 +162,9 @@ export function maskPii(text: string): string {
     out +=
       m.kind === 'email' || m.kind === 'salary'
         ? `[${LABEL[m.kind]}]`
-        : `[${LABEL[m.kind]} ••••${m.value.replace(/[\s()+-]/g, '').slice(-4)}]`;
+        : `[${LABEL[m.kind]} ••••${halfWidth(m.value)
+            .replace(/[\s()+-]/g, '')
+            .slice(-4)}]`;
     at = m.end;
   }
   return out + text.slice(at);

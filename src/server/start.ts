@@ -9,6 +9,7 @@ import { chatModelFor } from '../llm/from-config.ts';
 import { dbCheck, healthRoutes, kbCheck, redisCheck } from '../ops/health.ts';
 import { createLogger } from '../ops/logger.ts';
 import type { ShutdownStep } from '../ops/shutdown.ts';
+import { allowedHosts } from './allowed-hosts.ts';
 import { createApp } from './app.ts';
 import { channelsFromConfig } from './channels.ts';
 import { listen } from './listen.ts';
@@ -58,6 +59,7 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
     logger,
     ops,
     api: createTicketsApi({ tickets: runtime.tickets, db: runtime.db, calendars: runtime.calendars, now }),
+    allowedHosts: allowedHosts(config.server),
   });
   const server = await listen(app, config.server.port, { hostname: config.server.host });
   // Connect the chat platforms; one that fails is reported and the rest keeps running.

@@ -117,4 +117,18 @@ describe('accept', () => {
     expect(errors).toHaveLength(2);
     expect((await counts()).inbound.waiting).toBe(1);
   });
+
+  it('a platform message with a NUL, a control character or a lone surrogate is stored with U+FFFD, never refused by the database', async () => {
+    const { runner } = flakyRunner(0);
+    const { db, store: s } = await shared();
+    const accept = createAccept({ runner, deduper: new MemoryDeduper(), store: s });
+    const text = 'leave\u0000 balance\u0007 \ud800? 👍\ttab\nline';
+    expect(await accept(event({ chat: 'D5', messageId: '1712.0005', eventId: 'Ev5', text }))).toBe('queued');
+    const [stored] = await s.listMessages('slack:D5:1712.0005');
+    expect(stored.text).toBe('leave\ufffd balance\ufffd \ufffd? 👍\ttab\nline');
+    const [row] = await db.query<{ inbound: InboundEvent }>('SELECT inbound FROM messages WHERE id = $1', [
+      'slack:1712.0005',
+    ]);
+    expect(row.inbound.text).toBe(stored.text);
+  });
 });

@@ -155,3 +155,62 @@ describe('maskForLog', () => {
     expect(maskForLog('abcdef', 3)).toBe('abc… (+3 chars)');
   });
 });
+
+describe('error logs are masked like every other log line', () => {
+  const CARD = '6222 0212 3456 7890 128';
+
+  it("a real database error's message, params and cause show ID and card numbers masked", async () => {
+    const { openPglite } = await import('../../src/store/pglite.ts');
+    const db = await openPglite({});
+    try {
+      await db.exec('CREATE TABLE t (x text)');
+      const stored = `my ID ${ID} and card ${CARD.replaceAll(' ', '')}\u0000`;
+      const err = await db.query('INSERT INTO t VALUES ($1)', [stored]).catch((e: unknown) => e);
+      expect((err as { params: unknown[] }).params).toEqual([stored]);
+      const { logger, lines } = capture();
+      logger.error({ err, eventId: 'Ev1' }, 'event job failed');
+      logger.error(new Error(`insert failed for ${ID}`, { cause: err }));
+      logger.error(err as Error);
+      const out = lines.join('');
+      expect(out).not.toContain(ID);
+      expect(out).not.toContain('6222021234567890128');
+      expect(out).toContain('[ID ••••002X]');
+      expect(out).toContain('[CARD ••••0128]');
+      expect(lines).toHaveLength(3);
+      for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+      expect(JSON.parse(lines[0]).err.params[0]).toMatch(/^my ID \[ID ••••002X\] and card \[CARD ••••0128\]/);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('masks PII in the message string, nested objects, arrays and numbers, and keeps ordinary numbers', () => {
+    const { logger, records } = capture();
+    logger.warn(
+      { req: { body: { phone: 13812345678, order: 20260101123456, ids: [ID] } }, count: 3 },
+      `lookup for ${ID} failed`,
+    );
+    const [r] = records();
+    expect(r.msg).toBe('lookup for [ID ••••002X] failed');
+    expect(r.req).toEqual({
+      body: { phone: '[PHONE ••••5678]', order: 20260101123456, ids: ['[ID ••••002X]'] },
+    });
+    expect(r.count).toBe(3);
+  });
+
+  it('still redacts secrets and cuts long text', () => {
+    const { logger, records } = capture();
+    logger.info({ token: `xoxb-${ID}`, text: `${ID} ${'a'.repeat(2000)}` }, 'x');
+    const [r] = records();
+    expect(r.token).toBe('[Redacted]');
+    expect(r.text).toMatch(/^\[ID ••••002X\] a+… \(\+\d+ chars\)$/);
+  });
+
+  it('survives circular objects', () => {
+    const { logger, records } = capture();
+    const a: Record<string, unknown> = { id: ID };
+    a.self = a;
+    logger.info({ a }, 'loop');
+    expect(records()[0].a).toEqual({ id: '[ID ••••002X]', self: '[Circular]' });
+  });
+});

@@ -32,6 +32,47 @@ describe('PII detection', () => {
   });
 });
 
+describe('numbers written with spaces, dashes or full-width digits', () => {
+  const masked: Array<[string, string]> = [
+    ['身份证 110105 19491231 002X', '[ID ••••002X]'],
+    ['ID 110105-19491231-002x please', '[ID ••••002x]'],
+    ['ID 1101 0519 4912 3100 2X', '[ID ••••002X]'],
+    ['身份证号１１０１０５１９４９１２３１００２Ｘ，谢谢', '[ID ••••002X]'],
+    ['身份证号：１１０１０５ １９４９１２３１ ００２Ｘ', '[ID ••••002X]'],
+    ['card 6222-0212-3456-7890-128', '[CARD ••••0128]'],
+    ['卡号６２２２０２１２３４５６７８９０１２８', '[CARD ••••0128]'],
+    ['卡号 ６２２２　０２１２　３４５６　７８９０　１２８', '[CARD ••••0128]'],
+    ['卡号 622202 1234567890128', '[CARD ••••0128]'],
+    ['卡号6222021234567890128 100元', '[CARD ••••0128]'],
+    ['Amex 3782 822463 10005', '[CARD ••••0005]'],
+    ['手机 １３８１２３４５６７８', '[PHONE ••••5678]'],
+  ];
+  it.each(masked)('masks "%s"', (text, label) => {
+    const out = maskPii(text);
+    expect(out).toContain(label);
+    expect(out.replace(/\[[A-Z]+ ••••[0-9Xx]{4}\]/g, '')).not.toMatch(/[0-9０-９]{5}/);
+  });
+
+  const kept = [
+    'order 2026 1122 0000 1234 56 shipped',
+    'ticket HL-1042, room 305, floor 12',
+    'scores 45 12 33 81 90 22 17 54',
+    '订单号 ２０２６１１２２００００１２３４５６',
+    'ID 110105 19491231 0021 is not valid (bad checksum)',
+    'card 4111 1111 1111 1112 fails Luhn',
+    '日期 ２０２６－１１－２２',
+  ];
+  it.each(kept)('leaves "%s" alone', (text) => {
+    expect(findPii(text).filter((m) => m.kind === 'cn_id' || m.kind === 'bank_card')).toEqual([]);
+  });
+
+  it('reports matches at their offsets in the text as written', () => {
+    const text = '号１１０１０５１９４９１２３１００２Ｘ';
+    const [m] = findPii(text);
+    expect(m).toMatchObject({ kind: 'cn_id', start: 1, end: 19, value: text.slice(1) });
+  });
+});
+
 describe('salary amounts', () => {
   const salaries = [
     '我这个月工资只发了 8,500 元，少了加班费',

@@ -162,6 +162,55 @@ describe('POST /api/chat/messages validation', () => {
     expect(await store.listMessages('anything')).toEqual([]);
   });
 
+  const invalid: Array<[string, Record<string, unknown>, RegExp]> = [
+    [
+      'a NUL in text',
+      { userId: 'u1', text: 'my card 6222021234567890128\u0000' },
+      /"text" contains a NUL character \(U\+0000\) at position 28/,
+    ],
+    ['a NUL in userId', { userId: 'u\u00001', text: 'hi' }, /"userId" contains a NUL character/],
+    ['a NUL in threadId', { userId: 'u1', text: 'hi', threadId: 't\u0000' }, /"threadId" contains a NUL/],
+    [
+      'a bell in text',
+      { userId: 'u1', text: 'ring\u0007' },
+      /"text" contains a control character \(U\+0007\)/,
+    ],
+    ['a C1 control in text', { userId: 'u1', text: 'x\u0085y' }, /control character \(U\+0085\)/],
+    ['a lone high surrogate in text', { userId: 'u1', text: 'a\ud800b' }, /unpaired surrogate \(U\+D800\)/],
+    ['a lone low surrogate in text', { userId: 'u1', text: 'a\udc00' }, /unpaired surrogate \(U\+DC00\)/],
+  ];
+  it.each(invalid)(
+    'rejects %s with 400, a clear message, nothing stored and nothing logged',
+    async (_name, body, message) => {
+      const { post, store, logs, assistant } = await makeApp();
+      const res = await post('/api/chat/messages', body);
+      expect(res.status).toBe(400);
+      const json = (await res.json()) as Json;
+      expect(json.error.code).toBe('BAD_REQUEST');
+      expect(json.error.message).toMatch(message);
+      expect(json.error.message).toMatch(/remove it and send again/);
+      expect((assistant as FakeAssistant).turns).toEqual([]);
+      expect(logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
+      expect(await store.listMessages('anything')).toEqual([]);
+    },
+  );
+
+  it('rejects a NUL in feedback fields with 400', async () => {
+    const { post } = await makeApp();
+    const res = await post('/api/chat/feedback', { threadId: 't\u0000', messageId: 'm', helpful: true });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as Json).error.message).toMatch(/"threadId" contains a NUL/);
+  });
+
+  it('accepts tabs, newlines, emoji and CJK', async () => {
+    const { post, queue, messages } = await makeApp();
+    const res = await post('/api/chat/messages', { userId: 'u1', text: '请假\t余额？\r\n👍 ok' });
+    expect(res.status).toBe(202);
+    const { threadId } = (await res.json()) as Json;
+    await queue.drain();
+    expect((await messages(threadId)).messages[0].text).toBe('请假\t余额？\r\n👍 ok');
+  });
+
   it('accepts exactly 4000 characters', async () => {
     const { post } = await makeApp();
     expect((await post('/api/chat/messages', { userId: 'u1', text: 'a'.repeat(4000) })).status).toBe(202);
@@ -397,5 +446,40 @@ describe('server shell', () => {
     const text = await raw.text();
     expect(JSON.parse(text).error.code).toBe('INTERNAL');
     expect(text).not.toMatch(/secret|app\.ts|TypeError|at /);
+  });
+});
+
+describe('JSON content type', () => {
+  it('refuses a text/plain (cross-site form or fetch) POST with 415, a clear message and nothing stored', async () => {
+    const { app, assistant } = await makeApp();
+    for (const type of [
+      'text/plain',
+      'text/plain;charset=UTF-8',
+      'application/x-www-form-urlencoded',
+      undefined,
+    ]) {
+      for (const path of ['/api/chat/messages', '/api/chat/feedback']) {
+        const res = await app.request(path, {
+          method: 'POST',
+          headers: type ? { 'content-type': type } : {},
+          body: JSON.stringify({ userId: 'u1', text: 'hi' }),
+        });
+        expect(res.status, `${path} ${type}`).toBe(415);
+        const json = (await res.json()) as Json;
+        expect(json.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+        expect(json.error.message).toMatch(/Content-Type: application\/json/);
+      }
+    }
+    expect((assistant as FakeAssistant).turns).toEqual([]);
+  });
+
+  it('accepts application/json with a charset', async () => {
+    const { app } = await makeApp();
+    const res = await app.request('/api/chat/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ userId: 'u1', text: 'hi' }),
+    });
+    expect(res.status).toBe(202);
   });
 });
