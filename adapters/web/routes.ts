@@ -16,7 +16,14 @@ import type { ConversationStore, StoredMessage } from '../../src/conversations/t
 import { HelplineError } from '../../src/errors.ts';
 import type { Accept, ChannelDeps } from '../../src/inbound/ports.ts';
 import { messageKey } from '../../src/inbound/thread-ids.ts';
-import { feedbackEvent, messageEvent, PostFeedback, PostMessage, readBody } from './parse.ts';
+import {
+  feedbackEvent,
+  invalidCharacter,
+  messageEvent,
+  PostFeedback,
+  PostMessage,
+  readBody,
+} from './parse.ts';
 
 export const DEFAULT_SSE_HEARTBEAT_MS = 15_000;
 
@@ -56,6 +63,12 @@ export function createWebRoutes(deps: WebRoutesDeps): Hono {
 
   /** The thread, if it exists and belongs to userId; one answer for both so ids do not leak. */
   const ownThread = async (threadId: string, userId: string | undefined) => {
+    const bad = invalidCharacter(threadId);
+    if (bad)
+      throw new HelplineError(
+        'BAD_REQUEST',
+        `The thread id contains ${bad}, which is not text; check the URL.`,
+      );
     const thread = await store.getThread(threadId);
     if (!thread || (userId !== undefined && thread.userId !== userId)) {
       throw new HelplineError(

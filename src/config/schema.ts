@@ -144,6 +144,19 @@ export const configSchema = z.object({
     .record(z.string(), z.enum(['employee', 'hr_admin', 'l2', 'l3', 'admin']))
     .default({})
     .describe('platform user or group id → role (e.g. "lark:ou_123": hr_admin)'),
+  oidc: z
+    .object({
+      issuer: url('OIDC_ISSUER').describe(
+        "the company's identity provider (OIDC_ISSUER), e.g. https://accounts.feishu.cn; required when bound beyond loopback",
+      ),
+      clientId: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('OIDC_CLIENT_ID of the Helpline app at the identity provider'),
+      clientSecret: secret().describe('OIDC_CLIENT_SECRET'),
+    })
+    .prefault({}),
   database: z.object({ url: url('DATABASE_URL').meta({ secret: true }) }).prefault({}),
   redis: z.object({ url: url('REDIS_URL').meta({ secret: true }) }).prefault({}),
   qdrant: z.object({ url: url('QDRANT_URL'), apiKey: secret() }).prefault({}),
@@ -222,6 +235,19 @@ export function crossCheck(c: Config): string[] {
       problems.push(`handoff.routes.${key} posts to Slack but Slack is not configured: set SLACK_BOT_TOKEN.`);
     }
   }
+  const oidc = {
+    OIDC_ISSUER: c.oidc.issuer,
+    OIDC_CLIENT_ID: c.oidc.clientId,
+    OIDC_CLIENT_SECRET: c.oidc.clientSecret,
+  };
+  const oidcMissing = Object.entries(oidc)
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
+  if (oidcMissing.length > 0 && oidcMissing.length < 3) {
+    problems.push(
+      `Sign-in is half configured: set ${oidcMissing.join(' and ')} too, or unset the other OIDC_* variables.`,
+    );
+  }
   if (c.answers.mode === 'generative' && !llmEnabled(c)) {
     problems.push(
       'answers.mode is "generative" but no LLM endpoint is set: set OPENAI_BASE_URL or OPENAI_API_KEY, or use mode "auto".',
@@ -237,6 +263,9 @@ export const ENV: Record<string, string> = {
   HELPLINE_PUBLIC_URL: 'server.publicUrl',
   HELPLINE_KB: 'kb.dir',
   HELPLINE_DATA: 'data.dir',
+  OIDC_ISSUER: 'oidc.issuer',
+  OIDC_CLIENT_ID: 'oidc.clientId',
+  OIDC_CLIENT_SECRET: 'oidc.clientSecret',
   DATABASE_URL: 'database.url',
   REDIS_URL: 'redis.url',
   QDRANT_URL: 'qdrant.url',
@@ -257,6 +286,7 @@ export const ENV: Record<string, string> = {
   LARK_MODE: 'lark.mode',
 };
 
+export const oidcEnabled = (c: Config) => Boolean(c.oidc.issuer && c.oidc.clientId && c.oidc.clientSecret);
 export const larkEnabled = (c: Config) => Boolean(c.lark.appId && c.lark.appSecret);
 export const slackEnabled = (c: Config) => Boolean(c.slack.botToken);
 

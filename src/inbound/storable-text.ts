@@ -14,6 +14,12 @@ const INVALID =
 
 export const REPLACEMENT = '\ufffd';
 
+/** Whether `s` holds a character the database cannot store as text (see INVALID). */
+export function hasInvalidText(s: string): boolean {
+  INVALID.lastIndex = 0;
+  return INVALID.test(s);
+}
+
 export function storableText(s: string): string {
   return s.replace(INVALID, REPLACEMENT);
 }

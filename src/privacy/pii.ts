@@ -79,6 +79,8 @@ const isCard = (digits: string) => /^\d{15,19}$/.test(digits) && /^[3-6]/.test(d
  */
 const DIGIT_RUN = /(?<![\dA-Za-z])\d+[Xx]?(?:[ -]\d+[Xx]?)*(?![\dA-Za-z])/g;
 
+const MAX_NUMBER_CHARS = 19;
+
 function findNumbers(text: string): PiiMatch[] {
   const found: PiiMatch[] = [];
   for (const run of text.matchAll(DIGIT_RUN)) {
@@ -87,7 +89,14 @@ function findNumbers(text: string): PiiMatch[] {
       start: (run.index ?? 0) + (g.index ?? 0),
     }));
     for (let i = 0; i < groups.length; i++) {
-      for (let j = groups.length - 1; j >= i; j--) {
+      // No ID or card is longer than 19 characters: spans stop there, so a pasted table of numbers
+      // costs linear time, not cubic.
+      let last = i;
+      for (let n = groups[i].text.length; last + 1 < groups.length; last++) {
+        n += groups[last + 1].text.length;
+        if (n > MAX_NUMBER_CHARS) break;
+      }
+      for (let j = last; j >= i; j--) {
         const span = groups.slice(i, j + 1);
         if (span.slice(0, -1).some((g) => g.text.length < 3)) continue;
         const joined = span.map((g) => g.text).join('');

@@ -13,6 +13,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type Logger, pino } from 'pino';
 import { type ErrorCode, HelplineError } from '../errors.ts';
 import type { ChatChannel } from '../inbound/ports.ts';
+import { hasInvalidText } from '../inbound/storable-text.ts';
 import { hostnameOf } from './allowed-hosts.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -136,6 +137,31 @@ export function jsonOnly(): MiddlewareHandler {
   };
 }
 
+/**
+ * A URL whose path or query decodes to a NUL or another control character is refused here, so no
+ * route hands such an id to the database (which would fail on it with a 500).
+ */
+export function readableUrl(): MiddlewareHandler {
+  return async (c, next) => {
+    const url = new URL(c.req.url);
+    let decoded: string | undefined;
+    try {
+      decoded = decodeURIComponent(url.pathname + url.search.replaceAll('+', ' '));
+    } catch {
+      // Malformed escapes stay escaped: routes see them as plain text.
+    }
+    if (decoded !== undefined && hasInvalidText(decoded)) {
+      return errorJson(
+        c,
+        400,
+        'BAD_REQUEST',
+        'The URL contains a NUL or another control character, which no id or filter holds; check the link.',
+      );
+    }
+    await next();
+  };
+}
+
 export function createApp(deps: AppDeps): Hono {
   const logger = deps.logger ?? pino();
   const app = new Hono();
@@ -145,6 +171,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', (c, next) =>
     WEBHOOK_PATHS.some((p) => c.req.path.startsWith(p)) ? webhook(c, next) : small(c, next),
   );
+  app.use('*', readableUrl());
   app.use('/api/*', jsonOnly());
 
   if (deps.ops) app.route('/', deps.ops);

@@ -12,6 +12,7 @@ import type { ShutdownStep } from '../ops/shutdown.ts';
 import { allowedHosts } from './allowed-hosts.ts';
 import { createApp } from './app.ts';
 import { channelsFromConfig } from './channels.ts';
+import { assertProtected } from './exposure.ts';
 import { listen } from './listen.ts';
 import { createRuntime } from './runtime.ts';
 import { createTicketsApi } from './tickets-api.ts';
@@ -27,6 +28,7 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, io: Io): Promise<RunningServer> {
+  assertProtected(config);
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
   io.err('Helpline is starting…');
   const opened = await cliKb(config, io, { summary: true });

@@ -195,6 +195,22 @@ describe('POST /api/chat/messages validation', () => {
     },
   );
 
+  it('rejects a NUL or a control character in a URL with 400, not a database error', async () => {
+    const { app, logs } = await makeApp();
+    for (const path of [
+      '/api/chat/threads/%00/messages',
+      '/api/chat/threads/a%00b/events',
+      '/api/tickets?status=%07',
+    ]) {
+      const res = await app.request(path);
+      expect(res.status, path).toBe(400);
+      expect(((await res.json()) as Json).error.message).toMatch(/NUL or another control character/);
+    }
+    // A lone surrogate cannot even be decoded: the route sees the escapes as text.
+    expect((await app.request('/api/chat/threads/%ED%A0%80/messages')).status).toBe(404);
+    expect(logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
+  });
+
   it('rejects a NUL in feedback fields with 400', async () => {
     const { post } = await makeApp();
     const res = await post('/api/chat/feedback', { threadId: 't\u0000', messageId: 'm', helpful: true });
