@@ -80,6 +80,11 @@ describe('web chat: the conversation raises severity', () => {
     const ticket = await stack.runtime.tickets.get(number);
     expect(ticket.severity).toBe('P0');
     expect(ticket.rationale).toMatch(/^The conversation added scope \(P1 → P0\)/);
+    // The SLA clocks count to P0's targets now (15 minutes to first response, on the 24×7 calendar).
+    expect(ticket.clocks.map((c) => [c.kind, c.severity])).toEqual([
+      ['first_response', 'P0'],
+      ['resolution', 'P0'],
+    ]);
     const audit = (await stack.runtime.tickets.events(number)).filter(
       (e) => e.action === 'severity_overridden',
     );
