@@ -4,12 +4,11 @@
  * made durable and queued as one `event` job; only then does the channel ack. Nothing is answered
  * here.
  *
- * Durable before the ack, in every mode: a message addressed to the bot is stored in its
- * conversation (the employee sees it at once, and the recovery sweep finds it if its job is ever
- * lost, or could not be queued at all), and every event's job is in Redis (BullMQ) or in the
- * in-process runner's journal. Such a message also
- * gets its never-silent watchdog now, so the employee hears from us by the deadline however long the
- * queue is.
+ * Durable before the ack, in every mode: every event's job is in Redis (BullMQ) or in the
+ * in-process runner's journal before `accept` resolves; a web chat message is also stored in its
+ * conversation first (the employee sees it at once, and the recovery sweep finds it if its job is
+ * ever lost or could not be queued at all). A message addressed to the bot also gets its never-silent
+ * watchdog now, so the employee hears from us by the deadline however long the queue is.
  *
  * Deduplication is remembered only once the event is queued: a failure anywhere before makes the
  * call reject (the platform redelivers) and leaves nothing behind that would drop the redelivery as
@@ -65,7 +64,11 @@ export function createAccept(deps: AcceptDeps): Accept {
       return 'duplicate';
     }
     const queued: QueuedEvent = { event, acceptedAt: now() };
-    const stored = isAddressedMessage(event);
+    const watched = isAddressedMessage(event);
+    // The web chat's conversation is the employee's view of it: their message is stored before the
+    // 202. Chat platforms keep their own history, so theirs is stored by the event job and their
+    // ack waits on nothing but the queue (the journal or Redis).
+    const stored = watched && event.platform === 'web';
     if (stored) {
       const id = conversationId(event);
       await deps.store.ensureThread(id, userKey(event), event.platform);
@@ -77,7 +80,7 @@ export function createAccept(deps: AcceptDeps): Accept {
       });
     }
     try {
-      if (stored) {
+      if (watched) {
         // The watchdog first: if adding the event's job fails half-way, the employee still hears from us.
         const deadlineMs = deps.replyDeadlineMs ?? REPLY_DEADLINE_MS;
         await deps.runner.add<WatchdogData>(INBOUND_QUEUE, {

@@ -81,6 +81,8 @@ async function handleMessage(
 ): Promise<void> {
   const text = event.text.trim();
   const turn = turnOf(event, acceptedAt, text);
+  // Chat platforms' messages to the bot are stored here (the web chat's were at accept; again is a no-op).
+  if (event.addressed && text) await remember(deps, event, text);
   const bridged = await deps.relay.relayMessage(event);
   if (bridged.bridged && bridged.side === 'employee') {
     await remember(deps, event, text);

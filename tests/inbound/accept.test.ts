@@ -33,16 +33,18 @@ const event = (over: Partial<InboundEvent> = {}): InboundEvent => ({
 function flakyRunner(failures: number) {
   const real = new InProcessRunner({ onError: () => {} });
   let left = failures;
+  const added: Array<{ name: string; data: unknown }> = [];
   const runner: Pick<JobRunner, 'add'> = {
     add: async (queue, job) => {
       if (left > 0) {
         left--;
         throw new Error('queue unavailable');
       }
+      added.push(job);
       return real.add(queue, job);
     },
   };
-  return { runner, counts: () => real.counts() };
+  return { runner, added, counts: () => real.counts() };
 }
 
 let opened: Promise<{ db: Database; store: PgConversationStore }> | undefined;
@@ -58,14 +60,34 @@ function shared() {
 const store = async () => (await shared()).store;
 
 describe('accept', () => {
-  it('stores a message to the bot with its event and queues its watchdog and one event job', async () => {
+  it('a platform message to the bot: its watchdog and one event job queued, nothing waited on but the queue', async () => {
     const { runner, counts } = flakyRunner(0);
     const s = await store();
     const accept = createAccept({ runner, deduper: new MemoryDeduper(), store: s });
     expect(await accept(event())).toBe('queued');
     expect(await accept(event())).toBe('duplicate');
-    const [stored] = await s.listMessages('slack:D1:1712.0001');
-    expect(stored).toMatchObject({ id: 'slack:1712.0001', author: 'user', text: 'How do I request leave?' });
+    // Slack keeps its own history: the event job stores the message, not the ack path.
+    expect(await s.listMessages('slack:D1:1712.0001')).toEqual([]);
+    expect((await counts()).inbound).toMatchObject({ waiting: 1, delayed: 1 });
+  });
+
+  it('a web chat message is stored with its event before the ack, then queued with its watchdog', async () => {
+    const { runner, counts } = flakyRunner(0);
+    const s = await store();
+    const thread = await s.createThread('emp-a');
+    const accept = createAccept({ runner, deduper: new MemoryDeduper(), store: s });
+    const web = event({
+      platform: 'web',
+      tenant: 'web',
+      chat: thread,
+      thread,
+      messageId: 'm1',
+      eventId: 'm1',
+      user: 'emp-a',
+    });
+    expect(await accept(web)).toBe('queued');
+    const [stored] = await s.listMessages(thread);
+    expect(stored).toMatchObject({ id: 'web:m1', author: 'user', text: 'How do I request leave?' });
     expect((await counts()).inbound).toMatchObject({ waiting: 1, delayed: 1 });
   });
 
@@ -82,9 +104,10 @@ describe('accept', () => {
     expect((await counts()).inbound.waiting).toBe(1);
   });
 
-  it('a stored message whose job could not be queued is still acked: the recovery sweep answers it', async () => {
+  it('a stored web message whose job could not be queued is still acked: the recovery sweep answers it', async () => {
     const { runner } = flakyRunner(5);
     const { db, store: s } = await shared();
+    const thread = await s.createThread('emp-b');
     const errors: unknown[] = [];
     const accept = createAccept({
       runner,
@@ -92,12 +115,29 @@ describe('accept', () => {
       store: s,
       onQueueError: (err) => errors.push(err),
     });
-    expect(await accept(event({ chat: 'D3', messageId: '1712.0003', eventId: 'Ev3' }))).toBe('queued');
+    const web = event({
+      platform: 'web',
+      tenant: 'web',
+      chat: thread,
+      thread,
+      messageId: 'm3',
+      eventId: 'm3',
+      user: 'emp-b',
+    });
+    expect(await accept(web)).toBe('queued');
     expect(errors).toHaveLength(1);
     const [row] = await db.query<{ inbound: InboundEvent }>('SELECT inbound FROM messages WHERE id = $1', [
-      'slack:1712.0003',
+      'web:m3',
     ]);
-    expect(row.inbound).toMatchObject({ eventId: 'Ev3', chat: 'D3' });
+    expect(row.inbound).toMatchObject({ eventId: 'm3', chat: thread });
+  });
+
+  it('a platform message that could not be queued is refused, so the platform redelivers it', async () => {
+    const { runner } = flakyRunner(1);
+    const accept = createAccept({ runner, deduper: new MemoryDeduper(), store: await store() });
+    const message = event({ chat: 'D5', messageId: '1712.0005', eventId: 'Ev5' });
+    await expect(accept(message)).rejects.toThrow('queue unavailable');
+    expect(await accept(message)).toBe('queued');
   });
 
   it('a dedupe store that is down does not stop the intake; events are taken as new', async () => {
@@ -118,17 +158,12 @@ describe('accept', () => {
     expect((await counts()).inbound.waiting).toBe(1);
   });
 
-  it('a platform message with a NUL, a control character or a lone surrogate is stored with U+FFFD, never refused by the database', async () => {
-    const { runner } = flakyRunner(0);
-    const { db, store: s } = await shared();
-    const accept = createAccept({ runner, deduper: new MemoryDeduper(), store: s });
+  it('a platform message with a NUL, a control character or a lone surrogate is queued with U+FFFD, so the database never refuses it', async () => {
+    const { runner, added } = flakyRunner(0);
+    const accept = createAccept({ runner, deduper: new MemoryDeduper(), store: await store() });
     const text = 'leave\u0000 balance\u0007 \ud800? 👍\ttab\nline';
-    expect(await accept(event({ chat: 'D5', messageId: '1712.0005', eventId: 'Ev5', text }))).toBe('queued');
-    const [stored] = await s.listMessages('slack:D5:1712.0005');
-    expect(stored.text).toBe('leave\ufffd balance\ufffd \ufffd? 👍\ttab\nline');
-    const [row] = await db.query<{ inbound: InboundEvent }>('SELECT inbound FROM messages WHERE id = $1', [
-      'slack:1712.0005',
-    ]);
-    expect(row.inbound.text).toBe(stored.text);
+    expect(await accept(event({ chat: 'D6', messageId: '1712.0006', eventId: 'Ev6', text }))).toBe('queued');
+    const job = added.find((j) => j.name === 'event') as { data: { event: InboundEvent } } | undefined;
+    expect(job?.data.event.text).toBe('leave\ufffd balance\ufffd \ufffd? 👍\ttab\nline');
   });
 });
