@@ -1,6 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { heldOutFiles as listHeldOut } from '../../src/triage/held-out-files.ts';
 
 /**
  * Labelled sets outside the repo that measure triage and must never be trained on: the shared dev
@@ -16,23 +16,7 @@ export const DEV_SET = process.env.HELPLINE_TRIAGE_DEV ?? firstExisting(near('sh
 export const DATASETS_DIR =
   process.env.HELPLINE_DATASETS ?? fileURLToPath(new URL('../../bench/quality/triage', import.meta.url));
 
-/**
- * Every held-out file: the held-out halves in `split/`, and each whole set in `triage/` that was not
- * split (a split set's tune half is training data by design, so only its held-out half is checked).
- */
+/** Every held-out file in the datasets folder (src/triage/held-out-files.ts). */
 export function heldOutFiles(dir: string = DATASETS_DIR): string[] {
-  const split = join(dir, 'split');
-  const whole = join(dir, 'triage');
-  const halves = existsSync(split)
-    ? readdirSync(split)
-        .filter((f) => /^triage-.+\.heldout\.jsonl$/.test(f))
-        .map((f) => join(split, f))
-    : [];
-  const splitNames = new Set(halves.map((f) => basename(f).replace(/^triage-|\.heldout\.jsonl$/g, '')));
-  const unsplit = existsSync(whole)
-    ? readdirSync(whole)
-        .filter((f) => f.endsWith('.jsonl') && !splitNames.has(basename(f, '.jsonl')))
-        .map((f) => join(whole, f))
-    : [];
-  return [...halves, ...unsplit].sort();
+  return listHeldOut(dir);
 }

@@ -10,10 +10,11 @@
  * Files: split/triage-*.heldout.jsonl, and each whole set in triage/ that has no split halves.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluateTriage, type TriageEvalItem, type TriageReport } from '../evaluate.ts';
+import { heldOutFiles } from '../held-out-files.ts';
 import type { TriageResult } from '../types.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -24,23 +25,6 @@ const dir = args.dir ?? resolve(ROOT, 'bench/quality/triage');
 if (!dir || !existsSync(dir)) {
   console.error('No datasets folder found; pass --dir DIR (the folder holding split/ and triage/).');
   process.exit(2);
-}
-
-function heldOutFiles(root: string): string[] {
-  const split = join(root, 'split');
-  const whole = join(root, 'triage');
-  const halves = existsSync(split)
-    ? readdirSync(split)
-        .filter((f) => /^triage-.+\.heldout\.jsonl$/.test(f))
-        .map((f) => join(split, f))
-    : [];
-  const splitNames = new Set(halves.map((f) => basename(f).replace(/^triage-|\.heldout\.jsonl$/g, '')));
-  const unsplit = existsSync(whole)
-    ? readdirSync(whole)
-        .filter((f) => f.endsWith('.jsonl') && !splitNames.has(basename(f, '.jsonl')))
-        .map((f) => join(whole, f))
-    : [];
-  return [...halves, ...unsplit].sort();
 }
 
 /** `helpline classify --jsonl --offline --role ROLE` over the texts, one result per text, in order. */
