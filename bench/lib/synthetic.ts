@@ -17,18 +17,9 @@
  * (keyword-style queries).
  */
 import type { Lang, Passage } from '../../src/knowledge/types.ts';
+import { prng } from '../../src/util/prng.ts';
 
-/** mulberry32: small, fast and good enough to shuffle benchmark data reproducibly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 function pick<T>(rand: () => number, list: readonly T[]): T {
   return list[Math.floor(rand() * list.length)];

@@ -10,6 +10,8 @@
  * low quantile of that distribution, so about that share of answerable questions would be declined;
  * out-of-scope questions, which share only filler with every passage, fall below it.
  */
+
+import { prng } from '../util/prng.ts';
 import { generalWords } from './information.ts';
 import { EN_STOP } from './stopwords.ts';
 import { hasCjk, tokenize } from './tokenize.ts';
@@ -113,16 +115,4 @@ function shuffle<T>(rand: () => number, list: T[]): T[] {
     [list[i], list[j]] = [list[j], list[i]];
   }
   return list;
-}
-
-/** mulberry32: small and good enough for reproducible sampling. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
