@@ -160,8 +160,11 @@ describeServices('a worker SIGKILLed mid-turn', () => {
     await first.kill();
     const second = spawnWorker(env);
     await second.ready;
-    // The killed turn is run again once its group lock lapses; then the pipeline drains.
-    await waitFor('the retried turn to finish', () => pipelineIdle(web), 40_000);
+    // The killed turn is run again once its group lock lapses; then the pipeline drains. The wait is
+    // generous: on a loaded CI machine the second worker's start alone has taken tens of seconds.
+    await waitFor('the retried turn to finish', () => pipelineIdle(web), 90_000).catch((error) => {
+      throw new Error(`${error.message}\n${second.output()}`);
+    });
 
     const messages = await chat.messages(threadId);
     expect(
@@ -174,5 +177,5 @@ describeServices('a worker SIGKILLed mid-turn', () => {
       { key: `reply:${messageId}`, status: 'sent', attempts: 1 },
     ]);
     expect(await web.runner.deadLetters()).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 });
