@@ -42,6 +42,12 @@ export type ErrorCode =
   | 'HOST_NOT_ALLOWED'
   /** A JSON route was sent a body that is not declared as JSON (Content-Type). */
   | 'UNSUPPORTED_MEDIA_TYPE'
+  /** No valid session or API token came with a request that needs one (sign in, or send a token). */
+  | 'UNAUTHENTICATED'
+  /** The caller is known but the policy does not let them do this (src/access/policy.ts). */
+  | 'FORBIDDEN'
+  /** Too many requests from this user or address; `details.retryAfterS` says when to try again. */
+  | 'RATE_LIMITED'
   | 'INTERNAL';
 
 export class HelplineError extends Error {

@@ -4,6 +4,7 @@
  * the message in the conversation the page reads (send.ts). There are no web profiles to look up.
  */
 import { Hono } from 'hono';
+import type { ChatAccess } from '../../src/access/chat-access.ts';
 import type { ConversationStore } from '../../src/conversations/types.ts';
 import type { ChannelDeps, ChatChannel } from '../../src/inbound/ports.ts';
 import { chatPageCsp, chatPageHtml } from './page.ts';
@@ -12,6 +13,8 @@ import { WebDeliverer } from './send.ts';
 
 export interface WebChannelOptions {
   store: ConversationStore;
+  /** Who chat requests act as (src/access/chat-access.ts). */
+  access: ChatAccess;
   /** @defaultValue 15000 */
   sseHeartbeatMs?: number;
 }
@@ -28,6 +31,7 @@ export function createWebChannel(deps: ChannelDeps, options: WebChannelOptions):
     '/',
     createWebRoutes({
       store: options.store,
+      access: options.access,
       accept: deps.accept,
       logger: deps.logger,
       metrics: deps.metrics,

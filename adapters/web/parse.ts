@@ -85,7 +85,12 @@ const optional = (name: string) =>
     .nullish()
     .transform((v) => v ?? undefined);
 
-export const PostMessage = z.object({ userId, text, threadId: optional('threadId') });
+/** `userId` may be omitted when signed in (the session's user is used); the open trial mode needs it. */
+export const PostMessage = z.object({
+  userId: userId.nullish().transform((v) => v ?? undefined),
+  text,
+  threadId: optional('threadId'),
+});
 export type PostMessage = z.infer<typeof PostMessage>;
 
 export const PostFeedback = z.object({

@@ -9,9 +9,10 @@
  * Handlers throw HelplineError (BAD_REQUEST / NOT_FOUND / UNAVAILABLE); the app renders them.
  */
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Logger } from 'pino';
+import { type ChatAccess, principalOf } from '../../src/access/chat-access.ts';
 import type { ConversationStore, StoredMessage } from '../../src/conversations/types.ts';
 import { HelplineError } from '../../src/errors.ts';
 import type { Accept, ChannelDeps } from '../../src/inbound/ports.ts';
@@ -29,6 +30,8 @@ export const DEFAULT_SSE_HEARTBEAT_MS = 15_000;
 
 export interface WebRoutesDeps {
   store: ConversationStore;
+  /** Who a request acts as and what it may read (src/access/chat-access.ts). */
+  access: ChatAccess;
   accept: Accept;
   logger: Logger;
   metrics: ChannelDeps['metrics'];
@@ -61,8 +64,11 @@ export function createWebRoutes(deps: WebRoutesDeps): Hono {
   const now = deps.now ?? Date.now;
   const heartbeatMs = deps.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS;
 
-  /** The thread, if it exists and belongs to userId; one answer for both so ids do not leak. */
-  const ownThread = async (threadId: string, userId: string | undefined) => {
+  /**
+   * The thread, if it exists and the caller may use it; one answer (404) for a missing thread and
+   * someone else's, so thread ids do not leak.
+   */
+  const usableThread = async (c: Context, threadId: string, action: 'read' | 'post', actingUser?: string) => {
     const bad = invalidCharacter(threadId);
     if (bad)
       throw new HelplineError(
@@ -70,10 +76,15 @@ export function createWebRoutes(deps: WebRoutesDeps): Hono {
         `The thread id contains ${bad}, which is not text; check the URL.`,
       );
     const thread = await store.getThread(threadId);
-    if (!thread || (userId !== undefined && thread.userId !== userId)) {
+    const principal = principalOf(c);
+    const allowed =
+      thread &&
+      deps.access.mayUse(principal, action, thread.userId, thread.id) &&
+      (principal || actingUser === undefined || thread.userId === actingUser);
+    if (!allowed) {
       throw new HelplineError(
         'NOT_FOUND',
-        `Thread "${threadId}" was not found${userId !== undefined ? ' for this userId' : ''}. ` +
+        `Thread "${threadId}" was not found${actingUser !== undefined ? ' for this user' : ''}. ` +
           'Omit threadId to start a new conversation.',
       );
     }
@@ -101,9 +112,10 @@ export function createWebRoutes(deps: WebRoutesDeps): Hono {
   routes.post('/api/chat/messages', async (c) => {
     const started = performance.now();
     const body = read(PostMessage, await c.req.text());
-    const thread = body.threadId ? await ownThread(body.threadId, body.userId) : undefined;
-    const threadId = thread?.id ?? (await store.createThread(body.userId));
-    const event = messageEvent({ ...body, threadId, id: randomUUID(), nowMs: now() });
+    const userId = deps.access.actingUser(principalOf(c), body.userId);
+    const thread = body.threadId ? await usableThread(c, body.threadId, 'post', userId) : undefined;
+    const threadId = thread?.id ?? (await store.createThread(userId));
+    const event = messageEvent({ text: body.text, userId, threadId, id: randomUUID(), nowMs: now() });
     await take(event);
     deps.metrics.ackSeconds.observe({ platform: 'web' }, (performance.now() - started) / 1000);
     return c.json({ threadId, messageId: messageKey(event) }, 202);
@@ -111,14 +123,22 @@ export function createWebRoutes(deps: WebRoutesDeps): Hono {
 
   routes.get('/api/chat/threads/:threadId/messages', async (c) => {
     const threadId = c.req.param('threadId');
-    await ownThread(threadId, undefined);
+    await usableThread(c, threadId, 'read');
     const messages = await store.listMessages(threadId);
     return c.json({ messages: messages.map(toApiMessage) });
   });
 
   routes.get('/api/chat/threads/:threadId/events', async (c) => {
     const threadId = c.req.param('threadId');
-    await ownThread(threadId, undefined);
+    const thread = await usableThread(c, threadId, 'read');
+    const release = deps.access.openStream(principalOf(c)?.userId ?? thread.userId);
+    if (!release) {
+      throw new HelplineError(
+        'RATE_LIMITED',
+        'Too many live chat windows are open for this user; close some tabs and reload.',
+        { details: { retryAfterS: 30 } },
+      );
+    }
     // EventSource sends Last-Event-ID when it reconnects: resume after that message.
     const lastEventId = c.req.header('Last-Event-ID');
     return streamSSE(
@@ -158,9 +178,11 @@ export function createWebRoutes(deps: WebRoutesDeps): Hono {
         } finally {
           clearInterval(heartbeat);
           unsubscribe();
+          release();
         }
       },
       async (err) => {
+        release();
         logger.error({ err, threadId }, 'chat event stream failed');
       },
     );
@@ -168,7 +190,9 @@ export function createWebRoutes(deps: WebRoutesDeps): Hono {
 
   routes.post('/api/chat/feedback', async (c) => {
     const body = read(PostFeedback, await c.req.text());
-    const thread = await ownThread(body.threadId, body.userId);
+    // Feedback only from the thread's owner: the signed-in user, or the body's userId in the open mode.
+    const userId = deps.access.actingUser(principalOf(c), body.userId);
+    const thread = await usableThread(c, body.threadId, 'post', userId);
     const message = (await store.listMessages(body.threadId)).find((m) => m.id === body.messageId);
     if (!message) {
       throw new HelplineError(

@@ -3,6 +3,7 @@
  * and helpline.config.yaml fill it; `helpline config` prints it back with secrets masked.
  */
 import { z } from 'zod';
+import { ACCESS_ROLES } from '../access/policy.ts';
 import { validateCalendars } from '../sla/calendar-rules.ts';
 import { withBuiltinCalendars } from '../sla/calendars/builtin.ts';
 import { DEFAULT_SLA_POLICY, validatePolicy } from '../sla/policy.ts';
@@ -141,11 +142,74 @@ export const configSchema = z.object({
     })
     .prefault({}),
   roles: z
-    .record(z.string(), z.enum(['employee', 'hr_admin', 'l2', 'l3', 'admin']))
+    .record(
+      z.string(),
+      z.union([
+        z.enum(ACCESS_ROLES),
+        z.object({
+          role: z.enum(ACCESS_ROLES),
+          categories: z
+            .array(z.enum(CATEGORIES))
+            .optional()
+            .describe('the categories routed to this l2/l3 engineer (they see those tickets)'),
+        }),
+      ]),
+    )
     .default({})
-    .describe('platform user or group id → role (e.g. "lark:ou_123": hr_admin)'),
+    .describe(
+      'user → role, by user key ("lark:ou_123", "slack:U123", a web id) or email ("li@example.com"): hr_admin, or {role: l2, categories: [attendance]}',
+    ),
+  access: z
+    .object({
+      sessionIdleMinutes: z
+        .number()
+        .positive()
+        .default(480)
+        .describe('a browser session ends after this long without a request'),
+      sessionMaxHours: z.number().positive().default(168).describe('and this long after sign-in'),
+      linkBy: z
+        .enum(['email', 'subject'])
+        .default('email')
+        .describe(
+          "one person, one user: link Lark, Slack and web sign-in by verified email, or by the identity provider's subject",
+        ),
+      messagesPerMinute: z
+        .number()
+        .int()
+        .positive()
+        .default(120)
+        .describe('chat messages one signed-in user may send per minute (429 beyond)'),
+      requestsPerMinute: z
+        .number()
+        .int()
+        .positive()
+        .default(600)
+        .describe('API requests one user may make per minute'),
+      addressRequestsPerMinute: z
+        .number()
+        .int()
+        .positive()
+        .default(12_000)
+        .describe('requests per minute from one network address (a whole office may share one)'),
+      streamsPerUser: z
+        .number()
+        .int()
+        .positive()
+        .default(20)
+        .describe('live chat streams (SSE) one user may hold open at once'),
+    })
+    .prefault({}),
   oidc: z
     .object({
+      roleClaim: z
+        .string()
+        .min(1)
+        .default('groups')
+        .describe('the ID-token claim listing the groups mapped by oidc.roles'),
+      roles: z
+        .record(z.string(), z.enum(ACCESS_ROLES))
+        .default({})
+        .describe('identity-provider group → role, e.g. {"hr-team": hr_admin, "it-support": l2}'),
       issuer: url('OIDC_ISSUER').describe(
         "the company's identity provider (OIDC_ISSUER), e.g. https://accounts.feishu.cn; required when bound beyond loopback",
       ),

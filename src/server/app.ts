@@ -41,6 +41,13 @@ export interface AppDeps {
   logger?: Logger;
   /** More JSON API groups, mounted under /api (tickets, insights). */
   api?: Hono;
+  /**
+   * Who is calling and what they may reach (authenticate.ts: principal, sign-in gate, abuse limits),
+   * run in order on every route but the webhooks. @defaultValue none (in-process tests of one part)
+   */
+  access?: MiddlewareHandler[];
+  /** Sign-in routes under /auth (auth-routes.ts). */
+  auth?: Hono;
   /** /healthz, /readyz, /metrics (src/ops/health.ts). */
   ops?: Hono;
   /**
@@ -60,6 +67,9 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   HOST_NOT_ALLOWED: 421,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNAVAILABLE: 503,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
 };
 
 function limit(maxSize: number): MiddlewareHandler {
@@ -173,10 +183,14 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.use('*', readableUrl());
   app.use('/api/*', jsonOnly());
+  for (const step of deps.access ?? []) {
+    app.use('*', (c, next) => (WEBHOOK_PATHS.some((p) => c.req.path.startsWith(p)) ? next() : step(c, next)));
+  }
 
   if (deps.ops) app.route('/', deps.ops);
   else app.get('/healthz', (c) => c.json({ status: 'ok' }));
   for (const channel of deps.channels) if (channel.routes) app.route('/', channel.routes);
+  if (deps.auth) app.route('/', deps.auth);
   if (deps.api) app.route('/api', deps.api);
 
   app.notFound((c) => {
@@ -195,6 +209,9 @@ export function createApp(deps: AppDeps): Hono {
     if (err instanceof HelplineError) {
       const status = STATUS_BY_CODE[err.code] ?? 500;
       if (status === 500) logger.error({ err, path: c.req.path }, 'request failed');
+      const retryAfterS = (err.details as { retryAfterS?: number } | undefined)?.retryAfterS;
+      if (status === 429 && retryAfterS) c.header('Retry-After', String(retryAfterS));
+      if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="helpline"');
       return errorJson(c, status, err.code, err.message);
     }
     if (err instanceof HTTPException && err.status < 500) {

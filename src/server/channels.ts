@@ -5,9 +5,11 @@
 import { createLarkChannel } from '../../adapters/lark/index.ts';
 import { createSlackChannel } from '../../adapters/slack/index.ts';
 import { createWebChannel } from '../../adapters/web/index.ts';
+import { createChatAccess } from '../access/chat-access.ts';
 import { type Config, larkEnabled, slackEnabled } from '../config/schema.ts';
 import type { ConversationStore } from '../conversations/types.ts';
 import type { ChannelDeps, ChatChannel } from '../inbound/ports.ts';
+import { openTrialMode } from './exposure.ts';
 
 export interface ChannelsOptions {
   store: ConversationStore;
@@ -20,7 +22,11 @@ export function channelsFromConfig(
   deps: ChannelDeps,
   options: ChannelsOptions,
 ): ChatChannel[] {
-  const channels: ChatChannel[] = [createWebChannel(deps, options)];
+  const access = createChatAccess({
+    open: openTrialMode(config),
+    streamsPerUser: config.access.streamsPerUser,
+  });
+  const channels: ChatChannel[] = [createWebChannel(deps, { ...options, access })];
   if (larkEnabled(config)) channels.push(createLarkChannel(config.lark, deps));
   if (slackEnabled(config)) channels.push(createSlackChannel(config.slack, deps));
   return channels;

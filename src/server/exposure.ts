@@ -27,3 +27,12 @@ export function assertProtected(config: Config): void {
   const problem = unprotectedExposure(config);
   if (problem) throw new HelplineError('CONFIG_INVALID', problem);
 }
+
+/**
+ * The open trial mode: bound to loopback with no identity provider. Only the web chat API takes
+ * anonymous callers then (its `userId` from the body, DESIGN §6); everything else needs a token or
+ * a session in every mode.
+ */
+export function openTrialMode(config: Config): boolean {
+  return isLoopbackAddress(config.server.host) && !oidcEnabled(config);
+}

@@ -6,6 +6,7 @@
  * tests build the same thing; tests may swap the engines, the channels or the assistant.
  */
 import type { Logger } from 'pino';
+import { configuredRole } from '../access/people.ts';
 import { createTurnHandler } from '../assistant/turn.ts';
 import type { Assistant } from '../assistant/types.ts';
 import type { Config } from '../config/schema.ts';
@@ -13,6 +14,7 @@ import { PgConversationStore } from '../conversations/pg-store.ts';
 import type { ConversationStore } from '../conversations/types.ts';
 import { createDelivery, type Deliver } from '../delivery/delivery.ts';
 import { SqlDeliveryLog } from '../delivery/delivery-log.ts';
+import type { RateLimiter } from '../delivery/rate-limit.ts';
 import { createAccept } from '../inbound/accept.ts';
 import { registerEventJob } from '../inbound/event-job.ts';
 import type { Accept, ChannelDeps, ChatChannel, Deliverer, Platform } from '../inbound/ports.ts';
@@ -45,6 +47,8 @@ export interface Runtime {
   timers: SlaTimers;
   metrics: Metrics;
   calendars: CalendarSet;
+  /** Token buckets (on Redis when REDIS_URL is set): outbound platform limits and abuse limits. */
+  limiter: RateLimiter;
   databaseLabel: string;
   /** Every channel served (the web chat, and Lark and Slack when configured): routes and connections. */
   channels: ChatChannel[];
@@ -123,7 +127,7 @@ export function defaultAssistant(parts: AssistantParts): Assistant {
       windowMs: config.incidents.windowMinutes * 60_000,
       minSimilarity: config.incidents.minSimilarity,
     },
-    roleOf: (userId) => config.roles[userId] ?? config.roles[`web:${userId}`],
+    roleOf: (userId) => configuredRole(config.roles, [userId, `web:${userId}`])?.role,
     now: parts.now,
     onFallback: (reason, err) => parts.logger.warn({ reason, err }, 'answer fell back to extractive'),
   });
@@ -200,11 +204,12 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     deliver: delivery.deliver,
     recordFeedback: (f) => recordFeedback(db, f),
     classify,
-    roleOf: (userKey) => config.roles[userKey],
+    roleOf: (userKey) => configuredRole(config.roles, [userKey])?.role,
     usersWithRole: (roles) =>
-      Object.entries(config.roles)
-        .filter(([, role]) => roles.includes(role))
-        .map(([user]) => user),
+      Object.keys(config.roles).filter((user) => {
+        const role = configuredRole(config.roles, [user])?.role;
+        return role !== undefined && roles.includes(role);
+      }),
     now,
     logger,
     onOutcome: (outcome, ms, turn) => {
@@ -227,6 +232,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     timers: desk.timers,
     metrics,
     calendars: desk.calendars,
+    limiter: infra.limiter,
     databaseLabel: infra.databaseLabel,
     channels,
     handoff: desk.handoff,

@@ -2,20 +2,26 @@
  * `helpline serve`: opens the KB and the runtime, starts the workers in this process, mounts the
  * web chat, the JSON API and the ops endpoints, listens, and says clearly what is running and where.
  */
+
+import { mkdirSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { AdminOps } from '../access/admin-ops.ts';
+import { adminOps } from '../access/admin-ops.ts';
+import { type AccessStores, accessStores } from '../access/stores.ts';
 import { cliKb } from '../cli/context.ts';
 import type { Io } from '../cli/io.ts';
 import type { Config } from '../config/schema.ts';
+import { type Config as FullConfig, oidcEnabled } from '../config/schema.ts';
 import { chatModelFor } from '../llm/from-config.ts';
 import { dbCheck, healthRoutes, kbCheck, redisCheck } from '../ops/health.ts';
 import { createLogger } from '../ops/logger.ts';
 import type { ShutdownStep } from '../ops/shutdown.ts';
-import { allowedHosts } from './allowed-hosts.ts';
-import { createApp } from './app.ts';
+import { adminSocketPath, serveAdminSocket } from './admin-socket.ts';
 import { channelsFromConfig } from './channels.ts';
-import { assertProtected } from './exposure.ts';
+import { assertProtected, openTrialMode } from './exposure.ts';
+import { createHttpApp } from './http.ts';
 import { listen } from './listen.ts';
 import { createRuntime } from './runtime.ts';
-import { createTicketsApi } from './tickets-api.ts';
 
 /** How long the banner waits for each chat platform to connect. */
 const CONNECT_WAIT_MS = 15_000;
@@ -56,14 +62,17 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
       },
     },
   });
-  const app = createApp({
-    channels: runtime.channels,
-    logger,
-    ops,
-    api: createTicketsApi({ tickets: runtime.tickets, db: runtime.db, calendars: runtime.calendars, now }),
-    allowedHosts: allowedHosts(config.server),
-  });
+  const access = accessStores(runtime.db, config, now);
+  let serverUrl = '';
+  const baseUrl = () => config.server.publicUrl ?? serverUrl;
+  const app = createHttpApp({ config, runtime, access, logger, ops, baseUrl, now });
   const server = await listen(app, config.server.port, { hostname: config.server.host });
+  serverUrl = server.url;
+  const ops_ = adminOps(access, baseUrl);
+  const admin = await openAdminSocket(config, ops_, logger);
+  const firstAdmin = (await needsFirstAdmin(config, access))
+    ? await ops_['login-link']({ userId: 'admin', role: 'admin' })
+    : undefined;
   // Connect the chat platforms; one that fails is reported and the rest keeps running.
   const platformLines = new Map<string, string>();
   for (const ch of runtime.channels.filter((c) => c.platform !== 'web')) {
@@ -98,7 +107,7 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
       '',
       `  Web chat      ${server.url}/`,
       `  Chat API      ${server.url}/api/chat/messages`,
-      `  Tickets API   ${server.url}/api/tickets`,
+      `  Tickets API   ${server.url}/api/tickets (token or sign-in)`,
       `  Health        ${server.url}/healthz · ${server.url}/readyz · ${server.url}/metrics`,
       '',
       `  Knowledge     ${opened.summary.passages} passages from ${opened.dir}`,
@@ -110,6 +119,14 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
       `  Lark/Feishu   ${platformLines.get('lark') ?? 'off (set LARK_APP_ID, LARK_APP_SECRET; see README "Lark/Feishu")'}`,
       `  Slack         ${platformLines.get('slack') ?? 'off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN; see README "Slack")'}`,
       `  Handoff       ${handoffLine}`,
+      `  Access        ${accessLine(config)}`,
+      ...(firstAdmin
+        ? [
+            '',
+            `  No admin yet. Sign in as admin (once, within 15 min): ${firstAdmin.url}`,
+            '  More links: `helpline login-link --user ID --role ROLE`; tokens: `helpline token create`.',
+          ]
+        : []),
       '',
       'Press Ctrl+C to stop.',
     ].join('\n'),
@@ -122,6 +139,7 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
         await server.close();
       },
     },
+    { name: 'close the admin socket', run: async () => admin?.close() },
     ...runtime.shutdownSteps(),
     { name: 'close health checks', run: async () => redis?.close() },
   ];
@@ -132,4 +150,32 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
       for (const step of shutdownSteps()) await step.run();
     },
   };
+}
+
+/** The banner's access line: who may use what in this mode. */
+function accessLine(config: FullConfig): string {
+  if (oidcEnabled(config)) return `sign-in with ${config.oidc.issuer}; the API takes sessions and tokens`;
+  return openTrialMode(config)
+    ? 'open trial mode (loopback, no identity provider): the web chat takes userId from each request; every other API needs a token or a login link'
+    : 'tokens and login links';
+}
+
+/** An admin sign-in link is printed while nobody can act as admin yet. */
+async function needsFirstAdmin(config: FullConfig, access: AccessStores): Promise<boolean> {
+  const configured = Object.values(config.roles).some(
+    (r) => (typeof r === 'string' ? r : r.role) === 'admin',
+  );
+  if (configured && oidcEnabled(config)) return false;
+  return !(await access.links.adminExists());
+}
+
+/** The admin socket under HELPLINE_DATA; another process already serving it is not an error. */
+async function openAdminSocket(config: FullConfig, ops: AdminOps, logger: Logger) {
+  try {
+    mkdirSync(config.data.dir, { recursive: true });
+    return await serveAdminSocket(adminSocketPath(config.data.dir), ops, logger);
+  } catch (err) {
+    logger.warn({ err }, 'admin socket not opened; `helpline token` will use the database directly');
+    return undefined;
+  }
 }

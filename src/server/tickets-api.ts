@@ -2,7 +2,10 @@
  * JSON API over tickets and insights (the console's data): a ticket with its severity, rationale
  * and SLA deadlines, its audit log, and the knowledge-gap report.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import { principalOf } from '../access/chat-access.ts';
+import { insightsDecision, type Principal, ticketDecision } from '../access/policy.ts';
+import { HelplineError, isHelplineError } from '../errors.ts';
 import { listGaps } from '../insights/knowledge-gaps.ts';
 import { maskPii } from '../privacy/pii.ts';
 import { calendarById } from '../sla/calendars/builtin.ts';
@@ -11,6 +14,7 @@ import type { CalendarSet, SlaClock } from '../sla/types.ts';
 import type { Database } from '../store/database.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket, TicketStatus } from '../tickets/types.ts';
+import { SIGN_IN_HINT } from './authenticate.ts';
 
 export interface TicketsApiDeps {
   tickets: TicketService;
@@ -62,27 +66,83 @@ export function ticketView(t: Ticket, calendars: CalendarSet, now: Date) {
 
 const STATUSES: TicketStatus[] = ['new', 'waiting_l2', 'claimed', 'waiting_employee', 'resolved', 'closed'];
 
+/**
+ * Every route needs a principal (the app's gate refuses anonymous calls before they get here); the
+ * policy decides what each one returns. A ticket the caller may not read is a 404 for employees
+ * (ids do not leak) and a 403 naming the reason for staff; every read of a sensitive ticket by
+ * someone other than its requester goes to its audit log.
+ */
 export function createTicketsApi(deps: TicketsApiDeps): Hono {
   const app = new Hono();
+  const caller = (c: Context): Principal => {
+    const p = principalOf(c);
+    if (!p) throw new HelplineError('UNAUTHENTICATED', `This needs a sign-in. ${SIGN_IN_HINT}`);
+    return p;
+  };
+  /** The ticket, if the caller may read it; audited when sensitive. */
+  const readable = async (c: Context, idOrNumber: string): Promise<Ticket> => {
+    const p = caller(c);
+    const ticket = await deps.tickets.get(idOrNumber).catch((err) => {
+      if (isHelplineError(err, 'TICKET_NOT_FOUND')) return undefined;
+      throw err;
+    });
+    const decision = ticket ? ticketDecision(p, 'read', ticket) : undefined;
+    if (!ticket || !decision?.allowed) {
+      if (ticket && p.role !== 'employee' && decision && !decision.allowed) {
+        throw new HelplineError('FORBIDDEN', decision.reason);
+      }
+      throw new HelplineError('TICKET_NOT_FOUND', `There is no ticket ${idOrNumber} that you can see.`);
+    }
+    if (decision.sensitive) {
+      await deps.tickets.store.audit({
+        ticketId: ticket.id,
+        at: deps.now().toISOString(),
+        actor: p.userId,
+        action: 'viewed',
+        from: null,
+        to: null,
+        reason: `read through the API as ${p.role}`,
+        data: { path: c.req.path },
+      });
+    }
+    return ticket;
+  };
+
   app.get('/tickets', async (c) => {
+    const p = caller(c);
     const status = c.req.query('status');
-    const list = await deps.tickets.list({
-      requesterId: c.req.query('requester') || undefined,
+    const limit = Math.min(Number(c.req.query('limit') ?? 100) || 100, 500);
+    const filter = {
       category: c.req.query('category') || undefined,
       threadId: c.req.query('thread') || undefined,
       open: c.req.query('open') === 'true' ? true : undefined,
       status: status && STATUSES.includes(status as TicketStatus) ? (status as TicketStatus) : undefined,
-      limit: Math.min(Number(c.req.query('limit') ?? 100) || 100, 500),
-    });
+    };
+    const requester = c.req.query('requester') || undefined;
+    // An employee's own tickets, under each of their linked user keys; staff filter by policy.
+    const requesters = p.role === 'employee' ? p.aliases : requester ? [requester] : [undefined];
+    const found: Ticket[] = [];
+    for (const requesterId of requesters) {
+      found.push(...(await deps.tickets.list({ ...filter, requesterId, limit: Math.min(limit * 4, 2000) })));
+    }
+    const visible = found
+      .filter((t) => ticketDecision(p, 'read', t).allowed)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit);
     const now = deps.now();
-    return c.json({ tickets: list.map((t) => ticketView(t, deps.calendars, now)) });
+    return c.json({ tickets: visible.map((t) => ticketView(t, deps.calendars, now)) });
   });
   app.get('/tickets/:id', async (c) =>
-    c.json(ticketView(await deps.tickets.get(c.req.param('id')), deps.calendars, deps.now())),
+    c.json(ticketView(await readable(c, c.req.param('id')), deps.calendars, deps.now())),
   );
-  app.get('/tickets/:id/events', async (c) =>
-    c.json({ events: await deps.tickets.events(c.req.param('id')) }),
-  );
-  app.get('/insights/gaps', async (c) => c.json({ gaps: await listGaps(deps.db, 100) }));
+  app.get('/tickets/:id/events', async (c) => {
+    const ticket = await readable(c, c.req.param('id'));
+    return c.json({ events: await deps.tickets.events(ticket.id) });
+  });
+  app.get('/insights/gaps', async (c) => {
+    const decision = insightsDecision(caller(c));
+    if (!decision.allowed) throw new HelplineError('FORBIDDEN', decision.reason);
+    return c.json({ gaps: await listGaps(deps.db, 100) });
+  });
   return app;
 }

@@ -260,6 +260,11 @@ export class TicketStore {
     });
   }
 
+  /** Appends one audit entry that changes nothing (a sensitive ticket was read). */
+  async audit(event: NewTicketEvent): Promise<void> {
+    await writeEvents(this.#db, [event]);
+  }
+
   /**
    * Read, change, update; on CONFLICT read again and re-apply `change` (which may then throw, e.g.
    * ILLEGAL_TRANSITION because the status moved on). `change` must be pure: it can run more than once.

@@ -67,6 +67,8 @@ export type TicketEventAction =
   | 'reopened'
   | 'linked_to_parent'
   | 'reporter_linked'
+  // A sensitive ticket was read by someone other than its requester (DESIGN §7: every read audited).
+  | 'viewed'
   // For the SLA timers (not written by this module yet): a clock reached 75% / 100%.
   | 'sla_warned'
   | 'sla_breached';

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createLarkChannel } from '../../adapters/lark/index.ts';
 import { createSlackChannel } from '../../adapters/slack/index.ts';
 import { createWebChannel } from '../../adapters/web/index.ts';
+import { createChatAccess } from '../../src/access/chat-access.ts';
 import { PgConversationStore } from '../../src/conversations/pg-store.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { openPglite, startPgliteEngine } from '../../src/store/pglite.ts';
@@ -150,7 +151,10 @@ describe('ChatChannel contract: web chat', () => {
     await migrate(db);
     const store = new PgConversationStore({ db });
     const rec = recorder(() => Date.now());
-    const channel = createWebChannel(rec.deps, { store });
+    const channel = createWebChannel(rec.deps, {
+      store,
+      access: createChatAccess({ open: true, streamsPerUser: 20 }),
+    });
     const thread = await store.createThread('emp-a');
     const answer = await store.addMessage(thread, { author: 'bot', text: 'An answer to rate' });
     const json = (path: string, body: string): ChannelRequest => ({

@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebChannel } from '../../adapters/web/index.ts';
 import { messageEvent } from '../../adapters/web/parse.ts';
+import { createChatAccess } from '../../src/access/chat-access.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { ChatChannel, Deliverer, InboundEvent, OutboundMessage } from '../../src/inbound/ports.ts';
 import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
@@ -80,7 +81,11 @@ beforeAll(async () => {
     logger: pino({ level: process.env.TEST_LOG ?? 'silent' }),
     db,
     runner,
-    channels: (deps, store) => [createWebChannel(deps, { store }), channel(lark), channel(slack)],
+    channels: (deps, store) => [
+      createWebChannel(deps, { store, access: createChatAccess({ open: true, streamsPerUser: 20 }) }),
+      channel(lark),
+      channel(slack),
+    ],
   });
   await runtime.startWorkers();
 }, 60_000);

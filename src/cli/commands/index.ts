@@ -33,6 +33,14 @@ export const COMMANDS: Record<string, Entry> = {
       'measure retrieval (recall@k, MRR, abstention) and triage (accuracy, P0 recall) on labelled sets',
     load: async () => (await import('./eval.ts')).evaluate,
   },
+  token: {
+    summary: 'API tokens for scripts and integrations: create, list, revoke',
+    load: async () => (await import('./admin.ts')).token,
+  },
+  'login-link': {
+    summary: 'a single-use sign-in URL (15 minutes) for a user and role',
+    load: async () => (await import('./admin.ts')).loginLink,
+  },
   config: {
     summary: 'print the effective configuration (secrets masked)',
     load: async () => (await import('./config.ts')).config,
