@@ -49,6 +49,8 @@ describe('refusing to start unprotected', () => {
 
   it('OIDC settings are all three or none', () => {
     expect(config(OIDC).oidc).toEqual({
+      roleClaim: 'groups',
+      roles: {},
       issuer: 'https://idp.example.com',
       clientId: 'helpline',
       clientSecret: 's3cret',

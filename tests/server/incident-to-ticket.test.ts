@@ -10,15 +10,18 @@ import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
 import { ingestKb } from '../../src/knowledge/ingest/ingest.ts';
 import { KnowledgeBase } from '../../src/knowledge/knowledge-base.ts';
 import { DEFAULT_SYNONYMS } from '../../src/knowledge/synonyms.ts';
-import { createApp } from '../../src/server/app.ts';
+import { accessStores } from '../../src/access/stores.ts';
 import { channelsFromConfig } from '../../src/server/channels.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
-import { createTicketsApi } from '../../src/server/tickets-api.ts';
+import { createHttpApp } from '../../src/server/http.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { openPglite } from '../../src/store/pglite.ts';
 
 let runtime: Runtime;
-let app: ReturnType<typeof createApp>;
+let app: ReturnType<typeof createHttpApp>;
+let token = '';
+/** The tickets API needs a credential: an L2 engineer's token. */
+const asEngineer = (path: string) => app.request(path, { headers: { authorization: `Bearer ${token}` } });
 const runner = new InProcessRunner();
 const queue = { drain: () => runner.idle() };
 
@@ -38,12 +41,9 @@ beforeAll(async () => {
     channels: (deps, store) => channelsFromConfig(config, deps, { store }),
   });
   await runtime.startWorkers();
-  const now = () => new Date();
-  app = createApp({
-    channels: runtime.channels,
-    logger,
-    api: createTicketsApi({ tickets: runtime.tickets, db: runtime.db, calendars: runtime.calendars, now }),
-  });
+  const access = accessStores(db, config);
+  app = createHttpApp({ config, runtime, access, logger, baseUrl: () => 'http://127.0.0.1' });
+  ({ token } = await access.tokens.create({ userId: 'eng-1', role: 'l2' }));
 }, 60_000);
 
 afterAll(async () => {
@@ -74,7 +74,7 @@ describe('incident in the web chat → ticket in the API', () => {
     expect(bot.ticket?.number).toMatch(/^HL-\d+$/);
     expect(['P0', 'P1']).toContain(bot.ticket?.severity);
 
-    const ticket = (await (await app.request(`/api/tickets/${bot.ticket!.number}`)).json()) as Record<
+    const ticket = (await (await asEngineer(`/api/tickets/${bot.ticket!.number}`)).json()) as Record<
       string,
       unknown
     > & {
@@ -93,16 +93,16 @@ describe('incident in the web chat → ticket in the API', () => {
     expect(ticket.sla.resolution.dueAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(['running', 'warning']).toContain(ticket.sla.firstResponse.state);
 
-    const events = (await (await app.request(`/api/tickets/${ticket.id}/events`)).json()) as {
+    const events = (await (await asEngineer(`/api/tickets/${ticket.id}/events`)).json()) as {
       events: { action: string }[];
     };
     expect(events.events[0].action).toBe('opened');
-    const list = (await (await app.request('/api/tickets?open=true')).json()) as { tickets: unknown[] };
+    const list = (await (await asEngineer('/api/tickets?open=true')).json()) as { tickets: unknown[] };
     expect(list.tickets).toHaveLength(1);
   });
 
   it('answers 404 with a code for an unknown ticket', async () => {
-    const res = await app.request('/api/tickets/HL-999999');
+    const res = await asEngineer('/api/tickets/HL-999999');
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('TICKET_NOT_FOUND');
   });

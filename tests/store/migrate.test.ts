@@ -4,13 +4,17 @@ import { checksum, loadMigrations, type Migration, migrate } from '../../src/sto
 import { eachBackend } from './backends.ts';
 
 const TABLES = [
+  'api_tokens',
   'conversations',
   'deliveries',
   'feedback',
+  'identities',
   'knowledge_gaps',
+  'login_links',
   'messages',
-  'role_mappings',
+  'oidc_logins',
   'schema_migrations',
+  'sessions',
   'sla_clocks',
   'ticket_events',
   'ticket_threads',

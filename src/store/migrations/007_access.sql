@@ -53,3 +53,6 @@ CREATE TABLE identities (
   linked_at timestamptz NOT NULL
 );
 CREATE INDEX identities_person ON identities (person_id);
+
+-- Roles are configuration (`roles` in helpline.config.yaml) and credentials; this table was never used.
+DROP TABLE role_mappings;
