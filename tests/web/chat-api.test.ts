@@ -423,14 +423,18 @@ describe('server shell', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
-  it('answers unknown /api paths and wrong methods with a JSON 404', async () => {
-    const { app } = await makeApp();
+  it('answers unknown /api paths and wrong methods with a JSON 404 (a 401 first without a credential)', async () => {
+    const { app, access } = await makeApp();
+    const anonymous = await app.request('/api/nothing');
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as Json).error.code).toBe('UNAUTHENTICATED');
+    const { token } = await access.tokens.create({ userId: 'emp-a', role: 'employee' });
     for (const [method, path] of [
       ['GET', '/api/nothing'],
       ['GET', '/api/chat/messages'],
       ['DELETE', '/api/chat/threads/x/messages'],
     ]) {
-      const res = await app.request(path, { method });
+      const res = await app.request(path, { method, headers: { authorization: `Bearer ${token}` } });
       expect(res.status).toBe(404);
       const json = (await res.json()) as Json;
       expect(json.error.code).toBe('NOT_FOUND');

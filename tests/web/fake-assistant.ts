@@ -10,7 +10,8 @@ import type { Assistant, BotReply, Turn } from '../../src/assistant/types.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
 import { KnowledgeBase } from '../../src/knowledge/knowledge-base.ts';
-import { createApp } from '../../src/server/app.ts';
+import { accessStores } from '../../src/access/stores.ts';
+import { createHttpApp } from '../../src/server/http.ts';
 import { channelsFromConfig } from '../../src/server/channels.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { migrate } from '../../src/store/migrate.ts';
@@ -47,6 +48,10 @@ export interface MakeAppOptions {
   replyDeadlineMs?: number;
   /** @defaultValue 15000 */
   sseHeartbeatMs?: number;
+  /** Settings as environment variables (e.g. OIDC_*, HELPLINE_HOST). @defaultValue none: the open trial mode */
+  env?: Record<string, string>;
+  /** Settings by config path, as a config file would give them (`roles`, `access.streamsPerUser`). */
+  overrides?: Record<string, unknown>;
 }
 
 let engine: Promise<PGlite> | undefined;
@@ -72,7 +77,7 @@ export async function makeApp(options: MakeAppOptions = {}) {
   );
   const queueErrors: unknown[] = [];
   const runner = new InProcessRunner({ onError: (err) => queueErrors.push(err) });
-  const config = loadConfig({ env: {} });
+  const config = loadConfig({ env: options.env ?? {}, overrides: options.overrides });
   const runtime: Runtime = await createRuntime({
     config,
     opened: {
@@ -91,7 +96,8 @@ export async function makeApp(options: MakeAppOptions = {}) {
       channelsFromConfig(config, deps, { store, sseHeartbeatMs: options.sseHeartbeatMs }),
   });
   await runtime.startWorkers();
-  const app = createApp({ channels: runtime.channels, logger });
+  const access = accessStores(db, config);
+  const app = createHttpApp({ config, runtime, access, logger, baseUrl: () => 'http://127.0.0.1:3000' });
   const post = (path: string, body: unknown) =>
     app.request(path, {
       method: 'POST',
@@ -110,6 +116,8 @@ export async function makeApp(options: MakeAppOptions = {}) {
     assistant,
     store: runtime.store,
     runtime,
+    access,
+    config,
     db,
     runner,
     queue,
