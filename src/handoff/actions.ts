@@ -37,7 +37,14 @@ export interface HandoffDeps {
   describe?: (ticket: Ticket) => Promise<CardExtras> | CardExtras;
   /** A person's display name for messages ("Wang Wei is looking at…"). @defaultValue the id */
   nameOf?: (platform: ThreadPlatform, userId: string) => Promise<string | undefined> | string | undefined;
+  /**
+   * Whether the clicker may press this button on this ticket (src/access/policy.ts): 'work' for
+   * claim / escalate / resolve, 'rate' for the employee's rating and "not solved".
+   */
+  authorize: (event: InboundEvent, action: 'work' | 'rate', ticket: Ticket) => Promise<AccessVerdict>;
 }
+
+export type AccessVerdict = { allowed: true } | { allowed: false; reason: string };
 
 export type EmployeeThread = ConversationAddress;
 
@@ -75,7 +82,8 @@ export interface Handoff {
 
 export const RATE_ACTIONS = ['rate_1', 'rate_2', 'rate_3', 'rate_4', 'rate_5'] as const;
 export const NOT_SOLVED = 'not_solved';
-const HANDLED = new Set<string>(['claim', 'escalate', 'resolve', ...RATE_ACTIONS, NOT_SOLVED]);
+const WORK_ACTIONS = new Set<string>(['claim', 'escalate', 'resolve']);
+const HANDLED = new Set<string>([...WORK_ACTIONS, ...RATE_ACTIONS, NOT_SOLVED]);
 
 /** The employee's language: that of their words in the transcript (the title when there are none). */
 export function employeeLang(ticket: Ticket): Lang {
@@ -240,6 +248,12 @@ export function createHandoff(deps: HandoffDeps): Handoff {
       const lang = employeeLang(ticket);
       const t = T[lang];
       const actor = event.user;
+      const verdict = await deps.authorize(event, WORK_ACTIONS.has(id) ? 'work' : 'rate', ticket);
+      if (!verdict.allowed) {
+        const replyLang = deps.triageLang ?? lang;
+        await replyToClicker(event, T[replyLang].refused(ticket.number, verdict.reason), replyLang);
+        return { handled: true, outcome: 'refused', ticket };
+      }
 
       try {
         switch (id) {

@@ -5,6 +5,8 @@
  * and is counted; a card once sent gives the bridge its thread.
  */
 import type { Logger } from 'pino';
+import { chatButtonPolicy } from '../access/chat-buttons.ts';
+import { createPeople } from '../access/people.ts';
 import type { Config } from '../config/schema.ts';
 import type { Delivery } from '../delivery/delivery.ts';
 import { cardSent, createHandoff, type Handoff } from '../handoff/actions.ts';
@@ -78,6 +80,7 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
     triageLang,
     describe: (ticket) => describeTicket(ticket, { profiles: deps.profiles, calendars, triageLang }),
     nameOf,
+    authorize: chatButtonPolicy(createPeople({ db, roles: config.roles, linkBy: config.access.linkBy, now })),
   });
   const notifyInChat = createSlaNotifier({ links, deliver: delivery.deliver, handoff, triageLang, nameOf });
   const timers = createSlaTimers({

@@ -18,6 +18,7 @@ import { DEFAULT_SYNONYMS } from '../../src/knowledge/synonyms.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { openPglite } from '../../src/store/pglite.ts';
+import { CATEGORIES } from '../../src/triage/types.ts';
 
 interface Posted extends OutboundMessage {
   ref: string;
@@ -68,7 +69,14 @@ beforeAll(async () => {
         default: { platform: 'slack', chat: 'C_TRIAGE' },
         attendance: { platform: 'lark', chat: 'oc_triage' },
       },
-      roles: { 'lark:ou_hr': 'hr_admin', 'slack:U_PAYROLL_LEAD': 'hr_admin' },
+      roles: {
+        'lark:ou_hr': 'hr_admin',
+        'slack:U_PAYROLL_LEAD': 'hr_admin',
+        // The engineers in the triage channels (the buttons ask the policy for the clicker's role);
+        // the Slack one has every category routed to them, sensitive payroll included.
+        'lark:ou_eng': 'l2',
+        'slack:U_ENG': { role: 'l2', categories: [...CATEGORIES] },
+      },
     },
   });
   const { passages, summary } = await ingestKb('kb');

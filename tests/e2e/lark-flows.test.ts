@@ -7,6 +7,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATEGORIES } from '../../src/triage/types.ts';
 import { larkRequest } from '../adapters/lark/helpers.ts';
 import {
   type LarkApiStandIn,
@@ -152,7 +153,7 @@ describe.each(['webhook', 'ws'] as const)('Lark end to end, LARK_MODE=%s', (mode
       },
       {
         'handoff.routes': { default: { platform: 'lark', chat: TRIAGE } },
-        roles: { [`lark:${HR}`]: 'hr_admin' },
+        roles: { [`lark:${HR}`]: 'hr_admin', [`lark:${ENG}`]: 'l2' },
       },
     );
   }, 60_000);
@@ -398,7 +399,10 @@ describe('cross-platform handoff: the employee on Lark (long connection), the en
         SLACK_SIGNING_SECRET: secret,
         SLACK_API_URL: slack.apiUrl,
       },
-      { 'handoff.routes': { default: { platform: 'slack', chat: 'C0TRIAGE' } } },
+      {
+        'handoff.routes': { default: { platform: 'slack', chat: 'C0TRIAGE' } },
+        roles: { 'slack:U0ENG': { role: 'l2', categories: [...CATEGORIES] } },
+      },
     );
     const slackPost = (body: unknown, form = false) => {
       const raw = form

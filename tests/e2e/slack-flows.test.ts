@@ -173,7 +173,7 @@ describe.each(['http', 'socket'] as const)('Slack end to end over %s', (mode) =>
         SLACK_API_URL: slack.apiUrl,
         ...(http ? { SLACK_SIGNING_SECRET: SECRET } : { SLACK_APP_TOKEN: 'xapp-1-e2e' }),
       },
-      { 'handoff.routes': { default: { platform: 'slack', chat: TRIAGE } } },
+      { 'handoff.routes': { default: { platform: 'slack', chat: TRIAGE } }, roles: { 'slack:U0ENG': 'l2' } },
     );
   }, 60_000);
   afterAll(async () => {

@@ -1,4 +1,6 @@
 import { expect, it } from 'vitest';
+import { chatButtonPolicy } from '../../src/access/chat-buttons.ts';
+import { createPeople } from '../../src/access/people.ts';
 import { cardSent, createHandoff } from '../../src/handoff/actions.ts';
 import { ticketCard } from '../../src/handoff/context-packet.ts';
 import { createRelay } from '../../src/handoff/relay.ts';
@@ -89,7 +91,14 @@ eachBackend('handoff', (ctx) => {
       await onSent(msg, `${msg.channel}:ref_${sent.length}`);
     };
     const nameOf = (_p: string, id: string) => ({ ou_eng1: '王工', ou_eng2: '李工' })[id];
-    const handoff = createHandoff({ tickets, links, deliver, now: clock.now, nameOf });
+    // The engineers have the l2 role; everyone else is an employee (the production policy).
+    const people = createPeople({
+      db,
+      roles: { 'lark:ou_eng1': 'l2', 'lark:ou_eng2': 'l2' },
+      linkBy: 'email',
+    });
+    const authorize = chatButtonPolicy(people);
+    const handoff = createHandoff({ tickets, links, deliver, now: clock.now, nameOf, authorize });
     onSent = cardSent(handoff);
     const relay = createRelay({ tickets, links, deliver });
     const posted = async (overrides: Partial<OpenTicketInput> = {}) => {
@@ -194,6 +203,23 @@ eachBackend('handoff', (ctx) => {
     const before = sent.map((m) => m.key);
     await handoff.handleAction(click('claim', ticket.id, 'ou_eng1'));
     for (const m of sent.slice(before.length)) expect(before).toContain(m.key);
+  });
+
+  it('the buttons ask the policy: an employee cannot claim, an engineer cannot rate', async () => {
+    const { sent, tickets, posted, handoff } = await setup();
+    const { ticket } = await posted();
+    const r = await handoff.handleAction(click('claim', ticket.id, 'ou_someone'));
+    expect(r).toMatchObject({ handled: true, outcome: 'refused' });
+    expect((await tickets.get(ticket.id)).status).toBe('waiting_l2');
+    expect(sent.at(-1)!.body.text).toMatch(/engineers.*roles/s);
+    await handoff.handleAction(click('claim', ticket.id, 'ou_eng1'));
+    await handoff.handleAction(click('resolve', ticket.id, 'ou_eng1'));
+    const rate = await handoff.handleAction(click('rate_5', ticket.id, 'ou_eng1'));
+    expect(rate).toMatchObject({ handled: true, outcome: 'refused' });
+    expect((await tickets.get(ticket.id)).status).toBe('resolved');
+    expect(await handoff.handleAction(click('rate_5', ticket.id, 'ou_emp'))).toMatchObject({
+      outcome: 'closed',
+    });
   });
 
   it('tells a second engineer who already has the ticket', async () => {

@@ -5,15 +5,15 @@
  */
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessStores } from '../../src/access/stores.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
 import { ingestKb } from '../../src/knowledge/ingest/ingest.ts';
 import { KnowledgeBase } from '../../src/knowledge/knowledge-base.ts';
 import { DEFAULT_SYNONYMS } from '../../src/knowledge/synonyms.ts';
-import { accessStores } from '../../src/access/stores.ts';
 import { channelsFromConfig } from '../../src/server/channels.ts';
-import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { createHttpApp } from '../../src/server/http.ts';
+import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { openPglite } from '../../src/store/pglite.ts';
 

@@ -6,13 +6,13 @@
 import { Writable } from 'node:stream';
 import type { PGlite } from '@electric-sql/pglite';
 import { pino } from 'pino';
+import { accessStores } from '../../src/access/stores.ts';
 import type { Assistant, BotReply, Turn } from '../../src/assistant/types.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
 import { KnowledgeBase } from '../../src/knowledge/knowledge-base.ts';
-import { accessStores } from '../../src/access/stores.ts';
-import { createHttpApp } from '../../src/server/http.ts';
 import { channelsFromConfig } from '../../src/server/channels.ts';
+import { createHttpApp } from '../../src/server/http.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { openPglite, startPgliteEngine } from '../../src/store/pglite.ts';
