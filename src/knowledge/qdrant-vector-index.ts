@@ -37,7 +37,9 @@ export class QdrantVectorIndex implements VectorIndex {
     this.label = `Qdrant at ${redact(options.url)}, collection ${options.collection}`;
     this.client = new QdrantClient({
       url: options.url,
-      apiKey: options.apiKey,
+      // As a header rather than `apiKey`: the client would print a console warning for http URLs,
+      // which are normal inside a cluster network.
+      headers: options.apiKey ? { 'api-key': options.apiKey } : undefined,
       timeout: options.timeoutMs ?? 10_000,
       // The version probe only warns on the console; readiness reports reachability instead.
       checkCompatibility: false,
