@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { type MatchedOperation, openApiValidator } from './openapi-validator.ts';
 
 const SPEC = new URL('../../../shared/specs/qdrant-openapi.json', import.meta.url);
-const VERSION = '1.17.0';
+const VERSION = '1.20.0';
 
 let validator: ReturnType<typeof openApiValidator> | undefined;
 
