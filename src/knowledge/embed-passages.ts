@@ -53,6 +53,11 @@ export async function embedPassages(
   ids.forEach((id, i) => {
     if (!held.has(id) && !toWrite.has(id)) toWrite.set(id, i);
   });
+  if (toWrite.size === 0) {
+    // Everything is in the index already (Qdrant after a restart): not even the cache is read.
+    await index.delete(stale);
+    return { ids, upserted: 0, deleted: stale.length, unchanged: wanted.size };
+  }
   const cache = readCache(cacheFile, embedder.model);
   const keyOf = (i: number) => createHash('sha1').update(texts[i]).digest('hex');
   const missing = new Map<string, string>();

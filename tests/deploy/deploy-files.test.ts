@@ -181,7 +181,10 @@ describe('deploy/compose.yaml', () => {
 
   it('runs web ×2, worker ×2, PostgreSQL, Redis with AOF, and Qdrant', () => {
     const s = compose.services;
-    expect(Object.keys(s).sort()).toEqual(['postgres', 'qdrant', 'redis', 'web', 'worker']);
+    expect(Object.keys(s).sort()).toEqual(['postgres', 'prometheus', 'qdrant', 'redis', 'web', 'worker']);
+    // Prometheus only with --profile monitoring, reading the rules CI checks with promtool.
+    expect(s.prometheus.profiles).toEqual(['monitoring']);
+    expect(s.prometheus.volumes).toContain('./monitoring:/etc/prometheus:ro');
     expect(s.web.deploy.replicas).toBe(2);
     expect(s.worker.deploy.replicas).toBe(2);
     expect(s.web.command).toEqual(['serve']);
