@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { isHelplineError } from '../../src/errors.ts';
 import { embedPassages } from '../../src/knowledge/embed-passages.ts';
@@ -184,17 +185,16 @@ describe('openKnowledgeBase with QDRANT_URL', () => {
       dirs.push(kbDir, dataDir);
       writeFileSync(join(kbDir, 'vpn.md'), '# VPN\n\n## Reset\n\nReset your VPN password in the portal.\n');
       writeFileSync(join(kbDir, 'leave.md'), '# Leave\n\n## Annual\n\nRequest annual leave in e-HR.\n');
-      const config = loadConfig({
-        env: {
-          HELPLINE_KB: kbDir,
-          HELPLINE_DATA: dataDir,
-          OPENAI_BASE_URL: openai.url,
-          OPENAI_API_KEY: 'k',
-          HELPLINE_EMBEDDING_MODEL: 'test-embed',
-          QDRANT_URL: standIn.url,
-          QDRANT_API_KEY: API_KEY,
-        },
-      });
+      const env = {
+        HELPLINE_KB: kbDir,
+        HELPLINE_DATA: dataDir,
+        OPENAI_BASE_URL: openai.url,
+        OPENAI_API_KEY: 'k',
+        HELPLINE_EMBEDDING_MODEL: 'test-embed',
+        QDRANT_URL: standIn.url,
+        QDRANT_API_KEY: API_KEY,
+      };
+      const config = loadConfig({ env });
       const opened = await openKnowledgeBase(config);
       expect(opened.dense).toBe(true);
       expect(opened.vectors?.index.label).toMatch(
@@ -206,6 +206,37 @@ describe('openKnowledgeBase with QDRANT_URL', () => {
 
       const again = await openKnowledgeBase(config);
       expect(again.vectors?.sync).toMatchObject({ upserted: 0, deleted: 0, unchanged: 2 });
+
+      // `helpline ingest --json` says what the sync wrote.
+      writeFileSync(
+        join(kbDir, 'leave.md'),
+        '# Leave\n\n## Annual\n\nRequest annual leave in e-HR by Friday.\n',
+      );
+      const saved = { ...process.env };
+      Object.assign(process.env, env);
+      const out: string[] = [];
+      try {
+        const io = {
+          out: (t: string) => out.push(t),
+          err: () => {},
+          lines: async function* () {},
+          tty: false,
+        };
+        expect(await main(['ingest', '--json'], io)).toBe(0);
+      } finally {
+        for (const key of Object.keys(env)) if (!(key in saved)) delete process.env[key];
+        Object.assign(process.env, saved);
+      }
+      expect(JSON.parse(out.join('')).vectors).toEqual({
+        index: opened.vectors?.index.label,
+        upserted: 1,
+        deleted: 1,
+        unchanged: 1,
+      });
+
+      // Qdrant down at start fails the start, like PostgreSQL; an embeddings outage would not.
+      const down = loadConfig({ env: { ...env, QDRANT_URL: 'http://127.0.0.1:9' } });
+      await expect(openKnowledgeBase(down)).rejects.toMatchObject({ code: 'VECTORS_UNAVAILABLE' });
     } finally {
       await openai.close();
     }
