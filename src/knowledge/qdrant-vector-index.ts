@@ -30,6 +30,8 @@ export class QdrantVectorIndex implements VectorIndex {
   private readonly batchSize: number;
   /** The vector size of the collection once known to exist; undefined: look it up. */
   private size: number | undefined;
+  /** The collection was seen or made by this process: from then on it must stay there. */
+  private present = false;
 
   constructor(options: QdrantIndexOptions) {
     this.collection = options.collection;
@@ -90,7 +92,7 @@ export class QdrantVectorIndex implements VectorIndex {
   }
 
   async search(vector: number[], k: number, filter?: VectorFilter): Promise<VectorHit[]> {
-    if (this.size === undefined && !(await this.exists())) return [];
+    if (!this.present && !(await this.exists())) return [];
     const res = await this.call('search', () =>
       this.client.query(this.collection, {
         query: vector,
@@ -105,10 +107,16 @@ export class QdrantVectorIndex implements VectorIndex {
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  /** Qdrant answers, the key is accepted, and the collection (once created) is not failed. */
+  /** Qdrant answers, the key is accepted, and the collection (once there) is still there and not failed. */
   async ready(): Promise<void> {
     const { exists } = await this.call('readiness', () => this.client.collectionExists(this.collection));
-    if (!exists) return;
+    if (!exists) {
+      if (!this.present) return;
+      throw new HelplineError(
+        'VECTORS_UNAVAILABLE',
+        `Qdrant has lost collection ${this.collection} (a restart without its storage volume?); searches are lexical until it is rebuilt: run \`helpline ingest\` or restart a Helpline process`,
+      );
+    }
     const info = await this.call('readiness', () => this.client.getCollection(this.collection));
     if (info.status === 'red') {
       throw new HelplineError(
@@ -123,6 +131,7 @@ export class QdrantVectorIndex implements VectorIndex {
       this.client.collectionExists(this.collection),
     );
     if (!exists) this.size = undefined;
+    this.present = exists;
     return exists;
   }
 
@@ -154,6 +163,7 @@ export class QdrantVectorIndex implements VectorIndex {
       );
     }
     this.size = size;
+    this.present = true;
   }
 
   private async call<T>(what: string, run: () => Promise<T>): Promise<T> {

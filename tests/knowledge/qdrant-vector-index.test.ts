@@ -104,6 +104,27 @@ describe('QdrantVectorIndex', () => {
     expect(await fresh.ids()).toEqual(new Set([id]));
   });
 
+  it('another process finds the collection in place and searches in one request; losing it fails readiness', async () => {
+    const first = index();
+    await embedPassages(PASSAGES, countingEmbedder(), first);
+    const second = new QdrantVectorIndex({ url: standIn.url, apiKey: API_KEY, collection: first.collection });
+    const sync = await embedPassages(PASSAGES, countingEmbedder(), second);
+    expect(sync).toMatchObject({ upserted: 0, deleted: 0, unchanged: PASSAGES.length });
+    standIn.requests.length = 0;
+    expect(await second.search(new Array(32).fill(0.1), 3)).toHaveLength(3);
+    expect(await second.search(new Array(32).fill(0.2), 3)).toHaveLength(3);
+    expect(ops()).toEqual(['query_points', 'query_points']);
+
+    await fetch(`${standIn.url}/collections/${first.collection}`, {
+      method: 'DELETE',
+      headers: { 'api-key': API_KEY },
+    });
+    await expect(second.ready()).rejects.toThrow(/lost collection .*helpline ingest/);
+    await expect(second.search(new Array(32).fill(0.1), 3)).rejects.toMatchObject({
+      code: 'VECTORS_UNAVAILABLE',
+    });
+  });
+
   it('reports a wrong API key as VECTORS_UNAVAILABLE naming QDRANT_API_KEY', async () => {
     const idx = index({ apiKey: 'wrong' });
     const err = await idx.ready().catch((e: unknown) => e);
