@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'DB_MIGRATION_FAILED'
   /** Redis at REDIS_URL cannot be reached or did not answer in time (event dedupe, readiness check). */
   | 'REDIS_UNAVAILABLE'
+  /** The vector index (Qdrant at QDRANT_URL) cannot be reached, refused the key, or failed an operation. */
+  | 'VECTORS_UNAVAILABLE'
   | 'TICKET_NOT_FOUND'
   /** The ticket's status does not allow the action (resolve a closed ticket, claim a resolved one). */
   | 'ILLEGAL_TRANSITION'

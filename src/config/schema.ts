@@ -21,6 +21,15 @@ export const configSchema = z.object({
   server: z
     .object({
       port: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port (PORT)'),
+      opsPort: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(65535)
+        .optional()
+        .describe(
+          '`helpline worker` serves /healthz, /readyz and /metrics on this port (HELPLINE_OPS_PORT); unset: no HTTP',
+        ),
       host: z
         .string()
         .default('127.0.0.1')
@@ -323,6 +332,7 @@ export function crossCheck(c: Config): string[] {
 /** Environment variable → config path (DESIGN §6). */
 export const ENV: Record<string, string> = {
   PORT: 'server.port',
+  HELPLINE_OPS_PORT: 'server.opsPort',
   HELPLINE_HOST: 'server.host',
   HELPLINE_PUBLIC_URL: 'server.publicUrl',
   HELPLINE_KB: 'kb.dir',

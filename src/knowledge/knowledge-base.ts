@@ -12,7 +12,7 @@ import { LexicalIndex, type LexicalOptions } from './lexical.ts';
 import { expand, type SynonymTable, synonymTable } from './synonyms.ts';
 import { hasCjk } from './tokenize.ts';
 import type { Lang, Passage, ScoredPassage, SearchResult } from './types.ts';
-import type { VectorHit, VectorIndex } from './vector-index.ts';
+import { matchesFilter, type VectorFilter, type VectorHit, type VectorIndex } from './vector-index.ts';
 
 export interface AnswerabilityOptions {
   /**
@@ -34,7 +34,8 @@ export interface KnowledgeBaseOptions {
   answerability?: AnswerabilityOptions;
   /** How many candidates each retriever contributes before fusion. @defaultValue 50 */
   candidates?: number;
-  dense?: { embedder: Embedder; index: VectorIndex };
+  /** `ids[i]` is passage i's point id in `index` (embedPassages returns them). */
+  dense?: { embedder: Embedder; index: VectorIndex; ids: string[] };
   /** Told when dense retrieval fails and the search carries on lexically. */
   onDenseError?: (err: unknown) => void;
 }
@@ -47,6 +48,8 @@ export class KnowledgeBase {
   private readonly minSimilarity: number;
   private readonly candidates: number;
   private readonly options: KnowledgeBaseOptions;
+  /** Point id → passage, for dense hits; identical passages share a point, the first one wins. */
+  private readonly docOfPoint = new Map<string, number>();
 
   constructor(passages: Passage[], options: KnowledgeBaseOptions = {}) {
     this.passages = passages;
@@ -63,6 +66,9 @@ export class KnowledgeBase {
       };
     this.minSimilarity = options.answerability?.minSimilarity ?? 0.35;
     this.candidates = options.candidates ?? 50;
+    options.dense?.ids.forEach((id, doc) => {
+      if (!this.docOfPoint.has(id)) this.docOfPoint.set(id, doc);
+    });
   }
 
   /** Loads what the first question would otherwise wait for (word tables, the calibration). */
@@ -90,8 +96,8 @@ export class KnowledgeBase {
   }
 
   /** Lexical search only: synchronous and fast, what `search` does without an embedder. */
-  searchLexical(query: string, k = 5): SearchResult {
-    const hits = this.lexical.search(query, Math.max(k, EVIDENCE_PASSAGES));
+  searchLexical(query: string, k = 5, filter?: VectorFilter): SearchResult {
+    const hits = this.lexicalHits(query, Math.max(k, EVIDENCE_PASSAGES), filter);
     const confidence = this.lexicalConfidence(
       query,
       hits.slice(0, EVIDENCE_PASSAGES).map((h) => h.doc),
@@ -105,18 +111,19 @@ export class KnowledgeBase {
     };
   }
 
-  async search(query: string, k = 5): Promise<SearchResult> {
+  /** Lexical and (when configured) dense search, fused; `filter` keeps only matching passages. */
+  async search(query: string, k = 5, filter?: VectorFilter): Promise<SearchResult> {
     const dense = this.options.dense;
-    if (!dense) return this.searchLexical(query, k);
-    const lexHits = this.lexical.search(query, this.candidates);
-    let denseHits: VectorHit[];
+    if (!dense) return this.searchLexical(query, k, filter);
+    const lexHits = this.lexicalHits(query, this.candidates, filter);
+    let denseHits: { doc: number; score: number }[];
     try {
       const [vector] = await dense.embedder.embed([query]);
-      denseHits = await dense.index.search(vector, this.candidates);
+      denseHits = this.passagesOf(await dense.index.search(vector, this.candidates, filter));
     } catch (err) {
-      // An embeddings outage must not stop answers: lexical search alone still works.
+      // An embeddings or vector-store outage must not stop answers: lexical search alone still works.
       this.options.onDenseError?.(err);
-      return this.searchLexical(query, k);
+      return this.searchLexical(query, k, filter);
     }
     const fused = reciprocalRankFusion([lexHits.map((h) => h.doc), denseHits.map((h) => h.doc)]);
     const similarity = new Map(denseHits.map((h) => [h.doc, h.score]));
@@ -140,6 +147,24 @@ export class KnowledgeBase {
       results,
       related: expand(query, this.synonyms),
     };
+  }
+
+  private lexicalHits(query: string, n: number, filter: VectorFilter | undefined) {
+    if (!filter) return this.lexical.search(query, n);
+    return this.lexical
+      .search(query, this.passages.length)
+      .filter(({ doc }) => matchesFilter(this.passages[doc], filter))
+      .slice(0, n);
+  }
+
+  /** Dense hits as passages; a point this KB does not know (another version's) is skipped. */
+  private passagesOf(hits: VectorHit[]): { doc: number; score: number }[] {
+    const out: { doc: number; score: number }[] = [];
+    for (const h of hits) {
+      const doc = this.docOfPoint.get(h.id);
+      if (doc !== undefined) out.push({ doc, score: h.score });
+    }
+    return out;
   }
 
   /** The most information any of `docs` shares with the question. */

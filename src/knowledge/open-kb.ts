@@ -4,19 +4,21 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Config } from '../config/schema.ts';
 import { llmEnabled } from '../config/schema.ts';
+import { isHelplineError } from '../errors.ts';
 import { openAiClient } from '../llm/openai-client.ts';
 import type { Calibration } from './calibrate.ts';
-import { embedPassages } from './embed-passages.ts';
+import { type EmbedSummary, embedPassages } from './embed-passages.ts';
 import { ingestKb } from './ingest/ingest.ts';
 import { KnowledgeBase } from './knowledge-base.ts';
 import { OpenAiEmbedder } from './openai-embedder.ts';
+import { QdrantVectorIndex } from './qdrant-vector-index.ts';
 import { DEFAULT_SYNONYMS } from './synonyms.ts';
 import { addUserWords } from './tokenize.ts';
 import type { IngestSummary, Passage } from './types.ts';
-import { MemoryVectorIndex } from './vector-index.ts';
+import { MemoryVectorIndex, type VectorIndex } from './vector-index.ts';
 
 export interface OpenKbOptions {
   /** KB folder; @defaultValue config.kb.dir */
@@ -31,6 +33,8 @@ export interface OpenedKb {
   summary: IngestSummary;
   dir: string;
   dense: boolean;
+  /** With dense retrieval: where the vectors live (its `ready()` is a readiness check) and what the sync did. */
+  vectors?: { index: VectorIndex; sync: EmbedSummary };
 }
 
 export async function openKnowledgeBase(config: Config, options: OpenKbOptions = {}): Promise<OpenedKb> {
@@ -68,10 +72,14 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
     openAiClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey }),
     config.llm.embeddingModel,
   );
-  const index = new MemoryVectorIndex();
+  const index = vectorIndexFor(config, dir, key);
+  let sync: EmbedSummary;
   try {
-    await embedPassages(passages, embedder, index, join(cacheDir, `${key}.vectors.json`));
+    sync = await embedPassages(passages, embedder, index, join(cacheDir, `${key}.vectors.json`));
   } catch (err) {
+    // A configured vector store that is down fails the start (like DATABASE_URL); an embeddings
+    // outage only turns dense retrieval off.
+    if (isHelplineError(err, 'VECTORS_UNAVAILABLE')) throw err;
     options.onDenseError?.(err);
     const kb = warm(new KnowledgeBase(passages, base));
     return { kb, summary, dir, dense: false };
@@ -79,11 +87,25 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
   const kb = warm(
     new KnowledgeBase(passages, {
       ...base,
-      dense: { embedder, index },
+      dense: { embedder, index, ids: sync.ids },
       onDenseError: options.onDenseError,
     }),
   );
-  return { kb, summary, dir, dense: true };
+  return { kb, summary, dir, dense: true, vectors: { index, sync } };
+}
+
+/** Qdrant when QDRANT_URL is set, one collection per KB folder; else the in-process index. */
+function vectorIndexFor(config: Config, dir: string, key: string): VectorIndex {
+  if (!config.qdrant.url) return new MemoryVectorIndex();
+  const name =
+    basename(dir)
+      .replace(/[^A-Za-z0-9_-]+/g, '_')
+      .slice(0, 40) || 'kb';
+  return new QdrantVectorIndex({
+    url: config.qdrant.url,
+    apiKey: config.qdrant.apiKey,
+    collection: `helpline_${name}_${key.slice(0, 8)}`,
+  });
 }
 
 /** Calibration depends on the passages, the synonyms and the code that learns it. */

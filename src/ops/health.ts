@@ -16,7 +16,8 @@ export type HealthCheck = () => Promise<void>;
 export interface HealthOptions {
   /** Named readiness checks, e.g. `{ db: dbCheck(db), redis: redisCheck(url), kb: kbCheck(...) }`. */
   checks: Record<string, HealthCheck>;
-  metrics: Pick<Metrics, 'render' | 'contentType'>;
+  /** Also fed the checks for `helpline_ready` when it has `watchReadiness`. */
+  metrics: Pick<Metrics, 'render' | 'contentType'> & Partial<Pick<Metrics, 'watchReadiness'>>;
   /** Each check fails if it has not settled within this time. @defaultValue 2000 */
   timeoutMs?: number;
   /** Logs a check when it starts failing and when it recovers (not on every probe). */
@@ -36,6 +37,10 @@ export function healthRoutes(options: HealthOptions): Hono {
   const timeoutMs = options.timeoutMs ?? 2000;
   const failing = new Set<string>();
   const app = new Hono();
+  options.metrics.watchReadiness?.(async () => {
+    const report = await runChecks(options.checks, timeoutMs);
+    return Object.fromEntries(Object.entries(report.checks).map(([name, r]) => [name, r === 'ok']));
+  });
 
   // Per route, not app.use('*'): mounted at '/', a wildcard middleware would reach the parent's routes.
   app.get('/healthz', (c) => c.json({ status: 'ok' }, 200, NO_STORE));

@@ -40,6 +40,8 @@ export interface Metrics {
   render(): Promise<string>;
   /** Sets (or replaces) the function queue depths are read from on each scrape. */
   watchQueues(counts: QueueCountsSource): void;
+  /** Sets the readiness checks run on each scrape to fill `helpline_ready` (health.ts does it). */
+  watchReadiness(source: ReadinessSource): void;
 
   /** Webhook request → HTTP ack, per platform; the §8 target is p99 < 50 ms. */
   readonly ackSeconds: HistogramOf<{ platform: PlatformLabel }>;
@@ -64,6 +66,9 @@ export interface Metrics {
   /** Inbound events dropped as redeliveries of an event already seen, per platform. */
   readonly eventsDeduplicated: CounterOf<{ platform: PlatformLabel }>;
 }
+
+/** Each readiness check's result (true: ok), as /readyz computes them. */
+export type ReadinessSource = () => Promise<Record<string, boolean>>;
 
 /** Queue depths per queue, as `JobRunner.counts()` returns them. */
 export type QueueCountsSource = () => Promise<Partial<Record<QueueName, QueueCounts>>>;
@@ -153,6 +158,19 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers,
     collect: () => depthRead,
   });
+  let readiness: ReadinessSource | undefined;
+  // Prometheus cannot read /readyz's JSON: the same checks, run per scrape, as a gauge per check.
+  const ready: Gauge<'check'> = new Gauge({
+    name: name('ready'),
+    help: 'Readiness checks of this process at scrape time (1 ok, 0 failing), per check, as GET /readyz runs them.',
+    labelNames: ['check'] as const,
+    registers,
+    async collect() {
+      ready.reset();
+      if (!readiness) return;
+      for (const [check, ok] of Object.entries(await readiness())) ready.set({ check }, ok ? 1 : 0);
+    },
+  });
   const jobSeconds = new Histogram({
     name: name('job_seconds'),
     help: 'Job run time from runnable to done, in seconds, per queue and handler.',
@@ -220,6 +238,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     render: () => registry.metrics(),
     watchQueues(source) {
       counts = source;
+    },
+    watchReadiness(source) {
+      readiness = source;
     },
     ackSeconds,
     replySeconds,

@@ -58,6 +58,19 @@ describe('helpline search', () => {
     expect(out.results.length).toBeLessThanOrEqual(3);
   });
 
+  it('--lang, --category and --source keep only matching passages', async () => {
+    const sources = async (...args: string[]) => {
+      const t = io();
+      expect(await main(['search', '--kb', kb, '--json', ...args], t)).toBe(0);
+      return JSON.parse(t.stdout.join('')).results.map((r: { source: string }) => r.source);
+    };
+    expect(await sources('年假 password')).toEqual(expect.arrayContaining(['zh/leave.md', 'en/password.md']));
+    expect(await sources('--lang', 'en', '年假 password')).toEqual(['en/password.md']);
+    expect(await sources('--category', 'leave', '年假 password')).toEqual(['zh/leave.md']);
+    expect(await sources('--source', 'en/password.md', '年假 password')).toEqual(['en/password.md']);
+    expect(await main(['search', '--kb', kb, '--lang', 'fr', 'x'], io())).toBe(2);
+  });
+
   it('--jsonl answers one JSON line per input line and skips blank lines', async () => {
     const t = io(['怎么请年假', '', 'reset my password']);
     expect(await main(['search', '--kb', kb, '--jsonl'], t)).toBe(0);

@@ -67,14 +67,15 @@ const UNSEEN_WORDS = 'My notebook is busted, who can mend it?';
 
 let standIn: OpenAiStandIn;
 let index: MemoryVectorIndex;
+let ids: string[];
 let embedder: OpenAiEmbedder;
 let kb: KnowledgeBase;
 beforeAll(async () => {
   standIn = await startOpenAiStandIn({ apiKey: 'test-key', concepts: CONCEPTS });
   embedder = new OpenAiEmbedder(openAiClient({ baseURL: standIn.url, apiKey: 'test-key' }), 'test-embed');
   index = new MemoryVectorIndex();
-  await embedPassages(PASSAGES, embedder, index);
-  kb = new KnowledgeBase(PASSAGES, { dense: { embedder, index } });
+  ids = (await embedPassages(PASSAGES, embedder, index)).ids;
+  kb = new KnowledgeBase(PASSAGES, { dense: { embedder, index, ids } });
 });
 beforeEach(() => standIn.reset());
 afterAll(() => standIn.close());
@@ -86,7 +87,7 @@ describe('KnowledgeBase.search with dense retrieval', () => {
     expect(standIn.embeddingRequests().map((r) => r.input)).toEqual([[query]]);
     const lexical = kb.searchLexical(query, 50).results.map((r) => PASSAGES.indexOf(r.passage));
     const [vector] = await embedder.embed([query]);
-    const dense = (await index.search(vector, 50)).map((h) => h.doc);
+    const dense = (await index.search(vector, 50)).map((h) => ids.indexOf(h.id));
     const fused = reciprocalRankFusion([lexical, dense]).slice(0, 3);
     expect(result.results.map((r) => PASSAGES.indexOf(r.passage))).toEqual(fused.map((f) => f.doc));
     expect(result.results.map((r) => r.score)).toEqual(fused.map((f) => f.score));

@@ -104,7 +104,7 @@ describe('embedPassages and its vector cache', () => {
   it('embeds every passage into the index and writes the cache', async () => {
     const index = new MemoryVectorIndex();
     const cache = path.join(dir, 'vectors.json');
-    await embedPassages(passages, embedder(), index, cache);
+    const { ids } = await embedPassages(passages, embedder(), index, cache);
     expect(index.size).toBe(3);
     expect(inputs()).toEqual(passages.map(embeddingText));
     expect(embeddingText(passages[0])).toBe('Leave\nAnnual leave\nYou get 20 days of annual leave a year.');
@@ -112,7 +112,7 @@ describe('embedPassages and its vector cache', () => {
     expect(written.model).toBe('test-embed');
     expect(Object.values(written.vectors)).toHaveLength(3);
     const [best] = await index.search(embedText('VPN password'), 1);
-    expect(best.doc).toBe(2);
+    expect(best.id).toBe(ids[2]);
   });
 
   it('reuses the cache: a second run makes no request, and finds the same', async () => {
@@ -120,10 +120,10 @@ describe('embedPassages and its vector cache', () => {
     await embedPassages(passages, embedder(), new MemoryVectorIndex(), cache);
     standIn.reset();
     const index = new MemoryVectorIndex();
-    await embedPassages(passages, embedder(), index, cache);
+    const { ids } = await embedPassages(passages, embedder(), index, cache);
     expect(standIn.requests).toHaveLength(0);
     expect(index.size).toBe(3);
-    expect((await index.search(embedText('sick leave note'), 1))[0].doc).toBe(1);
+    expect((await index.search(embedText('sick leave note'), 1))[0].id).toBe(ids[1]);
   });
 
   it('re-embeds only the passage that changed', async () => {

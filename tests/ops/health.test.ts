@@ -116,6 +116,20 @@ describe('healthRoutes', () => {
     expect(await res.text()).toContain('helpline_turns_total{outcome="answered"} 1');
   });
 
+  it('GET /metrics reports each readiness check as helpline_ready, run at scrape time', async () => {
+    let up = false;
+    const app = healthRoutes({
+      checks: { db: async () => {}, redis: async () => (up ? undefined : Promise.reject(new Error('down'))) },
+      metrics: metrics(),
+    });
+    const scrape = async () => (await (await app.request('/metrics')).text()).split('\n');
+    expect(await scrape()).toEqual(
+      expect.arrayContaining(['helpline_ready{check="db"} 1', 'helpline_ready{check="redis"} 0']),
+    );
+    up = true;
+    expect(await scrape()).toContain('helpline_ready{check="redis"} 1');
+  });
+
   it('mounts at the root of a parent app', async () => {
     const parent = new Hono();
     parent.route('/', healthRoutes({ checks: { kb: kbCheck(async () => 3) }, metrics: metrics() }));

@@ -171,6 +171,7 @@ describe('createMetrics', () => {
         'helpline_job_seconds',
         'helpline_queue_depth',
         'helpline_queue_depth_scrape_errors_total',
+        'helpline_ready',
         'helpline_reply_seconds',
         'helpline_sla_events_total',
         'helpline_tickets_total',

@@ -6,11 +6,23 @@ export const ingest: Command = {
   options: { ...HELP, ...KB, json: { type: 'boolean' } },
   async run(values, _positionals, io) {
     const config = cliConfig(values);
-    const { summary, dir } = await cliKb(config, io, {
+    const { summary, dir, vectors } = await cliKb(config, io, {
       dir: values.kb as string | undefined,
       summary: !values.json,
     });
-    if (values.json) io.out(JSON.stringify({ dir, ...summary }, null, 2));
+    // Dense vectors (with an embedding model): what the sync wrote to the vector index.
+    const synced = vectors && {
+      index: vectors.index.label,
+      upserted: vectors.sync.upserted,
+      deleted: vectors.sync.deleted,
+      unchanged: vectors.sync.unchanged,
+    };
+    if (values.json)
+      io.out(JSON.stringify({ dir, ...summary, ...(synced ? { vectors: synced } : {}) }, null, 2));
+    else if (synced)
+      io.err(
+        `Vectors (${synced.index}): ${synced.upserted} written, ${synced.deleted} deleted, ${synced.unchanged} unchanged.`,
+      );
     return summary.passages > 0 ? 0 : 1;
   },
 };

@@ -1,6 +1,7 @@
 import { HelplineError } from '../../errors.ts';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.ts';
 import type { SearchResult } from '../../knowledge/types.ts';
+import type { VectorFilter } from '../../knowledge/vector-index.ts';
 import { cliConfig, cliKb } from '../context.ts';
 import type { Io } from '../io.ts';
 import { type Command, HELP, KB } from './command.ts';
@@ -22,13 +23,23 @@ export function searchJson(r: SearchResult) {
 
 export const search: Command = {
   usage:
-    'helpline search [--kb DIR] [--k N] [--json | --jsonl] QUERY\n  --jsonl reads one query per line of standard input and writes one JSON object per line.',
-  options: { ...HELP, ...KB, k: { type: 'string' }, json: { type: 'boolean' }, jsonl: { type: 'boolean' } },
+    'helpline search [--kb DIR] [--k N] [--lang zh|en] [--category C] [--source FILE] [--json | --jsonl] QUERY\n  --jsonl reads one query per line of standard input and writes one JSON object per line.\n  --lang, --category, --source keep only passages with that language, category or source file.',
+  options: {
+    ...HELP,
+    ...KB,
+    k: { type: 'string' },
+    json: { type: 'boolean' },
+    jsonl: { type: 'boolean' },
+    lang: { type: 'string' },
+    category: { type: 'string' },
+    source: { type: 'string' },
+  },
   async run(values, positionals, io) {
     const config = cliConfig(values);
     const k = values.k === undefined ? config.retrieval.k : Number(values.k);
     if (!Number.isInteger(k) || k < 1 || k > 100)
       throw new HelplineError('USAGE', '--k must be a whole number from 1 to 100.');
+    const filter = filterOf(values);
     const query = positionals.join(' ').trim();
     if (!values.jsonl && !query)
       throw new HelplineError(
@@ -36,8 +47,9 @@ export const search: Command = {
         `Give a query, or use --jsonl with queries on standard input.\n\n${this.usage}`,
       );
     const { kb } = await cliKb(config, io, { dir: values.kb as string | undefined });
-    if (values.jsonl) return eachLine(io, async (q) => JSON.stringify(searchJson(await kb.search(q, k))));
-    const result = await kb.search(query, k);
+    if (values.jsonl)
+      return eachLine(io, async (q) => JSON.stringify(searchJson(await kb.search(q, k, filter))));
+    const result = await kb.search(query, k, filter);
     io.out(values.json ? JSON.stringify(searchJson(result), null, 2) : formatSearch(result));
     return 0;
   },
@@ -62,6 +74,14 @@ export async function eachLine(io: Io, handle: (line: string) => Promise<string>
     }
   }
   return failed ? 1 : 0;
+}
+
+function filterOf(values: Record<string, string | boolean | undefined>): VectorFilter | undefined {
+  const { lang, category, source } = values as Record<string, string | undefined>;
+  if (lang !== undefined && lang !== 'zh' && lang !== 'en')
+    throw new HelplineError('USAGE', '--lang must be zh or en.');
+  if (lang === undefined && category === undefined && source === undefined) return undefined;
+  return { lang, category, source };
 }
 
 function formatSearch(r: SearchResult): string {

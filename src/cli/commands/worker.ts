@@ -1,15 +1,17 @@
 import { HelplineError } from '../../errors.ts';
 import { chatModelFor } from '../../llm/from-config.ts';
+import { dbCheck, healthRoutes, redisCheck } from '../../ops/health.ts';
 import { createLogger } from '../../ops/logger.ts';
 import { onShutdown } from '../../ops/shutdown.ts';
 import { channelsFromConfig } from '../../server/channels.ts';
+import { listen } from '../../server/listen.ts';
 import { createRuntime } from '../../server/runtime.ts';
 import { cliConfig, cliKb } from '../context.ts';
 import { type Command, HELP, KB } from './command.ts';
 
 export const worker: Command = {
   usage:
-    'helpline worker [--kb DIR]\n  Needs REDIS_URL (and usually DATABASE_URL) shared with the `helpline serve` processes.',
+    'helpline worker [--kb DIR]\n  Needs REDIS_URL (and usually DATABASE_URL) shared with the `helpline serve` processes.\n  With HELPLINE_OPS_PORT set, serves /healthz, /readyz and /metrics there, for probes and Prometheus.',
   options: { ...HELP, ...KB },
   async run(values, _positionals, io) {
     const config = cliConfig(values);
@@ -29,11 +31,37 @@ export const worker: Command = {
       channels: (deps, store) => channelsFromConfig(config, deps, { store }),
     });
     await runtime.startWorkers();
+    // Jobs run here, so their metrics (dead letters, deliveries, SLA events) are scraped here.
+    const redis = redisCheck(config.redis.url);
+    const vectorIndex = opened.vectors?.index;
+    const ops =
+      config.server.opsPort === undefined
+        ? undefined
+        : await listen(
+            healthRoutes({
+              logger,
+              metrics: runtime.metrics,
+              checks: {
+                db: dbCheck(runtime.db),
+                redis,
+                ...(vectorIndex ? { vectors: () => vectorIndex.ready() } : {}),
+              },
+            }),
+            config.server.opsPort,
+            { hostname: config.server.host },
+          );
     io.err(
-      `Helpline worker ready: BullMQ on ${config.redis.url.replace(/\/\/[^@]*@/, '//****@')}, database ${runtime.databaseLabel}. Ctrl+C to stop.`,
+      `Helpline worker ready: BullMQ on ${config.redis.url.replace(/\/\/[^@]*@/, '//****@')}, database ${runtime.databaseLabel}; ${ops ? `health and metrics at ${ops.url}/metrics` : 'no health or metrics endpoint (set HELPLINE_OPS_PORT)'}. Ctrl+C to stop.`,
     );
     // SIGTERM/SIGINT: drain running jobs and close, within the deadline; a second signal exits at once.
-    onShutdown(runtime.shutdownSteps(), { logger });
+    onShutdown(
+      [
+        { name: 'stop ops endpoints', run: async () => ops?.close() },
+        ...runtime.shutdownSteps(),
+        { name: 'close health checks', run: () => redis.close() },
+      ],
+      { logger },
+    );
     return new Promise<number>(() => {});
   },
 };
