@@ -190,8 +190,11 @@ export function createWebRoutes(deps: WebRoutesDeps): Hono {
 
   routes.post('/api/chat/feedback', async (c) => {
     const body = read(PostFeedback, await c.req.text());
-    // Feedback only from the thread's owner: the signed-in user, or the body's userId in the open mode.
-    const userId = deps.access.actingUser(principalOf(c), body.userId);
+    // Feedback only from the thread's owner: the signed-in user; in the open mode whoever holds the
+    // thread id (DESIGN §6 sends no userId), and a userId that is given must be the owner's.
+    const principal = principalOf(c);
+    const userId =
+      principal || body.userId !== undefined ? deps.access.actingUser(principal, body.userId) : undefined;
     const thread = await usableThread(c, body.threadId, 'post', userId);
     const message = (await store.listMessages(body.threadId)).find((m) => m.id === body.messageId);
     if (!message) {
