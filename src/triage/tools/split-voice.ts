@@ -38,7 +38,8 @@ for (const severity of SEVERITIES) {
 // Back in the file's own order, so a diff against the source reads naturally.
 const order = new Map(lines.map((l, i) => [(JSON.parse(l) as { id?: string }).id ?? String(i), i]));
 const byOrder = (a: string, b: string) =>
-  (order.get((JSON.parse(a) as { id: string }).id) ?? 0) - (order.get((JSON.parse(b) as { id: string }).id) ?? 0);
+  (order.get((JSON.parse(a) as { id: string }).id) ?? 0) -
+  (order.get((JSON.parse(b) as { id: string }).id) ?? 0);
 const tunePath = resolve(ROOT, `src/triage/data/voices/triage-${voice}.jsonl`);
 const heldPath = resolve(ROOT, `bench/quality/triage/split/triage-${voice}.heldout.jsonl`);
 writeFileSync(tunePath, `${tune.sort(byOrder).join('\n')}\n`);
