@@ -218,6 +218,7 @@ export function rateSeverity(input: SeverityInput): SeverityRating {
     (severity as Severity) !== 'P0' &&
     pP0 >= (input.p0Lean ?? P0_LEAN) &&
     scope !== 0 &&
+    !(scope < 3 && has('limited_scope')) &&
     !workaround
   ) {
     severity = 'P0';
