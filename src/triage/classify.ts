@@ -29,6 +29,18 @@ import {
 
 export { MASS_INCIDENT_P0_REPORTERS, MASS_INCIDENT_P1_REPORTERS } from './severity.ts';
 
+/**
+ * P0 + P1 probability from the severity model from which a question or request that names something
+ * broken is handled as an incident (chosen by cross-validation, see README, Triage).
+ */
+export const INTENT_LIFT = 0.5;
+/**
+ * P0 probability from which a question is handled as an incident whatever its words ("BI看板怎么变成
+ * 公开链接了？…能看到各部门薪资": a breach asked about). Not requests: "can I get a report on our 1,200
+ * hires" names a count the model links with P0 and asks for work, not help.
+ */
+export const INTENT_LIFT_P0 = 0.6;
+
 /** Confidence given to a label that an explicit rule set. */
 const RULE_CONFIDENCE = 0.95;
 
@@ -43,6 +55,17 @@ const PROBLEM_SIGNALS: SignalName[] = [
   'urgency_blocked',
   'urgency_payday',
   'request_form',
+];
+
+/** Signals that something is broken, wrong or exposed (not merely asked for). */
+const BROKEN_SIGNALS: SignalName[] = [
+  'outage',
+  'money',
+  'pay_failed',
+  'filing_failed',
+  'security_breach',
+  'security_compromise',
+  'urgency_blocked',
 ];
 
 const GREETING_OR_LAUGH =
@@ -130,6 +153,27 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
       });
     }
   }
+  // A problem told as a question or a request ("…180个坐席还不知道下周怎么上，请问是有什么调整吗？"):
+  // when the severity model reads it as P0/P1 and something is said to be broken, it is an
+  // incident, so the question's P3 cap does not hide it.
+  // With no word of anything broken, the severity model must itself read it as P0.
+  const pHigh = pSeverity[0] + pSeverity[1];
+  if (
+    (intent === 'question' || intent === 'request') &&
+    !has('exercise') &&
+    ((BROKEN_SIGNALS.some((name) => has(name)) &&
+      !hypothetical &&
+      pHigh >= (model.options.intentLift ?? INTENT_LIFT)) ||
+      (intent === 'question' && pSeverity[0] >= (model.options.intentLiftP0 ?? INTENT_LIFT_P0)))
+  ) {
+    intent = 'incident';
+    ruled.intent = true;
+    decisions.push({
+      name: 'model',
+      effect: 'intent=incident',
+      reason: `it names something broken and the severity model reads it as P0/P1 (${Math.round(pHigh * 100)}%)`,
+    });
+  }
   const escalation = has('escalate_command') && role === 'hr_admin';
   if (escalation && intent !== 'incident') {
     intent = 'incident';
@@ -159,6 +203,7 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
     hypothetical,
     pSeverity,
     p0Lean: model.options.p0Lean,
+    keepP1: model.options.keepP1,
   });
   const severity = rating.severity;
   const adjusted = rating.adjusted;
@@ -244,7 +289,7 @@ function explain(
   }
   const ruleFor = (prefix: string) => {
     const d = decisions.find((x) => x.effect.startsWith(prefix));
-    return d ? ` because ${reasonOf(d.name)}` : '';
+    return d ? ` because ${d.reason ?? reasonOf(d.name)}` : '';
   };
   const intentPart = `intent ${result.intent}${ruled.intent ? ruleFor('intent=') : ''}`;
   const categoryPart = `category ${result.category}${ruled.category ? ruleFor('category=') : ''}`;

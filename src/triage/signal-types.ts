@@ -8,6 +8,7 @@ export type SignalName =
   | 'scope_unit'
   | 'scope_few'
   | 'scope_self'
+  | 'limited_scope'
   | 'outage'
   | 'urgency_payday'
   | 'urgency_deadline'

@@ -130,7 +130,7 @@ const MOST_EN = wb(
   /\b(?:most|the majority|(?:a )?(?:large|big|huge) (?:part|chunk|share)) of (?:the |our )?(?:company|org|organi[sz]ation|staff|employees|workforce|people|users|us)\b|\b(?:basically|pretty much|almost|nearly|practically) (?:everyone|everybody|all of us|all (?:the )?(?:staff|employees|users))\b|\beveryone (?:i|we)(?:'ve| have)? (?:asked|know|talked to|checked with|spoke to|called|pinged)\b|\ball (?:of )?(?:our |the )?(?:remote|field|hourly|frontline|front-line|store|shop-floor|night[- ]shift|contract|overseas|china|us|uk|apac|emea) (?:staff|employees|workers|users|people|teams|colleagues|folks)\b|\b(?:all of|across|throughout) (?:apac|emea|amer|latam|the region|the country)\b|\b(?:the )?(?:whole|entire) (?:apac|emea|amer|americas|latam|asia|asia-pacific|europe|china|india|region|country)\b|\b(?:anyone|everyone|everybody|nobody|no one|all users|all staff) (?:in|across|from|based in) (?:apac|emea|amer|latam|asia|europe|china|north america|the region|the country|[a-z]+ region)\b|\b(?:nationwide|region-wide|countrywide|globally|worldwide|world-wide)\b|\b(?:half|a third|a quarter|two thirds|\d{2}%)(?: of)? (?:the |our )?(?:company|org|organi[sz]ation|staff|employees|workforce|users|people)\b|\b(?:multiple|several|many|various|different|a number of|a bunch of) (?:teams|floors|buildings|stores|shops|warehouses|depots|plants|sites|offices|branches|locations|squads|business units)\b|\ball (?:of )?(?:the |our )?(?:apis|services|systems|integrations|endpoints|tenants|environments) (?:are |were )?(?:down|failing|erroring|unavailable|timing out)\b/u,
 );
 const MOST_ZH = wb(
-  /大部分(?:人|同事|员工|部门)|大多数(?:人|同事|员工|部门)?|绝大多数|绝大部分|几乎所有|几乎全部|基本(?:上)?(?:所有人|全部|都(?:连不上|登不上|进不去|用不了|打不开|打不上|收不到))|全国(?:各地|的|所有|二十|\d|[一二三四五六七八九十几]+个)|各个?(?:门店|分公司|城市|地区|园区)|所有(?:门店|网点|城市|分公司|主体|法人)|(?:远程办公|在家办公|居家办公|外地|异地办公)的(?:人|同事|员工)?(?:基本|几乎)?(?:都|全)|所有(?:没|未|不)[^，。,.!！?？]{1,14}的(?:人|同事|员工)|(?:一半|半数)以上的?(?:人|员工|同事)|全体员工群|全员群|公司大群|(?:所有|全部)(?:的)?(?:接口|系统|服务|集成方)|(?:api|接口|服务|系统|集成方)(?:全部|全都|全在|都在)(?:挂|失败|报错|不可用|宕|超时)/u,
+  /大部分(?:人|同事|员工|部门)|大多数(?:人|同事|员工|部门)?|绝大多数|绝大部分|几乎所有|几乎全部|基本(?:上)?(?:所有人|全部|都(?:连不上|登不上|进不去|用不了|打不开|打不上|收不到))|全国(?:各地|的|所有|二十|\d|[一二三四五六七八九十几]+个)|全国(?=\p{Script=Han}{0,6}(?:都|全)(?:登|打|进|用|连|收|看|上|没|不))|各个?(?:门店|分公司|城市|地区|园区)|所有(?:门店|网点|城市|分公司|主体|法人)|(?:远程办公|在家办公|居家办公|外地|异地办公)的(?:人|同事|员工)?(?:基本|几乎)?(?:都|全)|所有(?:没|未|不)[^，。,.!！?？]{1,14}的(?:人|同事|员工)|(?:一半|半数)以上的?(?:人|员工|同事)|全体员工群|全员群|公司大群|(?:所有|全部)(?:的)?(?:接口|系统|服务|集成方)|(?:api|接口|服务|系统|集成方)(?:全部|全都|全在|都在)(?:挂|失败|报错|不可用|宕|超时)/u,
 );
 // The unit is the whole of it: "only the Shanghai office", "Beijing is fine", "其他分公司正常".
 const LIMITED = wb(
@@ -272,6 +272,12 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
     return;
   }
   const limited = LIMITED.exec(norm);
+  if (limited)
+    out.push({
+      name: 'limited_scope',
+      match: limited[0],
+      reason: `"${limited[0]}": the writer says the rest of the company is not affected`,
+    });
   // Concrete evidence (a list of sites, a count) stands even after a polite "不知道是不是只有我们".
   const wide = wideEvidence(norm, limited !== null);
   if (wide) {
@@ -321,6 +327,10 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
     )
       group.push(unit[0]);
   }
+  // "three teams cannot clock in", "我负责的4个门店": several teams, stores or floors, fewer than
+  // wideEvidence's many, are at least a group.
+  const units = findCounts(norm).find((n) => n.kind === 'small_unit' && n.value >= 2);
+  if (units) group.push(units.text);
   // "two people on my team can't clock in": the count says how big the group is.
   const small = findCounts(norm).filter((n) => n.kind === 'people');
   if (

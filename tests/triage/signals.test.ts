@@ -168,3 +168,31 @@ describe('human request, role, reporters', () => {
     }
   });
 });
+
+// General cues added while measuring the chatops and mobile writers' tune halves as unseen voices:
+// the classes DESIGN §3 names, in words the earlier sets did not use (written for this test, not
+// copied from any set).
+describe('scope, impact and compromise in other words', () => {
+  it.each<[string, SignalName]>([
+    ['two teams in the warehouse cannot scan anything', 'scope_group'],
+    ['全国的门店都登不上收银系统', 'scope_wide'],
+    ['the Madrid office only, Lisbon and Porto are fine', 'limited_scope'],
+    ['the whole intranet is dead since the switch upgrade', 'outage'],
+    ['排班表全空了', 'outage'],
+    ['my bonus came out 2x the usual amount', 'money'],
+    ['the board pack is due in 2 hours and the headcount tab is empty', 'urgency_deadline'],
+    ['两小时后就要开会，报表还是空的', 'urgency_deadline'],
+    ['he asked for the SMS code and I read it out, 验证码我念了', 'security_compromise'],
+    ['my cursor is moving by itself and opening folders', 'security_compromise'],
+    ['got three login codes I never requested this morning', 'security_compromise'],
+    ['收到好几条验证码，我没申请过', 'security_compromise'],
+  ])('%s → %s', (text, name) => {
+    expect(names(text)).toContain(name);
+  });
+
+  it('sees other people’s pay, for more than one person: a breach', () => {
+    expect(
+      names('my pay page shows somebody else salary and my teammates also see other ppl payslips'),
+    ).toContain('security_breach');
+  });
+});
