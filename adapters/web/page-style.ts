@@ -38,6 +38,9 @@ button, textarea { font: inherit; color: inherit; }
 .subtitle { margin: 2px 0 0; color: var(--muted); font-size: 13px; }
 .ghost { border: 1px solid var(--border); background: transparent; border-radius: 999px; padding: 6px 12px; cursor: pointer; font-size: 13px; white-space: nowrap; }
 .ghost:hover { background: var(--chip); }
+.account { display: flex; gap: 8px; align-items: center; }
+.who { font-size: 13px; color: var(--muted, #646a73); }
+.composer[aria-disabled="true"] { opacity: .5; pointer-events: none; }
 
 .log { flex: 1; overflow-y: auto; padding: 18px; scroll-behavior: smooth; }
 .welcome { text-align: center; padding: 28px 8px 8px; color: var(--muted); }

@@ -52,7 +52,11 @@ export const chatPageHtml = `<!doctype html>
           <p class="subtitle">HR &amp; IT support, any time · 人事与 IT 服务台，随时为你解答</p>
         </div>
       </div>
-      <button id="new-chat" type="button" class="ghost">New chat · 新对话</button>
+      <div class="account">
+        <span id="account" class="who" hidden></span>
+        <button id="sign-out" type="button" class="ghost" hidden>Sign out · 退出</button>
+        <button id="new-chat" type="button" class="ghost">New chat · 新对话</button>
+      </div>
     </header>
 
     <main id="log" class="log" aria-label="Conversation · 对话">

@@ -115,7 +115,11 @@ export function createOidcLogin(options: OidcOptions): OidcLogin {
       }
       let claims: client.IDToken | undefined;
       try {
-        const tokens = await client.authorizationCodeGrant(c, callbackUrl, {
+        // The request's own URL may carry an internal host (behind a proxy); the provider compares
+        // redirect_uri with the registered one, so the parameters go on that.
+        const current = new URL(redirectUri());
+        current.search = callbackUrl.search;
+        const tokens = await client.authorizationCodeGrant(c, current, {
           pkceCodeVerifier: login.code_verifier,
           expectedState: state,
           expectedNonce: login.nonce,
@@ -123,9 +127,14 @@ export function createOidcLogin(options: OidcOptions): OidcLogin {
         });
         claims = tokens.claims();
       } catch (err) {
+        // The provider's own words (OAuth `error` / `error_description`) tell an admin what to fix.
+        const e = err as Error & { error?: string; error_description?: string };
+        const detail = e.error
+          ? `${e.error}${e.error_description ? `: ${e.error_description}` : ''}`
+          : e.message;
         throw new HelplineError(
           'UNAUTHENTICATED',
-          `The identity provider did not confirm the sign-in (${(err as Error).message}); sign in again.`,
+          `The identity provider did not confirm the sign-in (${detail}); sign in again.`,
           { cause: err },
         );
       }

@@ -42,8 +42,10 @@ function randomId() {
   return Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
 }
 var params = new URLSearchParams(location.search);
+// Who this page chats as: the signed-in user (GET /auth/me), or, in the open trial mode on this
+// machine only, an id kept in localStorage (or given as ?user=).
 var userId = params.get('user') || store.get(KEY_USER) || 'web-' + randomId();
-store.set(KEY_USER, userId);
+var csrf = null;
 var threadId = store.get(KEY_THREAD);
 var rendered = {}; // message id -> <li>
 var source = null; // EventSource
@@ -54,6 +56,14 @@ try {
   feedbackGiven = JSON.parse(store.get(KEY_FEEDBACK) || '{}') || {};
 } catch (e) {
   feedbackGiven = {};
+}
+
+/** JSON request headers, with the session's CSRF token when signed in. */
+function jsonHeaders() {
+  /** @type {Record<string, string>} */
+  var h = { 'content-type': 'application/json' };
+  if (csrf) h['x-csrf-token'] = csrf;
+  return h;
 }
 
 function t(zh, en, isZh) {
@@ -177,7 +187,7 @@ function sendFeedback(m, helpful, btn, group, thanks, isZh) {
   btn.setAttribute('aria-pressed', 'true');
   fetch(API + '/feedback', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: jsonHeaders(),
     body: JSON.stringify({ threadId: threadId, messageId: m.id, helpful: helpful, userId: userId }),
   })
     .then(function (res) {
@@ -334,7 +344,7 @@ function sendMessage(text, retryEl) {
   var post = function (tid) {
     return fetch(API + '/messages', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: jsonHeaders(),
       body: JSON.stringify({ userId: userId, text: text, threadId: tid || undefined }),
     }).then(function (res) {
       return res
@@ -439,7 +449,49 @@ $('new-chat').addEventListener('click', function () {
   input.focus();
 });
 
+$('sign-out').addEventListener('click', function () {
+  fetch('/auth/logout', { method: 'POST', headers: jsonHeaders() }).then(function () {
+    store.set(KEY_THREAD, null);
+    location.reload();
+  });
+});
+
+/** Signed in: chat as that user. Open trial mode: as the local id. Otherwise: ask to sign in. */
+function start(me) {
+  if (me && me.signedIn) {
+    if (store.get(KEY_USER) !== me.userId) store.set(KEY_THREAD, null);
+    userId = me.userId;
+    csrf = me.csrf;
+    threadId = store.get(KEY_THREAD);
+    var who = $('account');
+    who.textContent = me.userId;
+    who.hidden = false;
+    $('sign-out').hidden = false;
+  } else if (me && !me.open) {
+    form.setAttribute('aria-disabled', 'true');
+    input.disabled = true;
+    sendBtn.disabled = true;
+    var a = document.createElement('a');
+    a.href = me.signIn || '/auth/login';
+    a.textContent = 'Sign in to chat · 登录后开始对话';
+    notice.textContent = '';
+    notice.appendChild(a);
+    notice.className = 'notice';
+    notice.hidden = false;
+    return;
+  }
+  store.set(KEY_USER, userId);
+  refreshChrome();
+  connect();
+  input.focus();
+}
+
 autosize();
-refreshChrome();
-connect();
-input.focus();
+fetch('/auth/me')
+  .then(function (res) {
+    return res.ok ? res.json() : null;
+  })
+  .catch(function () {
+    return null;
+  })
+  .then(start);
