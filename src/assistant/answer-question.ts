@@ -2,6 +2,7 @@
  * Flow 1 of DESIGN §2: retrieve, then answer with citations, or say "I don't know" and offer a
  * ticket. The answer is generated when a chat model is configured, else extractive.
  */
+import type { AccessRole } from '../access/policy.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import type { Lang, SearchResult } from '../knowledge/types.ts';
 import type { ChatModel } from '../llm/chat-model.ts';
@@ -19,6 +20,8 @@ export interface AnswerDeps {
   /** Passages retrieved per question. @defaultValue 5 */
   k?: number;
   onFallback?: (reason: string, err?: unknown) => void;
+  /** The asker's role: passages meant for other audiences are never cited. @defaultValue any passage */
+  reader?: AccessRole;
 }
 
 export interface AnsweredQuestion {
@@ -32,7 +35,11 @@ export async function answerQuestion(
   lang: Lang = detectLang(question),
 ): Promise<AnsweredQuestion> {
   if (isSmallTalk(question)) return { reply: clarifyReply(lang) };
-  const search = await deps.kb.search(question, deps.k ?? 5);
+  const search = await deps.kb.search(
+    question,
+    deps.k ?? 5,
+    deps.reader ? { reader: deps.reader } : undefined,
+  );
   const reply = deps.chat
     ? await generativeAnswer(deps.chat, question, search, lang, deps.onFallback)
     : extractiveAnswer(question, search, lang);

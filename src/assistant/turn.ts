@@ -3,6 +3,7 @@
  * the KB, or open a ticket (joining a known incident when several people report the same thing),
  * or hand the thread to a human. Platform-independent: every adapter calls this.
  */
+import { ACCESS_ROLES, type AccessRole } from '../access/policy.ts';
 import { findParentIncident, severityForReporters } from '../incidents/mass-incident.ts';
 import { recordGap } from '../insights/knowledge-gaps.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
@@ -59,6 +60,11 @@ function withTurn(history: TranscriptLine[], turn: Turn, at: Date): TranscriptLi
   return [...history, { author: 'user', text: turn.text, at: at.toISOString() }];
 }
 
+/** The role passages are cited to: the configured one, else employee (KB audiences, DESIGN §7). */
+function readerOf(role: string | undefined): AccessRole {
+  return (ACCESS_ROLES as readonly string[]).includes(role ?? '') ? (role as AccessRole) : 'employee';
+}
+
 /** A self-help article is offered beside a ticket only when the KB is this sure. */
 const SELF_HELP_CONFIDENCE = 0.6;
 
@@ -68,6 +74,7 @@ export function createTurnHandler(deps: TurnDeps): Assistant {
     async reply(turn: Turn): Promise<BotReply> {
       const lang = detectLang(turn.text);
       const role = deps.roleOf(turn.userId);
+      const reader = readerOf(role);
       // A follow-up that widens an open ticket's scope is answered with its new severity and target.
       const raised = await retriageThread(deps, turn);
       if (raised) return raised;
@@ -78,9 +85,9 @@ export function createTurnHandler(deps: TurnDeps): Assistant {
         case 'handoff':
           return handoff(deps, turn, lang, role);
         case 'ticket':
-          return openTicket(deps, turn, lang, triage);
+          return openTicket(deps, turn, lang, triage, reader);
         default: {
-          const { reply } = await answerQuestion({ ...deps }, turn.text, lang);
+          const { reply } = await answerQuestion({ ...deps, reader }, turn.text, lang);
           if (reply.action !== 'answered') {
             await recordGap(deps.db, { question: turn.text, lang, threadId: turn.threadId, at: deps.now() });
           }
@@ -98,9 +105,15 @@ async function triageOf(deps: TurnDeps, input: TriageInput): Promise<TriageResul
   return deps.secondOpinion(input, offline);
 }
 
-async function openTicket(deps: TurnDeps, turn: Turn, lang: Lang, triage: TriageResult): Promise<BotReply> {
+async function openTicket(
+  deps: TurnDeps,
+  turn: Turn,
+  lang: Lang,
+  triage: TriageResult,
+  reader: AccessRole,
+): Promise<BotReply> {
   const transcript = withTurn(await deps.history(turn.threadId), turn, deps.now());
-  const search = await deps.kb.search(turn.text, deps.k ?? 5);
+  const search = await deps.kb.search(turn.text, deps.k ?? 5, { reader });
   const input = ticketInput(turn, triage, transcript, search);
   if (triage.intent === 'incident') {
     const parent = await knownIncident(deps, turn.text, triage.category);
@@ -124,7 +137,7 @@ async function handoff(deps: TurnDeps, turn: Turn, lang: Lang, role: string | un
   const about = question?.text ?? turn.text;
   const triage = deps.classify({ text: about, role, lang });
   const transcript = withTurn(history, turn, deps.now());
-  const search = await deps.kb.search(about, deps.k ?? 5);
+  const search = await deps.kb.search(about, deps.k ?? 5, { reader: readerOf(role) });
   const input = ticketInput({ ...turn, text: about }, { ...triage, intent: 'human' }, transcript, search);
   input.rationale = `The employee asked for a human. ${triage.rationale}`;
   const ticket = await deps.tickets.open(input);

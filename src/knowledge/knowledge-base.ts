@@ -3,6 +3,7 @@
  * configured) the dense index; the two ranked lists are fused by reciprocal rank fusion.
  */
 
+import { type AccessRole, mayRead } from '../access/policy.ts';
 import { confidenceOf, evidence } from './answerability.ts';
 import { type Calibration, type CalibrationOptions, calibrate } from './calibrate.ts';
 import type { Embedder } from './embedder.ts';
@@ -13,6 +14,15 @@ import { expand, type SynonymTable, synonymTable } from './synonyms.ts';
 import { hasCjk } from './tokenize.ts';
 import type { Lang, Passage, ScoredPassage, SearchResult } from './types.ts';
 import { matchesFilter, type VectorFilter, type VectorHit, type VectorIndex } from './vector-index.ts';
+
+/**
+ * What a search may return: the vector filter (language, source, category) and the asker's role,
+ * so a passage whose document names an audience (`audience: [hr_admin, l2]`) is never cited to
+ * anyone outside it (src/access/policy.ts `mayRead`). No reader: every passage (the CLI, evals).
+ */
+export interface SearchFilter extends VectorFilter {
+  reader?: AccessRole;
+}
 
 export interface AnswerabilityOptions {
   /**
@@ -96,7 +106,7 @@ export class KnowledgeBase {
   }
 
   /** Lexical search only: synchronous and fast, what `search` does without an embedder. */
-  searchLexical(query: string, k = 5, filter?: VectorFilter): SearchResult {
+  searchLexical(query: string, k = 5, filter?: SearchFilter): SearchResult {
     const hits = this.lexicalHits(query, Math.max(k, EVIDENCE_PASSAGES), filter);
     const confidence = this.lexicalConfidence(
       query,
@@ -112,14 +122,16 @@ export class KnowledgeBase {
   }
 
   /** Lexical and (when configured) dense search, fused; `filter` keeps only matching passages. */
-  async search(query: string, k = 5, filter?: VectorFilter): Promise<SearchResult> {
+  async search(query: string, k = 5, filter?: SearchFilter): Promise<SearchResult> {
     const dense = this.options.dense;
     if (!dense) return this.searchLexical(query, k, filter);
     const lexHits = this.lexicalHits(query, this.candidates, filter);
     let denseHits: { doc: number; score: number }[];
     try {
       const [vector] = await dense.embedder.embed([query]);
-      denseHits = this.passagesOf(await dense.index.search(vector, this.candidates, filter));
+      const { reader, ...where } = filter ?? {};
+      const points = await dense.index.search(vector, this.candidates, filter ? where : undefined);
+      denseHits = this.passagesOf(points).filter(({ doc }) => this.readable(doc, reader));
     } catch (err) {
       // An embeddings or vector-store outage must not stop answers: lexical search alone still works.
       this.options.onDenseError?.(err);
@@ -149,13 +161,28 @@ export class KnowledgeBase {
     };
   }
 
-  private lexicalHits(query: string, n: number, filter: VectorFilter | undefined) {
-    if (!filter) return this.lexical.search(query, n);
+  private lexicalHits(query: string, n: number, filter: SearchFilter | undefined) {
+    const restricted = filter?.reader !== undefined && this.hasAudience;
+    if (!filter || (!restricted && !filter.lang && !filter.source && !filter.category)) {
+      return this.lexical.search(query, n);
+    }
     return this.lexical
       .search(query, this.passages.length)
-      .filter(({ doc }) => matchesFilter(this.passages[doc], filter))
+      .filter(({ doc }) => matchesFilter(this.passages[doc], filter) && this.readable(doc, filter.reader))
       .slice(0, n);
   }
+
+  /** Whether the reader may be cited the passage (no reader: anyone asking outside a channel). */
+  private readable(doc: number, reader: AccessRole | undefined): boolean {
+    return reader === undefined || mayRead(reader, this.passages[doc].audience);
+  }
+
+  /** Whether any document names an audience (most KBs: none, and searches skip the check). */
+  private get hasAudience(): boolean {
+    this.#hasAudience ??= this.passages.some((p) => p.audience && p.audience.length > 0);
+    return this.#hasAudience;
+  }
+  #hasAudience?: boolean;
 
   /** Dense hits as passages; a point this KB does not know (another version's) is skipped. */
   private passagesOf(hits: VectorHit[]): { doc: number; score: number }[] {

@@ -20,6 +20,8 @@ export interface SourceDoc {
   updated?: string;
   /** Link shown in citations (front matter `url`/`link`), if any. */
   url?: string;
+  /** Who may be cited this (front matter `audience: [hr_admin, l2]`); everyone when absent. */
+  audience?: string[];
 }
 
 /** A retrievable unit: one section (or part of a long one) of a document. */
@@ -37,6 +39,8 @@ export interface Passage {
   questions: string[];
   keywords: string[];
   url?: string;
+  /** The document's audience: only these roles (and admins) are cited this passage. */
+  audience?: string[];
 }
 
 export interface SkippedFile {

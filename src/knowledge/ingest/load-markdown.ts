@@ -15,6 +15,7 @@ export interface DocMeta {
   owner?: string;
   updated?: string;
   url?: string;
+  audience?: string[];
 }
 
 export async function loadMarkdown(bytes: Uint8Array, source: string): Promise<SourceDoc> {
@@ -57,6 +58,7 @@ export function frontMatterToMeta(data: Record<string, unknown>): DocMeta {
     owner: asString(data.owner),
     updated: asString(data.updated),
     url: asString(data.url) ?? asString(data.link),
+    audience: asList(data.audience, /[,，、;；\s]+/).map((r) => r.toLowerCase()),
   };
 }
 
@@ -75,6 +77,7 @@ export function docFromMarkdown(source: string, text: string, meta: DocMeta): So
   if (meta.owner) doc.owner = meta.owner;
   if (meta.updated) doc.updated = meta.updated;
   if (meta.url) doc.url = meta.url;
+  if (meta.audience && meta.audience.length > 0) doc.audience = meta.audience;
   return doc;
 }
 

@@ -186,6 +186,7 @@ function toPassage(doc: SourceDoc, id: string, path: string[], text: string): Pa
     keywords: doc.keywords,
   };
   if (doc.category) passage.category = doc.category;
+  if (doc.audience) passage.audience = doc.audience;
   if (doc.url) passage.url = doc.url;
   return passage;
 }
