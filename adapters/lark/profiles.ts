@@ -78,6 +78,8 @@ export class LarkProfiles implements ProfileSource {
     const profile: EmployeeProfile = {};
     const name = str(user.name) ?? str(user.en_name);
     if (name) profile.name = name;
+    const email = str(user.enterprise_email) ?? str(user.email);
+    if (email) profile.email = email;
     const departments = Array.isArray(user.department_ids) ? user.department_ids : [];
     const first = str(departments[0]);
     if (first) {

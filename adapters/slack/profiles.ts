@@ -53,6 +53,7 @@ export class SlackProfiles implements ProfileSource {
       const name = p?.display_name || p?.real_name || u?.real_name || u?.name;
       if (name) profile.name = name;
       if (p?.title) profile.department = p.title;
+      if (p?.email) profile.email = p.email;
       return { profile, remember: true };
     } catch (err) {
       const code = slackErrorCode(err);

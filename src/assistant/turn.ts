@@ -45,7 +45,7 @@ export interface TurnDeps {
   history: (threadId: string) => Promise<TranscriptLine[]>;
   sla: { policy: SlaPolicy; calendars: CalendarSet };
   incidents: { windowMs: number; minSimilarity: number };
-  roleOf: (userId: string) => string | undefined;
+  roleOf: (userId: string) => Promise<string | undefined> | string | undefined;
   now: () => Date;
   onFallback?: (reason: string, err?: unknown) => void;
 }
@@ -73,7 +73,7 @@ export function createTurnHandler(deps: TurnDeps): Assistant {
     retriage: (turn) => retriageThread(deps, turn),
     async reply(turn: Turn): Promise<BotReply> {
       const lang = detectLang(turn.text);
-      const role = deps.roleOf(turn.userId);
+      const role = await deps.roleOf(turn.userId);
       const reader = readerOf(role);
       // A follow-up that widens an open ticket's scope is answered with its new severity and target.
       const raised = await retriageThread(deps, turn);
@@ -155,7 +155,7 @@ async function retriageThread(deps: TurnDeps, turn: Turn): Promise<BotReply | un
   const userMessages = history.filter((l) => l.author === 'user').map((l) => l.text);
   const raised = await retriage(
     { tickets: deps.tickets, classify: deps.classify },
-    { ticket: open, userMessages, role: deps.roleOf(turn.userId), messageId: turn.messageId },
+    { ticket: open, userMessages, role: await deps.roleOf(turn.userId), messageId: turn.messageId },
   );
   if (!raised) return undefined;
   const lang = detectLang(userMessages.join(' '));

@@ -26,7 +26,8 @@ export interface ChatActionsDeps {
   recordFeedback: (feedback: AnswerFeedback) => Promise<void>;
   classify: (input: TriageInput) => TriageResult;
   /** Role of a user (`lark:ou_1`, `slack:U1`, a web user) from the config. */
-  roleOf: (userKey: string) => string | undefined;
+  /** The user's role: configured for any of the person's linked identities. */
+  roleOf: (userKey: string) => Promise<string | undefined> | string | undefined;
   /** Users (`platform:id`) holding any of `roles`, for confidential DMs. */
   usersWithRole: (roles: readonly string[]) => string[];
   now: () => Date;
@@ -89,7 +90,7 @@ async function submitForm(deps: ChatActionsDeps, event: InboundEvent): Promise<v
     deps.logger.info({ form: event.action?.value?.form }, 'unknown form skipped');
     return;
   }
-  if (deps.roleOf(userKey(event)) !== 'hr_admin') {
+  if ((await deps.roleOf(userKey(event))) !== 'hr_admin') {
     await reply(deps, event, { text: t.formRefused, lang });
     return;
   }
@@ -140,7 +141,7 @@ async function escalateMessage(deps: ChatActionsDeps, event: InboundEvent): Prom
   await deps.store.ensureThread(threadId, requester, event.platform);
   let ticket = (await deps.tickets.list({ threadId, open: true, limit: 1 }))[0];
   if (!ticket) {
-    const triage = deps.classify({ text, lang, role: deps.roleOf(requester) });
+    const triage = deps.classify({ text, lang, role: await deps.roleOf(requester) });
     ticket = await deps.tickets.open({
       title: text.replace(/\s+/g, ' ').slice(0, 120),
       severity: triage.severity,
@@ -164,7 +165,7 @@ async function menu(deps: ChatActionsDeps, event: InboundEvent): Promise<void> {
   if (key === 'help') return dm(deps, event, { text: CHAT_TEXT[lang].help, lang });
   if (key === 'status') return status(deps, { ...event, text: lang === 'zh' ? '状态' : 'status' });
   if (key === 'escalate' || key === 'payroll') {
-    const allowed = deps.roleOf(userKey(event)) === 'hr_admin';
+    const allowed = (await deps.roleOf(userKey(event))) === 'hr_admin';
     await dm(
       deps,
       event,

@@ -60,6 +60,11 @@ export interface EventJobDeps extends ChatActionsDeps, TurnDeps {
   runner: Pick<JobRunner, 'add' | 'register' | 'remove'>;
   store: ConversationStore;
   relay: Relay;
+  /**
+   * Links a Lark or Slack sender to the same person's other identities (by the email the platform
+   * verified), so their roles and tickets follow them. Best effort: a failure is logged, never fatal.
+   */
+  linkIdentity: (event: InboundEvent) => Promise<void>;
 }
 
 export function registerEventJob(deps: EventJobDeps): void {
@@ -81,6 +86,9 @@ async function handleMessage(
 ): Promise<void> {
   const text = event.text.trim();
   const turn = turnOf(event, acceptedAt, text);
+  if (event.addressed && event.platform !== 'web') {
+    await deps.linkIdentity(event).catch((err) => deps.logger.warn({ err }, 'identity not linked'));
+  }
   // Chat platforms' messages to the bot are stored here (the web chat's were at accept; again is a no-op).
   if (event.addressed && text) await remember(deps, event, text);
   const bridged = await deps.relay.relayMessage(event);
@@ -100,7 +108,7 @@ async function handleMessage(
     if (bridged.bridged || !(await deps.store.getThread(conversationId(event)))) return;
     await remember(deps, event, text);
   }
-  if (ESCALATE_COMMAND.test(text) && deps.roleOf(userKey(event)) === 'hr_admin') {
+  if (ESCALATE_COMMAND.test(text) && (await deps.roleOf(userKey(event))) === 'hr_admin') {
     const lang = detectLang(text);
     await reply(deps, event, { text: CHAT_TEXT[lang].formPrompt, lang, form: payrollForm(lang) });
     await settle(deps, turn, 'prompted');

@@ -163,6 +163,11 @@ export interface Deliverer {
 export interface EmployeeProfile {
   name?: string;
   department?: string;
+  /**
+   * The work email the platform verified (Slack with the users:read.email scope, Lark with the
+   * contact email permission): links the person's Lark, Slack and web identities (one user).
+   */
+  email?: string;
 }
 
 /** Names and departments from the platform's user API, cached. */

@@ -6,7 +6,7 @@
  * tests build the same thing; tests may swap the engines, the channels or the assistant.
  */
 import type { Logger } from 'pino';
-import { configuredRole } from '../access/people.ts';
+import { configuredRole, createPeople, type People } from '../access/people.ts';
 import { createTurnHandler } from '../assistant/turn.ts';
 import type { Assistant } from '../assistant/types.ts';
 import type { Config } from '../config/schema.ts';
@@ -19,6 +19,7 @@ import { createAccept } from '../inbound/accept.ts';
 import { registerEventJob } from '../inbound/event-job.ts';
 import type { Accept, ChannelDeps, ChatChannel, Deliverer, Platform } from '../inbound/ports.ts';
 import { SqlReplySlots } from '../inbound/reply-slots.ts';
+import { userKey } from '../inbound/thread-ids.ts';
 import { recordFeedback } from '../insights/feedback.ts';
 import type { JobRunner } from '../jobs/types.ts';
 import type { OpenedKb } from '../knowledge/open-kb.ts';
@@ -74,6 +75,8 @@ export interface AssistantParts {
   store: ConversationStore;
   tickets: TicketService;
   calendars: CalendarSet;
+  /** Linked identities and configured roles (one person, one user). */
+  people: People;
   logger: Logger;
   metrics: Metrics;
   now: () => Date;
@@ -127,7 +130,10 @@ export function defaultAssistant(parts: AssistantParts): Assistant {
       windowMs: config.incidents.windowMinutes * 60_000,
       minSimilarity: config.incidents.minSimilarity,
     },
-    roleOf: (userId) => configuredRole(config.roles, [userId, `web:${userId}`])?.role,
+    roleOf: async (userId) => {
+      const aliases = await parts.people.aliases(userId);
+      return configuredRole(config.roles, [...aliases, `web:${userId}`])?.role;
+    },
     now: parts.now,
     onFallback: (reason, err) => parts.logger.warn({ reason, err }, 'answer fell back to extractive'),
   });
@@ -148,6 +154,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   getTriageModel();
 
   const store = new PgConversationStore({ db, now });
+  const people = createPeople({ db, roles: config.roles, linkBy: config.access.linkBy, now });
   const accept = createAccept({
     runner,
     deduper: infra.deduper,
@@ -179,6 +186,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     logger,
     now,
     profiles: (platform) => channels.find((ch) => ch.platform === platform)?.profiles,
+    people,
     sweepEveryMs: deps.recovery?.everyMs,
   });
   const assistant = (deps.assistant ?? defaultAssistant)({
@@ -189,6 +197,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     store,
     tickets: desk.tickets,
     calendars: desk.calendars,
+    people,
     logger,
     metrics,
     now,
@@ -204,7 +213,12 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     deliver: delivery.deliver,
     recordFeedback: (f) => recordFeedback(db, f),
     classify,
-    roleOf: (userKey) => configuredRole(config.roles, [userKey])?.role,
+    roleOf: async (userKey) => (await people.roleOf(userKey)).role,
+    linkIdentity: async (event) => {
+      const profiles = channels.find((ch) => ch.platform === event.platform)?.profiles;
+      const email = (await profiles?.profile(event.user))?.email;
+      if (email) await people.link(userKey(event), { email });
+    },
     usersWithRole: (roles) =>
       Object.keys(config.roles).filter((user) => {
         const role = configuredRole(config.roles, [user])?.role;

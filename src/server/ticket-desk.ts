@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { chatButtonPolicy } from '../access/chat-buttons.ts';
-import { createPeople } from '../access/people.ts';
+import type { People } from '../access/people.ts';
 import type { Config } from '../config/schema.ts';
 import type { Delivery } from '../delivery/delivery.ts';
 import { cardSent, createHandoff, type Handoff } from '../handoff/actions.ts';
@@ -44,6 +44,8 @@ export interface TicketDeskDeps {
   now: () => Date;
   /** The profile source of each platform, for names and departments on cards. */
   profiles: (platform: string) => ProfileSource | undefined;
+  /** Linked identities and configured roles: who may press the chat buttons. */
+  people: People;
   /** @defaultValue 60000 */
   sweepEveryMs?: number;
 }
@@ -80,7 +82,7 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
     triageLang,
     describe: (ticket) => describeTicket(ticket, { profiles: deps.profiles, calendars, triageLang }),
     nameOf,
-    authorize: chatButtonPolicy(createPeople({ db, roles: config.roles, linkBy: config.access.linkBy, now })),
+    authorize: chatButtonPolicy(deps.people),
   });
   const notifyInChat = createSlaNotifier({ links, deliver: delivery.deliver, handoff, triageLang, nameOf });
   const timers = createSlaTimers({

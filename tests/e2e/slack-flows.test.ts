@@ -160,6 +160,13 @@ describe.each(['http', 'socket'] as const)('Slack end to end over %s', (mode) =>
       real_name: 'Li Lei',
       profile: { display_name: 'Li Lei', title: 'Finance' },
     });
+    // An HR admin whose role is given by email in config: linked through the email Slack verified.
+    slack.addUser({
+      id: 'U0HR',
+      name: 'zhao.min',
+      real_name: 'Zhao Min',
+      profile: { display_name: 'Zhao Min', title: 'HR', email: 'Zhao.Min@example.com' },
+    });
     slack.addUser({
       id: 'U0ENG',
       name: 'wang.wei',
@@ -173,7 +180,10 @@ describe.each(['http', 'socket'] as const)('Slack end to end over %s', (mode) =>
         SLACK_API_URL: slack.apiUrl,
         ...(http ? { SLACK_SIGNING_SECRET: SECRET } : { SLACK_APP_TOKEN: 'xapp-1-e2e' }),
       },
-      { 'handoff.routes': { default: { platform: 'slack', chat: TRIAGE } }, roles: { 'slack:U0ENG': 'l2' } },
+      {
+        'handoff.routes': { default: { platform: 'slack', chat: TRIAGE } },
+        roles: { 'slack:U0ENG': 'l2', 'zhao.min@example.com': 'hr_admin' },
+      },
     );
   }, 60_000);
   afterAll(async () => {
@@ -308,6 +318,28 @@ describe.each(['http', 'socket'] as const)('Slack end to end over %s', (mode) =>
     );
     const ticket = await stack.runtime.tickets.get(number);
     expect(ticket).toMatchObject({ severity: 'P0', status: 'claimed' });
+  });
+
+  it('one person, one user: a role given by email applies to the Slack user with that verified email', async () => {
+    const asHr = dmMessage('escalate: payroll for the Shenzhen plant is wrong', { user: 'U0HR' });
+    expect((await postEvent(asHr)).status).toBe(200);
+    const form = await waitFor(stack.runner, () =>
+      inChannel(DM).find((m) => m.thread_ts === asHr.event.ts && /Fill in the form/.test(m.text)),
+    );
+    expect(form).toBeDefined();
+    const linked = await stack.runtime.db.query<{ user_key: string; email: string }>(
+      "SELECT user_key, email FROM identities WHERE user_key = 'slack:U0HR'",
+    );
+    expect(linked).toEqual([{ user_key: 'slack:U0HR', email: 'zhao.min@example.com' }]);
+    // Without the role, the same command is refused politely.
+    const asEmployee = dmMessage('escalate: payroll is wrong');
+    await postEvent(asEmployee);
+    await waitFor(stack.runner, () =>
+      inChannel(DM).find((m) => m.thread_ts === asEmployee.event.ts && m.text.length > 0),
+    );
+    expect(
+      inChannel(DM).some((m) => m.thread_ts === asEmployee.event.ts && /Fill in the form/.test(m.text)),
+    ).toBe(false);
   });
 
   it('/helpline escalate opens the payroll modal; /helpline status answers by DM', async () => {
