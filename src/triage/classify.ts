@@ -10,6 +10,8 @@
  * and raise the ticket when the result is more severe than its current severity (lowering stays a
  * human decision). Scope or urgency added later ("Shenzhen too", "now 50 people") then counts.
  */
+import { findCounts } from './counts.ts';
+import { normalizeText } from './features.ts';
 import { argmax } from './model.ts';
 import { type Decision, rateSeverity } from './severity.ts';
 import { type DetectedSignal, detectSignals, hasSignal, type SignalName } from './signals.ts';
@@ -204,6 +206,9 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
     pSeverity,
     p0Lean: model.options.p0Lean,
     keepP1: model.options.keepP1,
+    people: findCounts(normalizeText(text))
+      .filter((c) => c.kind === 'people' || c.kind === 'accounts')
+      .reduce((max, c) => Math.max(max, c.value), 0),
   });
   const severity = rating.severity;
   const adjusted = rating.adjusted;

@@ -78,6 +78,10 @@ const ZH_UNIT_LIST = new RegExp(
   `[\\p{Script=Han}A-Za-z0-9]{1,6}?${ZH_UNIT}(?:\\s*(?:、|,|，|/|和|与|及|以及|跟|还有)\\s*[\\p{Script=Han}A-Za-z0-9]{1,6}?${ZH_UNIT}){1,8}`,
   'gu',
 );
+// Buildings, plants or workshops named by a letter or number, each with its suffix and often no
+// separator at all: "A栋B栋C栋", "1号楼、2号楼和3号楼", "一厂二厂三厂".
+const ZH_ID_UNIT = '[a-z0-9一二三四五六七八九十]{1,3}(?:号楼|栋|座|号厂|厂|号车间|车间|号仓|仓)';
+const ZH_ID_LIST = new RegExp(`${ZH_ID_UNIT}(?:\\s*(?:、|,|，|/|和|与|及|跟)?\\s*${ZH_ID_UNIT}){2,8}`, 'gu');
 // People "in X, Y and Z": "folks in Dallas, Austin and Houston", "staff at Porto and Lagos".
 const PEOPLE_IN_NAMES = new RegExp(
   `\\b(?:people|folks|staff|colleagues|users|employees|everyone|everybody|nobody|no one|teams?|offices?|sites?|workers|guys|coworkers|co-workers|us)\\b[^.!?]{0,20}?\\b(?:in|at|from|across)\\s+(?:the\\s+)?${NAME}(?:\\s*,\\s*${NAME}){0,8}\\s*,?\\s+(?:and|or|&|\\+)\\s+${NAME}\\b`,
@@ -134,6 +138,10 @@ export function findPlaceLists(norm: string): PlaceList[] {
         );
       keep('unit', m, [...new Set(names)], 2);
     }
+  }
+  for (const m of norm.matchAll(ZH_ID_LIST)) {
+    if (out.some((l) => l.index <= m.index! && m.index! < l.index + l.text.length)) continue;
+    keep('unit', m, [...new Set(m[0].match(new RegExp(ZH_ID_UNIT, 'gu')) ?? [])], 3);
   }
   for (const m of norm.matchAll(PEOPLE_IN_NAMES)) {
     const at = m[0].search(/\b(?:in|at|from|across)\s+/u);

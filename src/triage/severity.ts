@@ -31,6 +31,12 @@ export const MASS_INCIDENT_P1_REPORTERS = 3;
  */
 export const P0_LEAN = 0.25;
 /**
+ * P0 probability from which a named workaround no longer holds the lean back: a stopgap for a wide
+ * outage ("门店那边先手写签到顶着") does not make it a group's problem. Chosen with the rules below on the
+ * forwarded and frontline tune halves scored as unseen voices (README, Triage).
+ */
+export const STRONG_P0 = 0.8;
+/**
  * P0 + P1 probability from which a problem stays P1 though no rule found more than one person, a
  * deadline or an attack (the text model reads it as severe; a new writer's scope words are ones no
  * rule knows).
@@ -58,6 +64,8 @@ export interface SeverityInput {
   p0Lean?: number;
   /** @defaultValue KEEP_P1 */
   keepP1?: number;
+  /** The largest count of people or accounts anywhere in the message. */
+  people?: number;
 }
 
 export interface SeverityRating {
@@ -199,7 +207,8 @@ export function rateSeverity(input: SeverityInput): SeverityRating {
     floor('P0', wide, soon && !mitigated, ...impact, ...when);
   }
   // Pay wrong on payday for many people (DESIGN §3), even at one site.
-  const paid = peopleCount(signals) >= MANY_PAID;
+  // The count may sit outside the scope phrase: "整个包装部一百多号人全这样".
+  const paid = Math.max(peopleCount(signals), input.people ?? 0) >= MANY_PAID;
   floor('P0', scopeName ?? 'money', problem && money && payday && paid, ...impact, ...when);
   // Pay that has not arrived on payday, for a whole office, entity or team.
   floor(
@@ -219,7 +228,7 @@ export function rateSeverity(input: SeverityInput): SeverityRating {
     pP0 >= (input.p0Lean ?? P0_LEAN) &&
     scope !== 0 &&
     !(scope < 3 && has('limited_scope')) &&
-    !workaround
+    (!workaround || pP0 >= STRONG_P0)
   ) {
     severity = 'P0';
     ruled = true;
@@ -233,6 +242,8 @@ export function rateSeverity(input: SeverityInput): SeverityRating {
 
   // Several sites with a working workaround is still a group's problem, unless nothing is broken.
   if (problem && wide) floor('P1', wide, !workaround || impact.length > 0, ...impact);
+  // Several people's accounts taken over is a breach, not one suspected compromise (DESIGN §3).
+  floor('P0', 'security_compromise', problem && compromise && has('security_compromise') && scope >= 1);
   floor('P1', 'security_compromise', problem && compromise && has('security_compromise'));
   floor('P1', 'access_not_revoked', problem && compromise && has('access_not_revoked'));
   if (problem && scope === 2 && scopeName) floor('P1', scopeName, !mitigated || soon, ...impact);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/triage/classify.ts';
-import { P0_LEAN, rateSeverity, scopeLevel } from '../../src/triage/severity.ts';
+import { P0_LEAN, rateSeverity, STRONG_P0, scopeLevel } from '../../src/triage/severity.ts';
 import { detectSignals } from '../../src/triage/signals.ts';
 
 type Case = [text: string, severity: string, role?: string];
@@ -47,6 +47,26 @@ describe('P0: payroll wrong or missing for many on payday, with no 全员 word',
     ['今天是个税申报最后一天，集团三个主体都报不上去', 'P0', 'hr_admin'],
   ])('%s → %s', (text, severity, role) => {
     expect(sev(text, role)).toBe(severity);
+  });
+});
+
+describe('P0: counts of small units, lists of numbered buildings, counts outside the scope phrase, several accounts taken over', () => {
+  it.each<Case>([
+    ['三家门店的排班系统从早上开始都打不开', 'P0'],
+    ['fyi the time clocks on 3 shifts at the plant stopped syncing and nobody on them can clock in', 'P0'],
+    ['1栋2栋3栋的门禁今天都刷不了卡', 'P0'],
+    ['今天发薪，整个仓储部工资全少发了，一共两百多人', 'P0'],
+    [
+      'my mailbox sent hundreds of emails I never wrote, and two teammates say their accounts did the same, were we hacked?',
+      'P0',
+    ],
+  ])('%s → %s', (text, severity, role) => {
+    expect(sev(text, role)).toBe(severity);
+  });
+  it('keeps two stores a group and one compromised account P1', () => {
+    expect(scopeLevel(detectSignals('两家门店的排班系统从早上开始都打不开'))).toBe(2);
+    expect(scopeLevel(detectSignals('三家门店的排班系统从早上开始都打不开'))).toBe(3);
+    expect(sev('got a text that my password was reset and it was not me')).toBe('P1');
   });
 });
 
@@ -103,6 +123,9 @@ describe('the rationale names what decided', () => {
     // Only the writer, or a workaround: the lean does not apply.
     expect(rate('my laptop will not boot, everyone else is fine', 0.6).severity).not.toBe('P0');
     expect(rate('整个仓库的人都打不了卡，先用纸质签到顶着', 0.6).severity).not.toBe('P0');
+    // A stopgap does not hold back a model that is sure (STRONG_P0): paper sign-in at every store is
+    // still every store down.
+    expect(rate('整个仓库的人都打不了卡，先用纸质签到顶着', STRONG_P0 + 0.05).severity).toBe('P0');
   });
 
   it('keeps a problem the text model reads as severe at P1 though no rule found more than one person (KEEP_P1)', () => {
