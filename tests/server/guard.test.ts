@@ -162,3 +162,39 @@ describe('Host allow-list (a real server, raw Host headers)', () => {
     }
   });
 });
+
+describe('webhook body limit', () => {
+  it('refuses an unsigned 20 MB body to /lark/events with 413 before reading it', async () => {
+    let handled = false;
+    const lark = new Hono();
+    lark.post('/lark/events', async (c) => {
+      handled = true;
+      return c.json({ ok: true });
+    });
+    const server = await listen(createApp({ channels: [{ routes: lark }], logger: silent }), 0, {
+      hostname: '127.0.0.1',
+    });
+    try {
+      const size = 20 * 1024 * 1024;
+      const { status, sent } = await new Promise<{ status: number; sent: number }>((resolve, reject) => {
+        const req = httpRequest(
+          `${server.url}/lark/events`,
+          { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(size) } },
+          (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, sent: req.socket?.bytesWritten ?? 0 });
+            req.destroy();
+          },
+        );
+        req.on('error', (err) => (err.message.includes('socket hang up') ? undefined : reject(err)));
+        // Only the first megabyte is ever written: the answer must come from the declared length alone.
+        req.write(Buffer.alloc(1024 * 1024, 0x20));
+      });
+      expect(status).toBe(413);
+      expect(sent).toBeLessThan(2 * 1024 * 1024);
+      expect(handled).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+});
