@@ -10,6 +10,7 @@ import { configuredRole } from '../access/people.ts';
 import { createTurnHandler } from '../assistant/turn.ts';
 import type { Assistant } from '../assistant/types.ts';
 import type { Config } from '../config/schema.ts';
+import { pgMessageFeed } from '../conversations/message-feed.ts';
 import { PgConversationStore } from '../conversations/pg-store.ts';
 import type { ConversationStore } from '../conversations/types.ts';
 import { createDelivery, type Deliver } from '../delivery/delivery.ts';
@@ -28,6 +29,7 @@ import type { ShutdownStep } from '../ops/shutdown.ts';
 import type { CalendarSet } from '../sla/types.ts';
 import type { SlaTimers } from '../sla-timers/index.ts';
 import type { Database } from '../store/database.ts';
+import { PostgresDatabase } from '../store/postgres.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import { classify } from '../triage/classify.ts';
 import { triageChatModelFor } from '../triage/llm-chat-model.ts';
@@ -147,7 +149,14 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   // Train the triage model now, not on the first employee's message.
   getTriageModel();
 
-  const store = new PgConversationStore({ db, now });
+  // Live updates cross processes on PostgreSQL (closed with the database).
+  const store = new PgConversationStore({
+    db,
+    now,
+    feed: db instanceof PostgresDatabase ? pgMessageFeed(db) : undefined,
+    onFeedError: (err) =>
+      logger.warn({ err }, 'live message feed failed; SSE updates from other processes may lag'),
+  });
   const accept = createAccept({
     runner,
     deduper: infra.deduper,
