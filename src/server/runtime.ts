@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { configuredRole } from '../access/people.ts';
 import { createTurnHandler } from '../assistant/turn.ts';
 import type { Assistant } from '../assistant/types.ts';
+import { redisLease } from '../cluster/lease.ts';
 import type { Config } from '../config/schema.ts';
 import { pgMessageFeed } from '../conversations/message-feed.ts';
 import { PgConversationStore } from '../conversations/pg-store.ts';
@@ -231,7 +232,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     },
   });
 
-  let stopRecovery = () => {};
+  let stopRecovery: () => Promise<void> = async () => {};
   return {
     db,
     store,
@@ -249,7 +250,27 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     deliver: delivery.deliver,
     async startWorkers() {
       await runner.start();
-      stopRecovery = await startRecovery({ db, runner, timers: desk.timers, logger, now, ...deps.recovery });
+      const redisUrl = config.redis.url;
+      stopRecovery = await startRecovery({
+        db,
+        runner,
+        timers: desk.timers,
+        logger,
+        now,
+        // Many processes on one Redis: the recovery passes run in one of them at a time.
+        lease:
+          redisUrl && runner.kind === 'bullmq'
+            ? (onAcquired) =>
+                redisLease({
+                  redisUrl,
+                  name: 'recovery',
+                  ttlMs: 30_000,
+                  onAcquired,
+                  onError: (err) => logger.debug({ err }, 'recovery lease: Redis failed'),
+                })
+            : undefined,
+        ...deps.recovery,
+      });
     },
     shutdownSteps,
     async close() {
@@ -262,7 +283,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
       {
         name: 'disconnect chat platforms',
         run: async () => {
-          stopRecovery();
+          await stopRecovery();
           await Promise.allSettled(channels.map((ch) => ch.stop()));
         },
       },

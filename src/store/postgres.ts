@@ -94,6 +94,7 @@ export class PostgresDatabase implements Database {
   readonly #scope = new TransactionScope();
   readonly #listeners = new Set<() => Promise<void>>();
   #closed = false;
+  #closing?: Promise<void>;
 
   constructor(pool: pg.Pool, url: string) {
     this.#pool = pool;
@@ -212,10 +213,13 @@ export class PostgresDatabase implements Database {
     return stop;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.#closed = true;
-    await Promise.all([...this.#listeners].map((stop) => stop()));
-    if (!this.#pool.ended) await this.#pool.end();
+    this.#closing ??= (async () => {
+      await Promise.all([...this.#listeners].map((stop) => stop()));
+      if (!this.#pool.ended) await this.#pool.end();
+    })();
+    return this.#closing;
   }
 
   #usable(): void {
