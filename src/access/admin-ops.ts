@@ -1,9 +1,12 @@
 /**
  * What `helpline token …` and `helpline login-link` do, in one place: run directly on the database,
  * or by the running server over its admin socket (admin-socket.ts) when it owns the database.
+ * `backup` is the server's only: it writes the file server-side, from the database it owns.
  */
+import { isAbsolute } from 'node:path';
 import { HelplineError } from '../errors.ts';
 import { hasInvalidText } from '../inbound/storable-text.ts';
+import type { BackupSummary } from '../store/backup.ts';
 import { LOGIN_LINK_PATH } from './login-links.ts';
 import { ACCESS_ROLES, type AccessRole } from './policy.ts';
 import { parseDuration } from './secrets.ts';
@@ -15,6 +18,7 @@ export interface AdminRequests {
   'token.list': Record<string, never>;
   'token.revoke': { id: string };
   'login-link': { userId: string; role: string };
+  backup: { out: string };
 }
 
 export interface AdminResults {
@@ -22,10 +26,17 @@ export interface AdminResults {
   'token.list': { tokens: ApiToken[] };
   'token.revoke': { info: ApiToken };
   'login-link': { url: string; expiresAt: string };
+  backup: BackupSummary;
 }
 
 export type AdminOp = keyof AdminRequests;
-export const ADMIN_OPS: readonly AdminOp[] = ['token.create', 'token.list', 'token.revoke', 'login-link'];
+export const ADMIN_OPS: readonly AdminOp[] = [
+  'token.create',
+  'token.list',
+  'token.revoke',
+  'login-link',
+  'backup',
+];
 
 export type AdminOps = { [K in AdminOp]: (args: AdminRequests[K]) => Promise<AdminResults[K]> };
 
@@ -47,8 +58,18 @@ function user(text: string | undefined): string {
   return id;
 }
 
-export function adminOps(stores: AccessStores, baseUrl: () => string): AdminOps {
+export function adminOps(
+  stores: AccessStores,
+  baseUrl: () => string,
+  server: { backup?: (out: string) => Promise<BackupSummary> } = {},
+): AdminOps {
   return {
+    async backup(args) {
+      const out = String(args.out ?? '');
+      if (!server.backup) throw new HelplineError('USAGE', 'Backups are written by the running server only.');
+      if (!isAbsolute(out)) throw new HelplineError('USAGE', `--out must be an absolute path; got "${out}".`);
+      return server.backup(out);
+    },
     async 'token.create'(args) {
       const expiresInMs = args.expires === undefined ? undefined : parseDuration(args.expires);
       if (args.expires !== undefined && expiresInMs === undefined) {

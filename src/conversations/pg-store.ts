@@ -1,12 +1,13 @@
 /**
  * ConversationStore over the Database seam (PGlite or PostgreSQL), tables `conversations` and
- * `messages`. Subscribers are notified in this process only, after the message is committed; with
- * several web processes on one PostgreSQL, a listener sees only messages written by its own process
- * (LISTEN/NOTIFY would lift that).
+ * `messages`. Subscribers are notified after the message is committed: at once in this process,
+ * and through the `feed` (message-feed.ts: PostgreSQL LISTEN/NOTIFY) when another process stored it.
+ * After the feed reconnects, a watched thread's messages are replayed: listeners drop ids they have.
  */
 import { randomUUID } from 'node:crypto';
 import { HelplineError } from '../errors.ts';
 import { type Database, jsonParam } from '../store/database.ts';
+import type { MessageFeed } from './message-feed.ts';
 import { ThreadListeners } from './thread-listeners.ts';
 import type { ConversationStore, MessageListener, NewMessage, StoredMessage, Thread } from './types.ts';
 
@@ -18,6 +19,10 @@ export interface PgConversationStoreOptions {
   platform?: string;
   /** Called when a subscriber throws; the message is stored regardless. */
   onListenerError?: (err: unknown, message: StoredMessage) => void;
+  /** Messages stored by other processes (PostgreSQL). @defaultValue none: this process only */
+  feed?: MessageFeed;
+  /** The feed failed to publish or to read a remote message; live updates may lag until a reconnect. */
+  onFeedError?: (err: unknown) => void;
 }
 
 interface MessageRow {
@@ -38,12 +43,16 @@ export class PgConversationStore implements ConversationStore {
   readonly #now: () => Date;
   readonly #platform: string;
   readonly #listeners: ThreadListeners;
+  readonly #feed?: MessageFeed;
+  readonly #onFeedError: (err: unknown) => void;
 
   constructor(options: PgConversationStoreOptions) {
     this.#db = options.db;
     this.#now = options.now ?? (() => new Date());
     this.#platform = options.platform ?? 'web';
     this.#listeners = new ThreadListeners(options.onListenerError);
+    this.#feed = options.feed;
+    this.#onFeedError = options.onFeedError ?? (() => {});
   }
 
   async createThread(userId: string): Promise<string> {
@@ -106,6 +115,7 @@ export class PgConversationStore implements ConversationStore {
     }
     const stored = toMessage(rows[0]);
     this.#listeners.notify(threadId, stored);
+    await this.#feed?.publish(threadId, stored.id).catch(this.#onFeedError);
     return stored;
   }
 
@@ -118,7 +128,36 @@ export class PgConversationStore implements ConversationStore {
   }
 
   subscribe(threadId: string, listener: MessageListener): () => void {
+    // Listening starts with the first subscriber: worker processes never hold the connection.
+    this.#feed?.listen({
+      onRemote: (thread, messageId) => void this.#remote(thread, messageId),
+      onResync: () => void this.#resync(),
+      onError: this.#onFeedError,
+    });
     return this.#listeners.subscribe(threadId, listener);
+  }
+
+  async #remote(threadId: string, messageId: string): Promise<void> {
+    if (!this.#listeners.has(threadId)) return;
+    try {
+      const rows = await this.#db.query<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND conversation_id = $2`,
+        [messageId, threadId],
+      );
+      if (rows[0]) this.#listeners.notify(threadId, toMessage(rows[0]));
+    } catch (err) {
+      this.#onFeedError(err);
+    }
+  }
+
+  async #resync(): Promise<void> {
+    for (const threadId of this.#listeners.threads()) {
+      try {
+        for (const m of await this.listMessages(threadId)) this.#listeners.notify(threadId, m);
+      } catch (err) {
+        this.#onFeedError(err);
+      }
+    }
   }
 }
 

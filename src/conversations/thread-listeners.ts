@@ -24,6 +24,15 @@ export class ThreadListeners {
     };
   }
 
+  /** The threads someone listens to now. */
+  threads(): string[] {
+    return [...this.#byThread.keys()];
+  }
+
+  has(threadId: string): boolean {
+    return this.#byThread.has(threadId);
+  }
+
   /** Each listener gets its own copy; one that throws does not stop the others. */
   notify(threadId: string, message: StoredMessage): void {
     for (const listener of [...(this.#byThread.get(threadId) ?? [])]) {

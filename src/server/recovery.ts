@@ -1,10 +1,13 @@
 /**
  * Nothing lost across restarts (DESIGN §2 flow 6, §7): at start, and every period after, the SLA
  * timers are rebuilt from the database (the sweep) and messages that have no reply outcome are
- * queued again (src/inbound/recover.ts). Both are idempotent across processes: deterministic job ids
- * make a second process's pass a no-op while the first one's jobs are queued.
+ * queued again (src/inbound/recover.ts). Both are idempotent across processes (deterministic job
+ * ids), and with a `lease` (REDIS_URL: many processes) they run in one process at a time: the
+ * holder passes at start and every period; another process takes over, with a pass, when it dies.
+ * Every process still re-adds the next sweep job (one per time slot, whoever adds it).
  */
 import type { Logger } from 'pino';
+import type { Lease } from '../cluster/lease.ts';
 import { type RecoverOptions, recoverUnanswered } from '../inbound/recover.ts';
 import type { JobRunner } from '../jobs/types.ts';
 import type { SlaTimers } from '../sla-timers/index.ts';
@@ -26,22 +29,40 @@ export interface RecoveryDeps extends RecoveryOptions {
   timers: SlaTimers;
   logger: Logger;
   now: () => Date;
+  /** Many processes: only the holder passes. Built with the callback to run on takeover. */
+  lease?: (onAcquired: () => Promise<void>) => Lease;
 }
 
 /** Runs the first pass now, then every period; resolves to the function that stops it. */
-export async function startRecovery(deps: RecoveryDeps): Promise<() => void> {
+export async function startRecovery(deps: RecoveryDeps): Promise<() => Promise<void>> {
   const { timers, logger } = deps;
   const recover = async () => {
     const count = await recoverUnanswered(deps.db, deps.runner, deps.now(), deps.unanswered);
     if (count > 0) logger.warn({ count }, 'unanswered messages queued again');
   };
+  let starting = true;
+  const lease = deps.lease?.(async () => {
+    if (starting) return;
+    logger.info('took over the recovery passes');
+    await timers.sweepNow().catch((err) => logger.warn({ err }, 'SLA sweep failed'));
+    await recover().catch((err) => logger.warn({ err }, 'unanswered messages not recovered'));
+  });
   await timers.scheduleSweep();
-  await timers.sweepNow();
-  await recover().catch((err) => logger.warn({ err }, 'unanswered messages not recovered'));
+  const held = lease ? await lease.start() : true;
+  starting = false;
+  if (held) {
+    await timers.sweepNow();
+    await recover().catch((err) => logger.warn({ err }, 'unanswered messages not recovered'));
+  }
   const every = setInterval(() => {
     timers.scheduleSweep().catch((err) => logger.warn({ err }, 'SLA sweep not scheduled'));
-    recover().catch((err) => logger.warn({ err }, 'unanswered messages not recovered'));
+    if (!lease || lease.held()) {
+      recover().catch((err) => logger.warn({ err }, 'unanswered messages not recovered'));
+    }
   }, deps.everyMs ?? 60_000);
   every.unref();
-  return () => clearInterval(every);
+  return async () => {
+    clearInterval(every);
+    await lease?.stop();
+  };
 }

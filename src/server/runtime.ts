@@ -9,7 +9,9 @@ import type { Logger } from 'pino';
 import { configuredRole, createPeople, type People } from '../access/people.ts';
 import { createTurnHandler } from '../assistant/turn.ts';
 import type { Assistant } from '../assistant/types.ts';
+import { redisLease } from '../cluster/lease.ts';
 import type { Config } from '../config/schema.ts';
+import { pgMessageFeed } from '../conversations/message-feed.ts';
 import { PgConversationStore } from '../conversations/pg-store.ts';
 import type { ConversationStore } from '../conversations/types.ts';
 import { createDelivery, type Deliver } from '../delivery/delivery.ts';
@@ -29,6 +31,7 @@ import type { ShutdownStep } from '../ops/shutdown.ts';
 import type { CalendarSet } from '../sla/types.ts';
 import type { SlaTimers } from '../sla-timers/index.ts';
 import type { Database } from '../store/database.ts';
+import { PostgresDatabase } from '../store/postgres.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import { classify } from '../triage/classify.ts';
 import { triageChatModelFor } from '../triage/llm-chat-model.ts';
@@ -153,7 +156,14 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   // Train the triage model now, not on the first employee's message.
   getTriageModel();
 
-  const store = new PgConversationStore({ db, now });
+  // Live updates cross processes on PostgreSQL (closed with the database).
+  const store = new PgConversationStore({
+    db,
+    now,
+    feed: db instanceof PostgresDatabase ? pgMessageFeed(db) : undefined,
+    onFeedError: (err) =>
+      logger.warn({ err }, 'live message feed failed; SSE updates from other processes may lag'),
+  });
   const people = createPeople({ db, roles: config.roles, linkBy: config.access.linkBy, now });
   const accept = createAccept({
     runner,
@@ -236,7 +246,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     },
   });
 
-  let stopRecovery = () => {};
+  let stopRecovery: () => Promise<void> = async () => {};
   return {
     db,
     store,
@@ -254,7 +264,27 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     deliver: delivery.deliver,
     async startWorkers() {
       await runner.start();
-      stopRecovery = await startRecovery({ db, runner, timers: desk.timers, logger, now, ...deps.recovery });
+      const redisUrl = config.redis.url;
+      stopRecovery = await startRecovery({
+        db,
+        runner,
+        timers: desk.timers,
+        logger,
+        now,
+        // Many processes on one Redis: the recovery passes run in one of them at a time.
+        lease:
+          redisUrl && runner.kind === 'bullmq'
+            ? (onAcquired) =>
+                redisLease({
+                  redisUrl,
+                  name: 'recovery',
+                  ttlMs: 30_000,
+                  onAcquired,
+                  onError: (err) => logger.debug({ err }, 'recovery lease: Redis failed'),
+                })
+            : undefined,
+        ...deps.recovery,
+      });
     },
     shutdownSteps,
     async close() {
@@ -267,7 +297,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
       {
         name: 'disconnect chat platforms',
         run: async () => {
-          stopRecovery();
+          await stopRecovery();
           await Promise.allSettled(channels.map((ch) => ch.stop()));
         },
       },

@@ -16,6 +16,7 @@ import { chatModelFor } from '../llm/from-config.ts';
 import { dbCheck, healthRoutes, kbCheck, redisCheck } from '../ops/health.ts';
 import { createLogger } from '../ops/logger.ts';
 import type { ShutdownStep } from '../ops/shutdown.ts';
+import { writeBackup } from '../store/backup.ts';
 import { adminSocketPath, serveAdminSocket } from './admin-socket.ts';
 import { channelsFromConfig } from './channels.ts';
 import { assertProtected, openTrialMode } from './exposure.ts';
@@ -33,7 +34,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, io: Io): Promise<RunningServer> {
+export interface StartOptions {
+  /** Run the job workers and recovery passes here too (`--role all`); off for `--role web`. @defaultValue true */
+  workers?: boolean;
+}
+
+export async function startServer(
+  config: Config,
+  io: Io,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const workers = options.workers ?? true;
   assertProtected(config);
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
   io.err('Helpline is starting…');
@@ -46,7 +57,7 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
     logger,
     channels: (deps, store) => channelsFromConfig(config, deps, { store }),
   });
-  await runtime.startWorkers();
+  if (workers) await runtime.startWorkers();
   const now = () => new Date();
   let stopping = false;
   const redis = config.redis.url ? redisCheck(config.redis.url) : undefined;
@@ -70,7 +81,7 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
   const app = createHttpApp({ config, runtime, access, logger, ops, baseUrl, now });
   const server = await listen(app, config.server.port, { hostname: config.server.host });
   serverUrl = server.url;
-  const ops_ = adminOps(access, baseUrl);
+  const ops_ = adminOps(access, baseUrl, { backup: (out) => writeBackup(runtime.db, out) });
   const admin = await openAdminSocket(config, ops_, logger);
   const firstAdmin = (await needsFirstAdmin(config, access))
     ? await ops_['login-link']({ userId: 'admin', role: 'admin' })
@@ -117,7 +128,7 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
       `  Dense search  ${on(opened.dense)}${opened.vectors ? ` (${config.llm.embeddingModel}; vectors ${opened.vectors.index.label})` : ` (set HELPLINE_EMBEDDING_MODEL with an endpoint${config.qdrant.url ? '; QDRANT_URL is unused until then' : ''})`}`,
       '  Triage        offline classifier + explicit signals',
       `  Database      ${runtime.databaseLabel}`,
-      `  Jobs          ${runtime.runner.kind === 'bullmq' ? 'BullMQ on Redis (this process runs workers too; add more with `helpline worker`)' : 'in-process runner (set REDIS_URL for BullMQ)'}`,
+      `  Jobs          ${runtime.runner.kind === 'bullmq' ? `BullMQ on Redis (${workers ? 'this process runs workers too; add more' : 'web role: workers run in'} \`helpline worker\`)` : 'in-process runner (set REDIS_URL for BullMQ)'}`,
       `  Lark/Feishu   ${platformLines.get('lark') ?? 'off (set LARK_APP_ID, LARK_APP_SECRET; see README "Lark/Feishu")'}`,
       `  Slack         ${platformLines.get('slack') ?? 'off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN; see README "Slack")'}`,
       `  Handoff       ${handoffLine}`,

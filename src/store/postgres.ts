@@ -78,12 +78,23 @@ async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
   }
 }
 
+export interface ListenHandlers {
+  /** A notification's payload (text, at most 8000 bytes). */
+  onNotification(payload: string): void;
+  /** The connection listens (first time and after every reconnection). */
+  onListening?(): void;
+  /** The listening connection failed or could not be opened; it is retried. */
+  onError?(err: unknown): void;
+}
+
 export class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
   readonly #url: string;
   readonly #scope = new TransactionScope();
+  readonly #listeners = new Set<() => Promise<void>>();
   #closed = false;
+  #closing?: Promise<void>;
 
   constructor(pool: pg.Pool, url: string) {
     this.#pool = pool;
@@ -142,9 +153,73 @@ export class PostgresDatabase implements Database {
     }
   }
 
-  async close(): Promise<void> {
+  /**
+   * LISTEN on `channel` over one connection of the pool kept for it (notifications arrive only on
+   * the connection that listens). A lost connection is replaced, with backoff, and `onListening`
+   * runs after every (re)connection: notifications sent while no connection listened are lost, so
+   * the caller catches up there. Stopped by the returned function (and by close()).
+   */
+  listen(channel: string, handlers: ListenHandlers): () => Promise<void> {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new RangeError(`bad channel name "${channel}"`);
+    let stopped = false;
+    let client: pg.PoolClient | undefined;
+    let delay = 250;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const connect = async (): Promise<void> => {
+      if (stopped || this.#closed) return;
+      let c: pg.PoolClient | undefined;
+      try {
+        c = await this.#pool.connect();
+        c.on('notification', (n) => {
+          if (n.channel === channel) handlers.onNotification(n.payload ?? '');
+        });
+        c.on('error', (err) => lost(c!, err));
+        await c.query(`LISTEN ${channel}`);
+        if (stopped) return c.release();
+        client = c;
+        delay = 250;
+        handlers.onListening?.();
+      } catch (err) {
+        if (c) c.release(err instanceof Error ? err : new Error(String(err)));
+        retry(err);
+      }
+    };
+    const retry = (err: unknown) => {
+      if (stopped || this.#closed) return;
+      handlers.onError?.(err);
+      timer = setTimeout(() => void connect(), delay);
+      timer.unref?.();
+      delay = Math.min(delay * 2, 5000);
+    };
+    const lost = (c: pg.PoolClient, err: Error) => {
+      if (client !== c) return;
+      client = undefined;
+      c.release(err);
+      retry(err);
+    };
+    void connect();
+    const stop = async () => {
+      stopped = true;
+      clearTimeout(timer);
+      const c = client;
+      client = undefined;
+      this.#listeners.delete(stop);
+      if (c) {
+        await c.query(`UNLISTEN ${channel}`).catch(() => {});
+        c.release();
+      }
+    };
+    this.#listeners.add(stop);
+    return stop;
+  }
+
+  close(): Promise<void> {
     this.#closed = true;
-    if (!this.#pool.ended) await this.#pool.end();
+    this.#closing ??= (async () => {
+      await Promise.all([...this.#listeners].map((stop) => stop()));
+      if (!this.#pool.ended) await this.#pool.end();
+    })();
+    return this.#closing;
   }
 
   #usable(): void {

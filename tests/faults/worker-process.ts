@@ -27,6 +27,8 @@ export interface SpawnOptions {
   args?: string[];
   /** @defaultValue 60000 */
   readyTimeoutMs?: number;
+  /** What the process prints when ready. @defaultValue the worker's ready line */
+  ready?: RegExp;
 }
 
 export function spawnWorker(env: Record<string, string>, options: SpawnOptions = {}): WorkerProcess {
@@ -40,12 +42,17 @@ export function spawnWorker(env: Record<string, string>, options: SpawnOptions =
   let text = '';
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`helpline worker not ready after ${readyTimeoutMs} ms:\n${text}`)),
+      () =>
+        reject(
+          new Error(
+            `${options.args?.join(' ') ?? 'helpline worker'} not ready after ${readyTimeoutMs} ms:\n${text}`,
+          ),
+        ),
       readyTimeoutMs,
     );
     const onData = (chunk: Buffer) => {
       text += chunk.toString();
-      if (READY.test(text)) {
+      if ((options.ready ?? READY).test(text)) {
         clearTimeout(timer);
         resolve();
       }

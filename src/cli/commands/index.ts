@@ -41,6 +41,14 @@ export const COMMANDS: Record<string, Entry> = {
     summary: 'a single-use sign-in URL (15 minutes) for a user and role',
     load: async () => (await import('./admin.ts')).loginLink,
   },
+  backup: {
+    summary: 'write all durable state to a file (consistent while running)',
+    load: async () => (await import('./backup.ts')).backup,
+  },
+  restore: {
+    summary: 'load a backup into a new, empty database',
+    load: async () => (await import('./backup.ts')).restore,
+  },
   config: {
     summary: 'print the effective configuration (secrets masked)',
     load: async () => (await import('./config.ts')).config,

@@ -1,0 +1,265 @@
+/**
+ * Many processes, one service (issue 15 item 5), with the real CLI on one PostgreSQL and one Redis:
+ * two `helpline serve --role web` and two `helpline worker` processes. Employees post to one web
+ * process and watch their thread's live stream (SSE) on the other. Mid-run one worker is SIGKILLed
+ * and Redis is restarted (append-only file, as deploy/compose.yaml runs it). Then:
+ * - every accepted message has exactly one reply (one turn outcome, one bot message);
+ * - each reply reaches the other process's SSE stream within 3 s of being stored;
+ * - each SLA timer of the P0 incidents (first response 8 s on 24x7) fires once: one warning, one
+ *   breach, whichever worker ran it.
+ * A message refused while Redis is down (503) is sent again, as the page does.
+ */
+
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { expect, it } from 'vitest';
+import { sleep, waitFor } from '../jobs/wait.ts';
+import { EphemeralRedis, redisServerInstalled } from '../support/ephemeral-redis.ts';
+import { createThrowawayDatabase, deferCleanups, describeServices } from './services.ts';
+import { killAll, spawnWorker, type WorkerProcess } from './worker-process.ts';
+
+const installed = redisServerInstalled();
+const FIRST_RESPONSE_S = 8;
+const defer = deferCleanups({ first: killAll });
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+interface Live {
+  /** message id → ms when it arrived on the stream */
+  arrived: Map<string, { at: number; author: string; createdAt: string }>;
+  close(): void;
+}
+
+/**
+ * Reads a thread's SSE stream (GET /api/chat/threads/:id/events) until closed, reconnecting with
+ * Last-Event-ID when it fails or ends, as the page's EventSource does.
+ */
+function watch(base: string, threadId: string): Live {
+  const arrived: Live['arrived'] = new Map();
+  const abort = new AbortController();
+  let lastId: string | undefined;
+  const once_ = async () => {
+    const res = await fetch(`${base}/api/chat/threads/${threadId}/events`, {
+      signal: abort.signal,
+      headers: lastId ? { 'Last-Event-ID': lastId } : {},
+    });
+    if (res.status !== 200) return;
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value;
+      let end = buffer.indexOf('\n\n');
+      while (end >= 0) {
+        const data = buffer
+          .slice(0, end)
+          .split('\n')
+          .find((l) => l.startsWith('data:'));
+        buffer = buffer.slice(end + 2);
+        end = buffer.indexOf('\n\n');
+        if (!data) continue;
+        const m = JSON.parse(data.slice(5)) as { id: string; author: string; createdAt: string };
+        lastId = m.id;
+        if (!arrived.has(m.id))
+          arrived.set(m.id, { at: Date.now(), author: m.author, createdAt: m.createdAt });
+      }
+    }
+  };
+  void (async () => {
+    while (!abort.signal.aborted) {
+      await once_().catch(() => {});
+      await sleep(300);
+    }
+  })();
+  return { arrived, close: () => abort.abort() };
+}
+
+/** POST /api/chat/messages, sent again while the service answers 503 (Redis restarting). */
+async function post(base: string, userId: string, text: string, threadId?: string) {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(`${base}/api/chat/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId, text, ...(threadId ? { threadId } : {}) }),
+    }).catch(() => undefined);
+    if (res?.status === 202) return (await res.json()) as { threadId: string; messageId: string };
+    if ((res && res.status < 500) || attempt > 60)
+      throw new Error(`message not accepted: ${res?.status} ${await res?.text()}`);
+    await sleep(250);
+  }
+}
+
+const QUESTIONS = [
+  'How many days of annual leave do I get?',
+  '怎么请年假?',
+  'how do I reset my password',
+  '工资条在哪里看',
+  'How do I request a new laptop?',
+];
+const INCIDENTS = ['打卡系统全员进不去了，所有人都无法打卡', '全公司所有人的工资今天都没有发放，发薪日'];
+
+describeServices('many processes, one service', () => {
+  it.runIf(installed)(
+    'two web and two worker processes: every message answered once, live on the other process within 3 s, each SLA timer once, through a worker SIGKILL and a Redis restart',
+    async () => {
+      const redis = await EphemeralRedis.start({ persistent: true });
+      defer(() => redis.stop());
+      const database = await createThrowawayDatabase();
+      defer(() => database.drop());
+      const dir = mkdtempSync(join(tmpdir(), 'helpline-multi-'));
+      defer(async () => rmSync(dir, { recursive: true, force: true }));
+      const configFile = join(dir, 'helpline.config.yaml');
+      writeFileSync(
+        configFile,
+        `sla:\n  policy:\n    P0: { firstResponseMinutes: ${FIRST_RESPONSE_S / 60}, resolutionMinutes: 60, calendar: 24x7 }\n`,
+      );
+      const env = (name: string, port?: number): Record<string, string> => ({
+        DATABASE_URL: database.url,
+        REDIS_URL: redis.url,
+        HELPLINE_CONFIG: configFile,
+        HELPLINE_KB: 'kb',
+        HELPLINE_DATA: join(dir, name),
+        ...(port ? { PORT: String(port) } : {}),
+      });
+      const ports = [await freePort(), await freePort()];
+      const webs = ports.map((port, i) =>
+        spawnWorker(env(`web${i}`, port), {
+          args: ['bin/helpline.js', 'serve', '--role', 'web'],
+          ready: /Press Ctrl\+C to stop/,
+          readyTimeoutMs: 120_000,
+        }),
+      );
+      // One after the other: the first migrates the fresh database.
+      await webs[0].ready;
+      await webs[1].ready;
+      const workers: WorkerProcess[] = [0, 1].map((i) =>
+        spawnWorker(env(`worker${i}`), { readyTimeoutMs: 120_000 }),
+      );
+      await Promise.all(workers.map((w) => w.ready));
+      const base = ports.map((p) => `http://127.0.0.1:${p}`);
+
+      const threads: { threadId: string; messageIds: string[]; live: Live; postedAt: number[] }[] = [];
+      const converse = async (i: number) => {
+        const to = i % 2;
+        const text =
+          i % 7 === 3 ? INCIDENTS[Math.floor(i / 7) % INCIDENTS.length] : QUESTIONS[i % QUESTIONS.length];
+        const first = await post(base[to], `emp${i}`, text);
+        // The stream is on the other process: every reply there was written by a worker elsewhere.
+        const live = watch(base[1 - to], first.threadId);
+        const t = { threadId: first.threadId, messageIds: [first.messageId], live, postedAt: [Date.now()] };
+        threads.push(t);
+        await waitFor(
+          'first reply',
+          () => [...live.arrived.values()].some((m) => m.author === 'bot'),
+          60_000,
+        ).catch(async (err: Error) => {
+          const c = new pg.Client({ connectionString: database.url });
+          await c.connect();
+          const rows = (
+            await c.query('SELECT author, text, created_at FROM messages WHERE conversation_id = $1', [
+              first.threadId,
+            ])
+          ).rows;
+          await c.end();
+          throw new Error(
+            `${err.message} (thread ${i}, posted to ${to}); stream: ${JSON.stringify([...live.arrived.values()])}; stored: ${JSON.stringify(rows).slice(0, 600)}\nweb${1 - to}: ${webs[1 - to].output().slice(-3000)}`,
+          );
+        });
+        await sleep(300);
+        const second = await post(base[to], `emp${i}`, QUESTIONS[(i + 1) % QUESTIONS.length], first.threadId);
+        t.messageIds.push(second.messageId);
+        t.postedAt.push(Date.now());
+      };
+
+      const TOTAL = 24;
+      const running: Promise<void>[] = [];
+      for (let i = 0; i < TOTAL; i++) {
+        running.push(converse(i));
+        await sleep(150);
+        if (i === 8) await workers[0].kill();
+        if (i === 16) {
+          await redis.kill();
+          await sleep(500);
+          await redis.start();
+        }
+      }
+      await Promise.all(running);
+
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      defer(() => client.end());
+      const q = async <T>(sql: string, params: unknown[] = []) =>
+        (await client.query(sql, params)).rows as T[];
+      const ids = threads.flatMap((t) => t.messageIds);
+      await waitFor(
+        'every message answered',
+        async () =>
+          (
+            await q<{ n: number }>(
+              'SELECT count(*)::int AS n FROM turn_outcomes WHERE message_id = ANY($1)',
+              [ids],
+            )
+          )[0].n === ids.length,
+        90_000,
+      );
+      // Exactly once: one outcome per message, one bot reply per message in every thread.
+      const outcomes = await q<{ message_id: string; n: number }>(
+        'SELECT message_id, count(*)::int AS n FROM turn_outcomes WHERE message_id = ANY($1) GROUP BY message_id',
+        [ids],
+      );
+      expect(outcomes.filter((o) => o.n !== 1)).toEqual([]);
+      expect(outcomes).toHaveLength(ids.length);
+      const perThread = await q<{ conversation_id: string; users: number; bots: number }>(
+        `SELECT conversation_id, count(*) FILTER (WHERE author = 'user')::int AS users,
+                count(*) FILTER (WHERE author = 'bot')::int AS bots
+           FROM messages WHERE conversation_id = ANY($1) GROUP BY conversation_id`,
+        [threads.map((t) => t.threadId)],
+      );
+      expect(perThread.filter((t) => t.users !== 2 || t.bots !== 2)).toEqual([]);
+
+      // Live on the other process: each bot message on its stream within 3 s of being stored.
+      await sleep(1000);
+      const lags: number[] = [];
+      for (const t of threads) {
+        const bots = [...t.live.arrived.values()].filter((m) => m.author === 'bot');
+        expect(bots).toHaveLength(2);
+        const second = bots.at(-1)!;
+        lags.push(second.at - Date.parse(second.createdAt));
+        t.live.close();
+      }
+      expect(Math.max(...lags)).toBeLessThan(3000);
+
+      // SLA timers: every P0 first-response clock warned once and breached once.
+      const p0 = await q<{ id: string }>(
+        "SELECT id FROM tickets WHERE severity = 'P0' AND parent_id IS NULL",
+      );
+      expect(p0.length).toBeGreaterThan(0);
+      await sleep((FIRST_RESPONSE_S + 4) * 1000);
+      const sla = await q<{ ticket_id: string; action: string; n: number }>(
+        `SELECT ticket_id, action, count(*)::int AS n FROM ticket_events
+          WHERE ticket_id = ANY($1) AND action IN ('sla_warned', 'sla_breached') GROUP BY ticket_id, action`,
+        [p0.map((t) => t.id)],
+      );
+      for (const { id } of p0) {
+        const of = (action: string) => sla.find((r) => r.ticket_id === id && r.action === action)?.n ?? 0;
+        expect([of('sla_warned'), of('sla_breached')], `ticket ${id}`).toEqual([1, 1]);
+      }
+      console.info(
+        `multi-process: ${ids.length} messages in ${threads.length} threads, ${p0.length} P0 tickets; SSE lag on the other process p50 ${lags.sort((a, b) => a - b)[lags.length >> 1]} ms, max ${Math.max(...lags)} ms`,
+      );
+    },
+    300_000,
+  );
+});
