@@ -36,10 +36,13 @@ export function queuesOf(t: TicketView, p: Principal, now: Date): Queue[] {
   if (!OPEN.has(t.status)) return [];
   const out: Queue[] = [];
   if (!t.assigneeId && (t.status === 'new' || t.status === 'waiting_l2')) out.push('unclaimed');
-  const mine = p.role === 'employee' ? p.aliases.includes(t.requesterId) : p.aliases.includes(t.assigneeId ?? '');
+  const mine =
+    p.role === 'employee' ? p.aliases.includes(t.requesterId) : p.aliases.includes(t.assigneeId ?? '');
   if (mine) out.push('mine');
   const clocks = [t.sla.firstResponse, t.sla.resolution];
-  const breached = clocks.some((c) => c && (c.state === 'breached' || (c.breachedAt && c.state !== 'stopped')));
+  const breached = clocks.some(
+    (c) => c && (c.state === 'breached' || (c.breachedAt && c.state !== 'stopped')),
+  );
   if (breached) out.push('breached');
   const due = deadlineOf(t);
   if (!breached && due - now.getTime() <= BREACHING_WITHIN_MS) out.push('breaching');
@@ -54,9 +57,7 @@ export interface InboxEntry extends TicketView {
 }
 
 export function sortByDeadline<T extends TicketView>(tickets: T[]): T[] {
-  return [...tickets].sort(
-    (a, b) => deadlineOf(a) - deadlineOf(b) || a.createdAt.localeCompare(b.createdAt),
-  );
+  return [...tickets].sort((a, b) => deadlineOf(a) - deadlineOf(b) || a.createdAt.localeCompare(b.createdAt));
 }
 
 export function countQueues(entries: readonly InboxEntry[]): Record<Queue | 'all', number> {

@@ -74,7 +74,8 @@ export const LABELS = {
     byCategory: 'By category',
     byPlatform: 'By platform',
     signIn: 'Sign in to use the console',
-    signInHint: 'Open a sign-in link from your admin (helpline login-link), or sign in with your company account.',
+    signInHint:
+      'Open a sign-in link from your admin (helpline login-link), or sign in with your company account.',
     signInLink: 'Sign in',
     back: 'Back to the inbox',
   },
@@ -152,11 +153,15 @@ export const LABELS = {
   },
 } as const satisfies Record<ConsoleLang, Record<string, string>>;
 
-export type Labels = (typeof LABELS)['en'];
+export type Labels = Record<keyof (typeof LABELS)['en'], string>;
 
 export const LANG_COOKIE = 'helpline_lang';
 
-export function pickLang(query: string | undefined, cookie: string | undefined, accept: string | undefined): ConsoleLang {
+export function pickLang(
+  query: string | undefined,
+  cookie: string | undefined,
+  accept: string | undefined,
+): ConsoleLang {
   for (const v of [query, cookie]) if (v === 'zh' || v === 'en') return v;
   return /^\s*zh/i.test(accept ?? '') ? 'zh' : 'en';
 }

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { type Principal, ticketDecision } from '../access/policy.ts';
 import type { Deliver } from '../delivery/delivery.ts';
 import { HelplineError } from '../errors.ts';
-import { employeeLang, type Handoff, HANDOFF_TEXTS, ratingButtons } from '../handoff/actions.ts';
+import { employeeLang, HANDOFF_TEXTS, type Handoff, ratingButtons } from '../handoff/actions.ts';
 import { type ThreadLinks, threadOf } from '../handoff/thread-links.ts';
 import { parseConversationId } from '../inbound/thread-ids.ts';
 import { maskPii } from '../privacy/pii.ts';
@@ -27,7 +27,15 @@ export interface ConsoleActionDeps {
   now: () => Date;
 }
 
-export const CONSOLE_ACTIONS = ['claim', 'reply', 'note', 'escalate', 'resolve', 'reopen', 'override'] as const;
+export const CONSOLE_ACTIONS = [
+  'claim',
+  'reply',
+  'note',
+  'escalate',
+  'resolve',
+  'reopen',
+  'override',
+] as const;
 export type ConsoleAction = (typeof CONSOLE_ACTIONS)[number];
 
 export interface ActionInput {
@@ -48,7 +56,10 @@ function requiredText(value: string | undefined, what: string): string {
   const text = (value ?? '').trim();
   if (!text) throw new HelplineError('BAD_REQUEST', `Type the ${what} first; it cannot be empty.`);
   if (text.length > MAX_TEXT) {
-    throw new HelplineError('BAD_REQUEST', `The ${what} is ${text.length} characters; keep it under ${MAX_TEXT}.`);
+    throw new HelplineError(
+      'BAD_REQUEST',
+      `The ${what} is ${text.length} characters; keep it under ${MAX_TEXT}.`,
+    );
   }
   return text;
 }
@@ -89,7 +100,13 @@ export function createConsoleActions(deps: ConsoleActionDeps) {
     return claimed;
   };
 
-  const audit = (ticket: Ticket, p: Principal, action: 'note' | 'agent_replied', text: string, key?: string) =>
+  const audit = (
+    ticket: Ticket,
+    p: Principal,
+    action: 'note' | 'agent_replied',
+    text: string,
+    key?: string,
+  ) =>
     tickets.store.audit({
       ticketId: ticket.id,
       at: deps.now().toISOString(),

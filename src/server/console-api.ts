@@ -13,9 +13,9 @@ import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { principalOf } from '../access/chat-access.ts';
 import { insightsDecision, type Principal, ticketDecision } from '../access/policy.ts';
-import { CONSOLE_ACTIONS, type ConsoleAction, type ConsoleActions } from '../console/ticket-actions.ts';
 import { countQueues, deadlineOf, type InboxEntry, queuesOf, sortByDeadline } from '../console/inbox.ts';
 import { loadKpis, platformOf } from '../console/kpis.ts';
+import { CONSOLE_ACTIONS, type ConsoleAction, type ConsoleActions } from '../console/ticket-actions.ts';
 import type { ConversationStore } from '../conversations/types.ts';
 import { HelplineError, isHelplineError } from '../errors.ts';
 import { maskPii } from '../privacy/pii.ts';
@@ -83,12 +83,19 @@ export function createConsoleApi(deps: ConsoleApiDeps): Hono {
       p.role === 'employee'
         ? (
             await Promise.all(
-              p.aliases.map((requesterId) => deps.tickets.list({ requesterId, open: true, limit: INBOX_LIMIT })),
+              p.aliases.map((requesterId) =>
+                deps.tickets.list({ requesterId, open: true, limit: INBOX_LIMIT }),
+              ),
             )
           ).flat()
         : await deps.tickets.list({ open: true, limit: INBOX_LIMIT });
     const q = (k: string) => c.req.query(k) || undefined;
-    const filter = { severity: q('severity'), category: q('category'), platform: q('platform'), tier: q('tier') };
+    const filter = {
+      severity: q('severity'),
+      category: q('category'),
+      platform: q('platform'),
+      tier: q('tier'),
+    };
     const entries: InboxEntry[] = sortByDeadline(
       found
         .filter((t) => ticketDecision(p, 'read', t).allowed)
