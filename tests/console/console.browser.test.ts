@@ -17,7 +17,7 @@ import { type RunningServer, startServer } from '../../src/server/start.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const quiet: Io = { out() {}, err() {}, lines: async function* () {}, tty: false };
-export const SCREENSHOTS = join(tmpdir(), 'helpline-console');
+const SCREENSHOTS = join(tmpdir(), 'helpline-console');
 
 let server: RunningServer;
 let browser: Browser;
