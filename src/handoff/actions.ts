@@ -111,7 +111,8 @@ export function cardSent(handoff: Pick<Handoff, 'attachTriageThread'>) {
   };
 }
 
-const T = {
+/** The employee's and the triage thread's status texts, also used by the console (src/console). */
+export const HANDOFF_TEXTS = {
   en: {
     claimed: (who: string, n: string) => `${who} is looking at your ticket ${n}.`,
     escalated: (n: string, tier: string) =>
@@ -141,6 +142,7 @@ const T = {
     refused: (n: string, why: string) => `无法对 ${n} 执行此操作：${why}`,
   },
 } as const;
+const T = HANDOFF_TEXTS;
 
 /** The buttons under "Solved? rate 1–5 or say not solved". */
 export function ratingButtons(ticket: Ticket, lang: Lang): ReplyButton[] {

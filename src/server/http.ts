@@ -3,22 +3,29 @@
  * routes, the sign-in routes, the tickets API, the ops endpoints, behind the Host allow-list,
  * authentication, the sign-in gate and the abuse limits (DESIGN §7).
  */
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { createConsolePages } from '../../adapters/web/console/pages.ts';
 import { createOidcLogin } from '../access/oidc.ts';
 import type { AccessStores } from '../access/stores.ts';
 import { type Config, oidcEnabled } from '../config/schema.ts';
+import { createConsoleActions } from '../console/ticket-actions.ts';
+import { ThreadLinks } from '../handoff/thread-links.ts';
 import { allowedHosts } from './allowed-hosts.ts';
 import { createApp } from './app.ts';
 import { createAuthRoutes } from './auth-routes.ts';
 import { authenticate, rateLimits, requireSignIn } from './authenticate.ts';
+import { createConsoleApi } from './console-api.ts';
 import { openTrialMode } from './exposure.ts';
 import type { Runtime } from './runtime.ts';
 import { createTicketsApi } from './tickets-api.ts';
 
 export interface HttpDeps {
   config: Config;
-  runtime: Pick<Runtime, 'channels' | 'tickets' | 'db' | 'calendars' | 'limiter'>;
+  runtime: Pick<
+    Runtime,
+    'channels' | 'tickets' | 'db' | 'calendars' | 'limiter' | 'store' | 'handoff' | 'deliver'
+  >;
   access: AccessStores;
   logger: Logger;
   /** /healthz, /readyz, /metrics. */
@@ -35,7 +42,30 @@ export function createHttpApp(deps: HttpDeps): Hono {
   const oidc = oidcEnabled(config)
     ? createOidcLogin({ config, db: runtime.db, baseUrl: deps.baseUrl, now })
     : undefined;
-  return createApp({
+  // The console (issue 14): its JSON API beside the tickets API, its pages under /console.
+  const api = new Hono();
+  api.route(
+    '/',
+    createTicketsApi({ tickets: runtime.tickets, db: runtime.db, calendars: runtime.calendars, now }),
+  );
+  api.route(
+    '/',
+    createConsoleApi({
+      tickets: runtime.tickets,
+      store: runtime.store,
+      db: runtime.db,
+      calendars: runtime.calendars,
+      now,
+      actions: createConsoleActions({
+        tickets: runtime.tickets,
+        handoff: runtime.handoff,
+        links: new ThreadLinks(runtime.db, now),
+        deliver: runtime.deliver,
+        now,
+      }),
+    }),
+  );
+  const app = createApp({
     channels: runtime.channels,
     logger: deps.logger,
     ops: deps.ops,
@@ -46,7 +76,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
       open,
       secure: (config.server.publicUrl ?? '').startsWith('https:'),
     }),
-    api: createTicketsApi({ tickets: runtime.tickets, db: runtime.db, calendars: runtime.calendars, now }),
+    api,
     allowedHosts: allowedHosts(config.server),
   });
+  app.route('/', createConsolePages());
+  return app;
 }

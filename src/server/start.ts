@@ -121,6 +121,7 @@ export async function startServer(
       `  Web chat      ${server.url}/`,
       `  Chat API      ${server.url}/api/chat/messages`,
       `  Tickets API   ${server.url}/api/tickets (token or sign-in)`,
+      `  Console       ${server.url}/console (sign-in)`,
       `  Health        ${server.url}/healthz · ${server.url}/readyz · ${server.url}/metrics`,
       '',
       `  Knowledge     ${opened.summary.passages} passages from ${opened.dir}`,

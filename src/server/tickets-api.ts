@@ -23,6 +23,8 @@ export interface TicketsApiDeps {
   now: () => Date;
 }
 
+export type TicketView = ReturnType<typeof ticketView>;
+
 export function ticketView(t: Ticket, calendars: CalendarSet, now: Date) {
   const clock = (c: SlaClock | undefined) => {
     if (!c) return null;

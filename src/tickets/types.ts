@@ -69,6 +69,9 @@ export type TicketEventAction =
   | 'reporter_linked'
   // A sensitive ticket was read by someone other than its requester (DESIGN §7: every read audited).
   | 'viewed'
+  // From the console (src/console): an internal note, never relayed; a reply sent to the employee.
+  | 'note'
+  | 'agent_replied'
   // For the SLA timers (not written by this module yet): a clock reached 75% / 100%.
   | 'sla_warned'
   | 'sla_breached';

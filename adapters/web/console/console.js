@@ -1,0 +1,443 @@
+// @ts-check
+/**
+ * The console's page script (issue 14): one file for the inbox, the ticket workspace and the
+ * insights page, chosen by <body data-page>. Data comes from the JSON API; text is always set as
+ * text (never as HTML). Labels come from the server in the user's language (#labels).
+ */
+(() => {
+  const body = document.body;
+  const page = body.dataset.page;
+  /** @type {Record<string, string>} */
+  const L = JSON.parse(document.getElementById('labels')?.textContent || '{}');
+  const lang = document.documentElement.lang === 'zh' ? 'zh-CN' : 'en';
+  /** @type {string | null} */
+  let csrf = null;
+
+  /**
+   * @param {string} tag
+   * @param {Record<string, any>} [attrs]
+   * @param {...(Node | string | null | undefined)} children
+   */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'text') node.textContent = String(v);
+      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of children) if (c !== null && c !== undefined) node.append(c);
+    return node;
+  }
+
+  /** @param {string} path @param {{method?: string, json?: unknown}} [opts] */
+  async function api(path, opts = {}) {
+    /** @type {Record<string, string>} */
+    const headers = {};
+    if (opts.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      if (csrf) headers['x-csrf-token'] = csrf;
+    }
+    const res = await fetch(path, {
+      method: opts.method || (opts.json !== undefined ? 'POST' : 'GET'),
+      headers,
+      body: opts.json !== undefined ? JSON.stringify(opts.json) : undefined,
+      credentials: 'same-origin',
+    });
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(data?.error?.message || `HTTP ${res.status}`);
+    return data;
+  }
+
+  /** @param {string | null | undefined} iso */
+  const when = (iso) => (iso ? new Date(iso).toLocaleString(lang) : '—');
+
+  /** @param {number | null | undefined} ms */
+  function duration(ms) {
+    if (ms === null || ms === undefined) return '—';
+    const s = Math.round(ms / 1000);
+    if (s < 90) return `${s} s`;
+    const m = Math.round(s / 60);
+    if (m < 90) return `${m} min`;
+    const h = m / 60;
+    return h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} d`;
+  }
+
+  /** @param {number | null | undefined} x */
+  const pct = (x) => (x === null || x === undefined ? '—' : `${Math.round(x * 1000) / 10}%`);
+
+  /** @param {string} iso */
+  function countdown(iso) {
+    const left = Date.parse(iso) - Date.now();
+    const sign = left < 0 ? '-' : '';
+    return `${sign}${duration(Math.abs(left))}`;
+  }
+
+  /** @param {string} text */
+  function announce(text) {
+    const status = document.getElementById('status');
+    if (status) status.textContent = text;
+  }
+
+  /** Calls `reload` on every change the server reports, live (SSE) or every 5 s without it. */
+  /** @param {() => void} reload */
+  function live(reload) {
+    const badge = document.getElementById('live');
+    let timer = 0;
+    const soon = () => {
+      clearTimeout(timer);
+      timer = window.setTimeout(reload, 150);
+    };
+    if (typeof EventSource === 'function') {
+      const source = new EventSource('/api/console/stream');
+      source.addEventListener('change', soon);
+      source.onopen = () => {
+        if (badge) badge.textContent = L.live;
+      };
+      source.onerror = () => {
+        if (badge) badge.textContent = L.offline;
+      };
+    }
+    setInterval(reload, 5000);
+  }
+
+  // ---- inbox ---------------------------------------------------------------------------------
+  const QUEUES = ['all', 'unclaimed', 'mine', 'breaching', 'breached', 'waiting'];
+  let queue = 'all';
+  /** @type {any[]} */
+  let rows = [];
+  let cursor = 0;
+
+  async function loadInbox() {
+    const form = /** @type {HTMLFormElement | null} */ (document.getElementById('filters'));
+    const params = new URLSearchParams();
+    if (form) {
+      for (const [k, v] of new FormData(form).entries()) if (v) params.set(k, String(v));
+    }
+    const data = await api(`/api/console/inbox?${params}`);
+    const tabs = document.getElementById('queues');
+    if (tabs) {
+      tabs.replaceChildren(
+        ...QUEUES.map((q) =>
+          el(
+            'button',
+            {
+              type: 'button',
+              class: 'queue',
+              'aria-pressed': String(q === queue),
+              'data-queue': q,
+              onclick: () => {
+                queue = q;
+                cursor = 0;
+                loadInbox();
+              },
+            },
+            `${L[q]} `,
+            el('span', { class: 'count', text: data.counts[q] ?? 0 }),
+          ),
+        ),
+      );
+    }
+    rows = data.tickets.filter((/** @type {any} */ t) => queue === 'all' || t.queues.includes(queue));
+    const tbody = document.getElementById('tickets');
+    if (!tbody) return;
+    if (!rows.length) {
+      tbody.replaceChildren(el('tr', {}, el('td', { colspan: 7, text: L.none })));
+      return;
+    }
+    cursor = Math.min(cursor, rows.length - 1);
+    tbody.replaceChildren(
+      ...rows.map((t, i) =>
+        el(
+          'tr',
+          {
+            class: `sev-${t.severity}${i === cursor ? ' cursor' : ''}${t.queues.includes('breached') ? ' late' : ''}`,
+            'data-number': t.number,
+          },
+          el('td', {}, el('a', { href: `/console/tickets/${t.number}`, text: t.number })),
+          el('td', {}, el('span', { class: `sev sev-${t.severity}`, text: t.severity })),
+          el('td', { text: t.title }),
+          el('td', { text: `${t.category} · ${t.platform} · ${t.tier}` }),
+          el('td', { text: t.status }),
+          el('td', { text: t.assigneeId || '—' }),
+          el(
+            'td',
+            { title: when(t.deadline) },
+            t.deadline ? el('time', { datetime: t.deadline, text: countdown(t.deadline) }) : '—',
+          ),
+        ),
+      ),
+    );
+  }
+
+  function inbox() {
+    const form = document.getElementById('filters');
+    form?.addEventListener('change', () => loadInbox());
+    form?.addEventListener('submit', (e) => {
+      e.preventDefault();
+      loadInbox();
+    });
+    loadInbox().catch((e) => announce(e.message));
+    live(() => loadInbox().catch((e) => announce(e.message)));
+    document.addEventListener('keydown', async (e) => {
+      const target = /** @type {HTMLElement} */ (e.target);
+      if (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || e.metaKey || e.ctrlKey || e.altKey) return;
+      const row = rows[cursor];
+      if (e.key === 'j' || e.key === 'k') {
+        cursor = Math.max(0, Math.min(rows.length - 1, cursor + (e.key === 'j' ? 1 : -1)));
+        await loadInbox();
+        /** @type {HTMLElement | null} */ (document.querySelector('tr.cursor a'))?.focus();
+      } else if (e.key === 'Enter' && row && target === body) {
+        location.href = `/console/tickets/${row.number}`;
+      } else if (e.key === 'c' && row) {
+        try {
+          await api(`/api/tickets/${row.number}/claim`, { json: {} });
+          announce(`${row.number}: ${L.done}`);
+        } catch (err) {
+          announce(/** @type {Error} */ (err).message);
+        }
+        loadInbox();
+      } else if (e.key === 'r' && row) {
+        location.href = `/console/tickets/${row.number}#reply`;
+      }
+    });
+  }
+
+  // ---- ticket workspace ------------------------------------------------------------------------
+  async function loadTicket() {
+    const number = body.dataset.ticket || '';
+    const [t, ev, conv] = await Promise.all([
+      api(`/api/tickets/${encodeURIComponent(number)}`),
+      api(`/api/tickets/${encodeURIComponent(number)}/events`),
+      api(`/api/tickets/${encodeURIComponent(number)}/conversation`),
+    ]);
+    const set = (/** @type {string} */ id, /** @type {(Node|string)[]} */ ...nodes) =>
+      document.getElementById(id)?.replaceChildren(...nodes);
+    set(
+      'heading',
+      `${t.number} · ${t.title}`,
+      t.sensitive ? el('span', { class: 'tag', text: L.sensitive }) : '',
+    );
+    set(
+      'facts',
+      el(
+        'dl',
+        {},
+        el('dt', { text: L.status }),
+        el('dd', { text: `${t.status} · ${t.tier}` }),
+        el('dt', { text: L.category }),
+        el('dd', { text: t.category }),
+        el('dt', { text: L.assignee }),
+        el('dd', { text: t.assigneeId || '—' }),
+      ),
+    );
+    const said = t.transcript.filter((/** @type {any} */ l) => l.author === 'user');
+    set('words', ...said.map((/** @type {any} */ l) => el('blockquote', { class: 'words', text: l.text })));
+    set(
+      'severity',
+      el('p', {}, el('span', { class: `sev sev-${t.severity}`, text: t.severity })),
+      el('p', { class: 'rationale', text: t.rationale }),
+      t.signals.length
+        ? el(
+            'ul',
+            { 'aria-label': L.signals },
+            ...t.signals.map((/** @type {any} */ s) =>
+              el('li', { text: `${s.name}: ${s.match}${s.effect ? ` → ${s.effect}` : ''}` }),
+            ),
+          )
+        : '',
+    );
+    const clock = (/** @type {string} */ label, /** @type {any} */ c) =>
+      el(
+        'li',
+        {},
+        `${label}: `,
+        c ? `${c.state}${c.dueAt ? ` · ${L.due} ${when(c.dueAt)} (${countdown(c.dueAt)})` : ''}` : '—',
+      );
+    set(
+      'clocks',
+      el('ul', {}, clock(L.firstResponse, t.sla.firstResponse), clock(L.resolution, t.sla.resolution)),
+    );
+    set(
+      'conversation',
+      el(
+        'ol',
+        { class: 'conv' },
+        ...conv.messages.map((/** @type {any} */ m) =>
+          el(
+            'li',
+            { class: `msg ${m.author}` },
+            el('span', { class: 'who', text: m.author }),
+            el('span', { class: 'text', text: m.text }),
+            el('time', { datetime: m.createdAt, text: when(m.createdAt) }),
+          ),
+        ),
+      ),
+    );
+    set(
+      'audit',
+      el(
+        'ol',
+        { class: 'audit' },
+        ...ev.events.map((/** @type {any} */ e) =>
+          el(
+            'li',
+            {},
+            el('time', { datetime: e.at, text: when(e.at) }),
+            ` ${e.actor} · ${e.action}`,
+            e.from || e.to ? ` (${e.from ?? ''} → ${e.to ?? ''})` : '',
+            e.reason ? el('div', { class: 'reason', text: e.reason }) : '',
+          ),
+        ),
+      ),
+    );
+    const actions = document.getElementById('actions');
+    if (actions) actions.hidden = !conv.canWork;
+  }
+
+  function workspace() {
+    const number = body.dataset.ticket || '';
+    const run = async (/** @type {string} */ action, /** @type {Record<string, unknown>} */ json) => {
+      try {
+        await api(`/api/tickets/${encodeURIComponent(number)}/${action}`, { json });
+        announce(L.done);
+        await loadTicket();
+        return true;
+      } catch (err) {
+        announce(/** @type {Error} */ (err).message);
+        return false;
+      }
+    };
+    const value = (/** @type {string} */ id) =>
+      /** @type {HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement} */ (document.getElementById(id))
+        .value;
+    const bind = (
+      /** @type {string} */ id,
+      /** @type {(form: HTMLFormElement) => Promise<boolean>} */ fn,
+    ) => {
+      const form = /** @type {HTMLFormElement | null} */ (document.getElementById(id));
+      form?.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        if (await fn(form)) form.reset();
+      });
+    };
+    document.getElementById('claim')?.addEventListener('click', () => run('claim', {}));
+    document.getElementById('escalate')?.addEventListener('click', () => run('escalate', {}));
+    document.getElementById('resolve')?.addEventListener('click', () => run('resolve', {}));
+    bind('reply-form', () =>
+      run('reply', {
+        text: value('reply'),
+        key: crypto.randomUUID(),
+        waitForEmployee: /** @type {HTMLInputElement} */ (document.getElementById('ask')).checked,
+      }),
+    );
+    bind('note-form', () => run('note', { text: value('note') }));
+    bind('override-form', () =>
+      run('override', { severity: value('new-severity'), reason: value('override-reason') }),
+    );
+    bind('reopen-form', () => run('reopen', { reason: value('reopen-reason') }));
+    loadTicket().catch((e) => announce(e.message));
+    live(() => loadTicket().catch((e) => announce(e.message)));
+    if (location.hash === '#reply') document.getElementById('reply')?.focus();
+  }
+
+  // ---- insights --------------------------------------------------------------------------------
+  /** @param {any} f */
+  const figureCells = (f) => [
+    el('td', { text: f.tickets }),
+    el('td', { text: `${duration(f.firstResponse.p50Ms)} / ${duration(f.firstResponse.p90Ms)}` }),
+    el('td', { text: `${duration(f.mttr.p50Ms)} / ${duration(f.mttr.p90Ms)}` }),
+    el('td', { text: `${pct(f.slaAttainment.firstResponse)} / ${pct(f.slaAttainment.resolution)}` }),
+    el('td', { text: f.csat.average === null ? '—' : `${f.csat.average} (${f.csat.ratings})` }),
+    el('td', { text: pct(f.reopenRate) }),
+  ];
+  const head = (/** @type {string} */ first) =>
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ...[
+          first,
+          L.tickets,
+          `${L.firstResponse} p50 / p90`,
+          `${L.mttr} p50 / p90`,
+          `${L.slaAttainment} (${L.firstResponse} / ${L.resolution})`,
+          L.csat,
+          L.reopenRate,
+        ].map((h) => el('th', { scope: 'col', text: h })),
+      ),
+    );
+
+  async function loadKpis() {
+    const from = value('from');
+    const to = value('to');
+    const params = new URLSearchParams();
+    if (from) params.set('from', from);
+    if (to) params.set('to', new Date(Date.parse(`${to}T00:00:00Z`) + 86400000).toISOString());
+    const k = await api(`/api/insights/kpis?${params}`);
+    const table = (/** @type {string} */ caption, /** @type {Record<string, any>} */ groups) =>
+      el(
+        'table',
+        {},
+        el('caption', { text: caption }),
+        head(caption),
+        el(
+          'tbody',
+          {},
+          ...Object.entries(groups).map(([name, f]) =>
+            el('tr', {}, el('th', { scope: 'row', text: name }), ...figureCells(f)),
+          ),
+        ),
+      );
+    document
+      .getElementById('kpis')
+      ?.replaceChildren(
+        el(
+          'dl',
+          { class: 'headline' },
+          el('dt', { text: L.tickets }),
+          el('dd', { 'data-kpi': 'tickets', text: k.tickets }),
+          el('dt', { text: `${L.firstResponse} p50` }),
+          el('dd', { 'data-kpi': 'first-response', text: duration(k.firstResponse.p50Ms) }),
+          el('dt', { text: `${L.mttr} p50` }),
+          el('dd', { 'data-kpi': 'mttr', text: duration(k.mttr.p50Ms) }),
+          el('dt', { text: L.slaAttainment }),
+          el('dd', { text: pct(k.slaAttainment.firstResponse) }),
+          el('dt', { text: L.csat }),
+          el('dd', { text: k.csat.average === null ? '—' : String(k.csat.average) }),
+          el('dt', { text: L.reopenRate }),
+          el('dd', { text: pct(k.reopenRate) }),
+          el('dt', { text: L.selfService }),
+          el('dd', { text: pct(k.selfService.rate) }),
+        ),
+        table(L.bySeverity, k.bySeverity),
+        table(L.byCategory, k.byCategory),
+        table(L.byPlatform, k.byPlatform),
+      );
+  }
+  /** @param {string} id */
+  const value = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id)).value;
+
+  function insights() {
+    const form = document.getElementById('period');
+    form?.addEventListener('submit', (e) => {
+      e.preventDefault();
+      loadKpis().catch((err) => announce(err.message));
+    });
+    loadKpis().catch((err) => announce(err.message));
+  }
+
+  fetch('/auth/me', { credentials: 'same-origin' })
+    .then((r) => r.json())
+    .then((me) => {
+      csrf = me.csrf || null;
+    })
+    .catch(() => {})
+    .finally(() => {
+      if (page === 'inbox') inbox();
+      else if (page === 'ticket') workspace();
+      else if (page === 'insights') insights();
+    });
+})();

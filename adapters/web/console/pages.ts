@@ -1,0 +1,179 @@
+/**
+ * The console's pages (issue 14; DESIGN §6): `/console` (inbox), `/console/tickets/:number`
+ * (workspace), `/console/insights`. Each is a server-rendered frame in the user's language with
+ * labelled landmarks and controls; console.js fills in the data from the JSON API, so every figure
+ * shown went through the policy there. Like the chat page, the only script and style are inline
+ * and allowed by hash (Content-Security-Policy). Not signed in: a page that says how to sign in.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type Context, Hono } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { principalOf } from '../../../src/access/chat-access.ts';
+import type { Principal } from '../../../src/access/policy.ts';
+import { type ConsoleLang, LABELS, LANG_COOKIE, type Labels, pickLang } from '../../../src/console/labels.ts';
+
+const script = readFileSync(new URL('./console.js', import.meta.url), 'utf8');
+const style = readFileSync(new URL('./style.css', import.meta.url), 'utf8');
+if (/<\/script/i.test(script) || /<\/style/i.test(style)) {
+  throw new Error('console.js / style.css must not contain a closing </script> or </style> tag');
+}
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+export const consolePageCsp = [
+  "default-src 'none'",
+  `script-src ${sha256(script)}`,
+  `style-src ${sha256(style)}`,
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SEVERITIES = ['P0', 'P1', 'P2', 'P3'];
+const CATEGORIES = [
+  'leave',
+  'attendance',
+  'payroll',
+  'benefits',
+  'account',
+  'device',
+  'org_change',
+  'report',
+  'integration',
+  'security',
+  'other',
+];
+
+type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+function frame(
+  lang: ConsoleLang,
+  p: Principal | undefined,
+  title: string,
+  data: Record<string, string>,
+  content: Markup,
+): Markup {
+  const L = LABELS[lang];
+  const attrs = Object.entries(data)
+    .map(([k, v]) => html` data-${k}="${v}"`)
+    .reduce((a, b) => html`${a}${b}`, html``);
+  // JSON inside a non-executing script element; "<" escaped so no text can close it.
+  const labels = JSON.stringify(L).replaceAll('<', '\\u003c');
+  return html`<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${title} · ${L.console}</title><style>${raw(style)}</style></head>
+<body${attrs}><a class="skip" href="#main">${lang === 'zh' ? '跳到正文' : 'Skip to content'}</a>
+<header><h1>${L.console}</h1>
+<nav aria-label="${L.console}"><a href="/console">${L.inbox}</a><a href="/console/insights">${L.insights}</a>
+<a href="?lang=${lang === 'zh' ? 'en' : 'zh'}" lang="${lang === 'zh' ? 'en' : 'zh'}">${L.language}</a></nav>
+${p ? html`<span class="me">${L.signedInAs} <strong id="me">${p.userId}</strong> (${p.role})</span>` : ''}
+</header>
+<main id="main">${content}<p id="status" role="status" aria-live="polite"></p></main>
+<script type="application/json" id="labels">${raw(labels)}</script>
+<script>${raw(script)}</script></body></html>`;
+}
+
+function select(id: string, label: string, any: string, options: string[]) {
+  return html`<label for="${id}">${label}<select id="${id}" name="${id}"><option value="">${any}</option>${options.map(
+    (o) => html`<option value="${o}">${o}</option>`,
+  )}</select></label>`;
+}
+
+function inboxPage(L: Labels) {
+  return html`<h2>${L.inbox} <small id="live" aria-live="polite"></small></h2>
+<nav id="queues" aria-label="${L.queues}"></nav>
+<form id="filters" class="inline" aria-label="${L.filters}">
+${select('severity', L.severity, L.any, SEVERITIES)}${select('category', L.category, L.any, CATEGORIES)}
+${select('platform', L.platform, L.any, ['web', 'lark', 'slack'])}${select('tier', L.tier, L.any, ['L2', 'L3', 'manager'])}
+</form>
+<p class="shortcuts">${L.shortcuts}</p>
+<table aria-label="${L.inbox}"><thead><tr><th scope="col">${L.ticket}</th><th scope="col">${L.severity}</th><th scope="col">${L.title}</th>
+<th scope="col">${L.category} · ${L.platform} · ${L.tier}</th><th scope="col">${L.status}</th><th scope="col">${L.assignee}</th><th scope="col">${L.deadline}</th></tr></thead>
+<tbody id="tickets"></tbody></table>`;
+}
+
+function ticketPage(L: Labels) {
+  return html`<p><a href="/console">← ${L.back}</a></p><h2 id="heading"></h2>
+<div class="grid"><div>
+<section aria-labelledby="h-words"><h2 id="h-words">${L.employeeSaid}</h2><div id="words"></div></section>
+<section aria-labelledby="h-sev"><h2 id="h-sev">${L.rationale}</h2><div id="severity"></div></section>
+<section aria-labelledby="h-conv"><h2 id="h-conv">${L.conversation}</h2><div id="conversation"></div></section>
+<section id="actions" aria-labelledby="h-actions" hidden><h2 id="h-actions">${L.actions}</h2>
+<div class="buttons"><button type="button" class="act" id="claim">${L.claim}</button>
+<button type="button" class="act secondary" id="escalate">${L.escalate}</button>
+<button type="button" class="act secondary" id="resolve">${L.resolve}</button></div>
+<form id="reply-form"><label for="reply">${L.reply}<textarea id="reply" name="reply" required></textarea></label>
+<label class="check"><span><input type="checkbox" id="ask"> ${L.askEmployee}</span></label>
+<button type="submit" class="act" id="send">${L.send}</button></form>
+<form id="note-form"><label for="note">${L.note}<textarea id="note" name="note" required></textarea></label>
+<button type="submit" class="act secondary">${L.addNote}</button></form>
+<form id="override-form" class="inline"><label for="new-severity">${L.severity}<select id="new-severity">${SEVERITIES.map(
+    (s) => html`<option>${s}</option>`,
+  )}</select></label>
+<label for="override-reason">${L.overrideReason}<input id="override-reason" required></label>
+<button type="submit" class="act secondary">${L.override}</button></form>
+<form id="reopen-form" class="inline"><label for="reopen-reason">${L.reason}<input id="reopen-reason" required></label>
+<button type="submit" class="act secondary">${L.reopen}</button></form>
+</section></div><div>
+<section aria-labelledby="h-facts"><h2 id="h-facts">${L.ticket}</h2><div id="facts"></div></section>
+<section aria-labelledby="h-clocks"><h2 id="h-clocks">${L.clocks}</h2><div id="clocks"></div></section>
+<section aria-labelledby="h-audit"><h2 id="h-audit">${L.audit}</h2><div id="audit"></div></section>
+</div></div>`;
+}
+
+function insightsPage(L: Labels, from: string, to: string) {
+  return html`<h2>${L.insights}</h2>
+<form id="period" class="inline" aria-label="${L.insights}"><label for="from">${L.from}<input type="date" id="from" value="${from}"></label>
+<label for="to">${L.to}<input type="date" id="to" value="${to}"></label><button type="submit" class="act">${L.show}</button></form>
+<div id="kpis" aria-live="polite"></div>`;
+}
+
+function signInPage(L: Labels) {
+  return html`<h2>${L.signIn}</h2><p>${L.signInHint}</p><p><a href="/auth/login">${L.signInLink}</a></p>`;
+}
+
+export function createConsolePages(): Hono {
+  const app = new Hono();
+  const langOf = (c: Context): ConsoleLang => {
+    const query = c.req.query('lang');
+    const lang = pickLang(query, getCookie(c, LANG_COOKIE), c.req.header('accept-language'));
+    if (query === lang) setCookie(c, LANG_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 86400 });
+    return lang;
+  };
+  const send = (c: Context, body: Markup, status: 200 | 401 = 200) => {
+    c.header('Content-Security-Policy', consolePageCsp);
+    c.header('Cache-Control', 'no-store');
+    return c.html(body, status);
+  };
+
+  app.get('/console', (c) => {
+    const lang = langOf(c);
+    const p = principalOf(c);
+    const L = LABELS[lang];
+    if (!p) return send(c, frame(lang, p, L.signIn, {}, signInPage(L)), 401);
+    return send(c, frame(lang, p, L.inbox, { page: 'inbox' }, inboxPage(L)));
+  });
+  app.get('/console/tickets/:number', (c) => {
+    const lang = langOf(c);
+    const p = principalOf(c);
+    const L = LABELS[lang];
+    if (!p) return send(c, frame(lang, p, L.signIn, {}, signInPage(L)), 401);
+    const number = c.req.param('number').slice(0, 40);
+    return send(c, frame(lang, p, number, { page: 'ticket', ticket: number }, ticketPage(L)));
+  });
+  app.get('/console/insights', (c) => {
+    const lang = langOf(c);
+    const p = principalOf(c);
+    const L = LABELS[lang];
+    if (!p) return send(c, frame(lang, p, L.signIn, {}, signInPage(L)), 401);
+    const to = new Date();
+    const from = new Date(to.getTime() - 30 * 86400_000);
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    return send(c, frame(lang, p, L.insights, { page: 'insights' }, insightsPage(L, day(from), day(to))));
+  });
+  return app;
+}

@@ -1,0 +1,164 @@
+/**
+ * Service KPIs for a period (issue 14; DESIGN §1 operators): first response time and MTTR (p50 and
+ * p90), SLA attainment, CSAT, reopen rate and self-service rate, overall and by severity, category
+ * and platform. `computeKpis` is pure over tickets and the period's turns; `loadKpis` reads them.
+ *
+ * Definitions (stated once, here):
+ * - first response: from the ticket's opening to the stop of its first-response clock (the claim);
+ * - MTTR: from opening to `resolvedAt`, over tickets resolved (or closed after resolving);
+ * - SLA attainment: of the clocks that finished (stopped or breached), the share never breached;
+ * - CSAT: mean of the 1–5 ratings; reopen rate: tickets reopened ÷ tickets ever resolved;
+ * - self-service: turns the bot answered in the period whose conversation got no ticket within
+ *   7 days, ÷ every answered, declined or ticketed turn.
+ * Tickets are those opened in [from, to).
+ */
+import { parseConversationId } from '../inbound/thread-ids.ts';
+import type { Database } from '../store/database.ts';
+import { TICKET_SELECT, type TicketRow, toTicket } from '../tickets/ticket-rows.ts';
+import type { Ticket } from '../tickets/types.ts';
+
+export const SELF_SERVICE_WINDOW_MS = 7 * 24 * 3600_000;
+
+export interface Percentiles {
+  count: number;
+  p50Ms: number | null;
+  p90Ms: number | null;
+}
+
+export interface KpiFigures {
+  tickets: number;
+  firstResponse: Percentiles;
+  mttr: Percentiles;
+  /** Share 0–1 of finished clocks never breached; null with none finished. */
+  slaAttainment: { firstResponse: number | null; resolution: number | null; finished: number };
+  csat: { average: number | null; ratings: number };
+  reopenRate: number | null;
+}
+
+export interface Kpis extends KpiFigures {
+  from: string;
+  to: string;
+  selfService: { rate: number | null; selfServed: number; turns: number };
+  bySeverity: Record<string, KpiFigures>;
+  byCategory: Record<string, KpiFigures>;
+  byPlatform: Record<string, KpiFigures>;
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1];
+}
+
+function spread(values: number[]): Percentiles {
+  const sorted = values.filter((v) => Number.isFinite(v) && v >= 0).sort((a, b) => a - b);
+  return { count: sorted.length, p50Ms: percentile(sorted, 50), p90Ms: percentile(sorted, 90) };
+}
+
+const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number.NaN);
+const share = (part: number, whole: number) => (whole === 0 ? null : part / whole);
+
+export const platformOf = (t: Pick<Ticket, 'threadId'>) =>
+  parseConversationId(t.threadId)?.platform ?? 'unknown';
+
+/** The figures of one group of tickets; `reopened` holds the ids of tickets ever reopened. */
+export function figures(tickets: readonly Ticket[], reopened: ReadonlySet<string>): KpiFigures {
+  const firstResponse: number[] = [];
+  const mttr: number[] = [];
+  const finished = { first_response: [0, 0], resolution: [0, 0] } as Record<string, [number, number]>;
+  let ratings = 0;
+  let ratingSum = 0;
+  let everResolved = 0;
+  let reopens = 0;
+  for (const t of tickets) {
+    const opened = ms(t.createdAt);
+    for (const c of t.clocks) {
+      if (c.kind === 'first_response' && c.stoppedAt) firstResponse.push(ms(c.stoppedAt) - opened);
+      if (c.stoppedAt || c.breachedAt) {
+        finished[c.kind][1] += 1;
+        if (!c.breachedAt) finished[c.kind][0] += 1;
+      }
+    }
+    if (t.resolvedAt) mttr.push(ms(t.resolvedAt) - opened);
+    if (t.resolvedAt || reopened.has(t.id)) everResolved += 1;
+    if (reopened.has(t.id)) reopens += 1;
+    if (t.csat !== null) {
+      ratings += 1;
+      ratingSum += t.csat;
+    }
+  }
+  return {
+    tickets: tickets.length,
+    firstResponse: spread(firstResponse),
+    mttr: spread(mttr),
+    slaAttainment: {
+      firstResponse: share(finished.first_response[0], finished.first_response[1]),
+      resolution: share(finished.resolution[0], finished.resolution[1]),
+      finished: finished.first_response[1] + finished.resolution[1],
+    },
+    csat: { average: ratings ? Math.round((ratingSum / ratings) * 100) / 100 : null, ratings },
+    reopenRate: share(reopens, everResolved),
+  };
+}
+
+function groupBy(
+  tickets: readonly Ticket[],
+  key: (t: Ticket) => string,
+  reopened: ReadonlySet<string>,
+): Record<string, KpiFigures> {
+  const groups = new Map<string, Ticket[]>();
+  for (const t of tickets) groups.set(key(t), [...(groups.get(key(t)) ?? []), t]);
+  return Object.fromEntries([...groups.entries()].sort().map(([k, g]) => [k, figures(g, reopened)]));
+}
+
+export function computeKpis(input: {
+  from: Date;
+  to: Date;
+  tickets: readonly Ticket[];
+  reopened: ReadonlySet<string>;
+  selfService: { selfServed: number; turns: number };
+}): Kpis {
+  const { tickets, reopened } = input;
+  return {
+    from: input.from.toISOString(),
+    to: input.to.toISOString(),
+    ...figures(tickets, reopened),
+    selfService: { ...input.selfService, rate: share(input.selfService.selfServed, input.selfService.turns) },
+    bySeverity: groupBy(tickets, (t) => t.severity, reopened),
+    byCategory: groupBy(tickets, (t) => t.category, reopened),
+    byPlatform: groupBy(tickets, platformOf, reopened),
+  };
+}
+
+/** Reads the period's tickets, reopen events and turns, and computes the KPIs. */
+export async function loadKpis(db: Database, from: Date, to: Date): Promise<Kpis> {
+  const range = [from.toISOString(), to.toISOString()];
+  const rows = await db.query<TicketRow>(
+    `${TICKET_SELECT} WHERE t.created_at >= $1 AND t.created_at < $2 ORDER BY t.created_at LIMIT 50000`,
+    range,
+  );
+  const tickets = rows.map(toTicket);
+  const reopenedRows = await db.query<{ ticket_id: string }>(
+    `SELECT DISTINCT e.ticket_id FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+      WHERE e.action = 'reopened' AND t.created_at >= $1 AND t.created_at < $2`,
+    range,
+  );
+  const [turns] = await db.query<{ turns: number | string; self_served: number | string }>(
+    `SELECT count(*) AS turns,
+            count(*) FILTER (WHERE o.outcome = 'answered' AND NOT EXISTS (
+              SELECT 1 FROM tickets k WHERE k.thread_id = m.conversation_id
+                AND k.created_at >= o.at AND k.created_at < o.at + ($3 || ' milliseconds')::interval
+            )) AS self_served
+       FROM turn_outcomes o JOIN messages m ON m.id = o.message_id
+      WHERE o.outcome IN ('answered', 'declined', 'ticketed') AND o.at >= $1 AND o.at < $2`,
+    [...range, String(SELF_SERVICE_WINDOW_MS)],
+  );
+  return computeKpis({
+    from,
+    to,
+    tickets,
+    reopened: new Set(reopenedRows.map((r) => r.ticket_id)),
+    selfService: { turns: Number(turns?.turns ?? 0), selfServed: Number(turns?.self_served ?? 0) },
+  });
+}

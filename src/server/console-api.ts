@@ -1,0 +1,211 @@
+/**
+ * The console's JSON API (issue 14), mounted under /api beside the tickets API:
+ *   GET  /api/console/inbox?severity&category&platform&tier → {me, counts, tickets} by SLA deadline
+ *   GET  /api/console/stream                  → server-sent `change` events when any ticket changes
+ *   GET  /api/tickets/:id/conversation        → the employee's thread (masked unless theirs / held)
+ *   POST /api/tickets/:id/:action             → claim | reply | note | escalate | resolve | reopen | override
+ *   GET  /api/insights/kpis?from=&to=         → service KPIs for the period (src/console/kpis.ts)
+ * Every route is decided by the policy (src/access/policy.ts); the app's authentication checks the
+ * CSRF token of cookie sessions on the POSTs. The stream watches the audit log's latest id, which
+ * every change in any process writes, so it is live across web and worker processes alike.
+ */
+import { type Context, Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { principalOf } from '../access/chat-access.ts';
+import { insightsDecision, type Principal, ticketDecision } from '../access/policy.ts';
+import { countQueues, deadlineOf, type InboxEntry, queuesOf, sortByDeadline } from '../console/inbox.ts';
+import { loadKpis, platformOf } from '../console/kpis.ts';
+import { CONSOLE_ACTIONS, type ConsoleAction, type ConsoleActions } from '../console/ticket-actions.ts';
+import type { ConversationStore } from '../conversations/types.ts';
+import { HelplineError, isHelplineError } from '../errors.ts';
+import { maskPii } from '../privacy/pii.ts';
+import type { CalendarSet } from '../sla/types.ts';
+import type { Database } from '../store/database.ts';
+import type { TicketService } from '../tickets/ticket-service.ts';
+import type { Ticket } from '../tickets/types.ts';
+import { SIGN_IN_HINT } from './authenticate.ts';
+import { ticketView } from './tickets-api.ts';
+
+export interface ConsoleApiDeps {
+  tickets: TicketService;
+  store: ConversationStore;
+  db: Database;
+  calendars: CalendarSet;
+  actions: ConsoleActions;
+  now: () => Date;
+  /** How often the stream looks for changes. @defaultValue 1000 */
+  pollMs?: number;
+  /** A stream ends after this long; EventSource reconnects. @defaultValue 10 min */
+  streamMaxMs?: number;
+}
+
+const DAY = 24 * 3600_000;
+const INBOX_LIMIT = 500;
+
+function caller(c: Context): Principal {
+  const p = principalOf(c);
+  if (!p) throw new HelplineError('UNAUTHENTICATED', `This needs a sign-in. ${SIGN_IN_HINT}`);
+  return p;
+}
+
+function dateParam(value: string | undefined, fallback: Date, name: string): Date {
+  if (!value) return fallback;
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(d.getTime())) {
+    throw new HelplineError('BAD_REQUEST', `"${name}" must be a date like 2025-06-01 or an ISO time.`);
+  }
+  return d;
+}
+
+export function createConsoleApi(deps: ConsoleApiDeps): Hono {
+  const app = new Hono();
+
+  const readable = async (c: Context, idOrNumber: string) => {
+    const p = caller(c);
+    const ticket = await deps.tickets.get(idOrNumber).catch((err) => {
+      if (isHelplineError(err, 'TICKET_NOT_FOUND')) return undefined;
+      throw err;
+    });
+    const decision = ticket ? ticketDecision(p, 'read', ticket) : undefined;
+    if (!ticket || !decision?.allowed) {
+      if (ticket && p.role !== 'employee' && decision && !decision.allowed) {
+        throw new HelplineError('FORBIDDEN', decision.reason);
+      }
+      throw new HelplineError('TICKET_NOT_FOUND', `There is no ticket ${idOrNumber} that you can see.`);
+    }
+    return { p, ticket, sensitive: decision.sensitive };
+  };
+
+  app.get('/console/inbox', async (c) => {
+    const p = caller(c);
+    const now = deps.now();
+    const found: Ticket[] =
+      p.role === 'employee'
+        ? (
+            await Promise.all(
+              p.aliases.map((requesterId) =>
+                deps.tickets.list({ requesterId, open: true, limit: INBOX_LIMIT }),
+              ),
+            )
+          ).flat()
+        : await deps.tickets.list({ open: true, limit: INBOX_LIMIT });
+    const q = (k: string) => c.req.query(k) || undefined;
+    const filter = {
+      severity: q('severity'),
+      category: q('category'),
+      platform: q('platform'),
+      tier: q('tier'),
+    };
+    const entries: InboxEntry[] = sortByDeadline(
+      found
+        .filter((t) => ticketDecision(p, 'read', t).allowed)
+        .map((t) => ticketView(t, deps.calendars, now))
+        .filter(
+          (v) =>
+            (!filter.severity || v.severity === filter.severity) &&
+            (!filter.category || v.category === filter.category) &&
+            (!filter.tier || v.tier === filter.tier) &&
+            (!filter.platform || platformOf(v) === filter.platform),
+        ),
+    ).map((v) => {
+      const due = deadlineOf(v);
+      return {
+        ...v,
+        // The inbox lists; the conversation is on the ticket's page.
+        transcript: [],
+        queues: queuesOf(v, p, now),
+        deadline: Number.isFinite(due) ? new Date(due).toISOString() : null,
+        platform: platformOf(v),
+      };
+    });
+    return c.json({ me: { userId: p.userId, role: p.role }, counts: countQueues(entries), tickets: entries });
+  });
+
+  app.get('/console/stream', (c) => {
+    caller(c);
+    const pollMs = deps.pollMs ?? 1000;
+    const maxMs = deps.streamMaxMs ?? 10 * 60_000;
+    return streamSSE(c, async (stream) => {
+      let last: string | undefined;
+      const started = Date.now();
+      let closed = false;
+      stream.onAbort(() => {
+        closed = true;
+      });
+      while (!closed && Date.now() - started < maxMs) {
+        const [row] = await deps.db.query<{ id: string | number | null }>(
+          'SELECT max(id) AS id FROM ticket_events',
+        );
+        const mark = String(row?.id ?? 0);
+        if (mark !== last) {
+          await stream.writeSSE({ event: 'change', data: mark });
+          last = mark;
+        } else {
+          await stream.write(': keep-alive\n\n');
+        }
+        await stream.sleep(pollMs);
+      }
+    });
+  });
+
+  app.get('/tickets/:id/conversation', async (c) => {
+    const { p, ticket } = await readable(c, c.req.param('id'));
+    // Personal data shows to the employee and to the engineer holding the ticket; others see it masked.
+    const plain = p.aliases.includes(ticket.requesterId) || p.aliases.includes(ticket.assigneeId ?? '');
+    const messages = await deps.store.listMessages(ticket.threadId).catch((err) => {
+      if (isHelplineError(err, 'NOT_FOUND')) return [];
+      throw err;
+    });
+    return c.json({
+      masked: !plain,
+      messages: messages.map((m) => ({
+        id: m.id,
+        author: m.author,
+        text: plain ? m.text : maskPii(m.text),
+        createdAt: m.createdAt,
+      })),
+      canWork: ticketDecision(p, 'work', ticket).allowed,
+    });
+  });
+
+  app.post('/tickets/:id/:action', async (c) => {
+    const p = caller(c);
+    const action = c.req.param('action') as ConsoleAction;
+    if (!CONSOLE_ACTIONS.includes(action)) {
+      throw new HelplineError(
+        'NOT_FOUND',
+        `There is no ticket action "${action.slice(0, 40)}"; use one of ${CONSOLE_ACTIONS.join(', ')}.`,
+      );
+    }
+    const body = (await c.req.json().catch(() => {
+      throw new HelplineError('BAD_REQUEST', 'The body must be a JSON object.');
+    })) as Record<string, unknown> | null;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw new HelplineError('BAD_REQUEST', 'The body must be a JSON object.');
+    }
+    const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
+    const ticket = await deps.actions.act(p, c.req.param('id'), action, {
+      text: str('text'),
+      reason: str('reason'),
+      severity: str('severity'),
+      key: str('key'),
+      waitForEmployee: body.waitForEmployee === true,
+    });
+    return c.json({ ok: true, ticket: ticketView(ticket, deps.calendars, deps.now()) });
+  });
+
+  app.get('/insights/kpis', async (c) => {
+    const decision = insightsDecision(caller(c));
+    if (!decision.allowed) throw new HelplineError('FORBIDDEN', decision.reason);
+    const now = deps.now();
+    const to = dateParam(c.req.query('to'), new Date(now.getTime() + 1000), 'to');
+    const from = dateParam(c.req.query('from'), new Date(to.getTime() - 30 * DAY), 'from');
+    if (from >= to) throw new HelplineError('BAD_REQUEST', '"from" must be before "to".');
+    if (to.getTime() - from.getTime() > 400 * DAY) {
+      throw new HelplineError('BAD_REQUEST', 'Ask for at most 400 days at a time.');
+    }
+    return c.json(await loadKpis(deps.db, from, to));
+  });
+
+  return app;
+}

@@ -1,0 +1,151 @@
+/**
+ * The console's JSON API in process (the real runtime and app, a scripted assistant): every action
+ * goes through the policy and the CSRF check, two claims at once have one winner, a reply lands in
+ * the employee's web thread as an `agent` message, a note stays in the audit log, and the KPIs are
+ * for staff only.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AccessRole } from '../../src/access/policy.ts';
+import { SESSION_COOKIE } from '../../src/access/sessions.ts';
+import type { Ticket } from '../../src/tickets/types.ts';
+import { makeApp } from '../web/fake-assistant.ts';
+
+type App = Awaited<ReturnType<typeof makeApp>>;
+let t: App;
+let ticket: Ticket;
+let threadId: string;
+
+const tokens = new Map<string, string>();
+async function as(userId: string, role: AccessRole) {
+  const key = `${userId}/${role}`;
+  if (!tokens.has(key)) tokens.set(key, (await t.access.tokens.create({ userId, role })).token);
+  const auth = { authorization: `Bearer ${tokens.get(key)}` };
+  return {
+    get: (path: string) => t.app.request(path, { headers: auth }),
+    post: (path: string, body: unknown = {}) =>
+      t.app.request(path, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+  };
+}
+
+beforeEach(async () => {
+  tokens.clear();
+  t = await makeApp();
+  threadId = await t.store.createThread('emp-a');
+  await t.store.addMessage(threadId, {
+    author: 'user',
+    text: 'Clock-in fails for the whole Shanghai office',
+  });
+  ticket = await t.runtime.tickets.open({
+    title: 'Shanghai office cannot clock in',
+    severity: 'P1',
+    category: 'attendance',
+    intent: 'incident',
+    rationale: 'scope: whole Shanghai office; outage',
+    requesterId: 'emp-a',
+    threadId,
+    transcript: [{ author: 'user', text: 'Clock-in fails for the whole Shanghai office' }],
+  });
+});
+
+describe('console API', () => {
+  it('lists the inbox by queue for an engineer, and only their own tickets for an employee', async () => {
+    const inbox = await (await (await as('eng-1', 'l2')).get('/api/console/inbox')).json();
+    expect(inbox.tickets.map((x: { number: string }) => x.number)).toEqual([ticket.number]);
+    expect(inbox.counts).toMatchObject({ all: 1, unclaimed: 1, mine: 0, breached: 0 });
+    const mine = await (await (await as('emp-a', 'employee')).get('/api/console/inbox')).json();
+    expect(mine.counts).toMatchObject({ all: 1, mine: 1 });
+    const other = await (await (await as('emp-b', 'employee')).get('/api/console/inbox')).json();
+    expect(other.tickets).toEqual([]);
+  });
+
+  it('gives a claim race one winner and tells the other who holds it', async () => {
+    const [a, b] = await Promise.all([
+      (await as('eng-1', 'l2')).post(`/api/tickets/${ticket.number}/claim`),
+      (await as('eng-2', 'l2')).post(`/api/tickets/${ticket.number}/claim`),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const loser = a.status === 409 ? a : b;
+    expect((await loser.json()).error.code).toBe('ALREADY_CLAIMED');
+  });
+
+  it('delivers a reply to the employee’s web thread as an agent message; a note stays internal', async () => {
+    const eng = await as('eng-1', 'l2');
+    const reply = await eng.post(`/api/tickets/${ticket.number}/reply`, {
+      text: 'Restarting the service now',
+      key: 'k1',
+    });
+    expect(reply.status).toBe(200);
+    // A reply to an unclaimed ticket claims it: it is the first response.
+    expect((await reply.json()).ticket.assigneeId).toBe('eng-1');
+    expect(
+      (await eng.post(`/api/tickets/${ticket.number}/note`, { text: '// vendor ticket 42' })).status,
+    ).toBe(200);
+    await t.queue.drain();
+    const { messages } = await t.messages(threadId);
+    expect(messages.filter((m) => m.author === 'agent').map((m) => m.text)).toEqual([
+      'Engineer: Restarting the service now',
+    ]);
+    expect(messages.some((m) => String(m.text).includes('vendor ticket'))).toBe(false);
+    const { events } = await (await eng.get(`/api/tickets/${ticket.number}/events`)).json();
+    expect(events.map((e: { action: string }) => e.action)).toEqual([
+      'opened',
+      'claimed',
+      'agent_replied',
+      'note',
+    ]);
+  });
+
+  it('refuses employees, other tickets, an override without a reason, and a session POST without its CSRF token', async () => {
+    const owner = await as('emp-a', 'employee');
+    expect((await owner.post(`/api/tickets/${ticket.number}/resolve`)).status).toBe(403);
+    expect((await (await as('emp-b', 'employee')).post(`/api/tickets/${ticket.number}/claim`)).status).toBe(
+      404,
+    );
+    const eng = await as('eng-1', 'l2');
+    expect((await eng.post(`/api/tickets/${ticket.number}/override`, { severity: 'P0' })).status).toBe(400);
+    const ok = await eng.post(`/api/tickets/${ticket.number}/override`, { severity: 'P0', reason: 'payday' });
+    expect((await ok.json()).ticket.severity).toBe('P0');
+    expect((await eng.post(`/api/tickets/${ticket.number}/dance`)).status).toBe(404);
+
+    const { id, session } = await t.access.sessions.create({ userId: 'eng-1', role: 'l2', via: 'link' });
+    const withCookie = (csrf?: string) =>
+      t.app.request(`/api/tickets/${ticket.number}/claim`, {
+        method: 'POST',
+        headers: {
+          cookie: `${SESSION_COOKIE}=${id}`,
+          'content-type': 'application/json',
+          ...(csrf ? { 'x-csrf-token': csrf } : {}),
+        },
+        body: '{}',
+      });
+    expect((await withCookie()).status).toBe(403);
+    expect((await withCookie(session.csrf)).status).toBe(200);
+  });
+
+  it('reports KPIs to staff only, with the first response and resolution of a worked ticket', async () => {
+    const eng = await as('eng-1', 'l2');
+    await eng.post(`/api/tickets/${ticket.number}/claim`);
+    await eng.post(`/api/tickets/${ticket.number}/resolve`);
+    expect((await (await as('emp-a', 'employee')).get('/api/insights/kpis')).status).toBe(403);
+    const kpis = await (await eng.get('/api/insights/kpis')).json();
+    expect(kpis).toMatchObject({ tickets: 1, firstResponse: { count: 1 }, mttr: { count: 1 } });
+    expect(kpis.bySeverity.P1.tickets).toBe(1);
+    expect(kpis.byCategory.attendance.tickets).toBe(1);
+    expect((await eng.get('/api/insights/kpis?from=nope')).status).toBe(400);
+  });
+
+  it('serves the pages to a signed-in user and a sign-in page otherwise', async () => {
+    expect((await t.app.request('/console')).status).toBe(401);
+    const { id } = await t.access.sessions.create({ userId: 'eng-1', role: 'l2', via: 'link' });
+    const res = await t.app.request('/console?lang=zh', { headers: { cookie: `${SESSION_COOKIE}=${id}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'sha256-/);
+    const body = await res.text();
+    expect(body).toContain('<html lang="zh">');
+    expect(body).toContain('工单队列');
+  });
+});
