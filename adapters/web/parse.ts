@@ -101,6 +101,16 @@ export const PostFeedback = z.object({
 });
 export type PostFeedback = z.infer<typeof PostFeedback>;
 
+/** The employee's answer to "was it solved?": a rating button or "not solved" on a bot message. */
+export const BUTTON_ACTIONS = ['rate_1', 'rate_2', 'rate_3', 'rate_4', 'rate_5', 'not_solved'] as const;
+export const PostAction = z.object({
+  threadId: required('threadId'),
+  messageId: required('messageId'),
+  action: z.enum(BUTTON_ACTIONS, { error: `"action" must be one of ${BUTTON_ACTIONS.join(', ')}.` }),
+  userId: optional('userId'),
+});
+export type PostAction = z.infer<typeof PostAction>;
+
 export type Read<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /** Reads a JSON request body against a schema; the first problem is the message. */
@@ -147,6 +157,34 @@ export function messageEvent(m: {
     eventId: m.id,
     sentAt: m.nowMs,
     kind: 'message',
+  };
+}
+
+/** A rating or "not solved" button as the inbound event; `value` is the button's own (the ticket). */
+export function buttonEvent(b: {
+  userId: string;
+  threadId: string;
+  messageId: string;
+  action: string;
+  value: Record<string, string> | undefined;
+  id: string;
+  nowMs: number;
+}): InboundEvent {
+  return {
+    platform: 'web',
+    tenant: 'web',
+    chat: b.threadId,
+    chatType: 'dm',
+    thread: b.threadId,
+    messageId: b.messageId,
+    user: b.userId,
+    text: '',
+    mentions: [],
+    addressed: true,
+    eventId: b.id,
+    sentAt: b.nowMs,
+    kind: 'action',
+    action: { id: b.action, value: b.value, messageRef: b.messageId },
   };
 }
 

@@ -4,6 +4,7 @@
  *   GET  /api/chat/threads/:threadId/messages → {messages:[…]} oldest first
  *   GET  /api/chat/threads/:threadId/events   → the same as server-sent events, then live
  *   POST /api/chat/feedback                   {threadId, messageId, helpful} → 204
+ *   POST /api/chat/actions                    {threadId, messageId, action: rate_1…rate_5 | not_solved} → 202
  * A message or a 👍/👎 becomes the normalized inbound event and goes through `accept` like a Lark
  * or Slack event: stored and queued before the 202; the reply arrives later in the thread.
  * Handlers throw HelplineError (BAD_REQUEST / NOT_FOUND / UNAVAILABLE); the app renders them.
@@ -18,9 +19,11 @@ import { HelplineError } from '../../src/errors.ts';
 import type { Accept, ChannelDeps } from '../../src/inbound/ports.ts';
 import { messageKey } from '../../src/inbound/thread-ids.ts';
 import {
+  buttonEvent,
   feedbackEvent,
   invalidCharacter,
   messageEvent,
+  PostAction,
   PostFeedback,
   PostMessage,
   readBody,
@@ -213,7 +216,47 @@ export function createWebRoutes(deps: WebRoutesDeps): Hono {
     return c.body(null, 204);
   });
 
+  routes.post('/api/chat/actions', async (c) => {
+    const body = read(PostAction, await c.req.text());
+    // As for feedback: the owner; in the open mode whoever holds the thread id, or the userId given.
+    const principal = principalOf(c);
+    const userId =
+      principal || body.userId !== undefined ? deps.access.actingUser(principal, body.userId) : undefined;
+    const thread = await usableThread(c, body.threadId, 'post', userId);
+    const message = (await store.listMessages(body.threadId)).find((m) => m.id === body.messageId);
+    const button = message?.buttons?.find((b) => b.action === body.action);
+    if (!message || !button) {
+      throw new HelplineError(
+        'NOT_FOUND',
+        `Message "${body.messageId}" in thread "${body.threadId}" has no "${body.action}" button.`,
+      );
+    }
+    await take(
+      buttonEvent({
+        userId: thread.userId,
+        threadId: body.threadId,
+        messageId: body.messageId,
+        action: body.action,
+        value: buttonValue(button.value),
+        id: randomUUID(),
+        nowMs: now(),
+      }),
+    );
+    return c.body(null, 202);
+  });
+
   return routes;
+}
+
+/** The JSON object we rendered into the button ({"ticket": …}); anything else is no value. */
+function buttonValue(raw: string | undefined): Record<string, string> | undefined {
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, string>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function read<T>(schema: Parameters<typeof readBody<T>>[0], raw: string): T {

@@ -169,6 +169,12 @@ function renderActions(m, isZh) {
       btn.addEventListener('click', function () {
         sendFeedback(m, helpful, btn, feedbackButtons, thanks, isZh);
       });
+    } else if (/^rate_[1-5]$|^not_solved$/.test(b.action)) {
+      // "Was it solved?": the rating or "not solved" goes to the ticket as a button press.
+      feedbackButtons.push(btn);
+      btn.addEventListener('click', function () {
+        sendAction(m, b.action, btn, feedbackButtons, thanks, isZh);
+      });
     } else {
       btn.addEventListener('click', function () {
         sendMessage(b.value || (b.action === 'handoff' ? 'talk to a human' : b.label));
@@ -178,6 +184,29 @@ function renderActions(m, isZh) {
   });
   row.appendChild(thanks);
   return row;
+}
+
+function sendAction(m, action, btn, group, thanks, isZh) {
+  group.forEach(function (b) {
+    b.disabled = true;
+  });
+  btn.setAttribute('aria-pressed', 'true');
+  fetch(API + '/actions', {
+    method: 'POST',
+    headers: jsonHeaders(),
+    body: JSON.stringify({ threadId: threadId, messageId: m.id, action: action, userId: userId }),
+  })
+    .then(function (res) {
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+      thanks.textContent = t('已收到，谢谢！', 'Got it, thank you!', isZh);
+    })
+    .catch(function () {
+      group.forEach(function (b) {
+        b.disabled = false;
+      });
+      btn.setAttribute('aria-pressed', 'false');
+      thanks.textContent = t('没有发出去，请重试。', 'Could not send; please try again.', isZh);
+    });
 }
 
 function sendFeedback(m, helpful, btn, group, thanks, isZh) {
