@@ -130,7 +130,8 @@ export function createAuthRoutes(deps: AuthRoutesDeps): Hono {
       );
     }
     await startSession(c, { ...who, via: 'link' });
-    return c.redirect('/', 303);
+    // Staff land on their inbox, employees on the chat.
+    return c.redirect(who.role === 'employee' ? '/' : '/console', 303);
   });
 
   app.post('/auth/logout', async (c) => {

@@ -58,7 +58,8 @@ async function signedIn(userId: string, role: string, locale = 'en-US'): Promise
   const page = await context.newPage();
   await page.goto(made!.url as string);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${server.url}/`);
+  // Staff land on their inbox, employees on the chat.
+  await page.waitForURL(role === 'employee' ? `${server.url}/` : `${server.url}/console`);
   return page;
 }
 

@@ -211,6 +211,7 @@ describe('browser sessions', () => {
       body: `code=${encodeURIComponent(code)}`,
     });
     expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(role === 'employee' ? '/' : '/console');
     const setCookie = res.headers.get('set-cookie') ?? '';
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
