@@ -5,7 +5,6 @@
  * (event dedupe, delivery rate limits). Tests may pass their own database or runner.
  */
 import { join, resolve } from 'node:path';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from '../delivery/rate-limit.ts';
@@ -58,7 +57,9 @@ export async function openInfrastructure(options: InfrastructureOptions): Promis
       onError: (err, job) => logger.warn({ err, job }, 'job failed'),
     }));
   metrics.watchQueues(() => runner.counts());
-  const redis = config.redis.url ? new Redis(config.redis.url, { maxRetriesPerRequest: 2 }) : undefined;
+  const redis = config.redis.url
+    ? new (await import('ioredis')).Redis(config.redis.url, { maxRetriesPerRequest: 2 })
+    : undefined;
   // Unheard, ioredis prints every failed reconnect to stderr, past the logger's masking.
   redis?.on('error', (err) => logger.warn({ err }, 'Redis connection failed'));
   return {

@@ -89,7 +89,7 @@ export interface RuntimeDeps {
   /** @defaultValue the triage + KB assistant (src/assistant/turn.ts) */
   assistant?: (parts: AssistantParts) => Assistant;
   /** The channels served; serve and worker pass channelsFromConfig. @defaultValue none */
-  channels?: (deps: ChannelDeps, store: ConversationStore) => ChatChannel[];
+  channels?: (deps: ChannelDeps, store: ConversationStore) => ChatChannel[] | Promise<ChatChannel[]>;
   /** After this long without a reply the employee gets the fallback. @defaultValue 15 s */
   replyDeadlineMs?: number;
   /** Tries of an inbound event's job. @defaultValue 3 */
@@ -157,7 +157,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
         'event dedupe unavailable; taken as new',
       ),
   });
-  const channels = deps.channels?.({ accept, logger, metrics }, store) ?? [];
+  const channels = (await deps.channels?.({ accept, logger, metrics }, store)) ?? [];
   const deliverers: Partial<Record<Platform, Deliverer>> = {};
   for (const ch of channels) deliverers[ch.platform] = ch.deliverer;
   const delivery = createDelivery(runner, {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Database } from './database.ts';
 import { migrate } from './migrate.ts';
 import { openPglite } from './pglite.ts';
-import { describeUrl, openPostgres } from './postgres.ts';
+import { describeUrl } from './postgres-url.ts';
 
 export interface OpenDatabaseOptions {
   /** PostgreSQL URL (DATABASE_URL). When set, dataDir is not used. */
@@ -24,7 +24,11 @@ export interface OpenDatabaseOptions {
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const db = options.url
-    ? await openPostgres({ url: options.url, schema: options.schema, onIdleError: options.onIdleError })
+    ? await (await import('./postgres.ts')).openPostgres({
+        url: options.url,
+        schema: options.schema,
+        onIdleError: options.onIdleError,
+      })
     : await openPglite({
         dataDir: options.dataDir ? join(options.dataDir, 'pg') : undefined,
         schema: options.schema,
