@@ -3,10 +3,12 @@
  * embedded PGlite under `${dataDir}/pg` (HELPLINE_DATA), else PGlite in memory. Migrations are
  * applied before it is returned, so callers always see the current schema.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from './database.ts';
 import { migrate } from './migrate.ts';
 import { openPglite } from './pglite.ts';
+import { seedFromTemplate } from './pglite-template.ts';
 import { describeUrl } from './postgres-url.ts';
 
 export interface OpenDatabaseOptions {
@@ -29,10 +31,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
         schema: options.schema,
         onIdleError: options.onIdleError,
       })
-    : await openPglite({
-        dataDir: options.dataDir ? join(options.dataDir, 'pg') : undefined,
-        schema: options.schema,
-      });
+    : await openPglite({ dataDir: await seeded(options.dataDir), schema: options.schema });
   if (options.migrate !== false) {
     try {
       await migrate(db);
@@ -42,6 +41,14 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     }
   }
   return db;
+}
+
+/** The embedded database's folder, copied from the template when it is new (pglite-template.ts). */
+async function seeded(dataDir: string | undefined): Promise<string | undefined> {
+  if (!dataDir) return undefined;
+  const pgDir = join(dataDir, 'pg');
+  if (!existsSync(join(pgDir, 'PG_VERSION'))) await seedFromTemplate(pgDir);
+  return pgDir;
 }
 
 /** Where the data lives, for the startup banner and logs (no password). */
