@@ -149,6 +149,20 @@ function noText(hash: string): Outcome {
   return { reason, entry: { hash, skipped: reason } };
 }
 
+/**
+ * Every file of the KB with its size and modification time, in ingest order: what a snapshot
+ * compares to decide whether the KB changed, without reading a byte of content.
+ */
+export async function stampKb(dir: string): Promise<{ source: string; size: number; mtimeMs: number }[]> {
+  const root = await kbRoot(dir);
+  return Promise.all(
+    (await listFiles(root)).map(async (source) => {
+      const { size, mtimeMs } = await stat(path.join(root, ...source.split('/')));
+      return { source, size, mtimeMs };
+    }),
+  );
+}
+
 async function kbRoot(dir: string): Promise<string> {
   const root = path.resolve(dir);
   const info = await stat(root).catch(() => undefined);

@@ -1,5 +1,4 @@
 import { TextSplitter } from '@langchain/textsplitters';
-import { HelplineError } from '../../errors.ts';
 import type { Passage, SourceDoc } from '../types.ts';
 
 import { resolveSplitOptions, type SplitOptions } from './split-options.ts';
