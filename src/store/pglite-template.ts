@@ -9,15 +9,13 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { installCacheDir, NODE_MODULES } from '../util/install-cache.ts';
 import { checksum, loadMigrations, migrate } from './migrate.ts';
 import { openPglite, startPgliteEngine } from './pglite.ts';
 
-const NODE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
-
 /** The folder templates live in: the project's `node_modules/.cache/helpline`. */
 export function templateCacheDir(): string | undefined {
-  return existsSync(NODE_MODULES) ? join(NODE_MODULES, '.cache', 'helpline') : undefined;
+  return installCacheDir();
 }
 
 /** Template folder for this PGlite and these migrations. */
