@@ -104,7 +104,8 @@ export function defaultAssistant(parts: AssistantParts): Assistant {
   const triageLlm = triageChatModelFor(config);
   const onReport = triageLlm ? triageLlmMetrics(parts.metrics.registry) : undefined;
   return createTurnHandler({
-    kb: parts.opened.kb,
+    // Through `opened`, so a KB re-ingested in the background answers the next turn.
+    kb: { search: (query, k) => parts.opened.kb.search(query, k) },
     chat: parts.chat,
     k: config.retrieval.k,
     classify,
