@@ -13,7 +13,8 @@ import { openJobRunner } from '../jobs/open-runner.ts';
 import type { JobRunner } from '../jobs/types.ts';
 import { createMetrics, jobRunnerEvents, type Metrics } from '../ops/metrics.ts';
 import type { Database } from '../store/database.ts';
-import { describeDatabase, openDatabase } from '../store/open-database.ts';
+import { describeDatabase } from '../store/open-database.ts';
+import { openConfiguredDatabase } from './configured-database.ts';
 
 export interface Infrastructure {
   db: Database;
@@ -33,6 +34,8 @@ export interface InfrastructureOptions {
   config: Config;
   logger: Logger;
   db?: Database;
+  /** The configured database, already being opened (serve starts it first, to overlap the rest). */
+  opening?: Promise<Database>;
   runner?: JobRunner;
   metrics?: Metrics;
 }
@@ -41,12 +44,7 @@ export async function openInfrastructure(options: InfrastructureOptions): Promis
   const { config, logger } = options;
   const dataDir = resolve(config.data.dir);
   const where = { url: config.database.url, dataDir };
-  const db =
-    options.db ??
-    (await openDatabase({
-      ...where,
-      onIdleError: (err) => logger.warn({ err }, 'database connection dropped'),
-    }));
+  const db = options.db ?? (await (options.opening ?? openConfiguredDatabase(config, logger)));
   const metrics = options.metrics ?? createMetrics();
   const runner =
     options.runner ??

@@ -83,6 +83,8 @@ export interface RuntimeDeps {
   now?: () => Date;
   /** Use this database instead of opening one from the config (tests). */
   db?: Database;
+  /** The configured database, already being opened (openConfiguredDatabase); serve starts it early. */
+  opening?: Promise<Database>;
   /** Use this runner instead of opening one from the config (tests). */
   runner?: JobRunner;
   metrics?: Metrics;
@@ -137,6 +139,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     config,
     logger,
     db: deps.db,
+    opening: deps.opening,
     runner: deps.runner,
     metrics: deps.metrics,
   });

@@ -7,8 +7,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from './database.ts';
 import { migrate } from './migrate.ts';
-import { openPglite } from './pglite.ts';
-import { seedFromTemplate } from './pglite-template.ts';
 import { describeUrl } from './postgres-url.ts';
 
 export interface OpenDatabaseOptions {
@@ -20,18 +18,30 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /** Apply pending migrations at open. @defaultValue true */
   migrate?: boolean;
+  /**
+   * Run the embedded database in a worker thread (pglite-thread.ts): what serve and worker do, so
+   * PostgreSQL's WebAssembly never holds up the HTTP thread. @defaultValue false
+   */
+  thread?: boolean;
   /** Idle PostgreSQL connection failures (they are replaced; log them). */
   onIdleError?: (err: Error) => void;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
+  if (options.thread && !options.url && options.dataDir) {
+    const { openPgliteThread } = await import('./pglite-thread.ts');
+    return openPgliteThread({ dataDir: options.dataDir, schema: options.schema, migrate: options.migrate });
+  }
   const db = options.url
     ? await (await import('./postgres.ts')).openPostgres({
         url: options.url,
         schema: options.schema,
         onIdleError: options.onIdleError,
       })
-    : await openPglite({ dataDir: await seeded(options.dataDir), schema: options.schema });
+    : await (await import('./pglite.ts')).openPglite({
+        dataDir: await seeded(options.dataDir),
+        schema: options.schema,
+      });
   if (options.migrate !== false) {
     try {
       await migrate(db);
@@ -47,7 +57,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
 async function seeded(dataDir: string | undefined): Promise<string | undefined> {
   if (!dataDir) return undefined;
   const pgDir = join(dataDir, 'pg');
-  if (!existsSync(join(pgDir, 'PG_VERSION'))) await seedFromTemplate(pgDir);
+  if (!existsSync(join(pgDir, 'PG_VERSION')))
+    await (await import('./pglite-template.ts')).seedFromTemplate(pgDir);
   return pgDir;
 }
 
