@@ -14,6 +14,7 @@ import type { ConversationStore } from '../conversations/types.ts';
 import { createDelivery, type Deliver } from '../delivery/delivery.ts';
 import { SqlDeliveryLog } from '../delivery/delivery-log.ts';
 import { createAccept } from '../inbound/accept.ts';
+import { Backlog } from '../inbound/backlog.ts';
 import { registerEventJob } from '../inbound/event-job.ts';
 import type { Accept, ChannelDeps, ChatChannel, Deliverer, Platform } from '../inbound/ports.ts';
 import { SqlReplySlots } from '../inbound/reply-slots.ts';
@@ -21,7 +22,7 @@ import { recordFeedback } from '../insights/feedback.ts';
 import type { JobRunner } from '../jobs/types.ts';
 import type { OpenedKb } from '../knowledge/open-kb.ts';
 import type { ChatModel } from '../llm/chat-model.ts';
-import type { Metrics } from '../ops/metrics.ts';
+import { backlogMetrics, type Metrics } from '../ops/metrics.ts';
 import type { ShutdownStep } from '../ops/shutdown.ts';
 import type { CalendarSet } from '../sla/types.ts';
 import type { SlaTimers } from '../sla-timers/index.ts';
@@ -53,6 +54,8 @@ export interface Runtime {
   accept: Accept;
   /** Hands a message to delivery. */
   deliver: Deliver;
+  /** How far behind the turn queue is (for /readyz and the busy notice). */
+  backlog: Backlog;
   /** Starts the workers (events, deliveries, timers) and the recovery sweeps in this process. */
   startWorkers(): Promise<void>;
   /** What graceful shutdown does, in order (src/ops/shutdown.ts): disconnect, drain, close. */
@@ -148,7 +151,11 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   getTriageModel();
 
   const store = new PgConversationStore({ db, now });
+  const backlog = new Backlog({ counts: () => runner.counts() });
+  const { busyNotices } = backlogMetrics(metrics.registry, () => backlog.report());
   const accept = createAccept({
+    backlog,
+    onBusy: (event) => busyNotices.inc({ platform: event.platform }),
     runner,
     deduper: infra.deduper,
     store,
@@ -236,8 +243,10 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     handoff: desk.handoff,
     accept,
     deliver: delivery.deliver,
+    backlog,
     async startWorkers() {
       await runner.start();
+      backlog.start();
       stopRecovery = await startRecovery({ db, runner, timers: desk.timers, logger, now, ...deps.recovery });
     },
     shutdownSteps,
@@ -252,6 +261,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
         name: 'disconnect chat platforms',
         run: async () => {
           stopRecovery();
+          backlog.stop();
           await Promise.allSettled(channels.map((ch) => ch.stop()));
         },
       },

@@ -175,6 +175,7 @@ export async function startServer(config: Config, io: Io): Promise<RunningServer
     const ops = healthRoutes({
       logger,
       metrics: runtime.metrics,
+      details: () => ({ backlog: finite(runtime.backlog.report()) }),
       checks: {
         db: dbCheck(runtime.db),
         kb: kbCheck(() => opened.summary.passages),
@@ -213,4 +214,14 @@ function warmUpLater(opened: OpenedKb, logger: Logger): void {
     setTimeout(next, 10).unref();
   };
   setTimeout(next, 10).unref();
+}
+
+/** JSON has no Infinity: an unbounded wait is shown as null. */
+function finite(report: object): Record<string, number | null> {
+  return Object.fromEntries(
+    Object.entries(report as Record<string, number | undefined>).map(([k, v]) => [
+      k,
+      v === undefined || !Number.isFinite(v) ? null : Math.round(v * 10) / 10,
+    ]),
+  );
 }

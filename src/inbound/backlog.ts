@@ -1,0 +1,91 @@
+/**
+ * How far behind the turn queue is: inbound events waiting or running, sampled once a second, and
+ * the rate the queue has drained them over the last few seconds. From these, the wait a message
+ * accepted now can expect — what `accept` uses to tell an employee honestly, at once, that we are
+ * busy (rather than the never-silent fallback at the deadline), and what /readyz and /metrics show.
+ */
+import type { QueueCounts, QueueName } from '../jobs/types.ts';
+
+export interface BacklogOptions {
+  /** The runner's queue counts. */
+  counts: () => Promise<Record<QueueName, QueueCounts>>;
+  /** @defaultValue 1000 */
+  everyMs?: number;
+  /** Drain rate is measured over this window. @defaultValue 5000 */
+  windowMs?: number;
+  now?: () => number;
+}
+
+interface Sample {
+  at: number;
+  arrivals: number;
+  pending: number;
+}
+
+export interface BacklogReport {
+  /** Inbound events waiting or running. */
+  pending: number;
+  /** Events drained per second over the window (undefined until two samples exist). */
+  drainPerSecond?: number;
+  /** How long a message accepted now can expect to wait for its turn. */
+  estimatedWaitMs: number;
+}
+
+export class Backlog {
+  readonly #options: BacklogOptions;
+  readonly #samples: Sample[] = [];
+  #arrivals = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: BacklogOptions) {
+    this.#options = options;
+  }
+
+  /** One more event queued (called by accept). */
+  arrived(): void {
+    this.#arrivals++;
+  }
+
+  /** Samples now and then every `everyMs` until `stop`. */
+  start(): void {
+    if (this.#timer) return;
+    void this.sample();
+    this.#timer = setInterval(() => void this.sample(), this.#options.everyMs ?? 1000);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Reads the queue once (start() does it on a timer; tests call it directly). */
+  async sample(): Promise<void> {
+    let counts: Record<QueueName, QueueCounts>;
+    try {
+      counts = await this.#options.counts();
+    } catch {
+      return; // the queue cannot be read now: the last estimate stands
+    }
+    const now = (this.#options.now ?? Date.now)();
+    const pending = counts.inbound.waiting + counts.inbound.active;
+    this.#samples.push({ at: now, arrivals: this.#arrivals, pending });
+    const windowMs = this.#options.windowMs ?? 5000;
+    while (this.#samples.length > 2 && now - this.#samples[1].at >= windowMs) this.#samples.shift();
+  }
+
+  report(): BacklogReport {
+    const last = this.#samples.at(-1);
+    if (!last) return { pending: 0, estimatedWaitMs: 0 };
+    // Events queued since the last sample are ahead of a message accepted now as well.
+    const pending = last.pending + (this.#arrivals - last.arrivals);
+    const first = this.#samples[0];
+    if (first === last) return { pending, estimatedWaitMs: 0 };
+    const seconds = (last.at - first.at) / 1000;
+    const drained = last.arrivals - first.arrivals - (last.pending - first.pending);
+    const drainPerSecond = Math.max(0, drained / seconds);
+    const estimatedWaitMs =
+      pending === 0 ? 0 : drainPerSecond > 0 ? (pending / drainPerSecond) * 1000 : Number.POSITIVE_INFINITY;
+    return { pending, drainPerSecond, estimatedWaitMs };
+  }
+}
