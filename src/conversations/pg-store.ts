@@ -37,13 +37,23 @@ export class PgConversationStore implements ConversationStore {
   readonly #db: Database;
   readonly #now: () => Date;
   readonly #platform: string;
-  readonly #listeners: ThreadListeners;
+  #listeners: ThreadListeners;
 
   constructor(options: PgConversationStoreOptions) {
     this.#db = options.db;
     this.#now = options.now ?? (() => new Date());
     this.#platform = options.platform ?? 'web';
     this.#listeners = new ThreadListeners(options.onListenerError);
+  }
+
+  /**
+   * The same store over another handle on the same database (the ack path's urgent view), sharing
+   * this store's subscribers, so a message written through either reaches every live stream.
+   */
+  over(db: Database): PgConversationStore {
+    const twin = new PgConversationStore({ db, now: this.#now, platform: this.#platform });
+    twin.#listeners = this.#listeners;
+    return twin;
   }
 
   async createThread(userId: string): Promise<string> {

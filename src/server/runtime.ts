@@ -26,7 +26,7 @@ import { backlogMetrics, type Metrics } from '../ops/metrics.ts';
 import type { ShutdownStep } from '../ops/shutdown.ts';
 import type { CalendarSet } from '../sla/types.ts';
 import type { SlaTimers } from '../sla-timers/index.ts';
-import type { Database } from '../store/database.ts';
+import { type Database, urgentView } from '../store/database.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import { classify } from '../triage/classify.ts';
 import { triageChatModelFor } from '../triage/llm-chat-model.ts';
@@ -151,6 +151,8 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   getTriageModel();
 
   const store = new PgConversationStore({ db, now });
+  // The ack's writes jump the embedded database's queue (turns queue behind each other, not acks).
+  const ackStore = store.over(urgentView(db));
   const backlog = new Backlog({ counts: () => runner.counts() });
   const { busyNotices } = backlogMetrics(metrics.registry, () => backlog.report());
   const accept = createAccept({
@@ -158,7 +160,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     onBusy: (event) => busyNotices.inc({ platform: event.platform }),
     runner,
     deduper: infra.deduper,
-    store,
+    store: ackStore,
     replyDeadlineMs: deps.replyDeadlineMs,
     attempts: deps.eventAttempts,
     onDuplicate: (platform) => metrics.eventsDeduplicated.inc({ platform }),

@@ -11,7 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import { HelplineError } from '../errors.ts';
 import { installCacheDir } from '../util/install-cache.ts';
-import { type Database, type Queryable, TransactionScope } from './database.ts';
+import { type Database, type Prioritized, type Queryable, TransactionScope } from './database.ts';
 
 export interface Request {
   id: number;
@@ -19,6 +19,8 @@ export interface Request {
   sql?: string;
   params?: unknown[];
   tx?: number;
+  /** Goes before waiting calls that are not urgent (the ack path). */
+  urgent?: boolean;
 }
 
 export interface Reply {
@@ -52,7 +54,7 @@ export async function openPgliteThread(options: PgliteThreadOptions): Promise<Pg
   return db;
 }
 
-export class PgliteThreadDatabase implements Database {
+export class PgliteThreadDatabase implements Database, Prioritized {
   readonly kind = 'pglite' as const;
   readonly opened: Promise<void>;
   readonly #worker: Worker;
@@ -83,16 +85,28 @@ export class PgliteThreadDatabase implements Database {
     worker.on('exit', (code) => gone(unavailable(`its thread exited (code ${code})`)));
   }
 
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
-    return this.#outside(() => this.#call({ op: 'query', sql, params }) as Promise<T[]>);
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], urgent = false): Promise<T[]> {
+    return this.#outside(() => this.#call({ op: 'query', sql, params, urgent }) as Promise<T[]>);
   }
 
-  exec(sql: string): Promise<void> {
-    return this.#outside(() => this.#call({ op: 'exec', sql }) as Promise<void>);
+  exec(sql: string, urgent = false): Promise<void> {
+    return this.#outside(() => this.#call({ op: 'exec', sql, urgent }) as Promise<void>);
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    const txId = await this.#outside(() => this.#call({ op: 'begin' }) as Promise<number>);
+  /** The same database, whose calls go before waiting calls that are not urgent. */
+  urgent(): Database {
+    return {
+      kind: this.kind,
+      query: (sql, params) => this.query(sql, params, true),
+      exec: (sql) => this.exec(sql, true),
+      transaction: (fn) => this.transaction(fn, true),
+      // A view owns nothing: the database itself is closed by its owner.
+      close: async () => {},
+    };
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>, urgent = false): Promise<T> {
+    const txId = await this.#outside(() => this.#call({ op: 'begin', urgent }) as Promise<number>);
     const tx: Queryable = {
       query: <R>(sql: string, params?: unknown[]) =>
         this.#call({ op: 'query', sql, params, tx: txId }) as Promise<R[]>,

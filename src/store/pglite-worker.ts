@@ -2,6 +2,10 @@
  * The worker side of pglite-thread.ts: opens the embedded database (template, migrations) in this
  * thread and answers the main thread's calls. A transaction is held open here, between the main
  * thread's `begin` and its `commit` or `rollback`, so the main thread's `fn(tx)` runs as usual.
+ *
+ * The engine is one session, so calls take turns; calls marked urgent (an ack storing the message
+ * it acknowledges) go before every waiting call that is not, so an ack waits for at most the one
+ * statement or transaction in progress, never for the backlog of turns behind it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Database, Queryable } from './database.ts';
@@ -12,7 +16,10 @@ const port = parentPort;
 if (!port) throw new Error('pglite-worker.ts runs as a worker thread');
 
 const { dataDir, schema, migrate } = workerData as { dataDir: string; schema?: string; migrate?: boolean };
-const transactions = new Map<number, { tx: Queryable; end: (commit: boolean) => void }>();
+const transactions = new Map<
+  number,
+  { tx: Queryable; end: (commit: boolean) => void; done: Promise<void> }
+>();
 let nextTx = 1;
 const ROLLBACK = Symbol('rollback');
 
@@ -28,56 +35,65 @@ try {
   process.exit(0);
 }
 
+/** Turns on the engine: urgent first, then the rest, each in arrival order. */
+const lanes: { urgent: (() => Promise<void>)[]; normal: (() => Promise<void>)[] } = {
+  urgent: [],
+  normal: [],
+};
+let busy = false;
+function schedule(urgent: boolean, turn: () => Promise<void>): void {
+  (urgent ? lanes.urgent : lanes.normal).push(turn);
+  pump();
+}
+function pump(): void {
+  if (busy) return;
+  const turn = lanes.urgent.shift() ?? lanes.normal.shift();
+  if (!turn) return;
+  busy = true;
+  void turn().finally(() => {
+    busy = false;
+    pump();
+  });
+}
+
 port.on('message', (req: Request) => {
-  void handle(req).catch((err) => fail(req.id, err));
+  if (req.tx !== undefined) {
+    // Inside a transaction that holds the engine now: run at once.
+    void inTransaction(req).catch((err) => fail(req.id, err));
+    return;
+  }
+  schedule(req.urgent === true, () => onEngine(req).catch((err) => fail(req.id, err)));
 });
 
-async function handle(req: Request): Promise<void> {
-  const on = req.tx === undefined ? db : transactions.get(req.tx)?.tx;
-  if (!on) throw new Error(`transaction ${req.tx} is not open`);
+async function onEngine(req: Request): Promise<void> {
   switch (req.op) {
     case 'query':
-      reply({ id: req.id, result: await on.query(req.sql as string, req.params) });
+      reply({ id: req.id, result: await db.query(req.sql as string, req.params) });
       return;
     case 'exec':
-      await on.exec(req.sql as string);
+      await db.exec(req.sql as string);
       reply({ id: req.id, result: null });
       return;
     case 'begin': {
+      // This turn lasts until the main thread commits or rolls back.
       const txId = nextTx++;
       let begun = false;
-      const done = db
-        .transaction(
-          (tx) =>
-            new Promise<void>((resolve, reject) => {
-              const entry = { tx, end: (commit: boolean) => (commit ? resolve() : reject(ROLLBACK)) };
-              transactions.set(txId, entry);
-              begun = true;
-              reply({ id: req.id, result: txId });
-            }),
-        )
-        .finally(() => transactions.delete(txId));
-      ends.set(txId, done);
-      // BEGIN itself failed: the caller is still waiting for its answer.
-      done.catch((err) => {
-        if (!begun) fail(req.id, err);
-      });
-      return;
-    }
-    case 'commit':
-    case 'rollback': {
-      const txId = req.tx as number;
-      const entry = transactions.get(txId);
-      const done = ends.get(txId);
-      ends.delete(txId);
-      if (!entry || !done) throw new Error(`transaction ${txId} is not open`);
-      entry.end(req.op === 'commit');
+      const done = db.transaction(
+        (tx) =>
+          new Promise<void>((resolve, reject) => {
+            transactions.set(txId, {
+              tx,
+              end: (commit) => (commit ? resolve() : reject(ROLLBACK)),
+              done,
+            });
+            begun = true;
+            reply({ id: req.id, result: txId });
+          }),
+      );
       try {
         await done;
-        reply({ id: req.id, result: null });
       } catch (err) {
-        if (err === ROLLBACK) reply({ id: req.id, result: null });
-        else throw err;
+        if (!begun) throw err; // BEGIN itself failed: the caller is waiting for its answer
       }
       return;
     }
@@ -86,10 +102,37 @@ async function handle(req: Request): Promise<void> {
       reply({ id: req.id, result: null });
       port?.close();
       return;
+    default:
+      throw new Error(`${req.op} needs a transaction`);
   }
 }
 
-const ends = new Map<number, Promise<void>>();
+async function inTransaction(req: Request): Promise<void> {
+  const open = transactions.get(req.tx as number);
+  if (!open) throw new Error(`transaction ${req.tx} is not open`);
+  switch (req.op) {
+    case 'query':
+      reply({ id: req.id, result: await open.tx.query(req.sql as string, req.params) });
+      return;
+    case 'exec':
+      await open.tx.exec(req.sql as string);
+      reply({ id: req.id, result: null });
+      return;
+    case 'commit':
+    case 'rollback':
+      transactions.delete(req.tx as number);
+      open.end(req.op === 'commit');
+      try {
+        await open.done;
+      } catch (err) {
+        if (err !== ROLLBACK) throw err;
+      }
+      reply({ id: req.id, result: null });
+      return;
+    default:
+      throw new Error(`${req.op} cannot run inside a transaction`);
+  }
+}
 
 function serializeError(err: unknown): Reply['error'] {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err), props: {} };
