@@ -63,6 +63,12 @@ export interface AcceptDeps extends EventJobOptions {
  */
 export const BUSY_AFTER_MS = 5000;
 
+/**
+ * Fewer messages than this waiting is no overload, whatever the estimate says: a rate measured over
+ * a few seconds of a handful of turns is noise.
+ */
+export const BUSY_MIN_WAITING = 10;
+
 export const BUSY_TEXT: Record<Lang, (ahead: number) => string> = {
   en: (ahead) =>
     `We're busy right now — your question is in the queue${ahead > 1 ? ` (${ahead} ahead of it)` : ''}, and I'll answer it as soon as I can.`,
@@ -141,9 +147,10 @@ async function countIn(
   acceptedAt: number,
   watched: boolean,
 ): Promise<void> {
-  const { pending, estimatedWaitMs } = backlog.report();
+  const { waiting, estimatedWaitMs } = backlog.report();
   backlog.arrived();
-  if (!watched || estimatedWaitMs <= (deps.busyAfterMs ?? BUSY_AFTER_MS)) return;
+  if (!watched || waiting < BUSY_MIN_WAITING || estimatedWaitMs <= (deps.busyAfterMs ?? BUSY_AFTER_MS))
+    return;
   const turn = turnOf(event, acceptedAt);
   const lang = detectLang(turn.text);
   await enqueueDelivery(deps.runner, {
@@ -151,7 +158,7 @@ async function countIn(
     platform: turn.platform,
     channel: turn.channel,
     ...(turn.thread ? { thread: turn.thread } : {}),
-    body: { text: BUSY_TEXT[lang](pending), lang },
+    body: { text: BUSY_TEXT[lang](waiting), lang },
   });
   deps.onBusy?.(event);
 }

@@ -20,11 +20,14 @@ interface Sample {
   at: number;
   arrivals: number;
   pending: number;
+  waiting: number;
 }
 
 export interface BacklogReport {
   /** Inbound events waiting or running. */
   pending: number;
+  /** Of those, waiting for a worker: the queue ahead of a message accepted now. */
+  waiting: number;
   /** Events drained per second over the window (undefined until two samples exist). */
   drainPerSecond?: number;
   /** How long a message accepted now can expect to wait for its turn. */
@@ -69,23 +72,27 @@ export class Backlog {
     }
     const now = (this.#options.now ?? Date.now)();
     const pending = counts.inbound.waiting + counts.inbound.active;
-    this.#samples.push({ at: now, arrivals: this.#arrivals, pending });
+    this.#samples.push({ at: now, arrivals: this.#arrivals, pending, waiting: counts.inbound.waiting });
     const windowMs = this.#options.windowMs ?? 5000;
     while (this.#samples.length > 2 && now - this.#samples[1].at >= windowMs) this.#samples.shift();
   }
 
   report(): BacklogReport {
     const last = this.#samples.at(-1);
-    if (!last) return { pending: 0, estimatedWaitMs: 0 };
+    if (!last) return { pending: 0, waiting: 0, estimatedWaitMs: 0 };
     // Events queued since the last sample are ahead of a message accepted now as well.
-    const pending = last.pending + (this.#arrivals - last.arrivals);
+    const since = this.#arrivals - last.arrivals;
+    const pending = last.pending + since;
+    const waiting = last.waiting + since;
     const first = this.#samples[0];
-    if (first === last) return { pending, estimatedWaitMs: 0 };
+    if (first === last) return { pending, waiting, estimatedWaitMs: 0 };
     const seconds = (last.at - first.at) / 1000;
     const drained = last.arrivals - first.arrivals - (last.pending - first.pending);
     const drainPerSecond = Math.max(0, drained / seconds);
+    // Only a queue means a wait: turns running now (a slow one, or the first after a quiet spell)
+    // drain nothing until they finish, which says nothing about the next message.
     const estimatedWaitMs =
-      pending === 0 ? 0 : drainPerSecond > 0 ? (pending / drainPerSecond) * 1000 : Number.POSITIVE_INFINITY;
-    return { pending, drainPerSecond, estimatedWaitMs };
+      waiting === 0 ? 0 : drainPerSecond > 0 ? (waiting / drainPerSecond) * 1000 : Number.POSITIVE_INFINITY;
+    return { pending, waiting, drainPerSecond, estimatedWaitMs };
   }
 }

@@ -28,9 +28,10 @@ describe('Backlog', () => {
     let now = 0;
     const q = fakeQueue();
     const backlog = new Backlog({ counts: q.counts, now: () => now, windowMs: 5000 });
-    expect(backlog.report()).toEqual({ pending: 0, estimatedWaitMs: 0 });
+    expect(backlog.report()).toEqual({ pending: 0, waiting: 0, estimatedWaitMs: 0 });
     await backlog.sample();
-    // 300 arrive in 2 s; 100 are done, 200 pending: 50 drained per second → 4 s for the 200.
+    // 300 arrive in 2 s; 100 are done, 200 pending (4 running): 50 drained per second → 3.92 s
+    // for the 196 waiting.
     for (let i = 0; i < 300; i++) backlog.arrived();
     q.state.waiting = 196;
     q.state.active = 4;
@@ -39,7 +40,8 @@ describe('Backlog', () => {
     const r = backlog.report();
     expect(r.pending).toBe(200);
     expect(r.drainPerSecond).toBe(50);
-    expect(r.estimatedWaitMs).toBe(4000);
+    expect(r.waiting).toBe(196);
+    expect(r.estimatedWaitMs).toBe(3920);
     // Nothing drained while events wait: an unbounded wait.
     now = 3000;
     await backlog.sample();
