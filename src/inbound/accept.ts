@@ -58,7 +58,8 @@ export interface AcceptDeps extends EventJobOptions {
 }
 
 /**
- * A message expected to wait longer than this for its turn gets the busy notice: a third of the
+ * A message expected to wait longer than this for its turn (and so for the last second or two:
+ * sustained overload, not a burst) gets the busy notice: a third of the
  * reply deadline, so the employee hears from us well before the fallback would come.
  */
 export const BUSY_AFTER_MS = 5000;

@@ -21,6 +21,8 @@ interface Sample {
   arrivals: number;
   pending: number;
   waiting: number;
+  /** The estimate as it stood right after this sample. */
+  estimatedWaitMs: number;
 }
 
 export interface BacklogReport {
@@ -32,6 +34,11 @@ export interface BacklogReport {
   drainPerSecond?: number;
   /** How long a message accepted now can expect to wait for its turn. */
   estimatedWaitMs: number;
+  /**
+   * The least of this estimate and those at the last two samples: long only when the queue has
+   * been long for a second or two, not for a burst the queue is about to absorb.
+   */
+  sustainedWaitMs: number;
 }
 
 export class Backlog {
@@ -72,20 +79,28 @@ export class Backlog {
     }
     const now = (this.#options.now ?? Date.now)();
     const pending = counts.inbound.waiting + counts.inbound.active;
-    this.#samples.push({ at: now, arrivals: this.#arrivals, pending, waiting: counts.inbound.waiting });
+    const sample = {
+      at: now,
+      arrivals: this.#arrivals,
+      pending,
+      waiting: counts.inbound.waiting,
+      estimatedWaitMs: 0,
+    };
+    this.#samples.push(sample);
     const windowMs = this.#options.windowMs ?? 5000;
-    while (this.#samples.length > 2 && now - this.#samples[1].at >= windowMs) this.#samples.shift();
+    while (this.#samples.length > 3 && now - this.#samples[1].at >= windowMs) this.#samples.shift();
+    sample.estimatedWaitMs = this.report().estimatedWaitMs;
   }
 
   report(): BacklogReport {
     const last = this.#samples.at(-1);
-    if (!last) return { pending: 0, waiting: 0, estimatedWaitMs: 0 };
+    if (!last) return { pending: 0, waiting: 0, estimatedWaitMs: 0, sustainedWaitMs: 0 };
     // Events queued since the last sample are ahead of a message accepted now as well.
     const since = this.#arrivals - last.arrivals;
     const pending = last.pending + since;
     const waiting = last.waiting + since;
     const first = this.#samples[0];
-    if (first === last) return { pending, waiting, estimatedWaitMs: 0 };
+    if (first === last) return { pending, waiting, estimatedWaitMs: 0, sustainedWaitMs: 0 };
     const seconds = (last.at - first.at) / 1000;
     const drained = last.arrivals - first.arrivals - (last.pending - first.pending);
     const drainPerSecond = Math.max(0, drained / seconds);
@@ -93,6 +108,8 @@ export class Backlog {
     // drain nothing until they finish, which says nothing about the next message.
     const estimatedWaitMs =
       waiting === 0 ? 0 : drainPerSecond > 0 ? (waiting / drainPerSecond) * 1000 : Number.POSITIVE_INFINITY;
-    return { pending, waiting, drainPerSecond, estimatedWaitMs };
+    const recent = this.#samples.slice(-2).map((x) => x.estimatedWaitMs);
+    const sustainedWaitMs = Math.min(estimatedWaitMs, ...(recent.length === 2 ? recent : [0]));
+    return { pending, waiting, drainPerSecond, estimatedWaitMs, sustainedWaitMs };
   }
 }

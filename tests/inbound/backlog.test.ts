@@ -28,7 +28,7 @@ describe('Backlog', () => {
     let now = 0;
     const q = fakeQueue();
     const backlog = new Backlog({ counts: q.counts, now: () => now, windowMs: 5000 });
-    expect(backlog.report()).toEqual({ pending: 0, waiting: 0, estimatedWaitMs: 0 });
+    expect(backlog.report()).toEqual({ pending: 0, waiting: 0, estimatedWaitMs: 0, sustainedWaitMs: 0 });
     await backlog.sample();
     // 300 arrive in 2 s; 100 are done, 200 pending (4 running): 50 drained per second → 3.92 s
     // for the 196 waiting.
@@ -93,6 +93,14 @@ describe('the busy notice', () => {
     q.state.waiting = 90; // 10 drained in 1 s: 90 pending → 9 s
     now = 1000;
     await backlog.sample();
+    // One second of it is a burst, not yet overload.
+    expect(backlog.report().estimatedWaitMs).toBe(9000);
+    expect(backlog.report().sustainedWaitMs).toBe(0);
+    for (let i = 0; i < 10; i++) backlog.arrived();
+    q.state.waiting = 95; // 15 drained in 2 s: 95 → 12.7 s; still long a second later
+    now = 2000;
+    await backlog.sample();
+    expect(backlog.report().sustainedWaitMs).toBe(9000);
     const { runner, added } = recorder();
     const busy: string[] = [];
     const accept = createAccept({
@@ -107,7 +115,7 @@ describe('the busy notice', () => {
     const notices = added.filter((a) => a.queue === 'outbound');
     expect(notices.map((n) => n.id)).toEqual(['deliver:busy:slack:1712.1', 'deliver:busy:slack:1712.2']);
     expect(JSON.stringify(notices[0].data)).toContain('排队');
-    expect(JSON.stringify(notices[0].data)).toContain('前面还有 90 条');
+    expect(JSON.stringify(notices[0].data)).toContain('前面还有 95 条');
     expect(JSON.stringify(notices[1].data)).toContain("We're busy right now");
     expect(busy).toEqual(['Ev1', 'Ev2']);
   });
