@@ -115,9 +115,9 @@ async function timeStart(argv: string[], cwd: string, env: Record<string, string
 /** A whole one-shot process: wall ms, and its CPU ms as a small wrapper process reads it. */
 function timeCli(argv: string[], cwd: string, env: Record<string, string>): { ms: number; cpuMs: number } {
   const started = performance.now();
-  const out = execFileSync(NODE, ['-e', CLI_WRAPPER, '--', ...argv], {
+  const out = execFileSync(NODE, ['-e', CLI_WRAPPER], {
     cwd,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, BENCH_ARGV: JSON.stringify(argv) },
     stdio: ['ignore', 'pipe', 'pipe'],
   }).toString();
   const ms = performance.now() - started;
@@ -128,7 +128,7 @@ function timeCli(argv: string[], cwd: string, env: Record<string, string>): { ms
 /** Runs the command as a child and prints its CPU time (children's rusage) as the last line. */
 const CLI_WRAPPER = `
 const { spawnSync } = require('node:child_process');
-const argv = process.argv.slice(process.argv.indexOf('--') + 1);
+const argv = JSON.parse(process.env.BENCH_ARGV);
 const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
 if (r.status !== 0) { console.error('exit', r.status); process.exit(1); }
 // Children's CPU is not in resourceUsage; read it from /proc/self/stat (cutime, cstime).
