@@ -8,5 +8,11 @@ if (major < 24) {
   );
   process.exit(1);
 }
+// Node strips TypeScript types with a WebAssembly compiler that costs ~0.2 s of CPU to load, and
+// compiles every module again on each run; its compile cache keeps both (the stripped and compiled
+// code) on disk, so a start or a one-shot command after the first skips them.
+const { enableCompileCache } = await import('node:module');
+const { fileURLToPath } = await import('node:url');
+enableCompileCache?.(fileURLToPath(new URL('../node_modules/.cache/helpline/compile', import.meta.url)));
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

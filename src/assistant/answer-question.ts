@@ -14,7 +14,7 @@ import { isSmallTalk } from './small-talk.ts';
 import type { BotReply } from './types.ts';
 
 export interface AnswerDeps {
-  kb: KnowledgeBase;
+  kb: Pick<KnowledgeBase, 'search'>;
   /** When set, answers are written by this model from the passages. */
   chat?: ChatModel;
   /** Passages retrieved per question. @defaultValue 5 */

@@ -27,7 +27,7 @@ import { knownIncidentText, selfHelpText, severityRaisedText, ticketOpenedText }
 import type { Assistant, BotReply, TicketRef, Turn } from './types.ts';
 
 export interface TurnDeps {
-  kb: KnowledgeBase;
+  kb: Pick<KnowledgeBase, 'search'>;
   chat?: ChatModel;
   /** Passages per question. @defaultValue 5 */
   k?: number;

@@ -13,10 +13,14 @@ export function cliConfig(values: Record<string, string | boolean | undefined>):
 export async function cliKb(
   config: Config,
   io: Io,
-  options: { dir?: string; summary?: boolean } = {},
+  options: { dir?: string; summary?: boolean; background?: boolean } = {},
 ): Promise<OpenedKb> {
   const bar = io.tty ? createProgressBar(process.stderr) : undefined;
-  const opened = await openKnowledgeBase(config, { dir: options.dir, onProgress: bar?.update });
+  const opened = await openKnowledgeBase(config, {
+    dir: options.dir,
+    onProgress: bar?.update,
+    background: options.background,
+  });
   bar?.finish();
   if (options.summary) io.err(formatSummary(opened.summary));
   else if (opened.summary.skipped.length > 0)

@@ -1,7 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { HelplineError } from '../errors.ts';
 import { type Config, configSchema, crossCheck, ENV } from './schema.ts';
+
+// `yaml` is loaded only when there is a file to read (most starts have none).
+const require = createRequire(import.meta.url);
+const parseYaml = (text: string): unknown => (require('yaml') as typeof import('yaml')).parse(text);
 
 export const CONFIG_FILE = 'helpline.config.yaml';
 

@@ -42,7 +42,7 @@ export class PgConversationStore implements ConversationStore {
   readonly #db: Database;
   readonly #now: () => Date;
   readonly #platform: string;
-  readonly #listeners: ThreadListeners;
+  #listeners: ThreadListeners;
   readonly #feed?: MessageFeed;
   readonly #onFeedError: (err: unknown) => void;
 
@@ -53,6 +53,22 @@ export class PgConversationStore implements ConversationStore {
     this.#listeners = new ThreadListeners(options.onListenerError);
     this.#feed = options.feed;
     this.#onFeedError = options.onFeedError ?? (() => {});
+  }
+
+  /**
+   * The same store over another handle on the same database (the ack path's urgent view), sharing
+   * this store's subscribers, so a message written through either reaches every live stream.
+   */
+  over(db: Database): PgConversationStore {
+    const twin = new PgConversationStore({
+      db,
+      now: this.#now,
+      platform: this.#platform,
+      feed: this.#feed,
+      onFeedError: this.#onFeedError,
+    });
+    twin.#listeners = this.#listeners;
+    return twin;
   }
 
   async createThread(userId: string): Promise<string> {

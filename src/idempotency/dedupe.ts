@@ -74,7 +74,8 @@ export interface MemoryDeduperOptions {
 
 /** One process: an LRU of keys, each with its own expiry (lru-cache). */
 export class MemoryDeduper implements EventDeduper {
-  readonly #keys: LRUCache<string, true>;
+  #keys: LRUCache<string, true> | undefined;
+  readonly #make: () => LRUCache<string, true>;
 
   constructor(options: MemoryDeduperOptions = {}) {
     const max = options.maxEntries ?? 100_000;
@@ -85,20 +86,23 @@ export class MemoryDeduper implements EventDeduper {
       );
     }
     const now = options.now ?? Date.now;
-    this.#keys = new LRUCache<string, true>({ max, ttlResolution: 0, perf: { now } });
+    // Made on first use: lru-cache allocates its slots up front (~0.1 s for 100k), which a start
+    // would otherwise wait for.
+    this.#make = () => new LRUCache<string, true>({ max, ttlResolution: 0, perf: { now } });
   }
 
   get size(): number {
-    return this.#keys.size;
+    return this.#keys?.size ?? 0;
   }
 
   async seen(key: string): Promise<boolean> {
     assertKey(key);
-    return this.#keys.has(key);
+    return this.#keys?.has(key) ?? false;
   }
 
   async remember(key: string, ttlMs: number): Promise<void> {
     assertArgs(key, ttlMs);
+    this.#keys ??= this.#make();
     this.#keys.set(key, true, { ttl: ttlMs });
   }
 }

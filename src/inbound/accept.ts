@@ -14,9 +14,13 @@
  * call reject (the platform redelivers) and leaves nothing behind that would drop the redelivery as
  * a duplicate. Two deliveries racing past the check add the same job id, which runners keep once.
  */
+import { detectLang } from '../assistant/language.ts';
 import type { ConversationStore } from '../conversations/types.ts';
+import { enqueueDelivery } from '../delivery/deliver-job.ts';
 import { DEDUPE_TTL_MS, type EventDeduper, eventKey } from '../idempotency/dedupe.ts';
 import type { JobRunner } from '../jobs/types.ts';
+import type { Lang } from '../knowledge/types.ts';
+import type { Backlog } from './backlog.ts';
 import { type EventJobOptions, enqueueEvent, INBOUND_QUEUE, type QueuedEvent } from './event-job.ts';
 import type { Accept, InboundEvent } from './ports.ts';
 import { storable } from './storable-text.ts';
@@ -41,8 +45,37 @@ export interface AcceptDeps extends EventJobOptions {
    * finds it in the database and queues it again. For the log and metrics.
    */
   onQueueError?: (err: unknown, event: InboundEvent) => void;
+  /**
+   * The turn queue's backlog: with it, a message that would wait longer than `busyAfterMs` for its
+   * turn gets an honest "busy, you're in the queue" notice at once; the answer follows as usual.
+   */
+  backlog?: Backlog;
+  /** @defaultValue BUSY_AFTER_MS */
+  busyAfterMs?: number;
+  /** Told of each busy notice sent (metrics). */
+  onBusy?: (event: InboundEvent) => void;
   now?: () => number;
 }
+
+/**
+ * A message expected to wait longer than this for its turn (and so for the last second or two:
+ * sustained overload, not a burst) gets the busy notice: a third of the
+ * reply deadline, so the employee hears from us well before the fallback would come.
+ */
+export const BUSY_AFTER_MS = 5000;
+
+/**
+ * Fewer messages than this waiting is no overload, whatever the estimate says: a rate measured over
+ * a few seconds of a handful of turns is noise.
+ */
+export const BUSY_MIN_WAITING = 10;
+
+export const BUSY_TEXT: Record<Lang, (ahead: number) => string> = {
+  en: (ahead) =>
+    `We're busy right now — your question is in the queue${ahead > 1 ? ` (${ahead} ahead of it)` : ''}, and I'll answer it as soon as I can.`,
+  zh: (ahead) =>
+    `现在咨询的人比较多，你的问题已在排队${ahead > 1 ? `（前面还有 ${ahead} 条）` : ''}，我会尽快回复。`,
+};
 
 /** A message the bot is asked to answer: addressed to it, with something to read. */
 export const isAddressedMessage = (e: InboundEvent) => e.kind === 'message' && e.addressed && !!e.text.trim();
@@ -91,6 +124,7 @@ export function createAccept(deps: AcceptDeps): Accept {
         });
       }
       await enqueueEvent(deps.runner, queued, deps);
+      if (deps.backlog) await countIn(deps, deps.backlog, event, queued.acceptedAt, watched);
     } catch (err) {
       // A stored message is durable already: the recovery sweep queues it once the queue is back.
       if (!stored) throw err;
@@ -101,4 +135,31 @@ export function createAccept(deps: AcceptDeps): Accept {
     });
     return 'queued';
   };
+}
+
+/**
+ * Counts the event into the backlog and, for a message the bot must answer, queues the busy notice
+ * (its own delivery, keyed by the message) when its wait looks long.
+ */
+async function countIn(
+  deps: AcceptDeps,
+  backlog: Backlog,
+  event: InboundEvent,
+  acceptedAt: number,
+  watched: boolean,
+): Promise<void> {
+  const { waiting, estimatedWaitMs } = backlog.report();
+  backlog.arrived();
+  if (!watched || waiting < BUSY_MIN_WAITING || estimatedWaitMs <= (deps.busyAfterMs ?? BUSY_AFTER_MS))
+    return;
+  const turn = turnOf(event, acceptedAt);
+  const lang = detectLang(turn.text);
+  await enqueueDelivery(deps.runner, {
+    key: `busy:${turn.messageId}`,
+    platform: turn.platform,
+    channel: turn.channel,
+    ...(turn.thread ? { thread: turn.thread } : {}),
+    body: { text: BUSY_TEXT[lang](waiting), lang },
+  });
+  deps.onBusy?.(event);
 }

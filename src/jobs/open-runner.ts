@@ -3,7 +3,6 @@
  * runner with its journal under HELPLINE_DATA otherwise (the embedded default). Redis is checked here, at start, so a wrong REDIS_URL
  * fails loudly with REDIS_UNAVAILABLE instead of on the first webhook.
  */
-import { BullmqRunner } from './bullmq-runner.ts';
 import { InProcessRunner } from './in-process-runner.ts';
 import { JobJournal } from './job-journal.ts';
 import type { OnJobError } from './job-policy.ts';
@@ -39,6 +38,8 @@ export async function openJobRunner(options: OpenJobRunnerOptions): Promise<JobR
       journal: new JobJournal(journalPath),
     });
   }
+  // BullMQ and ioredis are loaded only when Redis is configured (the embedded start does not pay for them).
+  const { BullmqRunner } = await import('./bullmq-runner.ts');
   const runner = new BullmqRunner({ ...common, connection: redisUrl });
   await runner.connect(connectTimeoutMs);
   return runner;

@@ -28,6 +28,19 @@ export interface Hit {
 /** One document: its fields as term lists, each with the field's weight. */
 export type FieldTerms = { terms: string[]; weight: number }[];
 
+/** A built index as plain data, for the KB snapshot (snapshot.ts): loading it builds nothing. */
+export interface Bm25Parts {
+  k1: number;
+  b: number;
+  /** Term strings by id. */
+  terms: string[];
+  offsets: Int32Array;
+  docs: Int32Array;
+  tfs: Float32Array;
+  len: Float32Array;
+  avgLen: number;
+}
+
 export class Bm25Index {
   readonly size: number;
   private readonly k1: number;
@@ -48,9 +61,19 @@ export class Bm25Index {
    *   on demand, so a large corpus never holds every term list at once
    */
   constructor(
-    documents: FieldTerms[] | { count: number; fields: (doc: number) => FieldTerms },
+    documents: FieldTerms[] | { count: number; fields: (doc: number) => FieldTerms } | Bm25Parts,
     options: Bm25Options = {},
   ) {
+    if ('offsets' in documents) {
+      const parts = documents;
+      ({ k1: this.k1, b: this.b, offsets: this.offsets, docs: this.docs, tfs: this.tfs } = parts);
+      ({ len: this.len, avgLen: this.avgLen } = parts);
+      this.size = parts.len.length;
+      for (const [id, term] of parts.terms.entries()) this.ids.set(term, id);
+      this.scores = new Float32Array(this.size);
+      this.touched = new Int32Array(this.size);
+      return;
+    }
     this.k1 = options.k1 ?? 1.0;
     this.b = options.b ?? 0.5;
     const count = Array.isArray(documents) ? documents.length : documents.count;
@@ -106,6 +129,14 @@ export class Bm25Index {
     }
     this.scores = new Float32Array(count);
     this.touched = new Int32Array(count);
+  }
+
+  /** The built index as plain data (term strings in id order). */
+  parts(): Bm25Parts {
+    const terms = new Array<string>(this.ids.size);
+    for (const [term, id] of this.ids) terms[id] = term;
+    const { k1, b, offsets, docs, tfs, len, avgLen } = this;
+    return { k1, b, terms, offsets, docs, tfs, len, avgLen };
   }
 
   /** Number of distinct terms: what the interning saves on. */

@@ -9,7 +9,7 @@ import { type Calibration, type CalibrationOptions, calibrate } from './calibrat
 import type { Embedder } from './embedder.ts';
 import { reciprocalRankFusion } from './fusion.ts';
 import { information } from './information.ts';
-import { LexicalIndex, type LexicalOptions } from './lexical.ts';
+import { LexicalIndex, type LexicalOptions, type LexicalParts } from './lexical.ts';
 import { expand, type SynonymTable, synonymTable } from './synonyms.ts';
 import { hasCjk } from './tokenize.ts';
 import type { Lang, Passage, ScoredPassage, SearchResult } from './types.ts';
@@ -48,6 +48,8 @@ export interface KnowledgeBaseOptions {
   dense?: { embedder: Embedder; index: VectorIndex; ids: string[] };
   /** Told when dense retrieval fails and the search carries on lexically. */
   onDenseError?: (err: unknown) => void;
+  /** The lexical index already built for these passages (a snapshot); nothing is tokenized. */
+  built?: LexicalParts;
 }
 
 export class KnowledgeBase {
@@ -65,7 +67,7 @@ export class KnowledgeBase {
     this.passages = passages;
     this.options = options;
     this.synonyms = synonymTable(options.synonyms ?? []);
-    this.lexical = new LexicalIndex(passages, this.synonyms, options.lexical);
+    this.lexical = new LexicalIndex(passages, this.synonyms, options.lexical, options.built);
     const fixed = options.answerability?.minEvidence;
     this.calibration = options.answerability?.learned;
     if (fixed !== undefined)
@@ -79,6 +81,11 @@ export class KnowledgeBase {
     options.dense?.ids.forEach((id, doc) => {
       if (!this.docOfPoint.has(id)) this.docOfPoint.set(id, doc);
     });
+  }
+
+  /** The lexical index as plain data, for a snapshot. */
+  lexicalParts(): LexicalParts {
+    return this.lexical.parts();
   }
 
   /** Loads what the first question would otherwise wait for (word tables, the calibration). */

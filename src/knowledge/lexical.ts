@@ -1,7 +1,7 @@
 /**
  * Lexical retrieval: BM25F over passage fields, with bilingual terms and synonym expansion.
  */
-import { Bm25Index, type FieldTerms, type Hit, type WeightedTerm } from './bm25.ts';
+import { Bm25Index, type Bm25Parts, type FieldTerms, type Hit, type WeightedTerm } from './bm25.ts';
 import { expand, type SynonymTable } from './synonyms.ts';
 import { terms, tokenize } from './tokenize.ts';
 import type { Passage } from './types.ts';
@@ -31,6 +31,18 @@ export interface LexicalOptions {
   b?: number;
 }
 
+/**
+ * A built index as plain data (the KB snapshot): the BM25 postings, and the term lists of headings
+ * and alternate questions, each distinct list stored once with an index per passage.
+ */
+export interface LexicalParts {
+  bm25: Bm25Parts;
+  headings: string[][];
+  headingOf: number[];
+  questions: string[][][];
+  questionsOf: number[];
+}
+
 const DEFAULT_FIELDS = { title: 2, heading: 2, questions: 1.5, text: 1 };
 
 export class LexicalIndex {
@@ -45,12 +57,28 @@ export class LexicalIndex {
   /** Term sets of each passage's alternate questions (shared by the passages of one article). */
   private readonly questionTerms: Set<string>[][];
 
-  constructor(passages: Passage[], synonyms: SynonymTable, options: LexicalOptions = {}) {
+  /** @param built the index as a snapshot stored it; `passages` are then not tokenized at all */
+  constructor(
+    passages: Passage[],
+    synonyms: SynonymTable,
+    options: LexicalOptions = {},
+    built?: LexicalParts,
+  ) {
     this.synonyms = synonyms;
     const f = options.fields ?? DEFAULT_FIELDS;
     this.bigramWeight = options.bigramWeight ?? 1;
     this.synonymWeight = options.synonymWeight ?? 0.4;
     this.unigramWeight = options.unigramWeight ?? 0.5;
+    this.questionBoost = options.questionBoost ?? 1;
+    this.headingBoost = options.headingBoost ?? 0.15;
+    if (built) {
+      this.index = new Bm25Index(built.bm25);
+      const headings = built.headings.map((t) => new Set(t));
+      this.headingTerms = built.headingOf.map((i) => headings[i]);
+      const questions = built.questions.map((sets) => sets.map((t) => new Set(t)));
+      this.questionTerms = built.questionsOf.map((i) => questions[i]);
+      return;
+    }
     // Passages of one article share its title, questions and keywords, and often a heading:
     // each distinct string is tokenized once (build speed), and the lists are shared, not copied.
     const cache = new Map<string, string[]>();
@@ -72,8 +100,6 @@ export class LexicalIndex {
       ];
     };
     this.index = new Bm25Index({ count: passages.length, fields }, { k1: options.k1, b: options.b });
-    this.questionBoost = options.questionBoost ?? 1;
-    this.headingBoost = options.headingBoost ?? 0.15;
     const headingSets = new Map<string, Set<string>>();
     this.headingTerms = passages.map((p) => {
       const last = p.heading.split(' › ').at(-1) ?? '';
@@ -93,6 +119,31 @@ export class LexicalIndex {
       }
       return sets;
     });
+  }
+
+  /** The built index as plain data, for a snapshot. */
+  parts(): LexicalParts {
+    const intern = <T>(lists: T[]) => {
+      const unique = new Map<T, number>();
+      const of = lists.map((l) => {
+        let i = unique.get(l);
+        if (i === undefined) {
+          i = unique.size;
+          unique.set(l, i);
+        }
+        return i;
+      });
+      return { unique: [...unique.keys()], of };
+    };
+    const h = intern(this.headingTerms);
+    const q = intern(this.questionTerms);
+    return {
+      bm25: this.index.parts(),
+      headings: h.unique.map((set) => [...set]),
+      headingOf: h.of,
+      questions: q.unique.map((sets) => sets.map((set) => [...set])),
+      questionsOf: q.of,
+    };
   }
 
   get size(): number {

@@ -1,6 +1,11 @@
 /**
- * Loads a KB folder into a searchable KnowledgeBase: incremental ingest (cache in the data folder),
- * the lexical index, and dense vectors when an embedding model is configured.
+ * Loads a KB folder into a searchable KnowledgeBase: from its snapshot in the data folder when the
+ * KB files and the retrieval code are unchanged (snapshot.ts), else by incremental ingest (cache in
+ * the data folder), the lexical index and the calibration, then saved as the next snapshot. Dense
+ * vectors are added when an embedding model is configured.
+ *
+ * When the files changed since the snapshot, a server (`background: true`) answers from the old
+ * snapshot at once and swaps in the rebuilt KB when it is ready; a one-shot command rebuilds first.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -11,10 +16,11 @@ import { isHelplineError } from '../errors.ts';
 import { openAiClient } from '../llm/openai-client.ts';
 import type { Calibration } from './calibrate.ts';
 import { type EmbedSummary, embedPassages } from './embed-passages.ts';
-import { ingestKb } from './ingest/ingest.ts';
-import { KnowledgeBase } from './knowledge-base.ts';
+import { ingestKb, stampKb } from './ingest/ingest.ts';
+import { resolveSplitOptions } from './ingest/split-options.ts';
+import { KnowledgeBase, type KnowledgeBaseOptions } from './knowledge-base.ts';
 import { OpenAiEmbedder } from './openai-embedder.ts';
-import { QdrantVectorIndex } from './qdrant-vector-index.ts';
+import { codeVersion, type FileStamp, readSnapshot, writeSnapshot } from './snapshot.ts';
 import { DEFAULT_SYNONYMS } from './synonyms.ts';
 import { addUserWords } from './tokenize.ts';
 import type { IngestSummary, Passage } from './types.ts';
@@ -26,15 +32,25 @@ export interface OpenKbOptions {
   onProgress?: (done: number, total: number, file: string) => void;
   /** Told when the embeddings endpoint fails (at open or per query); search falls back to lexical. */
   onDenseError?: (err: unknown) => void;
+  /**
+   * With a snapshot of an older state of the KB: answer from it now and rebuild in the background
+   * (`refreshed` settles when the new KB is in). @defaultValue false: rebuild before returning
+   */
+  background?: boolean;
 }
 
 export interface OpenedKb {
+  /** The KB searched now; a background refresh replaces it. */
   kb: KnowledgeBase;
   summary: IngestSummary;
   dir: string;
   dense: boolean;
   /** With dense retrieval: where the vectors live (its `ready()` is a readiness check) and what the sync did. */
   vectors?: { index: VectorIndex; sync: EmbedSummary };
+  /** Where `kb` came from: built now, an unchanged snapshot, or a stale one being refreshed. */
+  source?: 'built' | 'snapshot' | 'stale';
+  /** Settles when a background refresh has swapped the new KB in (at once when there is none). */
+  refreshed?: Promise<void>;
 }
 
 export async function openKnowledgeBase(config: Config, options: OpenKbOptions = {}): Promise<OpenedKb> {
@@ -43,36 +59,111 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
   mkdirSync(cacheDir, { recursive: true });
   const key = createHash('sha1').update(dir).digest('hex').slice(0, 12);
   addUserWords(config.retrieval.userWords);
-  const { passages, summary } = await ingestKb(dir, {
-    cacheFile: join(cacheDir, `${key}.json`),
-    maxFileBytes: config.kb.maxFileMb * 1024 * 1024,
-    onProgress: options.onProgress,
-    split: { chunkSize: config.kb.chunkSize },
-  });
   const synonyms = [...DEFAULT_SYNONYMS, ...config.retrieval.synonyms];
-  const calibrationFile = join(cacheDir, `${key}.calibration.json`);
-  const fingerprint = calibrationFingerprint(passages, synonyms);
-  const base = {
+  const base: KnowledgeBaseOptions = {
     synonyms,
-    answerability: {
-      minEvidence: config.retrieval.minEvidence,
-      learned: readCalibration(calibrationFile, fingerprint),
-    },
+    answerability: { minEvidence: config.retrieval.minEvidence },
   };
-  const warm = (kb: KnowledgeBase) => {
+  const calibrationFile = join(cacheDir, `${key}.calibration.json`);
+
+  /** Ingest (incremental), index and calibrate; `stamps` were taken before any file was read. */
+  const build = async (stamps: FileStamp[] | undefined) => {
+    const { passages, summary } = await ingestKb(dir, {
+      cacheFile: join(cacheDir, `${key}.json`),
+      maxFileBytes: config.kb.maxFileMb * 1024 * 1024,
+      onProgress: options.onProgress,
+      split: { chunkSize: config.kb.chunkSize },
+    });
+    const fingerprint = calibrationFingerprint(passages, synonyms);
+    const learned = readCalibration(calibrationFile, fingerprint);
+    const kb = new KnowledgeBase(passages, {
+      ...base,
+      answerability: { ...base.answerability, learned },
+    });
     kb.warmUp();
-    if (!base.answerability.learned) writeCalibration(calibrationFile, fingerprint, kb.answerability());
-    return kb;
+    const calibration = kb.answerability();
+    if (!learned) writeCalibration(calibrationFile, fingerprint, calibration);
+    return { kb, summary, passages, calibration, stamps };
   };
-  if (!(llmEnabled(config) && config.llm.embeddingModel)) {
-    const kb = warm(new KnowledgeBase(passages, base));
-    return { kb, summary, dir, dense: false };
+
+  if (llmEnabled(config) && config.llm.embeddingModel) {
+    const { kb, summary, passages } = await build(undefined);
+    return withDense(config, kb, passages, summary, dir, cacheDir, key, base, options);
   }
+
+  const settings = JSON.stringify({
+    code: codeVersion(),
+    split: resolveSplitOptions({ chunkSize: config.kb.chunkSize }),
+    maxFileMb: config.kb.maxFileMb,
+    synonyms,
+    userWords: config.retrieval.userWords,
+    minEvidence: config.retrieval.minEvidence ?? null,
+  });
+  const snapshotFile = join(cacheDir, `${key}.index`);
+  const buildAndSave = async (): Promise<OpenedKb> => {
+    const stamps = await stampKb(dir);
+    const built = await build(stamps);
+    writeSnapshot(snapshotFile, {
+      settings,
+      files: stamps,
+      summary: built.summary,
+      calibration: built.calibration,
+      passages: built.passages,
+      lexical: built.kb.lexicalParts(),
+    });
+    return { kb: built.kb, summary: built.summary, dir, dense: false, source: 'built' };
+  };
+
+  const snap = readSnapshot(snapshotFile, settings);
+  if (!snap) return { ...(await buildAndSave()), refreshed: Promise.resolve() };
+  const fromSnapshot = new KnowledgeBase(snap.passages, {
+    ...base,
+    answerability: { ...base.answerability, learned: snap.calibration },
+    built: snap.lexical,
+  });
+  const summary: IngestSummary = {
+    ...snap.summary,
+    parsed: 0,
+    unchanged: snap.summary.files - snap.summary.skipped.length,
+    ms: 0,
+  };
+  if (sameFiles(snap.files, await stampKb(dir))) {
+    return { kb: fromSnapshot, summary, dir, dense: false, source: 'snapshot', refreshed: Promise.resolve() };
+  }
+  if (!options.background) return { ...(await buildAndSave()), refreshed: Promise.resolve() };
+  const opened: OpenedKb = { kb: fromSnapshot, summary, dir, dense: false, source: 'stale' };
+  // Yield first, so the caller finishes starting before the rebuild takes the thread.
+  opened.refreshed = new Promise((r) => setTimeout(r, 0)).then(buildAndSave).then((fresh) => {
+    opened.kb = fresh.kb;
+    opened.summary = fresh.summary;
+    opened.source = 'built';
+  });
+  return opened;
+}
+
+function sameFiles(a: FileStamp[], b: FileStamp[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((f, i) => f.source === b[i].source && f.size === b[i].size && f.mtimeMs === b[i].mtimeMs)
+  );
+}
+
+async function withDense(
+  config: Config,
+  lexicalKb: KnowledgeBase,
+  passages: Passage[],
+  summary: IngestSummary,
+  dir: string,
+  cacheDir: string,
+  key: string,
+  base: KnowledgeBaseOptions,
+  options: OpenKbOptions,
+): Promise<OpenedKb> {
   const embedder = new OpenAiEmbedder(
     openAiClient({ baseURL: config.llm.baseUrl, apiKey: config.llm.apiKey }),
-    config.llm.embeddingModel,
+    config.llm.embeddingModel as string,
   );
-  const index = vectorIndexFor(config, dir, key);
+  const index = await vectorIndexFor(config, dir, key);
   let sync: EmbedSummary;
   try {
     sync = await embedPassages(passages, embedder, index, join(cacheDir, `${key}.vectors.json`));
@@ -81,22 +172,30 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
     // outage only turns dense retrieval off.
     if (isHelplineError(err, 'VECTORS_UNAVAILABLE')) throw err;
     options.onDenseError?.(err);
-    const kb = warm(new KnowledgeBase(passages, base));
-    return { kb, summary, dir, dense: false };
+    return { kb: lexicalKb, summary, dir, dense: false, source: 'built', refreshed: Promise.resolve() };
   }
-  const kb = warm(
-    new KnowledgeBase(passages, {
-      ...base,
-      dense: { embedder, index, ids: sync.ids },
-      onDenseError: options.onDenseError,
-    }),
-  );
-  return { kb, summary, dir, dense: true, vectors: { index, sync } };
+  const kb = new KnowledgeBase(passages, {
+    ...base,
+    answerability: { ...base.answerability, learned: lexicalKb.answerability() },
+    built: lexicalKb.lexicalParts(),
+    dense: { embedder, index, ids: sync.ids },
+    onDenseError: options.onDenseError,
+  });
+  return {
+    kb,
+    summary,
+    dir,
+    dense: true,
+    vectors: { index, sync },
+    source: 'built',
+    refreshed: Promise.resolve(),
+  };
 }
 
-/** Qdrant when QDRANT_URL is set, one collection per KB folder; else the in-process index. */
-function vectorIndexFor(config: Config, dir: string, key: string): VectorIndex {
+/** Qdrant when QDRANT_URL is set, one collection per KB folder (its client loaded only then); else in-process. */
+async function vectorIndexFor(config: Config, dir: string, key: string): Promise<VectorIndex> {
   if (!config.qdrant.url) return new MemoryVectorIndex();
+  const { QdrantVectorIndex } = await import('./qdrant-vector-index.ts');
   const name =
     basename(dir)
       .replace(/[^A-Za-z0-9_-]+/g, '_')

@@ -1,5 +1,9 @@
 /** One place that builds the OpenAI client from configuration (any OpenAI-compatible endpoint). */
-import OpenAI from 'openai';
+import { createRequire } from 'node:module';
+import type OpenAI from 'openai';
+
+// Loaded on first use: `openai` is a few hundred modules, and most starts configure no endpoint.
+const require = createRequire(import.meta.url);
 
 export interface OpenAiSettings {
   baseURL?: string;
@@ -11,7 +15,8 @@ export interface OpenAiSettings {
 }
 
 export function openAiClient(s: OpenAiSettings): OpenAI {
-  return new OpenAI({
+  const { OpenAI: Client } = require('openai') as typeof import('openai');
+  return new Client({
     baseURL: s.baseURL,
     // Local endpoints (vLLM, Ollama) accept any key; the client insists on one.
     apiKey: s.apiKey || 'not-needed',

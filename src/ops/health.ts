@@ -20,6 +20,8 @@ export interface HealthOptions {
   metrics: Pick<Metrics, 'render' | 'contentType'> & Partial<Pick<Metrics, 'watchReadiness'>>;
   /** Each check fails if it has not settled within this time. @defaultValue 2000 */
   timeoutMs?: number;
+  /** More to show in /readyz's report (the turn backlog); never makes it fail. */
+  details?: () => Record<string, unknown>;
   /** Logs a check when it starts failing and when it recovers (not on every probe). */
   logger?: Pick<LogSink, 'warn' | 'info'>;
 }
@@ -55,7 +57,7 @@ export function healthRoutes(options: HealthOptions): Hono {
         options.logger?.info({ check: name }, 'readiness check recovered');
       }
     }
-    return c.json(report, report.status === 'ready' ? 200 : 503, NO_STORE);
+    return c.json({ ...report, ...options.details?.() }, report.status === 'ready' ? 200 : 503, NO_STORE);
   });
 
   app.get('/metrics', async (c) => {

@@ -266,3 +266,38 @@ export function jobRunnerEvents(
     dead: (letter: DeadLetter) => metrics.deadLetters.inc({ queue: letter.queue }),
   };
 }
+
+/**
+ * The turn queue's backlog (src/inbound/backlog.ts) as metrics: the wait a message accepted now can
+ * expect, the drain rate, and busy notices sent. An infinite wait (nothing drained while events wait) is
+ * (nothing drained while events wait) is exported as +Inf.
+ */
+export function backlogMetrics(
+  registry: Registry,
+  report: () => { pending: number; drainPerSecond?: number; estimatedWaitMs: number },
+): { busyNotices: CounterOf<{ platform: PlatformLabel }> } {
+  const registers = [registry];
+  new Gauge({
+    name: `${METRIC_PREFIX}turn_backlog_wait_seconds`,
+    help: 'Estimated wait for its turn of a message accepted now: inbound events pending ÷ drain rate.',
+    registers,
+    collect() {
+      this.set(report().estimatedWaitMs / 1000);
+    },
+  });
+  new Gauge({
+    name: `${METRIC_PREFIX}turn_drain_per_second`,
+    help: 'Inbound events the queue finished per second over the last few seconds (turns per second this deployment drains).',
+    registers,
+    collect() {
+      this.set(report().drainPerSecond ?? 0);
+    },
+  });
+  const busyNotices = new Counter({
+    name: `${METRIC_PREFIX}busy_notices_total`,
+    help: 'Messages told "busy, you are in the queue" at once because their expected wait exceeded the busy threshold.',
+    labelNames: ['platform'] as const,
+    registers,
+  });
+  return { busyNotices };
+}

@@ -3,13 +3,11 @@
  * when SLACK_BOT_TOKEN is. With REDIS_URL, one process of the service holds the Lark long
  * connection. Slack's Socket Mode needs no such lease: Slack allows up to 10 connections per app and
  * gives each event to one of them. A new platform is one more line here (and its folder under adapters/).
+ * A platform's adapter (and its SDK) is imported only when it is configured: the Slack and Lark SDKs
+ * are most of a start's module loading, and most starts use neither.
  */
-import { createLarkChannel } from '../../adapters/lark/index.ts';
-import { createSlackChannel } from '../../adapters/slack/index.ts';
 import { createWebChannel } from '../../adapters/web/index.ts';
 import { createChatAccess } from '../access/chat-access.ts';
-import { redisLease } from '../cluster/lease.ts';
-import { oneConnectionAcrossProcesses } from '../cluster/one-connection.ts';
 import { type Config, larkEnabled, slackEnabled } from '../config/schema.ts';
 import type { ConversationStore } from '../conversations/types.ts';
 import type { ChannelDeps, ChatChannel } from '../inbound/ports.ts';
@@ -24,38 +22,49 @@ export interface ChannelsOptions {
   sseHeartbeatMs?: number;
 }
 
-export function channelsFromConfig(
+export async function channelsFromConfig(
   config: Config,
   deps: ChannelDeps,
   options: ChannelsOptions,
-): ChatChannel[] {
+): Promise<ChatChannel[]> {
   const access = createChatAccess({
     open: openTrialMode(config),
     streamsPerUser: config.access.streamsPerUser,
   });
   const channels: ChatChannel[] = [createWebChannel(deps, { ...options, access })];
   if (larkEnabled(config)) {
+    const { createLarkChannel } = await import('../../adapters/lark/index.ts');
     const lark = createLarkChannel(config.lark, deps);
     const redisUrl = config.redis.url;
-    // Several processes on one Redis: one of them holds the long connection (issue 15 item 2).
-    channels.push(
-      redisUrl && config.lark.mode === 'ws' && config.lark.appId
-        ? oneConnectionAcrossProcesses(lark, {
-            label: 'Lark/Feishu',
-            logger: deps.logger,
-            takeoverS: Math.ceil((LEASE_TTL_MS * 4) / 3 / 1000),
-            lease: (callbacks) =>
-              redisLease({
-                redisUrl,
-                name: `lark-ws:${config.lark.appId}`,
-                ttlMs: LEASE_TTL_MS,
-                ...callbacks,
-                onError: (err) => deps.logger.debug({ err }, 'Lark connection lease: Redis failed'),
-              }),
-          })
-        : lark,
-    );
+    const appId = config.lark.appId;
+    if (redisUrl && config.lark.mode === 'ws' && appId) {
+      // Several processes on one Redis: one of them holds the long connection (issue 15 item 2).
+      const [{ redisLease }, { oneConnectionAcrossProcesses }] = await Promise.all([
+        import('../cluster/lease.ts'),
+        import('../cluster/one-connection.ts'),
+      ]);
+      channels.push(
+        oneConnectionAcrossProcesses(lark, {
+          label: 'Lark/Feishu',
+          logger: deps.logger,
+          takeoverS: Math.ceil((LEASE_TTL_MS * 4) / 3 / 1000),
+          lease: (callbacks) =>
+            redisLease({
+              redisUrl,
+              name: `lark-ws:${appId}`,
+              ttlMs: LEASE_TTL_MS,
+              ...callbacks,
+              onError: (err) => deps.logger.debug({ err }, 'Lark connection lease: Redis failed'),
+            }),
+        }),
+      );
+    } else {
+      channels.push(lark);
+    }
   }
-  if (slackEnabled(config)) channels.push(createSlackChannel(config.slack, deps));
+  if (slackEnabled(config)) {
+    const { createSlackChannel } = await import('../../adapters/slack/index.ts');
+    channels.push(createSlackChannel(config.slack, deps));
+  }
   return channels;
 }

@@ -5,7 +5,6 @@
  * (event dedupe, delivery rate limits). Tests may pass their own database or runner.
  */
 import { join, resolve } from 'node:path';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from '../delivery/rate-limit.ts';
@@ -14,7 +13,8 @@ import { openJobRunner } from '../jobs/open-runner.ts';
 import type { JobRunner } from '../jobs/types.ts';
 import { createMetrics, jobRunnerEvents, type Metrics } from '../ops/metrics.ts';
 import type { Database } from '../store/database.ts';
-import { describeDatabase, openDatabase } from '../store/open-database.ts';
+import { describeDatabase } from '../store/open-database.ts';
+import { openConfiguredDatabase } from './configured-database.ts';
 
 export interface Infrastructure {
   db: Database;
@@ -34,6 +34,8 @@ export interface InfrastructureOptions {
   config: Config;
   logger: Logger;
   db?: Database;
+  /** The configured database, already being opened (serve starts it first, to overlap the rest). */
+  opening?: Promise<Database>;
   runner?: JobRunner;
   metrics?: Metrics;
 }
@@ -42,12 +44,7 @@ export async function openInfrastructure(options: InfrastructureOptions): Promis
   const { config, logger } = options;
   const dataDir = resolve(config.data.dir);
   const where = { url: config.database.url, dataDir };
-  const db =
-    options.db ??
-    (await openDatabase({
-      ...where,
-      onIdleError: (err) => logger.warn({ err }, 'database connection dropped'),
-    }));
+  const db = options.db ?? (await (options.opening ?? openConfiguredDatabase(config, logger)));
   const metrics = options.metrics ?? createMetrics();
   const runner =
     options.runner ??
@@ -58,7 +55,9 @@ export async function openInfrastructure(options: InfrastructureOptions): Promis
       onError: (err, job) => logger.warn({ err, job }, 'job failed'),
     }));
   metrics.watchQueues(() => runner.counts());
-  const redis = config.redis.url ? new Redis(config.redis.url, { maxRetriesPerRequest: 2 }) : undefined;
+  const redis = config.redis.url
+    ? new (await import('ioredis')).Redis(config.redis.url, { maxRetriesPerRequest: 2 })
+    : undefined;
   // Unheard, ioredis prints every failed reconnect to stderr, past the logger's masking.
   redis?.on('error', (err) => logger.warn({ err }, 'Redis connection failed'));
   return {

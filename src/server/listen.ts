@@ -23,7 +23,11 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export function listen(app: Hono, port: number, options: ListenOptions = {}): Promise<Listening> {
+export function listen(
+  app: Pick<Hono, 'fetch'>,
+  port: number,
+  options: ListenOptions = {},
+): Promise<Listening> {
   const graceMs = options.shutdownGraceMs ?? 1000;
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: options.hostname }) as Server;

@@ -9,7 +9,6 @@ import type { Logger } from 'pino';
 import { configuredRole, createPeople, type People } from '../access/people.ts';
 import { createTurnHandler } from '../assistant/turn.ts';
 import type { Assistant } from '../assistant/types.ts';
-import { redisLease } from '../cluster/lease.ts';
 import type { Config } from '../config/schema.ts';
 import { pgMessageFeed } from '../conversations/message-feed.ts';
 import { PgConversationStore } from '../conversations/pg-store.ts';
@@ -18,6 +17,7 @@ import { createDelivery, type Deliver } from '../delivery/delivery.ts';
 import { SqlDeliveryLog } from '../delivery/delivery-log.ts';
 import type { RateLimiter } from '../delivery/rate-limit.ts';
 import { createAccept } from '../inbound/accept.ts';
+import { Backlog } from '../inbound/backlog.ts';
 import { registerEventJob } from '../inbound/event-job.ts';
 import type { Accept, ChannelDeps, ChatChannel, Deliverer, Platform } from '../inbound/ports.ts';
 import { SqlReplySlots } from '../inbound/reply-slots.ts';
@@ -26,12 +26,12 @@ import { recordFeedback } from '../insights/feedback.ts';
 import type { JobRunner } from '../jobs/types.ts';
 import type { OpenedKb } from '../knowledge/open-kb.ts';
 import type { ChatModel } from '../llm/chat-model.ts';
-import type { Metrics } from '../ops/metrics.ts';
+import { backlogMetrics, type Metrics } from '../ops/metrics.ts';
 import type { ShutdownStep } from '../ops/shutdown.ts';
 import type { CalendarSet } from '../sla/types.ts';
 import type { SlaTimers } from '../sla-timers/index.ts';
-import type { Database } from '../store/database.ts';
-import { PostgresDatabase } from '../store/postgres.ts';
+import { type Database, urgentView } from '../store/database.ts';
+import type { PostgresDatabase } from '../store/postgres.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import { classify } from '../triage/classify.ts';
 import { triageChatModelFor } from '../triage/llm-chat-model.ts';
@@ -61,6 +61,8 @@ export interface Runtime {
   accept: Accept;
   /** Hands a message to delivery. */
   deliver: Deliver;
+  /** How far behind the turn queue is (for /readyz and the busy notice). */
+  backlog: Backlog;
   /** Starts the workers (events, deliveries, timers) and the recovery sweeps in this process. */
   startWorkers(): Promise<void>;
   /** What graceful shutdown does, in order (src/ops/shutdown.ts): disconnect, drain, close. */
@@ -93,13 +95,15 @@ export interface RuntimeDeps {
   now?: () => Date;
   /** Use this database instead of opening one from the config (tests). */
   db?: Database;
+  /** The configured database, already being opened (openConfiguredDatabase); serve starts it early. */
+  opening?: Promise<Database>;
   /** Use this runner instead of opening one from the config (tests). */
   runner?: JobRunner;
   metrics?: Metrics;
   /** @defaultValue the triage + KB assistant (src/assistant/turn.ts) */
   assistant?: (parts: AssistantParts) => Assistant;
   /** The channels served; serve and worker pass channelsFromConfig. @defaultValue none */
-  channels?: (deps: ChannelDeps, store: ConversationStore) => ChatChannel[];
+  channels?: (deps: ChannelDeps, store: ConversationStore) => ChatChannel[] | Promise<ChatChannel[]>;
   /** After this long without a reply the employee gets the fallback. @defaultValue 15 s */
   replyDeadlineMs?: number;
   /** Tries of an inbound event's job. @defaultValue 3 */
@@ -114,7 +118,8 @@ export function defaultAssistant(parts: AssistantParts): Assistant {
   const triageLlm = triageChatModelFor(config);
   const onReport = triageLlm ? triageLlmMetrics(parts.metrics.registry) : undefined;
   return createTurnHandler({
-    kb: parts.opened.kb,
+    // Through `opened`, so a KB re-ingested in the background answers the next turn.
+    kb: { search: (query, k) => parts.opened.kb.search(query, k) },
     chat: parts.chat,
     k: config.retrieval.k,
     classify,
@@ -149,6 +154,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     config,
     logger,
     db: deps.db,
+    opening: deps.opening,
     runner: deps.runner,
     metrics: deps.metrics,
   });
@@ -160,15 +166,21 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const store = new PgConversationStore({
     db,
     now,
-    feed: db instanceof PostgresDatabase ? pgMessageFeed(db) : undefined,
+    feed: db.kind === 'postgres' ? pgMessageFeed(db as PostgresDatabase) : undefined,
     onFeedError: (err) =>
       logger.warn({ err }, 'live message feed failed; SSE updates from other processes may lag'),
   });
   const people = createPeople({ db, roles: config.roles, linkBy: config.access.linkBy, now });
+  // The ack's writes jump the embedded database's queue (turns queue behind each other, not acks).
+  const ackStore = store.over(urgentView(db));
+  const backlog = new Backlog({ counts: () => runner.counts() });
+  const { busyNotices } = backlogMetrics(metrics.registry, () => backlog.report());
   const accept = createAccept({
+    backlog,
+    onBusy: (event) => busyNotices.inc({ platform: event.platform }),
     runner,
     deduper: infra.deduper,
-    store,
+    store: ackStore,
     replyDeadlineMs: deps.replyDeadlineMs,
     attempts: deps.eventAttempts,
     onDuplicate: (platform) => metrics.eventsDeduplicated.inc({ platform }),
@@ -178,7 +190,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
         'event dedupe unavailable; taken as new',
       ),
   });
-  const channels = deps.channels?.({ accept, logger, metrics }, store) ?? [];
+  const channels = (await deps.channels?.({ accept, logger, metrics }, store)) ?? [];
   const deliverers: Partial<Record<Platform, Deliverer>> = {};
   for (const ch of channels) deliverers[ch.platform] = ch.deliverer;
   const delivery = createDelivery(runner, {
@@ -262,18 +274,24 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     handoff: desk.handoff,
     accept,
     deliver: delivery.deliver,
+    backlog,
     async startWorkers() {
       await runner.start();
+      backlog.start();
       const redisUrl = config.redis.url;
+      // Many processes on one Redis: the recovery passes run in one of them at a time.
+      const { redisLease } =
+        redisUrl && runner.kind === 'bullmq'
+          ? await import('../cluster/lease.ts')
+          : { redisLease: undefined };
       stopRecovery = await startRecovery({
         db,
         runner,
         timers: desk.timers,
         logger,
         now,
-        // Many processes on one Redis: the recovery passes run in one of them at a time.
         lease:
-          redisUrl && runner.kind === 'bullmq'
+          redisUrl && redisLease
             ? (onAcquired) =>
                 redisLease({
                   redisUrl,
@@ -298,6 +316,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
         name: 'disconnect chat platforms',
         run: async () => {
           await stopRecovery();
+          backlog.stop();
           await Promise.allSettled(channels.map((ch) => ch.stop()));
         },
       },

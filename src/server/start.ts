@@ -4,25 +4,22 @@
  */
 
 import { mkdirSync } from 'node:fs';
+import type { Hono } from 'hono';
 import type { Logger } from 'pino';
-import type { AdminOps } from '../access/admin-ops.ts';
-import { adminOps } from '../access/admin-ops.ts';
-import { type AccessStores, accessStores } from '../access/stores.ts';
-import { cliKb } from '../cli/context.ts';
+import { type AdminOps, adminOps } from '../access/admin-ops.ts';
+import type { AccessStores } from '../access/stores.ts';
 import type { Io } from '../cli/io.ts';
-import type { Config } from '../config/schema.ts';
-import { type Config as FullConfig, oidcEnabled } from '../config/schema.ts';
-import { chatModelFor } from '../llm/from-config.ts';
-import { dbCheck, healthRoutes, kbCheck, redisCheck } from '../ops/health.ts';
+import { type Config, type Config as FullConfig, oidcEnabled } from '../config/schema.ts';
+import type { OpenedKb } from '../knowledge/open-kb.ts';
 import { createLogger } from '../ops/logger.ts';
 import type { ShutdownStep } from '../ops/shutdown.ts';
 import { writeBackup } from '../store/backup.ts';
 import { adminSocketPath, serveAdminSocket } from './admin-socket.ts';
-import { channelsFromConfig } from './channels.ts';
+import { allowedHosts } from './allowed-hosts.ts';
+import { openConfiguredDatabase } from './configured-database.ts';
 import { assertProtected, openTrialMode } from './exposure.ts';
-import { createHttpApp } from './http.ts';
 import { listen } from './listen.ts';
-import { createRuntime } from './runtime.ts';
+import { createStartingApp } from './starting-app.ts';
 
 /** How long the banner waits for each chat platform to connect. */
 const CONNECT_WAIT_MS = 15_000;
@@ -48,39 +45,44 @@ export async function startServer(
   assertProtected(config);
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
   io.err('Helpline is starting…');
-  const opened = await cliKb(config, io, { summary: true });
-  const chat = chatModelFor(config);
-  const runtime = await createRuntime({
-    config,
-    opened,
-    chat,
-    logger,
-    channels: (deps, store) => channelsFromConfig(config, deps, { store }),
+  // The port opens first and answers "starting" (503 on /readyz and the API) until the app is built.
+  let phase = 'opening the knowledge base';
+  let handler: Pick<Hono, 'fetch'> = createStartingApp({
+    allowedHosts: allowedHosts(config.server),
+    phase: () => phase,
   });
-  if (workers) await runtime.startWorkers();
-  const now = () => new Date();
+  const server = await listen(
+    { fetch: (req: Request, ...rest: unknown[]) => handler.fetch(req, ...(rest as [])) },
+    config.server.port,
+    { hostname: config.server.host },
+  );
+  const baseUrl = () => config.server.publicUrl ?? server.url;
+  // The database opens (in its worker thread) while this thread loads the rest and the KB.
+  const opening = openConfiguredDatabase(config, logger);
+  opening.catch(() => {}); // awaited in build(); unhandled until then is not an error
   let stopping = false;
-  const redis = config.redis.url ? redisCheck(config.redis.url) : undefined;
-  const vectorIndex = opened.vectors?.index;
-  const ops = healthRoutes({
-    logger,
-    metrics: runtime.metrics,
-    checks: {
-      db: dbCheck(runtime.db),
-      kb: kbCheck(() => opened.summary.passages),
-      ...(redis ? { redis } : {}),
-      ...(vectorIndex ? { vectors: () => vectorIndex.ready() } : {}),
-      accepting: async () => {
-        if (stopping) throw new Error('shutting down; send traffic to another instance');
-      },
-    },
-  });
-  const access = accessStores(runtime.db, config, now);
-  let serverUrl = '';
-  const baseUrl = () => config.server.publicUrl ?? serverUrl;
-  const app = createHttpApp({ config, runtime, access, logger, ops, baseUrl, now });
-  const server = await listen(app, config.server.port, { hostname: config.server.host });
-  serverUrl = server.url;
+  let built: Awaited<ReturnType<typeof build>>;
+  try {
+    built = await build();
+  } catch (err) {
+    await server.close();
+    await opening.then((db) => db.close()).catch(() => {});
+    throw err;
+  }
+  const { opened, runtime, app, redis, chat, laps, access } = built;
+  handler = app;
+  phase = 'ready';
+  // performance.now() counts from the process's launch: what a user waits for.
+  const readyMs = Math.round(performance.now());
+  const cpu = process.cpuUsage();
+  const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+  warmUpLater(opened, logger);
+  void opened.refreshed?.then(
+    () =>
+      logger.info({ passages: opened.summary.passages }, 'knowledge base re-ingested; now answering from it'),
+    (err) =>
+      logger.error({ err }, 'knowledge base re-ingest failed; still answering from the previous index'),
+  );
   const ops_ = adminOps(access, baseUrl, { backup: (out) => writeBackup(runtime.db, out) });
   const admin = await openAdminSocket(config, ops_, logger);
   const firstAdmin = (await needsFirstAdmin(config, access))
@@ -124,7 +126,7 @@ export async function startServer(
       `  Console       ${server.url}/console (sign-in)`,
       `  Health        ${server.url}/healthz · ${server.url}/readyz · ${server.url}/metrics`,
       '',
-      `  Knowledge     ${opened.summary.passages} passages from ${opened.dir}`,
+      `  Knowledge     ${opened.summary.passages} passages from ${opened.dir}${opened.source === 'stale' ? ' (files changed: re-ingesting in the background)' : ''}`,
       `  Answers       ${chat ? `generated by ${chat.model} (cited), extractive fallback` : 'extractive (set OPENAI_BASE_URL to generate)'}`,
       `  Dense search  ${on(opened.dense)}${opened.vectors ? ` (${config.llm.embeddingModel}; vectors ${opened.vectors.index.label})` : ` (set HELPLINE_EMBEDDING_MODEL with an endpoint${config.qdrant.url ? '; QDRANT_URL is unused until then' : ''})`}`,
       '  Triage        offline classifier + explicit signals',
@@ -142,7 +144,7 @@ export async function startServer(
           ]
         : []),
       '',
-      'Press Ctrl+C to stop.',
+      `Ready ${readyMs} ms after launch, ${cpuMs} ms of CPU (port open at ${laps.port} ms, knowledge base at ${laps.kb} ms, database and workers at ${laps.database} ms). Press Ctrl+C to stop.`,
     ].join('\n'),
   );
   const shutdownSteps = (): ShutdownStep[] => [
@@ -164,6 +166,92 @@ export async function startServer(
       for (const step of shutdownSteps()) await step.run();
     },
   };
+  /** Everything behind the port: the KB, the runtime and its workers, the real app. */
+  async function build() {
+    // Imported after the port is open: they are most of the start's module loading.
+    const [
+      { cliKb },
+      { chatModelFor },
+      { dbCheck, healthRoutes, kbCheck, redisCheck },
+      { channelsFromConfig },
+      { createRuntime },
+      { createHttpApp },
+      { accessStores },
+    ] = await Promise.all([
+      import('../cli/context.ts'),
+      import('../llm/from-config.ts'),
+      import('../ops/health.ts'),
+      import('./channels.ts'),
+      import('./runtime.ts'),
+      import('./http.ts'),
+      import('../access/stores.ts'),
+    ]);
+    const laps: Record<string, number> = { port: Math.round(performance.now()) };
+    const opened = await cliKb(config, io, { summary: true, background: true });
+    laps.kb = Math.round(performance.now());
+    phase = 'opening the database';
+    const chat = chatModelFor(config);
+    const runtime = await createRuntime({
+      config,
+      opened,
+      chat,
+      logger,
+      opening,
+      channels: (deps, store) => channelsFromConfig(config, deps, { store }),
+    });
+    laps.database = Math.round(performance.now());
+    if (workers) await runtime.startWorkers();
+    const now = () => new Date();
+    const redis = config.redis.url ? redisCheck(config.redis.url) : undefined;
+    const vectorIndex = opened.vectors?.index;
+    const ops = healthRoutes({
+      logger,
+      metrics: runtime.metrics,
+      details: () => ({ backlog: finite(runtime.backlog.report()) }),
+      checks: {
+        db: dbCheck(runtime.db),
+        kb: kbCheck(() => opened.summary.passages),
+        ...(redis ? { redis } : {}),
+        ...(vectorIndex ? { vectors: () => vectorIndex.ready() } : {}),
+        accepting: async () => {
+          if (stopping) throw new Error('shutting down; send traffic to another instance');
+        },
+      },
+    });
+    const access = accessStores(runtime.db, config, now);
+    const app = createHttpApp({ config, runtime, access, logger, ops, baseUrl, now });
+    return { opened, runtime, app, redis, chat, laps, access };
+  }
+}
+
+/**
+ * What the first question would otherwise wait for — the segmenter's dictionary and the word
+ * tables (~0.5 s) — loaded after the server is ready, one piece per turn of the event loop.
+ */
+function warmUpLater(opened: OpenedKb, logger: Logger): void {
+  const steps = [() => opened.kb.searchLexical('工资', 1), () => opened.kb.searchLexical('salary', 1)];
+  const next = () => {
+    const step = steps.shift();
+    if (!step) return;
+    try {
+      step();
+    } catch (err) {
+      logger.warn({ err }, 'knowledge base warm-up failed; the first question will load what it needs');
+      return;
+    }
+    setTimeout(next, 10).unref();
+  };
+  setTimeout(next, 10).unref();
+}
+
+/** JSON has no Infinity: an unbounded wait is shown as null. */
+function finite(report: object): Record<string, number | null> {
+  return Object.fromEntries(
+    Object.entries(report as Record<string, number | undefined>).map(([k, v]) => [
+      k,
+      v === undefined || !Number.isFinite(v) ? null : Math.round(v * 10) / 10,
+    ]),
+  );
 }
 
 /** The banner's access line: who may use what in this mode. */

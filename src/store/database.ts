@@ -30,6 +30,19 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * A database whose calls can jump its queue: the embedded one in a worker thread is one session,
+ * and an ack should not wait behind a backlog of turns. PostgreSQL has a pool and needs none.
+ */
+export interface Prioritized {
+  urgent(): Database;
+}
+
+/** `db`'s urgent view when it has one, else `db` itself. */
+export function urgentView(db: Database): Database {
+  return 'urgent' in db && typeof db.urgent === 'function' ? (db as Database & Prioritized).urgent() : db;
+}
+
 /** jsonb parameter: serialized here so pg and PGlite receive the same text. `undefined` → SQL NULL. */
 export function jsonParam(value: unknown): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);

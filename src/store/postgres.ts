@@ -11,6 +11,7 @@ import {
   TransactionScope,
   timestampToIso,
 } from './database.ts';
+import { describeUrl } from './postgres-url.ts';
 
 const INT8 = 20;
 const TIMESTAMPTZ = 1184;
@@ -269,13 +270,4 @@ function unavailable(url: string, err: unknown): HelplineError {
   );
 }
 
-/** The URL without its password, for messages and logs. */
-export function describeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '****';
-    return u.toString();
-  } catch {
-    return '(unparseable DATABASE_URL)';
-  }
-}
+export { describeUrl };

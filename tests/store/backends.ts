@@ -7,12 +7,16 @@
  * PostgreSQL comes from HELPLINE_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test.
  * When it is unreachable the PostgreSQL suites are skipped locally, and FAIL when CI is set.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import type { Database } from '../../src/store/database.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { openPglite, startPgliteEngine } from '../../src/store/pglite.ts';
+import { openPgliteThread } from '../../src/store/pglite-thread.ts';
 import { openPostgres } from '../../src/store/postgres.ts';
 
 export const TEST_DATABASE_URL =
@@ -20,6 +24,8 @@ export const TEST_DATABASE_URL =
 
 export interface BackendContext {
   kind: 'pglite' | 'postgres';
+  /** Which implementation of that kind: in this thread, in a worker thread, or a pg pool. */
+  variant?: 'thread';
   /** A database in a new empty schema, migrated unless `migrate: false`; dropped after the test. */
   fresh(options?: { migrate?: boolean }): Promise<Database>;
   /** Another Database on the same schema as `db`: a second process (PostgreSQL: its own pool). */
@@ -122,9 +128,42 @@ function postgresContext(): BackendContext {
   };
 }
 
-/** `describe(title [backend])` once per Database implementation, with its context. */
-export function eachBackend(title: string, body: (ctx: BackendContext) => void): void {
+/**
+ * PGlite in a worker thread (what `helpline serve` runs): each `fresh()` is its own thread on its
+ * own data folder (a folder has one engine), so it is slower and has no siblings.
+ */
+function pgliteThreadContext(): BackendContext {
+  const opened: { db: Database; dir: string }[] = [];
+  afterEach(async () => {
+    for (const { db, dir } of opened.splice(0)) {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+  return {
+    kind: 'pglite',
+    variant: 'thread',
+    async fresh(options = {}) {
+      const dir = await mkdtemp(join(tmpdir(), 'helpline-thread-'));
+      const db = await openPgliteThread({ dataDir: dir, schema: schemaName(), migrate: options.migrate });
+      opened.push({ db, dir });
+      return db;
+    },
+    sibling: () => Promise.reject(new Error('PGlite in a worker thread owns its folder: no siblings')),
+  };
+}
+
+/**
+ * `describe(title [backend])` once per Database implementation, with its context. `thread` adds
+ * PGlite in a worker thread (the contract suite runs it; the rest trust that contract).
+ */
+export function eachBackend(
+  title: string,
+  body: (ctx: BackendContext) => void,
+  options: { thread?: boolean } = {},
+): void {
   describe(`${title} [pglite]`, () => body(pgliteContext()));
+  if (options.thread) describe(`${title} [pglite in a worker thread]`, () => body(pgliteThreadContext()));
   const skip = postgresProblem !== undefined && !process.env.CI;
   const suffix = skip
     ? ` — skipped: PostgreSQL unreachable at ${TEST_DATABASE_URL} (${postgresProblem}); CI makes this fail`

@@ -3,12 +3,7 @@ import { mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 
 import path from 'node:path';
 import { HelplineError, isHelplineError } from '../../errors.ts';
 import type { IngestResult, Passage, SkippedFile, SourceDoc } from '../types.ts';
-import { loadDocx } from './load-docx.ts';
-import { loadHtml } from './load-html.ts';
-import { loadMarkdown } from './load-markdown.ts';
-import { loadPdf } from './load-pdf.ts';
-import { loadText } from './load-text.ts';
-import { resolveSplitOptions, type SplitOptions, splitDoc } from './split.ts';
+import { resolveSplitOptions, type SplitOptions } from './split-options.ts';
 
 export interface IngestOptions {
   /** JSON file remembering each file's content hash and passages; unchanged files are not parsed again. */
@@ -25,14 +20,18 @@ export interface IngestOptions {
 
 type Loader = (bytes: Uint8Array, source: string) => Promise<SourceDoc>;
 
-const LOADERS: Record<string, Loader> = {
-  '.md': loadMarkdown,
-  '.markdown': loadMarkdown,
-  '.txt': loadText,
-  '.html': loadHtml,
-  '.htm': loadHtml,
-  '.pdf': loadPdf,
-  '.docx': loadDocx,
+/**
+ * Each loader (and the splitter) is imported when a file of its kind is first parsed: PDF, DOCX and
+ * HTML libraries and LangChain cost a start nothing when the KB is unchanged.
+ */
+const LOADERS: Record<string, () => Promise<Loader>> = {
+  '.md': async () => (await import('./load-markdown.ts')).loadMarkdown,
+  '.markdown': async () => (await import('./load-markdown.ts')).loadMarkdown,
+  '.txt': async () => (await import('./load-text.ts')).loadText,
+  '.html': async () => (await import('./load-html.ts')).loadHtml,
+  '.htm': async () => (await import('./load-html.ts')).loadHtml,
+  '.pdf': async () => (await import('./load-pdf.ts')).loadPdf,
+  '.docx': async () => (await import('./load-docx.ts')).loadDocx,
 };
 
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -132,7 +131,8 @@ async function ingestFile(root: string, source: string, ctx: FileContext): Promi
       : { reason: entry.skipped, entry };
   }
   try {
-    const passages = await splitDoc(await loader(bytes, source), ctx.split);
+    const [load, { splitDoc }] = await Promise.all([loader(), import('./split.ts')]);
+    const passages = await splitDoc(await load(bytes, source), ctx.split);
     if (passages.length === 0) return noText(hash);
     return { passages, fromCache: false, entry: { hash, passages } };
   } catch (err) {
@@ -147,6 +147,20 @@ async function ingestFile(root: string, source: string, ctx: FileContext): Promi
 function noText(hash: string): Outcome {
   const reason = 'no text left after removing markup and template tags';
   return { reason, entry: { hash, skipped: reason } };
+}
+
+/**
+ * Every file of the KB with its size and modification time, in ingest order: what a snapshot
+ * compares to decide whether the KB changed, without reading a byte of content.
+ */
+export async function stampKb(dir: string): Promise<{ source: string; size: number; mtimeMs: number }[]> {
+  const root = await kbRoot(dir);
+  return Promise.all(
+    (await listFiles(root)).map(async (source) => {
+      const { size, mtimeMs } = await stat(path.join(root, ...source.split('/')));
+      return { source, size, mtimeMs };
+    }),
+  );
 }
 
 async function kbRoot(dir: string): Promise<string> {
