@@ -89,6 +89,19 @@ export function scopeLevel(signals: readonly DetectedSignal[]): number {
   return -1;
 }
 
+const UNIT_WORD =
+  /部门|事业部|中心|公司|办公室|门店|店|工厂|厂|仓库|园区|车间|班组|产线|楼|组|团队|科室|部|分行|站点|\b(?:team|department|dept|office|site|floor|branch|plant|warehouse|store|shift|building|campus|factory)s?\b/iu;
+
+/**
+ * The scope is one named team, department or site (DESIGN §3's P1 row), not a count or a quantity
+ * ("很多人", "lots of people"), which may be anyone.
+ */
+function oneUnit(signals: readonly DetectedSignal[]): boolean {
+  return signals.some(
+    (s) => s.name === 'scope_unit' || (s.name === 'scope_group' && UNIT_WORD.test(s.match)),
+  );
+}
+
 /** People whose pay is wrong on payday from which payroll is "wrong for many people" (P0). */
 export const MANY_PAID = 100;
 
@@ -227,6 +240,8 @@ export function rateSeverity(input: SeverityInput): SeverityRating {
     (severity as Severity) !== 'P0' &&
     pP0 >= (input.p0Lean ?? P0_LEAN) &&
     scope !== 0 &&
+    // One team, department or site is DESIGN §3's P1 row ("the Shanghai office can't clock in").
+    !(oneUnit(signals) && pP0 < STRONG_P0) &&
     !(scope < 3 && has('limited_scope')) &&
     (!workaround || pP0 >= STRONG_P0)
   ) {

@@ -299,6 +299,12 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
     });
     return;
   }
+  // "the Shanghai office, the Shenzhen office and the Beijing office": three named sites are several.
+  const named = namedUnits(norm, han, latin);
+  if (named >= 3 && !limited) {
+    out.push({ name: 'scope_wide', match: `${named} units`, reason: `names ${named} sites or units` });
+    return;
+  }
   const group = [...bound];
   // "only the Shanghai office", "down for the Madrid office": the named unit as a whole.
   const unitAll = latin ? NAMED_UNIT_EN.exec(norm) : null;

@@ -104,11 +104,12 @@ describe('the rationale names what decided', () => {
         hypothetical: false,
         pSeverity: [pP0, 0.95 - pP0, 0.05, 0],
       });
+    // One whole site is DESIGN §3's P1 row ("the Shanghai office can't clock in") unless the model is sure.
     const site = '整个仓库的人都打不了卡';
     expect(rate(site, P0_LEAN - 0.05).severity).toBe('P1');
-    const leaned = rate(site, P0_LEAN + 0.05);
-    expect(leaned.severity).toBe('P0');
-    expect(leaned.decisions.find((d) => d.name === 'model')?.reason).toMatch(/between P1 and P0/);
+    expect(rate(site, P0_LEAN + 0.05).severity).toBe('P1');
+    expect(rate('Clock-in fails in the Shanghai office', 0.6).severity).toBe('P1');
+
     // Several sites, but "writing times on paper" names no failure word the rules know: the model decides.
     expect(
       rate('the Austin, Denver and Raleigh kiosks show a license notice, we write times on paper', 0.35)
@@ -123,8 +124,8 @@ describe('the rationale names what decided', () => {
     // Only the writer, or a workaround: the lean does not apply.
     expect(rate('my laptop will not boot, everyone else is fine', 0.6).severity).not.toBe('P0');
     expect(rate('整个仓库的人都打不了卡，先用纸质签到顶着', 0.6).severity).not.toBe('P0');
-    // A stopgap does not hold back a model that is sure (STRONG_P0): paper sign-in at every store is
-    // still every store down.
+    // A stopgap does not hold back a model that is sure (STRONG_P0), nor does one named site: a
+    // model that sure has read more than the rules did.
     expect(rate('整个仓库的人都打不了卡，先用纸质签到顶着', STRONG_P0 + 0.05).severity).toBe('P0');
   });
 
