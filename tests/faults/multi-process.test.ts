@@ -221,12 +221,21 @@ describeServices('many processes, one service', () => {
       );
       expect(outcomes.filter((o) => o.n !== 1)).toEqual([]);
       expect(outcomes).toHaveLength(ids.length);
-      const perThread = await q<{ conversation_id: string; users: number; bots: number }>(
-        `SELECT conversation_id, count(*) FILTER (WHERE author = 'user')::int AS users,
-                count(*) FILTER (WHERE author = 'bot')::int AS bots
-           FROM messages WHERE conversation_id = ANY($1) GROUP BY conversation_id`,
-        [threads.map((t) => t.threadId)],
-      );
+      const perThreadNow = () =>
+        q<{ conversation_id: string; users: number; bots: number }>(
+          `SELECT conversation_id, count(*) FILTER (WHERE author = 'user')::int AS users,
+                  count(*) FILTER (WHERE author = 'bot')::int AS bots
+             FROM messages WHERE conversation_id = ANY($1) GROUP BY conversation_id`,
+          [threads.map((t) => t.threadId)],
+        );
+      // A turn's outcome is recorded when its reply is handed to delivery; the delivery job (retried
+      // with backoff across the Redis restart) stores it a moment later. Late is fine, lost is not.
+      await waitFor(
+        'every reply delivered',
+        async () => (await perThreadNow()).every((t) => t.bots >= 2),
+        60_000,
+      ).catch(() => {});
+      const perThread = await perThreadNow();
       expect(perThread.filter((t) => t.users !== 2 || t.bots !== 2)).toEqual([]);
 
       // Live on the other process: each bot message on its stream within 3 s of being stored.
