@@ -4,12 +4,16 @@
  * process and watch their thread's live stream (SSE) on the other. Mid-run one worker is SIGKILLed
  * and Redis is restarted (append-only file, as deploy/compose.yaml runs it). Then:
  * - every accepted message has exactly one reply (one turn outcome, one bot message);
+ * - beside the web chat, signed Slack DMs (HTTP events) and encrypted Lark DMs (webhook) to both
+ *   processes, a third of them redelivered to the other process as the platforms retry: each
+ *   answered exactly once in its thread, through the stand-ins' Web APIs;
  * - each reply reaches the other process's SSE stream within 3 s of being stored;
  * - each SLA timer of the P0 incidents (first response 8 s on 24x7) fires once: one warning, one
  *   breach, whichever worker ran it.
  * A message refused while Redis is down (503) is sent again, as the page does.
  */
 
+import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -17,8 +21,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { expect, it } from 'vitest';
+import { larkRequest } from '../adapters/lark/helpers.ts';
 import { sleep, waitFor } from '../jobs/wait.ts';
 import { EphemeralRedis, redisServerInstalled } from '../support/ephemeral-redis.ts';
+import { startLarkApiStandIn } from '../support/lark-api-stand-in.ts';
+import { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
 import { createThrowawayDatabase, deferCleanups, describeServices } from './services.ts';
 import { killAll, spawnWorker, type WorkerProcess } from './worker-process.ts';
 
@@ -101,6 +108,110 @@ async function post(base: string, userId: string, text: string, threadId?: strin
   }
 }
 
+const SLACK_SECRET = 'multi-process-signing-secret';
+const SLACK_BOT = { botUserId: 'U0HELPLINE', botId: 'B0HELPLINE', teamId: 'T0ACME' };
+
+/**
+ * A Slack DM event delivered the way Slack does: signed, to whichever process the load balancer
+ * picks, and again (x-slack-retry-num) to another one when the answer is not a 2xx in time.
+ */
+async function postSlack(bases: string[], first: number, body: unknown): Promise<number> {
+  const raw = JSON.stringify(body);
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const ts = String(Math.floor(Date.now() / 1000));
+    const sig = createHmac('sha256', SLACK_SECRET).update(`v0:${ts}:${raw}`).digest('hex');
+    const res = await fetch(`${bases[(first + attempt) % bases.length]}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-slack-request-timestamp': ts,
+        'x-slack-signature': `v0=${sig}`,
+        ...(attempt > 0
+          ? { 'x-slack-retry-num': String(attempt), 'x-slack-retry-reason': 'http_error' }
+          : {}),
+      },
+      body: raw,
+    }).catch(() => undefined);
+    if (res?.ok) return attempt;
+    await sleep(300);
+  }
+  throw new Error('Slack event not acknowledged by any process');
+}
+
+const slackEvent = (i: number, text: string) => {
+  const ts = `${Math.floor(Date.now() / 1000)}.${String(100000 + i)}`;
+  return {
+    ts,
+    channel: `D0EMP${i}`,
+    body: {
+      event: {
+        type: 'message',
+        user: `U0EMP${i}`,
+        text,
+        ts,
+        event_ts: ts,
+        channel: `D0EMP${i}`,
+        channel_type: 'im',
+      },
+      token: 'legacy',
+      team_id: SLACK_BOT.teamId,
+      api_app_id: 'A0HELPLINE',
+      type: 'event_callback',
+      event_id: `EvMulti${i}`,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: SLACK_BOT.teamId, user_id: SLACK_BOT.botUserId, is_bot: true }],
+    },
+  };
+};
+
+const LARK_KEY = 'multiProcessKey1';
+const LARK_TOKEN = 'v_token_multi';
+const LARK_TENANT = '2ca1d211f64f6438';
+
+/** A Lark DM, encrypted and signed as Lark's webhook sends it, retried on another process until acked. */
+async function postLark(bases: string[], first: number, event: unknown): Promise<void> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const req = larkRequest(event, { encryptKey: LARK_KEY, nowMs: Date.now() });
+    const res = await fetch(`${bases[(first + attempt) % bases.length]}/lark/events`, {
+      method: 'POST',
+      headers: req.headers,
+      body: req.body,
+    }).catch(() => undefined);
+    if (res?.ok) return;
+    await sleep(300);
+  }
+  throw new Error('Lark event not acknowledged by any process');
+}
+
+const larkEvent = (i: number, appId: string, text: string) => {
+  const messageId = `om_multi_${i}_${Date.now()}`;
+  return {
+    messageId,
+    body: {
+      schema: '2.0',
+      header: {
+        event_id: `ev_multi_${i}_${Date.now()}`,
+        event_type: 'im.message.receive_v1',
+        create_time: String(Date.now()),
+        token: LARK_TOKEN,
+        app_id: appId,
+        tenant_key: LARK_TENANT,
+      },
+      event: {
+        sender: { sender_id: { open_id: `ou_emp_${i}` }, sender_type: 'user', tenant_key: LARK_TENANT },
+        message: {
+          message_id: messageId,
+          create_time: String(Date.now()),
+          chat_id: `oc_dm_${i}`,
+          chat_type: 'p2p',
+          message_type: 'text',
+          content: JSON.stringify({ text }),
+        },
+      },
+    },
+  };
+};
+
 const QUESTIONS = [
   'How many days of annual leave do I get?',
   '怎么请年假?',
@@ -112,10 +223,16 @@ const INCIDENTS = ['打卡系统全员进不去了，所有人都无法打卡', 
 
 describeServices('many processes, one service', () => {
   it.runIf(installed)(
-    'two web and two worker processes: every message answered once, live on the other process within 3 s, each SLA timer once, through a worker SIGKILL and a Redis restart',
+    'two web and two worker processes: web, Slack and Lark messages each answered once, live on the other process within 3 s, each SLA timer once, through a worker SIGKILL and a Redis restart',
     async () => {
       const redis = await EphemeralRedis.start({ persistent: true });
       defer(() => redis.stop());
+      const slack = await new SlackApiStandIn(SLACK_BOT).start();
+      defer(() => slack.stop());
+      const lark = await startLarkApiStandIn();
+      defer(() => lark.close());
+      for (let i = 0; i < 24; i++)
+        slack.addUser({ id: `U0EMP${i}`, name: `emp${i}`, real_name: `Employee ${i}` });
       const database = await createThrowawayDatabase();
       defer(() => database.drop());
       const dir = mkdtempSync(join(tmpdir(), 'helpline-multi-'));
@@ -131,6 +248,15 @@ describeServices('many processes, one service', () => {
         HELPLINE_CONFIG: configFile,
         HELPLINE_KB: 'kb',
         HELPLINE_DATA: join(dir, name),
+        SLACK_BOT_TOKEN: 'xoxb-multi',
+        SLACK_SIGNING_SECRET: SLACK_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        LARK_APP_ID: lark.appId,
+        LARK_APP_SECRET: lark.appSecret,
+        LARK_DOMAIN: lark.url,
+        LARK_MODE: 'webhook',
+        LARK_ENCRYPT_KEY: LARK_KEY,
+        LARK_VERIFICATION_TOKEN: LARK_TOKEN,
         ...(port ? { PORT: String(port) } : {}),
       });
       const ports = [await freePort(), await freePort()];
@@ -185,8 +311,22 @@ describeServices('many processes, one service', () => {
 
       const TOTAL = 24;
       const running: Promise<void>[] = [];
+      // Slack traffic beside the web chat: one DM per round, to alternating processes; every third
+      // one redelivered by "Slack" to the other process, as its retries do.
+      const slackSent: { ts: string; channel: string }[] = [];
+      const larkSent: string[] = [];
+      const slackPosts: Promise<unknown>[] = [];
       for (let i = 0; i < TOTAL; i++) {
         running.push(converse(i));
+        const ev = slackEvent(i, QUESTIONS[i % QUESTIONS.length]);
+        slackSent.push(ev);
+        slackPosts.push(postSlack(base, i % 2, ev.body));
+        if (i % 3 === 0) slackPosts.push(postSlack(base, (i + 1) % 2, ev.body));
+        // And Lark, the same way: redelivered events arrive at the other process.
+        const le = larkEvent(i, lark.appId, QUESTIONS[(i + 2) % QUESTIONS.length]);
+        larkSent.push(le.messageId);
+        slackPosts.push(postLark(base, (i + 1) % 2, le.body));
+        if (i % 3 === 1) slackPosts.push(postLark(base, i % 2, le.body));
         await sleep(150);
         if (i === 8) await workers[0].kill();
         if (i === 16) {
@@ -196,6 +336,7 @@ describeServices('many processes, one service', () => {
         }
       }
       await Promise.all(running);
+      await Promise.all(slackPosts);
 
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
@@ -238,6 +379,23 @@ describeServices('many processes, one service', () => {
       const perThread = await perThreadNow();
       expect(perThread.filter((t) => t.users !== 2 || t.bots !== 2)).toEqual([]);
 
+      // Slack: every DM answered in its thread exactly once, across both processes and the restarts.
+      const repliesTo = (e: { ts: string; channel: string }) =>
+        slack.messages.filter((m) => m.channel === e.channel && m.thread_ts === e.ts);
+      await waitFor(
+        'every Slack DM answered',
+        () => slackSent.every((e) => repliesTo(e).length >= 1),
+        60_000,
+      ).catch(() => {});
+      expect(slackSent.map((e) => repliesTo(e).length)).toEqual(slackSent.map(() => 1));
+      const larkReplies = (id: string) => lark.messages.filter((m) => m.root_id === id || m.parent_id === id);
+      await waitFor(
+        'every Lark DM answered',
+        () => larkSent.every((id) => larkReplies(id).length >= 1),
+        60_000,
+      ).catch(() => {});
+      expect(larkSent.map((id) => larkReplies(id).length)).toEqual(larkSent.map(() => 1));
+
       // Live on the other process: each bot message on its stream within 3 s of being stored.
       await sleep(1000);
       const lags: number[] = [];
@@ -266,7 +424,7 @@ describeServices('many processes, one service', () => {
         expect([of('sla_warned'), of('sla_breached')], `ticket ${id}`).toEqual([1, 1]);
       }
       console.info(
-        `multi-process: ${ids.length} messages in ${threads.length} threads, ${p0.length} P0 tickets; SSE lag on the other process p50 ${lags.sort((a, b) => a - b)[lags.length >> 1]} ms, max ${Math.max(...lags)} ms`,
+        `multi-process: ${ids.length} web messages in ${threads.length} threads, ${slackSent.length} Slack and ${larkSent.length} Lark DMs (a third of each redelivered to the other process), ${p0.length} P0 tickets; SSE lag on the other process p50 ${lags.sort((a, b) => a - b)[lags.length >> 1]} ms, max ${Math.max(...lags)} ms`,
       );
     },
     300_000,
