@@ -3,9 +3,9 @@ import { MESSAGES_CHANNEL, pgMessageFeed } from '../../src/conversations/message
 import { PgConversationStore } from '../../src/conversations/pg-store.ts';
 import type { StoredMessage } from '../../src/conversations/types.ts';
 import type { Database } from '../../src/store/database.ts';
-import { PostgresDatabase } from '../../src/store/postgres.ts';
+import type { PostgresDatabase } from '../../src/store/postgres.ts';
 import { sleep, waitFor } from '../jobs/wait.ts';
-import { eachBackend } from '../store/backends.ts';
+import { eachBackend, onPostgres } from '../store/backends.ts';
 import { conversationStoreContract } from './store.contract.ts';
 
 eachBackend('ConversationStore contract', (ctx) => {
@@ -40,65 +40,56 @@ eachBackend('ConversationStore contract', (ctx) => {
 });
 
 /** Two processes on one PostgreSQL: what one stores reaches the other's subscribers (LISTEN/NOTIFY). */
-eachBackend('ConversationStore live feed across processes', (ctx) => {
+onPostgres('ConversationStore live feed across processes', (ctx) => {
   const feedStore = async (db: Database) =>
-    new PgConversationStore({
-      db,
-      feed: db instanceof PostgresDatabase ? pgMessageFeed(db) : undefined,
-    });
+    new PgConversationStore({ db, feed: pgMessageFeed(db as PostgresDatabase) });
 
-  it.runIf(ctx.kind === 'postgres')(
-    'a message stored by one process reaches the other process’s subscriber, once, within 3 s',
-    async () => {
-      const dbA = await ctx.fresh();
-      const a = await feedStore(dbA);
-      const b = await feedStore(await ctx.sibling(dbA));
-      const thread = await a.createThread('u1');
-      const heardOnB: StoredMessage[] = [];
-      const heardOnA: StoredMessage[] = [];
-      b.subscribe(thread, (m) => heardOnB.push(m));
-      a.subscribe(thread, (m) => heardOnA.push(m));
-      // The feed listens from the first subscription: a probe each way shows both are listening.
-      await a.addMessage(thread, { author: 'user', text: 'probe a' });
-      await b.addMessage(thread, { author: 'user', text: 'probe b' });
-      await waitFor('both listening', () => heardOnA.length >= 2 && heardOnB.length >= 2, 5000);
-      await sleep(100);
-      heardOnB.length = 0;
-      heardOnA.length = 0;
-      const started = Date.now();
-      const stored = await a.addMessage(thread, { author: 'bot', text: 'answer' });
-      await waitFor('the reply on the other process', async () => heardOnB.length > 0, 3000);
-      expect(Date.now() - started).toBeLessThan(3000);
-      expect(heardOnB).toEqual([stored]);
-      await sleep(200);
-      // The writer's own subscriber hears it once (directly, not again through the feed).
-      expect(heardOnA).toEqual([stored]);
-      expect(heardOnB).toHaveLength(1);
-    },
-  );
+  it('a message stored by one process reaches the other process’s subscriber, once, within 3 s', async () => {
+    const dbA = await ctx.fresh();
+    const a = await feedStore(dbA);
+    const b = await feedStore(await ctx.sibling(dbA));
+    const thread = await a.createThread('u1');
+    const heardOnB: StoredMessage[] = [];
+    const heardOnA: StoredMessage[] = [];
+    b.subscribe(thread, (m) => heardOnB.push(m));
+    a.subscribe(thread, (m) => heardOnA.push(m));
+    // The feed listens from the first subscription: a probe each way shows both are listening.
+    await a.addMessage(thread, { author: 'user', text: 'probe a' });
+    await b.addMessage(thread, { author: 'user', text: 'probe b' });
+    await waitFor('both listening', () => heardOnA.length >= 2 && heardOnB.length >= 2, 5000);
+    await sleep(100);
+    heardOnB.length = 0;
+    heardOnA.length = 0;
+    const started = Date.now();
+    const stored = await a.addMessage(thread, { author: 'bot', text: 'answer' });
+    await waitFor('the reply on the other process', async () => heardOnB.length > 0, 3000);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(heardOnB).toEqual([stored]);
+    await sleep(200);
+    // The writer's own subscriber hears it once (directly, not again through the feed).
+    expect(heardOnA).toEqual([stored]);
+    expect(heardOnB).toHaveLength(1);
+  });
 
-  it.runIf(ctx.kind === 'postgres')(
-    'after the listening connection is cut, the subscriber gets what it missed (replayed) and new messages',
-    async () => {
-      const dbA = await ctx.fresh();
-      const a = await feedStore(dbA);
-      const dbB = await ctx.sibling(dbA);
-      const b = await feedStore(dbB);
-      const thread = await a.createThread('u1');
-      const heard = new Set<string>();
-      b.subscribe(thread, (m) => heard.add(m.text));
-      await a.addMessage(thread, { author: 'user', text: 'probe' });
-      await waitFor('listening', () => heard.has('probe'), 5000);
-      // Kill the listening backends, as a PostgreSQL restart or a network cut would (any other
-      // process listening on this database reconnects and replays too: harmless).
-      await dbA.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+  it('after the listening connection is cut, the subscriber gets what it missed (replayed) and new messages', async () => {
+    const dbA = await ctx.fresh();
+    const a = await feedStore(dbA);
+    const dbB = await ctx.sibling(dbA);
+    const b = await feedStore(dbB);
+    const thread = await a.createThread('u1');
+    const heard = new Set<string>();
+    b.subscribe(thread, (m) => heard.add(m.text));
+    await a.addMessage(thread, { author: 'user', text: 'probe' });
+    await waitFor('listening', () => heard.has('probe'), 5000);
+    // Kill the listening backends, as a PostgreSQL restart or a network cut would (any other
+    // process listening on this database reconnects and replays too: harmless).
+    await dbA.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
           WHERE query = 'LISTEN ${MESSAGES_CHANNEL}' AND datname = current_database()`,
-      );
-      await a.addMessage(thread, { author: 'bot', text: 'while cut' });
-      await waitFor('the missed message replayed', async () => heard.has('while cut'), 5000);
-      await a.addMessage(thread, { author: 'bot', text: 'after' });
-      await waitFor('live again', async () => heard.has('after'), 3000);
-    },
-  );
+    );
+    await a.addMessage(thread, { author: 'bot', text: 'while cut' });
+    await waitFor('the missed message replayed', async () => heard.has('while cut'), 5000);
+    await a.addMessage(thread, { author: 'bot', text: 'after' });
+    await waitFor('live again', async () => heard.has('after'), 3000);
+  });
 });

@@ -164,6 +164,11 @@ export function eachBackend(
 ): void {
   describe(`${title} [pglite]`, () => body(pgliteContext()));
   if (options.thread) describe(`${title} [pglite in a worker thread]`, () => body(pgliteThreadContext()));
+  onPostgres(title, body);
+}
+
+/** `describe(title [postgres])` only: what PostgreSQL alone has (LISTEN/NOTIFY, several pools). */
+export function onPostgres(title: string, body: (ctx: BackendContext) => void): void {
   const skip = postgresProblem !== undefined && !process.env.CI;
   const suffix = skip
     ? ` — skipped: PostgreSQL unreachable at ${TEST_DATABASE_URL} (${postgresProblem}); CI makes this fail`
