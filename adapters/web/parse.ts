@@ -135,6 +135,32 @@ export function readBody<T>(schema: z.ZodType<T>, raw: string): Read<T> {
   return { ok: false, message: parsed.error.issues[0]?.message ?? 'The request body is not valid.' };
 }
 
+/** What every web chat event has: the thread is its own chat, a DM addressed to the bot. */
+function webEvent(e: {
+  userId: string;
+  threadId: string;
+  messageId: string;
+  text: string;
+  id: string;
+  nowMs: number;
+}): InboundEvent {
+  return {
+    platform: 'web',
+    tenant: 'web',
+    chat: e.threadId,
+    chatType: 'dm',
+    thread: e.threadId,
+    messageId: e.messageId,
+    user: e.userId,
+    text: e.text,
+    mentions: [],
+    addressed: true,
+    eventId: e.id,
+    sentAt: e.nowMs,
+    kind: 'message',
+  };
+}
+
 /** A message typed in the web chat as the inbound event (its thread is its own chat). */
 export function messageEvent(m: {
   userId: string;
@@ -143,21 +169,7 @@ export function messageEvent(m: {
   id: string;
   nowMs: number;
 }): InboundEvent {
-  return {
-    platform: 'web',
-    tenant: 'web',
-    chat: m.threadId,
-    chatType: 'dm',
-    thread: m.threadId,
-    messageId: m.id,
-    user: m.userId,
-    text: m.text,
-    mentions: [],
-    addressed: true,
-    eventId: m.id,
-    sentAt: m.nowMs,
-    kind: 'message',
-  };
+  return webEvent({ ...m, messageId: m.id });
 }
 
 /** A rating or "not solved" button as the inbound event; `value` is the button's own (the ticket). */
@@ -171,18 +183,7 @@ export function buttonEvent(b: {
   nowMs: number;
 }): InboundEvent {
   return {
-    platform: 'web',
-    tenant: 'web',
-    chat: b.threadId,
-    chatType: 'dm',
-    thread: b.threadId,
-    messageId: b.messageId,
-    user: b.userId,
-    text: '',
-    mentions: [],
-    addressed: true,
-    eventId: b.id,
-    sentAt: b.nowMs,
+    ...webEvent({ ...b, text: '' }),
     kind: 'action',
     action: { id: b.action, value: b.value, messageRef: b.messageId },
   };
@@ -197,20 +198,5 @@ export function feedbackEvent(f: {
   id: string;
   nowMs: number;
 }): InboundEvent {
-  return {
-    platform: 'web',
-    tenant: 'web',
-    chat: f.threadId,
-    chatType: 'dm',
-    thread: f.threadId,
-    messageId: f.messageId,
-    user: f.userId,
-    text: '',
-    mentions: [],
-    addressed: true,
-    eventId: f.id,
-    sentAt: f.nowMs,
-    kind: 'action',
-    action: { id: f.helpful ? 'feedback_up' : 'feedback_down', messageRef: f.messageId },
-  };
+  return buttonEvent({ ...f, action: f.helpful ? 'feedback_up' : 'feedback_down', value: undefined });
 }

@@ -110,6 +110,20 @@ export function createWebRoutes(deps: WebRoutesDeps): Hono {
     }
   };
 
+  /**
+   * The thread and message a button (👍/👎, a rating) was pressed on, for the thread's owner only:
+   * the signed-in user; in the open mode whoever holds the thread id (DESIGN §6 sends no userId), and
+   * a userId that is given must be the owner's.
+   */
+  const pressedOn = async (c: Context, body: { threadId: string; messageId: string; userId?: string }) => {
+    const principal = principalOf(c);
+    const userId =
+      principal || body.userId !== undefined ? deps.access.actingUser(principal, body.userId) : undefined;
+    const thread = await usableThread(c, body.threadId, 'post', userId);
+    const message = (await store.listMessages(body.threadId)).find((m) => m.id === body.messageId);
+    return { thread, message };
+  };
+
   const routes = new Hono();
 
   routes.post('/api/chat/messages', async (c) => {
@@ -193,13 +207,7 @@ export function createWebRoutes(deps: WebRoutesDeps): Hono {
 
   routes.post('/api/chat/feedback', async (c) => {
     const body = read(PostFeedback, await c.req.text());
-    // Feedback only from the thread's owner: the signed-in user; in the open mode whoever holds the
-    // thread id (DESIGN §6 sends no userId), and a userId that is given must be the owner's.
-    const principal = principalOf(c);
-    const userId =
-      principal || body.userId !== undefined ? deps.access.actingUser(principal, body.userId) : undefined;
-    const thread = await usableThread(c, body.threadId, 'post', userId);
-    const message = (await store.listMessages(body.threadId)).find((m) => m.id === body.messageId);
+    const { thread, message } = await pressedOn(c, body);
     if (!message) {
       throw new HelplineError(
         'NOT_FOUND',
@@ -218,12 +226,7 @@ export function createWebRoutes(deps: WebRoutesDeps): Hono {
 
   routes.post('/api/chat/actions', async (c) => {
     const body = read(PostAction, await c.req.text());
-    // As for feedback: the owner; in the open mode whoever holds the thread id, or the userId given.
-    const principal = principalOf(c);
-    const userId =
-      principal || body.userId !== undefined ? deps.access.actingUser(principal, body.userId) : undefined;
-    const thread = await usableThread(c, body.threadId, 'post', userId);
-    const message = (await store.listMessages(body.threadId)).find((m) => m.id === body.messageId);
+    const { thread, message } = await pressedOn(c, body);
     const button = message?.buttons?.find((b) => b.action === body.action);
     if (!message || !button) {
       throw new HelplineError(

@@ -11,8 +11,7 @@
  */
 import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { principalOf } from '../access/chat-access.ts';
-import { insightsDecision, type Principal, ticketDecision } from '../access/policy.ts';
+import { insightsDecision, ticketDecision } from '../access/policy.ts';
 import { countQueues, deadlineOf, type InboxEntry, queuesOf, sortByDeadline } from '../console/inbox.ts';
 import { loadKpis, platformOf } from '../console/kpis.ts';
 import { CONSOLE_ACTIONS, type ConsoleAction, type ConsoleActions } from '../console/ticket-actions.ts';
@@ -23,7 +22,7 @@ import type { CalendarSet } from '../sla/types.ts';
 import type { Database } from '../store/database.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket } from '../tickets/types.ts';
-import { SIGN_IN_HINT } from './authenticate.ts';
+import { callerOf, readTicket } from './ticket-reads.ts';
 import { ticketView } from './tickets-api.ts';
 
 export interface ConsoleApiDeps {
@@ -42,11 +41,7 @@ export interface ConsoleApiDeps {
 const DAY = 24 * 3600_000;
 const INBOX_LIMIT = 500;
 
-function caller(c: Context): Principal {
-  const p = principalOf(c);
-  if (!p) throw new HelplineError('UNAUTHENTICATED', `This needs a sign-in. ${SIGN_IN_HINT}`);
-  return p;
-}
+const caller = callerOf;
 
 function dateParam(value: string | undefined, fallback: Date, name: string): Date {
   if (!value) return fallback;
@@ -60,21 +55,7 @@ function dateParam(value: string | undefined, fallback: Date, name: string): Dat
 export function createConsoleApi(deps: ConsoleApiDeps): Hono {
   const app = new Hono();
 
-  const readable = async (c: Context, idOrNumber: string) => {
-    const p = caller(c);
-    const ticket = await deps.tickets.get(idOrNumber).catch((err) => {
-      if (isHelplineError(err, 'TICKET_NOT_FOUND')) return undefined;
-      throw err;
-    });
-    const decision = ticket ? ticketDecision(p, 'read', ticket) : undefined;
-    if (!ticket || !decision?.allowed) {
-      if (ticket && p.role !== 'employee' && decision && !decision.allowed) {
-        throw new HelplineError('FORBIDDEN', decision.reason);
-      }
-      throw new HelplineError('TICKET_NOT_FOUND', `There is no ticket ${idOrNumber} that you can see.`);
-    }
-    return { p, ticket, sensitive: decision.sensitive };
-  };
+  const readable = (c: Context, idOrNumber: string) => readTicket(deps, c, idOrNumber);
 
   app.get('/console/inbox', async (c) => {
     const p = caller(c);

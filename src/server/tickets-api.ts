@@ -3,9 +3,8 @@
  * and SLA deadlines, its audit log, and the knowledge-gap report.
  */
 import { type Context, Hono } from 'hono';
-import { principalOf } from '../access/chat-access.ts';
-import { insightsDecision, type Principal, ticketDecision } from '../access/policy.ts';
-import { HelplineError, isHelplineError } from '../errors.ts';
+import { insightsDecision, ticketDecision } from '../access/policy.ts';
+import { HelplineError } from '../errors.ts';
 import { listGaps } from '../insights/knowledge-gaps.ts';
 import { maskPii } from '../privacy/pii.ts';
 import { calendarById } from '../sla/calendars/builtin.ts';
@@ -14,7 +13,7 @@ import type { CalendarSet, SlaClock } from '../sla/types.ts';
 import type { Database } from '../store/database.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket, TicketStatus } from '../tickets/types.ts';
-import { SIGN_IN_HINT } from './authenticate.ts';
+import { callerOf, readTicket } from './ticket-reads.ts';
 
 export interface TicketsApiDeps {
   tickets: TicketService;
@@ -76,39 +75,9 @@ const STATUSES: TicketStatus[] = ['new', 'waiting_l2', 'claimed', 'waiting_emplo
  */
 export function createTicketsApi(deps: TicketsApiDeps): Hono {
   const app = new Hono();
-  const caller = (c: Context): Principal => {
-    const p = principalOf(c);
-    if (!p) throw new HelplineError('UNAUTHENTICATED', `This needs a sign-in. ${SIGN_IN_HINT}`);
-    return p;
-  };
-  /** The ticket, if the caller may read it; audited when sensitive. */
-  const readable = async (c: Context, idOrNumber: string): Promise<Ticket> => {
-    const p = caller(c);
-    const ticket = await deps.tickets.get(idOrNumber).catch((err) => {
-      if (isHelplineError(err, 'TICKET_NOT_FOUND')) return undefined;
-      throw err;
-    });
-    const decision = ticket ? ticketDecision(p, 'read', ticket) : undefined;
-    if (!ticket || !decision?.allowed) {
-      if (ticket && p.role !== 'employee' && decision && !decision.allowed) {
-        throw new HelplineError('FORBIDDEN', decision.reason);
-      }
-      throw new HelplineError('TICKET_NOT_FOUND', `There is no ticket ${idOrNumber} that you can see.`);
-    }
-    if (decision.sensitive) {
-      await deps.tickets.store.audit({
-        ticketId: ticket.id,
-        at: deps.now().toISOString(),
-        actor: p.userId,
-        action: 'viewed',
-        from: null,
-        to: null,
-        reason: `read through the API as ${p.role}`,
-        data: { path: c.req.path },
-      });
-    }
-    return ticket;
-  };
+  const caller = callerOf;
+  const readable = async (c: Context, idOrNumber: string): Promise<Ticket> =>
+    (await readTicket(deps, c, idOrNumber)).ticket;
 
   app.get('/tickets', async (c) => {
     const p = caller(c);
