@@ -74,7 +74,9 @@ export function createPeople(deps: {
       if (!person) return;
       await deps.db.query(
         `INSERT INTO identities (user_key, person_id, email, linked_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (user_key) DO UPDATE SET person_id = EXCLUDED.person_id, email = EXCLUDED.email`,
+         ON CONFLICT (user_key) DO UPDATE SET person_id = EXCLUDED.person_id, email = EXCLUDED.email
+           WHERE identities.person_id IS DISTINCT FROM EXCLUDED.person_id
+              OR identities.email IS DISTINCT FROM EXCLUDED.email`,
         [userKey, person, email ?? null, now().toISOString()],
       );
     },

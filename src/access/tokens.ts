@@ -9,6 +9,7 @@ import type { AccessRole } from './policy.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 
 export const TOKEN_PREFIX = 'hlp_';
+const LAST_USED_EVERY_MS = 60_000;
 
 export interface ApiToken {
   id: string;
@@ -93,13 +94,21 @@ export class TokenStore {
   /** The token's owner when it is valid (known, not revoked, not expired); undefined otherwise. */
   async verify(token: string): Promise<ApiToken | undefined> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
-    const now = this.#now().toISOString();
+    const now = this.#now();
     const [row] = await this.#db.query<Row>(
-      `UPDATE api_tokens SET last_used_at = $2
-        WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
-        RETURNING *`,
-      [hashSecret(token), now],
+      `SELECT * FROM api_tokens
+        WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`,
+      [hashSecret(token), now.toISOString()],
     );
-    return row ? toToken(row) : undefined;
+    if (!row) return undefined;
+    // "Last used" to the minute: a script calling every second does not write every second.
+    if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) >= LAST_USED_EVERY_MS) {
+      row.last_used_at = now.toISOString();
+      await this.#db.query('UPDATE api_tokens SET last_used_at = $2 WHERE id = $1', [
+        row.id,
+        row.last_used_at,
+      ]);
+    }
+    return toToken(row);
   }
 }

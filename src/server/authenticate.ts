@@ -15,7 +15,7 @@ import type { SessionStore } from '../access/sessions.ts';
 import { SESSION_COOKIE } from '../access/sessions.ts';
 import type { TokenStore } from '../access/tokens.ts';
 import type { Config } from '../config/schema.ts';
-import type { RateLimiter } from '../delivery/rate-limit.ts';
+import type { BucketRule, RateLimiter } from '../delivery/rate-limit.ts';
 import { HelplineError } from '../errors.ts';
 
 export interface AuthDeps {
@@ -109,22 +109,19 @@ export function rateLimits(limiter: RateLimiter, limits: Config['access']): Midd
   return async (c, next) => {
     const path = c.req.path;
     if (/^\/(slack|lark)\/|^\/(healthz|readyz)$/.test(path)) return next();
-    const address = addressOf(c);
-    const byAddress = await limiter.take(
-      `access:addr:${address}`,
-      perMinute(limits.addressRequestsPerMinute),
-    );
-    if (byAddress > 0) refuse(byAddress, 'requests from this network address');
+    const buckets: BucketRule[] = [
+      { bucket: `access:addr:${addressOf(c)}`, rule: perMinute(limits.addressRequestsPerMinute) },
+    ];
     const user = c.get('principal')?.userId;
     if (user && path.startsWith('/api/')) {
-      const byUser = await limiter.take(`access:user:${user}`, perMinute(limits.requestsPerMinute));
-      if (byUser > 0) refuse(byUser, 'requests from this user');
+      buckets.push({ bucket: `access:user:${user}`, rule: perMinute(limits.requestsPerMinute) });
     }
     // Anonymous trial messages (open mode) share the address limit: one loopback address is everyone.
-    if (user && c.req.method === 'POST' && path === '/api/chat/messages') {
-      const byMessages = await limiter.take(`access:msg:${user}`, perMinute(limits.messagesPerMinute));
-      if (byMessages > 0) refuse(byMessages, 'messages in a short time');
-    }
+    const message = user !== undefined && c.req.method === 'POST' && path === '/api/chat/messages';
+    if (message) buckets.push({ bucket: `access:msg:${user}`, rule: perMinute(limits.messagesPerMinute) });
+    // All buckets at once (one Redis round trip), all or none: a refused request spends no token.
+    const waitMs = await limiter.takeAll(buckets);
+    if (waitMs > 0) refuse(waitMs, message ? 'messages in a short time' : 'requests');
     return next();
   };
 }
