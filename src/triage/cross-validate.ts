@@ -4,9 +4,10 @@
  * and never evaluated, so "train on the original set and 4/5 of the voice sets, test on the last
  * fifth" is one call.
  */
+
+import { prng } from '../util/prng.ts';
 import { classify } from './classify.ts';
 import { evaluateTriage, type TriageReport } from './evaluate.ts';
-import { seededRandom } from './model.ts';
 import {
   SHIPPED_MODEL_OPTIONS,
   type TriageModel,
@@ -43,7 +44,7 @@ export function crossValidate(
   const k = options.k ?? 5;
   const base = options.base ?? [];
   const predict = options.predict ?? ((model, item) => classify({ text: item.text, role: item.role }, model));
-  const random = seededRandom(options.seed ?? 7);
+  const random = prng(options.seed ?? 7);
   const order = examples.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -3,6 +3,7 @@
  * trained with seeded SGD on IDF-weighted, length-normalized features, and multinomial naive Bayes,
  * kept as the measured baseline. Both are deterministic: same data and options, same weights.
  */
+import { prng } from '../util/prng.ts';
 
 export interface Classifier {
   readonly labels: readonly string[];
@@ -32,18 +33,6 @@ export interface LogRegOptions {
   seed?: number;
   /** Per-document weight multiplying the step size (e.g. more weight for a less represented writer). */
   weights?: readonly number[];
-}
-
-/** mulberry32: a tiny seeded PRNG so training order is reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function indices(vocab: Map<string, number>, features: readonly string[]): number[] {
@@ -139,7 +128,7 @@ export function trainLogisticRegressionHeads(
   const l2 = options.l2 ?? 1e-4;
   const balanced = options.balanced ?? true;
   const fitted = options.fitted ?? 0.98;
-  const random = seededRandom(options.seed ?? 42);
+  const random = prng(options.seed ?? 42);
   const vocab = indexed.vocab;
   const nh = heads.length;
   const offset = new Int32Array(nh + 1);

@@ -22,13 +22,4 @@ export const NEW_YORK: BusinessCalendar = {
 };
 
 /** Deterministic PRNG (mulberry32) for property checks. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng as random } from '../../src/util/prng.ts';

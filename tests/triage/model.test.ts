@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   argmax,
   indexDocs,
-  seededRandom,
   trainLogisticRegression,
   trainLogisticRegressionHeads,
   trainNaiveBayes,
 } from '../../src/triage/model.ts';
+import { prng } from '../../src/util/prng.ts';
 
 const docs = [
   ['w:vpn', 'w:down'],
@@ -38,7 +38,7 @@ describe('classifiers', () => {
     const a = trainLogisticRegression(docs, labels, classes).predict(['w:vpn', 'w:wrong']);
     const b = trainLogisticRegression(docs, labels, classes).predict(['w:vpn', 'w:wrong']);
     expect(a).toEqual(b);
-    expect(seededRandom(1)()).toBe(seededRandom(1)());
+    expect(prng(1)()).toBe(prng(1)());
   });
 
   it('trains several heads in one pass, each matching its own labels', () => {

@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { seededRandom } from '../model.ts';
+import { prng } from '../../util/prng.ts';
 import { parseTrainingSet } from '../training-data.ts';
 import { SEVERITIES } from '../types.ts';
 
@@ -21,7 +21,7 @@ const lines = readFileSync(file, 'utf8')
   .split('\n')
   .filter((l) => l.trim());
 parseTrainingSet(lines.join('\n'), file); // validates every line
-const random = seededRandom(Number(seedArg ?? 2026));
+const random = prng(Number(seedArg ?? 2026));
 const tune: string[] = [];
 const held: string[] = [];
 for (const severity of SEVERITIES) {
