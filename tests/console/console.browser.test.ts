@@ -5,18 +5,17 @@
  * and the severity rationale as the API gives them), claims it and replies — the reply reaches the
  * employee's web chat as an `agent` message — then resolves it, and the KPIs report it. Another employee sees none of it. Screenshots go to $TMPDIR/helpline-console/.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/io.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { adminSocketPath, callAdminSocket } from '../../src/server/admin-socket.ts';
 import { type RunningServer, startServer } from '../../src/server/start.ts';
+import { launchChromium, quietIo } from '../support/chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const quiet: Io = { out() {}, err() {}, lines: async function* () {}, tty: false };
+const quiet = quietIo;
 const SCREENSHOTS = join(tmpdir(), 'helpline-console');
 
 let server: RunningServer;
@@ -25,23 +24,9 @@ const data = mkdtempSync(join(tmpdir(), 'helpline-console-e2e-'));
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH.`,
-    );
-  }
   mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startServer(loadConfig({ env: { PORT: '0', HELPLINE_DATA: data } }), quiet);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

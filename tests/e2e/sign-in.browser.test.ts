@@ -4,19 +4,18 @@
  * employee signs in at the provider, chats and gets a cited answer; another employee's thread is
  * refused. Tokens are made through the running server's admin socket, as `helpline token` does.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/io.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { adminSocketPath, callAdminSocket } from '../../src/server/admin-socket.ts';
 import { type RunningServer, startServer } from '../../src/server/start.ts';
+import { launchChromium, quietIo } from '../support/chromium.ts';
 import { CLIENT, type OidcProviderStandIn, startOidcProvider } from '../support/oidc-provider.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const quiet: Io = { out() {}, err() {}, lines: async function* () {}, tty: false };
+const quiet = quietIo;
 
 let idp: OidcProviderStandIn;
 let server: RunningServer;
@@ -24,11 +23,6 @@ let browser: Browser;
 const data = mkdtempSync(join(tmpdir(), 'helpline-signin-'));
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH.`,
-    );
-  }
   idp = await startOidcProvider();
   const config = loadConfig({
     env: {
@@ -41,16 +35,7 @@ beforeAll(async () => {
   });
   server = await startServer(config, quiet);
   idp.register(`${server.url}/auth/callback`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -2,43 +2,26 @@
  * The web chat in a real browser: the real server on embedded defaults, Debian's Chromium driven by
  * playwright-core. An employee types a question and sees a cited answer.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/io.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { type RunningServer, startServer } from '../../src/server/start.ts';
+import { launchChromium, quietIo } from '../support/chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const quiet: Io = { out() {}, err() {}, lines: async function* () {}, tty: false };
+const quiet = quietIo;
 
 let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH.`,
-    );
-  }
   const config = loadConfig({
     env: { PORT: '0', HELPLINE_DATA: mkdtempSync(join(tmpdir(), 'helpline-e2e-')) },
   });
   server = await startServer(config, quiet);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
