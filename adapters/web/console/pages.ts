@@ -5,6 +5,7 @@
  * shown went through the policy there. Like the chat page, the only script and style are inline
  * and allowed by hash (Content-Security-Policy). Not signed in: a page that says how to sign in.
  */
+
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Context, Hono } from 'hono';
@@ -14,6 +15,7 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import { principalOf } from '../../../src/access/chat-access.ts';
 import type { Principal } from '../../../src/access/policy.ts';
 import { type ConsoleLang, LABELS, LANG_COOKIE, type Labels, pickLang } from '../../../src/console/labels.ts';
+import { CATEGORIES, SEVERITIES } from '../../../src/triage/types.ts';
 
 const script = readFileSync(new URL('./console.js', import.meta.url), 'utf8');
 const style = readFileSync(new URL('./style.css', import.meta.url), 'utf8');
@@ -32,21 +34,6 @@ export const consolePageCsp = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-const SEVERITIES = ['P0', 'P1', 'P2', 'P3'];
-const CATEGORIES = [
-  'leave',
-  'attendance',
-  'payroll',
-  'benefits',
-  'account',
-  'device',
-  'org_change',
-  'report',
-  'integration',
-  'security',
-  'other',
-];
 
 type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -77,7 +64,7 @@ ${p ? html`<span class="me">${L.signedInAs} <strong id="me">${p.userId}</strong>
 <script>${raw(script)}</script></body></html>`;
 }
 
-function select(id: string, label: string, any: string, options: string[]) {
+function select(id: string, label: string, any: string, options: readonly string[]) {
   return html`<label for="${id}">${label}<select id="${id}" name="${id}"><option value="">${any}</option>${options.map(
     (o) => html`<option value="${o}">${o}</option>`,
   )}</select></label>`;
