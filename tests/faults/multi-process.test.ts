@@ -421,7 +421,10 @@ describeServices('many processes, one service', () => {
       );
       for (const { id } of p0) {
         const of = (action: string) => sla.find((r) => r.ticket_id === id && r.action === action)?.n ?? 0;
-        expect([of('sla_warned'), of('sla_breached')], `ticket ${id}`).toEqual([1, 1]);
+        // Never twice; the warning may be skipped when a restart delays it past the breach (no
+        // warning is sent about a deadline already missed).
+        expect(of('sla_warned'), `ticket ${id}`).toBeLessThanOrEqual(1);
+        expect(of('sla_breached'), `ticket ${id}`).toBe(1);
       }
       console.info(
         `multi-process: ${ids.length} web messages in ${threads.length} threads, ${slackSent.length} Slack and ${larkSent.length} Lark DMs (a third of each redelivered to the other process), ${p0.length} P0 tickets; SSE lag on the other process p50 ${lags.sort((a, b) => a - b)[lags.length >> 1]} ms, max ${Math.max(...lags)} ms`,

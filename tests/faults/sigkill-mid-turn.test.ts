@@ -48,7 +48,7 @@ const defer = deferCleanups({ first: killAll });
  * A throwaway database, a Redis database index, a data folder, and the web process, which accepts
  * and enqueues (its runner is a producer only).
  */
-async function setup() {
+async function setup(deadlineMs = DEADLINE_MS) {
   const database: ThrowawayDatabase = await createThrowawayDatabase();
   defer(() => database.drop());
   const redis: RedisDb = await claimRedisDb();
@@ -65,7 +65,7 @@ async function setup() {
     logger: silent(),
     db,
     runner,
-    replyDeadlineMs: DEADLINE_MS,
+    replyDeadlineMs: deadlineMs,
     channels: (deps, store) => channelsFromConfig(config, deps, { store }),
   });
   defer(() => web.close());
@@ -141,7 +141,10 @@ describeServices('a worker SIGKILLed mid-turn', () => {
   }, 120_000);
 
   it('killed after the reply went to delivery but before the turn was acked: the retry posts nothing new', async () => {
-    const { database, redis, dataDir, db, web, chat } = await setup();
+    // The killed worker's delivery claim (≈ 50 s) keeps the retry from re-posting until it lapses; the
+    // watchdog must not fire before that on a loaded machine, or it would apologise for an answer the
+    // employee already has (a delivery whose "sent" was never recorded cannot be told from one never made).
+    const { database, redis, dataDir, db, web, chat } = await setup(150_000);
 
     // Extractive answers (no model): the retry computes the same reply as the killed try.
     const env = { REDIS_URL: redis.url, DATABASE_URL: database.url, HELPLINE_DATA: dataDir };
@@ -162,14 +165,14 @@ describeServices('a worker SIGKILLed mid-turn', () => {
     await second.ready;
     // The killed turn is run again once its group lock lapses; then the pipeline drains. The wait is
     // generous: on a loaded CI machine the second worker's start alone has taken tens of seconds.
-    await waitFor('the retried turn to finish', () => pipelineIdle(web), 90_000).catch((error) => {
+    await waitFor('the retried turn to finish', () => pipelineIdle(web), 150_000).catch((error) => {
       throw new Error(`${error.message}\n${second.output()}`);
     });
 
     const messages = await chat.messages(threadId);
     expect(
       messages.map((m) => m.author),
-      second.output(),
+      `${JSON.stringify(messages.map((m) => [m.id, m.text.slice(0, 80)]))}\n${second.output()}`,
     ).toEqual(['user', 'bot']);
     expect(messages[1].id).toBe(answer.id);
     expect(await turnOutcomes(db, messageId)).toEqual([{ outcome: 'answered', reason: null }]);
@@ -177,5 +180,5 @@ describeServices('a worker SIGKILLed mid-turn', () => {
       { key: `reply:${messageId}`, status: 'sent', attempts: 1 },
     ]);
     expect(await web.runner.deadLetters()).toEqual([]);
-  }, 180_000);
+  }, 240_000);
 });
