@@ -26,6 +26,7 @@ import { sleep, waitFor } from '../jobs/wait.ts';
 import { EphemeralRedis, redisServerInstalled } from '../support/ephemeral-redis.ts';
 import { startLarkApiStandIn } from '../support/lark-api-stand-in.ts';
 import { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
+import { BUSY_EN, BUSY_ZH, isBusy } from './busy.ts';
 import { createThrowawayDatabase, deferCleanups, describeServices } from './services.ts';
 import { killAll, spawnWorker, type WorkerProcess } from './worker-process.ts';
 
@@ -365,9 +366,9 @@ describeServices('many processes, one service', () => {
       const perThreadNow = () =>
         q<{ conversation_id: string; users: number; bots: number }>(
           `SELECT conversation_id, count(*) FILTER (WHERE author = 'user')::int AS users,
-                  count(*) FILTER (WHERE author = 'bot')::int AS bots
+                  count(*) FILTER (WHERE author = 'bot' AND text NOT LIKE $2 AND text NOT LIKE $3)::int AS bots
              FROM messages WHERE conversation_id = ANY($1) GROUP BY conversation_id`,
-          [threads.map((t) => t.threadId)],
+          [threads.map((t) => t.threadId), `${BUSY_EN}%`, `${BUSY_ZH}%`],
         );
       // A turn's outcome is recorded when its reply is handed to delivery; the delivery job (retried
       // with backoff across the Redis restart) stores it a moment later. Late is fine, lost is not.
@@ -381,14 +382,15 @@ describeServices('many processes, one service', () => {
 
       // Slack: every DM answered in its thread exactly once, across both processes and the restarts.
       const repliesTo = (e: { ts: string; channel: string }) =>
-        slack.messages.filter((m) => m.channel === e.channel && m.thread_ts === e.ts);
+        slack.messages.filter((m) => m.channel === e.channel && m.thread_ts === e.ts && !isBusy(m.text));
       await waitFor(
         'every Slack DM answered',
         () => slackSent.every((e) => repliesTo(e).length >= 1),
         60_000,
       ).catch(() => {});
       expect(slackSent.map((e) => repliesTo(e).length)).toEqual(slackSent.map(() => 1));
-      const larkReplies = (id: string) => lark.messages.filter((m) => m.root_id === id || m.parent_id === id);
+      const larkReplies = (id: string) =>
+        lark.messages.filter((m) => (m.root_id === id || m.parent_id === id) && !isBusy(m.content));
       await waitFor(
         'every Lark DM answered',
         () => larkSent.every((id) => larkReplies(id).length >= 1),
