@@ -269,6 +269,8 @@ export function rateSeverity(input: SeverityInput): SeverityRating {
     ...when,
   );
   floor('P1', 'money', problem && has('money') && soon && !has('not_urgent'), ...when);
+  // One person's pay wrong on payday is DESIGN §3's P1 row, whoever it is.
+  floor('P1', 'urgency_payday', problem && category === 'payroll' && has('urgency_payday') && !mitigated);
   floor('P1', 'filing_failed', problem && filing && soon, ...when);
   floor(
     'P1',

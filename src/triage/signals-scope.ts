@@ -108,6 +108,15 @@ const COLLECTIVE_ZH = wb(/都|全部|全都|所有|整个|一半/u);
 const COLLECTIVE_EN = wb(/\b(?:all|nobody|no one|anyone|everyone|everybody|none of)\b/u);
 const FIRST_PERSON_ZH = wb(/我(?!们)/u);
 const FIRST_PERSON_EN = wb(/\b(?:i|my|me|i'm|mine)\b/u);
+// The writer's own thing: "my payslip", "我的账号", "我工资".
+const MY_ZH = /我的|我(?=工资|薪|账号|帐号|电脑|手机|密码|邮箱|社保|公积金|卡|假|年假|考勤|打卡)/u;
+const MY_EN = wb(/\bmy\b/u);
+// Words for anyone besides the writer: "we", "colleagues", "大家", "员工" — or a count of people.
+const OTHERS_ZH =
+  /我们|咱们|大家|同事|员工|别人|他人|其他|另一|所有|全部|全体|全员|每个|整个|人都|几个人|好多人/u;
+const OTHERS_EN = wb(
+  /\b(?:we|we're|us|our|ours|everyone|everybody|anyone|anybody|nobody|no one|colleagues?|co-?workers?|people|staff|team|employees|others|all|folks|guys|users|customers|someone|somebody|another|other)\b/u,
+);
 
 /** Smallest count of people/things that makes an issue a group issue. */
 const GROUP_MIN_COUNT = 5;
@@ -387,5 +396,15 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
   const unit = unitZh ?? unitEn;
   if (unit) {
     out.push({ name: 'scope_unit', match: unit[0], reason: `names a unit ("${unit[0]}")` });
+    return;
+  }
+  // "my salary is half of what it should be": the writer speaks of their own, and of nobody else.
+  const self = (han ? MY_ZH.exec(norm) : null) ?? (latin ? MY_EN.exec(norm) : null);
+  if (self && !OTHERS_ZH.test(norm) && !OTHERS_EN.test(norm)) {
+    out.push({
+      name: 'scope_self',
+      match: self[0],
+      reason: `"${self[0]}": the writer speaks of their own case and of nobody else`,
+    });
   }
 }

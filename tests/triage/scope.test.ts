@@ -84,7 +84,10 @@ describe('scope level', () => {
     ['about 40 people on the night shift got no allowance', 'scope_count'],
     ['two people on my team cannot clock in', 'scope_few'],
     ['my colleagues are fine, only my login fails', 'scope_self'],
-    ['my laptop will not boot', 'none'],
+    ['my laptop will not boot', 'scope_self'],
+    ['我的工资条打不开', 'scope_self'],
+    ["when I open my payslip I see someone else's salary", 'none'],
+    ['the VPN keeps dropping', 'none'],
   ])('%s → %s', (text, level) => {
     expect(scopeOf(text)).toBe(level);
   });

@@ -147,7 +147,8 @@ describe('the rationale names what decided', () => {
   it('ranks scope levels', () => {
     expect(scopeLevel(detectSignals('全公司'))).toBe(4);
     expect(scopeLevel(detectSignals('two people on my team cannot clock in'))).toBe(1);
-    expect(scopeLevel(detectSignals('my laptop will not boot'))).toBe(-1);
+    expect(scopeLevel(detectSignals('my laptop will not boot'))).toBe(0);
+    expect(scopeLevel(detectSignals('the VPN keeps dropping'))).toBe(-1);
   });
 });
 
