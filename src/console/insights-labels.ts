@@ -39,6 +39,7 @@ export const INSIGHT_LABELS = {
     truncated: 'More tickets than one report reads: the figures cover the first 50,000.',
     forbidden: 'Service insights are for HR admins, engineers and admins.',
     chartsNote: 'Each chart is followed by its figures in a table.',
+    figures: 'Figures',
   },
   zh: {
     filtersHint: '严重级别、类别和渠道筛选工单；自助解决率和提问数只按渠道筛选。',
@@ -72,6 +73,7 @@ export const INSIGHT_LABELS = {
     truncated: '工单数超过单份报告的上限：指标只覆盖前 50,000 张。',
     forbidden: '服务指标仅供 HR 管理员、工程师和管理员查看。',
     chartsNote: '每张图表后附有数据表。',
+    figures: '数据',
   },
 } as const satisfies Record<ConsoleLang, Record<string, string>>;
 

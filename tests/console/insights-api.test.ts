@@ -129,7 +129,12 @@ describe('KPI API', () => {
     expect(csvCell(Number.NaN)).toBe('');
     // A category or reason from the database goes through the same cell.
     const period = monthPeriod('2026-11', ZONE);
-    const hostile = { ...ticket, category: '=cmd|" /C calc"!A0', intent: '@evil', createdAt: '2026-11-03T01:00:00Z' };
+    const hostile = {
+      ...ticket,
+      category: '=cmd|" /C calc"!A0',
+      intent: '@evil',
+      createdAt: '2026-11-03T01:00:00Z',
+    };
     const csv = kpisCsv(
       computeKpis({
         period,
@@ -170,7 +175,9 @@ describe('KPI page and monthly report', () => {
     const page = await res.text();
     expect(page).toContain('<td data-kpi="tickets">1</td>');
     expect(page).toContain('<option value="P1" selected>P1</option>');
-    expect(page).toMatch(/href="\/api\/insights\/kpis\.csv\?from=\d{4}-\d{2}-\d{2}&amp;to=\d{4}-\d{2}-\d{2}&amp;severity=P1"/);
+    expect(page).toMatch(
+      /href="\/api\/insights\/kpis\.csv\?from=\d{4}-\d{2}-\d{2}&amp;to=\d{4}-\d{2}-\d{2}&amp;severity=P1"/,
+    );
     expect(page).toContain('<script src="/console/assets/chart.umd.js"></script>');
     const bad = await (await as('eng-1', 'l2'))('/console/insights?severity=P9');
     expect(bad.status).toBe(400);

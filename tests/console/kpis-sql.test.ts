@@ -64,7 +64,11 @@ eachBackend('KPIs from the database', (ctx) => {
       `INSERT INTO messages (id, conversation_id, author, text, created_at) VALUES ($1, $2, 'user', 'q', $3)`,
       [id, conversation, iso],
     );
-    await db.query('INSERT INTO turn_outcomes (message_id, outcome, at) VALUES ($1, $2, $3)', [id, outcome, iso]);
+    await db.query('INSERT INTO turn_outcomes (message_id, outcome, at) VALUES ($1, $2, $3)', [
+      id,
+      outcome,
+      iso,
+    ]);
   };
 
   beforeEach(async () => {

@@ -99,7 +99,7 @@ ${select('platform', L.platform, L.any, ['web', 'lark', 'slack'], filter.platfor
 <a href="/console/reports/${previousMonth(month)}">${I.monthlyReport} ${previousMonth(month)}</a></p>
 ${k.truncated ? html`<p role="alert">${I.truncated}</p>` : ''}
 ${headline(t, k)}
-${charts(t, k)}
+${charts(t, k, false)}
 <section aria-labelledby="h-breakdowns"><h2 id="h-breakdowns">${L.bySeverity} · ${L.byCategory} · ${L.byPlatform}</h2>
 ${breakdowns(t, k)}</section>`;
 }
@@ -108,7 +108,7 @@ function reportContent(t: ViewText, month: string, k: Kpis, previous: Kpis, gene
   const { L, I, lang } = t;
   const other = lang === 'zh' ? 'en' : 'zh';
   return html`<h2>${I.report} · ${monthName(month, lang)}</h2>
-<p class="meta">${I.period}: ${toZonedIso(k.from, k.timeZone)} – ${toZonedIso(k.to, k.timeZone)} · ${I.timeZone}: ${k.timeZone} · ${I.generated}: ${generated}</p>
+<p class="meta">${I.period}: ${localDay(Date.parse(k.from), k.timeZone)} – ${localDay(Date.parse(k.to) - 1, k.timeZone)} · ${I.timeZone}: ${k.timeZone} · ${I.generated}: ${generated}</p>
 <p class="links noprint"><a id="pdf" href="/console/reports/${month}.pdf">${I.downloadPdf}</a>
 <a href="/api/insights/kpis.csv?${new URLSearchParams({ from: k.from, to: k.to }).toString()}" download>${I.downloadCsv}</a>
 <a href="/console/reports/${previousMonth(month)}">${I.previousMonth}</a>
@@ -116,7 +116,7 @@ function reportContent(t: ViewText, month: string, k: Kpis, previous: Kpis, gene
 ${k.tickets === 0 ? html`<p>${I.none}</p>` : ''}
 ${k.truncated ? html`<p role="alert">${I.truncated}</p>` : ''}
 ${headline(t, k, previous)}
-${charts(t, k)}
+${charts(t, k, true)}
 <section aria-labelledby="h-breakdowns"><h2 id="h-breakdowns">${L.bySeverity} · ${L.byCategory} · ${L.byPlatform}</h2>
 ${breakdowns(t, k)}</section>`;
 }

@@ -101,14 +101,13 @@ function simpleTable(caption: string, head: string[], rows: (string | number)[][
   )}</tbody></table>`;
 }
 
-function chart(id: string, title: string, table: ReturnType<typeof simpleTable>) {
-  return html`<figure class="chart"><figcaption id="${id}-title">${title}</figcaption>
-<div class="canvas"><canvas id="${id}" role="img" aria-labelledby="${id}-title"></canvas></div>${table}</figure>`;
-}
-
-/** Every chart, each followed by its figures. */
-export function charts(t: ViewText, k: Kpis) {
+/** Every chart, each followed by its figures: folded on the KPI page, open in the printed report. */
+export function charts(t: ViewText, k: Kpis, unfolded: boolean) {
   const { L, I, lang } = t;
+  const chart = (id: string, title: string, table: ReturnType<typeof simpleTable>) =>
+    html`<figure class="chart"><figcaption id="${id}-title">${title}</figcaption>
+<div class="canvas"><canvas id="${id}" role="img" aria-labelledby="${id}-title"></canvas></div>
+<details class="figures"${unfolded ? raw(' open') : ''}><summary>${I.figures}</summary>${table}</details></figure>`;
   const hours = (ms: number | null) => (ms === null ? '—' : (ms / 3_600_000).toFixed(2));
   return html`<section class="charts" aria-labelledby="h-charts"><h2 id="h-charts">${I.charts}</h2>
 <p class="note">${I.chartsNote}</p>
