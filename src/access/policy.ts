@@ -91,10 +91,12 @@ export function threadDecision(p: Principal, action: 'read' | 'post', ownerKey: 
   return deny('This conversation belongs to someone else.');
 }
 
-/** The knowledge-gap report and other aggregate views. */
+/** Aggregate views: service KPIs and their CSV, the monthly report, the knowledge-gap report. */
 export function insightsDecision(p: Principal): Decision {
   return p.role === 'employee'
-    ? deny('The knowledge-gap report is for HR admins, engineers and admins.')
+    ? deny(
+        'Service insights (KPIs, monthly reports, knowledge gaps) are for HR admins, engineers and admins.',
+      )
     : allow();
 }
 

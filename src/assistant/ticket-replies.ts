@@ -2,7 +2,7 @@
 import type { Lang } from '../knowledge/types.ts';
 import type { Severity, SeverityPolicy } from '../sla/types.ts';
 
-const CATEGORY_ZH: Record<string, string> = {
+export const CATEGORY_ZH: Record<string, string> = {
   leave: '假期',
   attendance: '考勤',
   payroll: '薪资',

@@ -43,6 +43,13 @@ export const configSchema = z.object({
         .describe(
           'the URL people reach (HELPLINE_PUBLIC_URL): sign-in redirects, links in cards; its host joins the Host allow-list',
         ),
+      chromiumPath: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'a Chromium for the monthly report as PDF (HELPLINE_CHROMIUM); unset: /usr/bin/chromium and the like, else 503',
+        ),
     })
     .prefault({}),
   kb: z
@@ -335,6 +342,7 @@ export const ENV: Record<string, string> = {
   HELPLINE_OPS_PORT: 'server.opsPort',
   HELPLINE_HOST: 'server.host',
   HELPLINE_PUBLIC_URL: 'server.publicUrl',
+  HELPLINE_CHROMIUM: 'server.chromiumPath',
   HELPLINE_KB: 'kb.dir',
   HELPLINE_DATA: 'data.dir',
   OIDC_ISSUER: 'oidc.issuer',

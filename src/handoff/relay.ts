@@ -74,6 +74,10 @@ export function createRelay(deps: RelayDeps): Relay {
         return { ...base, relayed: false, note, quiet: quietFor(ticket) };
       }
 
+      // The employee answered: the resolution clock runs again, whether or not a triage thread exists.
+      if (link.side === 'employee' && ticket.status === 'waiting_employee') {
+        ticket = await tickets.employeeReplied(ticket.id, event.user);
+      }
       const other = (await links.byTicket(ticket.id))[link.side === 'triage' ? 'employee' : 'triage'];
       if (!other || ticket.status === 'closed') {
         return { ...base, relayed: false, note: false, quiet: quietFor(ticket) };
@@ -89,8 +93,6 @@ export function createRelay(deps: RelayDeps): Relay {
           body: { text: `${LABEL[lang].engineer}: ${event.text}`, lang, author: 'agent' },
         });
       } else {
-        if (ticket.status === 'waiting_employee')
-          ticket = await tickets.employeeReplied(ticket.id, event.user);
         const lang = deps.triageLang ?? employeeLang(ticket);
         // Triage is a channel: personal data is masked there (DESIGN §7).
         await deliver({

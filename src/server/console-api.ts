@@ -4,16 +4,16 @@
  *   GET  /api/console/stream                  → server-sent `change` events when any ticket changes
  *   GET  /api/tickets/:id/conversation        → the employee's thread (masked unless theirs / held)
  *   POST /api/tickets/:id/:action             → claim | reply | note | escalate | resolve | reopen | override
- *   GET  /api/insights/kpis?from=&to=         → service KPIs for the period (src/console/kpis.ts)
+ * Service KPIs and SLA clock history are in insights-api.ts.
  * Every route is decided by the policy (src/access/policy.ts); the app's authentication checks the
  * CSRF token of cookie sessions on the POSTs. The stream watches the audit log's latest id, which
  * every change in any process writes, so it is live across web and worker processes alike.
  */
 import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { insightsDecision, ticketDecision } from '../access/policy.ts';
+import { ticketDecision } from '../access/policy.ts';
 import { countQueues, deadlineOf, type InboxEntry, queuesOf, sortByDeadline } from '../console/inbox.ts';
-import { loadKpis, platformOf } from '../console/kpis.ts';
+import { platformOf } from '../console/kpis.ts';
 import { CONSOLE_ACTIONS, type ConsoleAction, type ConsoleActions } from '../console/ticket-actions.ts';
 import type { ConversationStore } from '../conversations/types.ts';
 import { HelplineError, isHelplineError } from '../errors.ts';
@@ -38,19 +38,9 @@ export interface ConsoleApiDeps {
   streamMaxMs?: number;
 }
 
-const DAY = 24 * 3600_000;
 const INBOX_LIMIT = 500;
 
 const caller = callerOf;
-
-function dateParam(value: string | undefined, fallback: Date, name: string): Date {
-  if (!value) return fallback;
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(d.getTime())) {
-    throw new HelplineError('BAD_REQUEST', `"${name}" must be a date like 2025-06-01 or an ISO time.`);
-  }
-  return d;
-}
 
 export function createConsoleApi(deps: ConsoleApiDeps): Hono {
   const app = new Hono();
@@ -173,19 +163,6 @@ export function createConsoleApi(deps: ConsoleApiDeps): Hono {
       waitForEmployee: body.waitForEmployee === true,
     });
     return c.json({ ok: true, ticket: ticketView(ticket, deps.calendars, deps.now()) });
-  });
-
-  app.get('/insights/kpis', async (c) => {
-    const decision = insightsDecision(caller(c));
-    if (!decision.allowed) throw new HelplineError('FORBIDDEN', decision.reason);
-    const now = deps.now();
-    const to = dateParam(c.req.query('to'), new Date(now.getTime() + 1000), 'to');
-    const from = dateParam(c.req.query('from'), new Date(to.getTime() - 30 * DAY), 'from');
-    if (from >= to) throw new HelplineError('BAD_REQUEST', '"from" must be before "to".');
-    if (to.getTime() - from.getTime() > 400 * DAY) {
-      throw new HelplineError('BAD_REQUEST', 'Ask for at most 400 days at a time.');
-    }
-    return c.json(await loadKpis(deps.db, from, to));
   });
 
   return app;

@@ -5,10 +5,12 @@
  */
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { createInsightsPages } from '../../adapters/web/console/insights-pages.ts';
 import { createConsolePages } from '../../adapters/web/console/pages.ts';
 import { createOidcLogin } from '../access/oidc.ts';
 import type { AccessStores } from '../access/stores.ts';
 import { type Config, oidcEnabled } from '../config/schema.ts';
+import { serviceZone } from '../console/period.ts';
 import { createConsoleActions } from '../console/ticket-actions.ts';
 import { ThreadLinks } from '../handoff/thread-links.ts';
 import { allowedHosts } from './allowed-hosts.ts';
@@ -17,6 +19,7 @@ import { createAuthRoutes } from './auth-routes.ts';
 import { authenticate, rateLimits, requireSignIn } from './authenticate.ts';
 import { createConsoleApi } from './console-api.ts';
 import { openTrialMode } from './exposure.ts';
+import { createInsightsApi } from './insights-api.ts';
 import type { Runtime } from './runtime.ts';
 import { createTicketsApi } from './tickets-api.ts';
 
@@ -43,6 +46,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     ? createOidcLogin({ config, db: runtime.db, baseUrl: deps.baseUrl, now })
     : undefined;
   // The console (issue 14): its JSON API beside the tickets API, its pages under /console.
+  const timeZone = serviceZone(config.sla.policy, runtime.calendars);
   const api = new Hono();
   api.route(
     '/',
@@ -65,6 +69,16 @@ export function createHttpApp(deps: HttpDeps): Hono {
       }),
     }),
   );
+  api.route(
+    '/',
+    createInsightsApi({
+      db: runtime.db,
+      tickets: runtime.tickets,
+      calendars: runtime.calendars,
+      timeZone,
+      now,
+    }),
+  );
   const app = createApp({
     channels: runtime.channels,
     logger: deps.logger,
@@ -80,5 +94,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
     allowedHosts: allowedHosts(config.server),
   });
   app.route('/', createConsolePages());
+  app.route(
+    '/',
+    createInsightsPages({ db: runtime.db, timeZone, now, chromiumPath: config.server.chromiumPath }),
+  );
   return app;
 }

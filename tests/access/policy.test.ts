@@ -205,7 +205,7 @@ describe('conversations, insights, knowledge audiences', () => {
     expect(threadDecision(PEOPLE.admin, 'post', 'emp-b').allowed).toBe(false);
   });
 
-  it('the knowledge-gap report is for staff', () => {
+  it('service insights (KPIs, CSV, monthly report, knowledge gaps) are for staff', () => {
     expect(insightsDecision(PEOPLE['employee emp-a']).allowed).toBe(false);
     for (const who of ['l2 (no routes)', 'hr_admin', 'admin'])
       expect(insightsDecision(PEOPLE[who]).allowed).toBe(true);

@@ -16,7 +16,7 @@ import { type RunningServer, startServer } from '../../src/server/start.ts';
 import { launchChromium, quietIo } from '../support/chromium.ts';
 
 const quiet = quietIo;
-const SCREENSHOTS = join(tmpdir(), 'helpline-console');
+const SCREENSHOTS = join(import.meta.dirname, '../../.artifacts/screenshots');
 
 let server: RunningServer;
 let browser: Browser;
@@ -49,7 +49,7 @@ async function signedIn(userId: string, role: string, locale = 'en-US'): Promise
 }
 
 const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  page.screenshot({ path: join(SCREENSHOTS, `flow-${name}.png`), fullPage: true });
 
 describe('the console', () => {
   it('takes a web-chat incident from the inbox to resolved, with the reply in the employee’s chat and in the KPIs', async () => {

@@ -1,8 +1,9 @@
 // @ts-check
 /**
- * The console's page script (issue 14): one file for the inbox, the ticket workspace and the
- * insights page, chosen by <body data-page>. Data comes from the JSON API; text is always set as
- * text (never as HTML). Labels come from the server in the user's language (#labels).
+ * The console's page script (issue 14): one file for the inbox and the ticket workspace, chosen by
+ * <body data-page>; the KPI page and the report draw their charts with insights.js. Data comes
+ * from the JSON API; text is always set as text (never as HTML). Labels come from the server in
+ * the user's language (#labels).
  */
 (() => {
   const body = document.body;
@@ -62,9 +63,6 @@
     const h = m / 60;
     return h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} d`;
   }
-
-  /** @param {number | null | undefined} x */
-  const pct = (x) => (x === null || x === undefined ? '—' : `${Math.round(x * 1000) / 10}%`);
 
   /** @param {string} iso */
   function countdown(iso) {
@@ -204,12 +202,44 @@
   }
 
   // ---- ticket workspace ------------------------------------------------------------------------
+  /** One SLA clock with its pause history (GET /api/tickets/:id/clocks). @param {any} c */
+  function clockView(c) {
+    const label = c.kind === 'first_response' ? L.firstResponse : L.resolution;
+    const holds = c.holds.map((/** @type {any} */ h) =>
+      el(
+        'li',
+        { class: 'hold' },
+        `${h.kind === 'waiting_employee' ? L.pausedWaiting : L.stoppedResolved}: `,
+        el('time', { datetime: h.from, text: when(h.from) }),
+        ' → ',
+        h.to ? el('time', { datetime: h.to, text: when(h.to) }) : L.stillHeld,
+        h.endedBy ? ` (${L.resumedBy} ${h.endedBy})` : '',
+        h.reason ? el('div', { class: 'reason', text: h.reason }) : '',
+      ),
+    );
+    return el(
+      'div',
+      { class: 'clock', 'data-clock': c.kind },
+      el('h3', { text: `${label}: ${c.state}` }),
+      el(
+        'p',
+        {},
+        `${L.used} ${duration(c.consumedMs)} / ${duration(c.budgetMs)} (${c.calendar})`,
+        c.stoppedAt ? '' : c.dueAt ? ` · ${L.due} ${when(c.dueAt)} (${countdown(c.dueAt)})` : '',
+      ),
+      holds.length
+        ? el('ol', { class: 'holds', 'aria-label': `${label} · ${L.pauseHistory}` }, ...holds)
+        : '',
+    );
+  }
+
   async function loadTicket() {
     const number = body.dataset.ticket || '';
-    const [t, ev, conv] = await Promise.all([
+    const [t, ev, conv, sla] = await Promise.all([
       api(`/api/tickets/${encodeURIComponent(number)}`),
       api(`/api/tickets/${encodeURIComponent(number)}/events`),
       api(`/api/tickets/${encodeURIComponent(number)}/conversation`),
+      api(`/api/tickets/${encodeURIComponent(number)}/clocks`),
     ]);
     const set = (/** @type {string} */ id, /** @type {(Node|string)[]} */ ...nodes) =>
       document.getElementById(id)?.replaceChildren(...nodes);
@@ -247,17 +277,7 @@
           )
         : '',
     );
-    const clock = (/** @type {string} */ label, /** @type {any} */ c) =>
-      el(
-        'li',
-        {},
-        `${label}: `,
-        c ? `${c.state}${c.dueAt ? ` · ${L.due} ${when(c.dueAt)} (${countdown(c.dueAt)})` : ''}` : '—',
-      );
-    set(
-      'clocks',
-      el('ul', {}, clock(L.firstResponse, t.sla.firstResponse), clock(L.resolution, t.sla.resolution)),
-    );
+    set('clocks', ...sla.clocks.map(clockView));
     set(
       'conversation',
       el(
@@ -341,94 +361,6 @@
     if (location.hash === '#reply') document.getElementById('reply')?.focus();
   }
 
-  // ---- insights --------------------------------------------------------------------------------
-  /** @param {any} f */
-  const figureCells = (f) => [
-    el('td', { text: f.tickets }),
-    el('td', { text: `${duration(f.firstResponse.p50Ms)} / ${duration(f.firstResponse.p90Ms)}` }),
-    el('td', { text: `${duration(f.mttr.p50Ms)} / ${duration(f.mttr.p90Ms)}` }),
-    el('td', { text: `${pct(f.slaAttainment.firstResponse)} / ${pct(f.slaAttainment.resolution)}` }),
-    el('td', { text: f.csat.average === null ? '—' : `${f.csat.average} (${f.csat.ratings})` }),
-    el('td', { text: pct(f.reopenRate) }),
-  ];
-  const head = (/** @type {string} */ first) =>
-    el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        ...[
-          first,
-          L.tickets,
-          `${L.firstResponse} p50 / p90`,
-          `${L.mttr} p50 / p90`,
-          `${L.slaAttainment} (${L.firstResponse} / ${L.resolution})`,
-          L.csat,
-          L.reopenRate,
-        ].map((h) => el('th', { scope: 'col', text: h })),
-      ),
-    );
-
-  async function loadKpis() {
-    const from = value('from');
-    const to = value('to');
-    const params = new URLSearchParams();
-    if (from) params.set('from', from);
-    if (to) params.set('to', new Date(Date.parse(`${to}T00:00:00Z`) + 86400000).toISOString());
-    const k = await api(`/api/insights/kpis?${params}`);
-    const table = (/** @type {string} */ caption, /** @type {Record<string, any>} */ groups) =>
-      el(
-        'table',
-        {},
-        el('caption', { text: caption }),
-        head(caption),
-        el(
-          'tbody',
-          {},
-          ...Object.entries(groups).map(([name, f]) =>
-            el('tr', {}, el('th', { scope: 'row', text: name }), ...figureCells(f)),
-          ),
-        ),
-      );
-    document
-      .getElementById('kpis')
-      ?.replaceChildren(
-        el(
-          'dl',
-          { class: 'headline' },
-          el('dt', { text: L.tickets }),
-          el('dd', { 'data-kpi': 'tickets', text: k.tickets }),
-          el('dt', { text: `${L.firstResponse} p50` }),
-          el('dd', { 'data-kpi': 'first-response', text: duration(k.firstResponse.p50Ms) }),
-          el('dt', { text: `${L.mttr} p50` }),
-          el('dd', { 'data-kpi': 'mttr', text: duration(k.mttr.p50Ms) }),
-          el('dt', { text: L.slaAttainment }),
-          el('dd', { text: pct(k.slaAttainment.firstResponse) }),
-          el('dt', { text: L.csat }),
-          el('dd', { text: k.csat.average === null ? '—' : String(k.csat.average) }),
-          el('dt', { text: L.reopenRate }),
-          el('dd', { text: pct(k.reopenRate) }),
-          el('dt', { text: L.selfService }),
-          el('dd', { text: pct(k.selfService.rate) }),
-        ),
-        table(L.bySeverity, k.bySeverity),
-        table(L.byCategory, k.byCategory),
-        table(L.byPlatform, k.byPlatform),
-      );
-  }
-  /** @param {string} id */
-  const value = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id)).value;
-
-  function insights() {
-    const form = document.getElementById('period');
-    form?.addEventListener('submit', (e) => {
-      e.preventDefault();
-      loadKpis().catch((err) => announce(err.message));
-    });
-    loadKpis().catch((err) => announce(err.message));
-  }
-
   fetch('/auth/me', { credentials: 'same-origin' })
     .then((r) => r.json())
     .then((me) => {
@@ -438,6 +370,5 @@
     .finally(() => {
       if (page === 'inbox') inbox();
       else if (page === 'ticket') workspace();
-      else if (page === 'insights') insights();
     });
 })();

@@ -1,7 +1,7 @@
 /**
  * The console's pages (issue 14; DESIGN §6): `/console` (inbox), `/console/tickets/:number`
- * (workspace), `/console/insights`. Each is a server-rendered frame in the user's language with
- * labelled landmarks and controls; console.js fills in the data from the JSON API, so every figure
+ * (workspace); the KPI page and the monthly report (insights-pages.ts) share the frame. Each is a
+ * server-rendered frame in the user's language with labelled landmarks and controls; console.js fills in the data from the JSON API, so every figure
  * shown went through the policy there. Like the chat page, the only script and style are inline
  * and allowed by hash (Content-Security-Policy). Not signed in: a page that says how to sign in.
  */
@@ -22,27 +22,35 @@ const style = readFileSync(new URL('./style.css', import.meta.url), 'utf8');
 if (/<\/script/i.test(script) || /<\/style/i.test(style)) {
   throw new Error('console.js / style.css must not contain a closing </script> or </style> tag');
 }
-const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+export const sha256 = (text: string) =>
+  `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
-export const consolePageCsp = [
-  "default-src 'none'",
-  `script-src ${sha256(script)}`,
-  `style-src ${sha256(style)}`,
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The console's Content-Security-Policy; a page with more scripts or styles names their sources. */
+export function consoleCsp(extra: { script?: string[]; style?: string[] } = {}): string {
+  return [
+    "default-src 'none'",
+    `script-src ${[sha256(script), ...(extra.script ?? [])].join(' ')}`,
+    `style-src ${[sha256(style), ...(extra.style ?? [])].join(' ')}`,
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
-type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
+export const consolePageCsp = consoleCsp();
 
-function frame(
+export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+/** A console page: `extra.head` goes in <head>, `extra.tail` after the console script. */
+export function frame(
   lang: ConsoleLang,
   p: Principal | undefined,
   title: string,
   data: Record<string, string>,
   content: Markup,
+  extra: { head?: Markup; tail?: Markup } = {},
 ): Markup {
   const L = LABELS[lang];
   const attrs = Object.entries(data)
@@ -52,7 +60,7 @@ function frame(
   const labels = JSON.stringify(L).replaceAll('<', '\\u003c');
   return html`<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title} · ${L.console}</title><style>${raw(style)}</style></head>
+<title>${title} · ${L.console}</title><style>${raw(style)}</style>${extra.head ?? ''}</head>
 <body${attrs}><a class="skip" href="#main">${lang === 'zh' ? '跳到正文' : 'Skip to content'}</a>
 <header><h1>${L.console}</h1>
 <nav aria-label="${L.console}"><a href="/console">${L.inbox}</a><a href="/console/insights">${L.insights}</a>
@@ -61,7 +69,7 @@ ${p ? html`<span class="me">${L.signedInAs} <strong id="me">${p.userId}</strong>
 </header>
 <main id="main">${content}<p id="status" role="status" aria-live="polite"></p></main>
 <script type="application/json" id="labels">${raw(labels)}</script>
-<script>${raw(script)}</script></body></html>`;
+<script>${raw(script)}</script>${extra.tail ?? ''}</body></html>`;
 }
 
 function select(id: string, label: string, any: string, options: readonly string[]) {
@@ -112,25 +120,20 @@ function ticketPage(L: Labels) {
 </div></div>`;
 }
 
-function insightsPage(L: Labels, from: string, to: string) {
-  return html`<h2>${L.insights}</h2>
-<form id="period" class="inline" aria-label="${L.insights}"><label for="from">${L.from}<input type="date" id="from" value="${from}"></label>
-<label for="to">${L.to}<input type="date" id="to" value="${to}"></label><button type="submit" class="act">${L.show}</button></form>
-<div id="kpis" aria-live="polite"></div>`;
+export function signInPage(L: Labels) {
+  return html`<h2>${L.signIn}</h2><p>${L.signInHint}</p><p><a href="/auth/login">${L.signInLink}</a></p>`;
 }
 
-function signInPage(L: Labels) {
-  return html`<h2>${L.signIn}</h2><p>${L.signInHint}</p><p><a href="/auth/login">${L.signInLink}</a></p>`;
+/** The page's language by the user's preference; an explicit `?lang=` is remembered. */
+export function langOf(c: Context): ConsoleLang {
+  const query = c.req.query('lang');
+  const lang = pickLang(query, getCookie(c, LANG_COOKIE), c.req.header('accept-language'));
+  if (query === lang) setCookie(c, LANG_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 86400 });
+  return lang;
 }
 
 export function createConsolePages(): Hono {
   const app = new Hono();
-  const langOf = (c: Context): ConsoleLang => {
-    const query = c.req.query('lang');
-    const lang = pickLang(query, getCookie(c, LANG_COOKIE), c.req.header('accept-language'));
-    if (query === lang) setCookie(c, LANG_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 86400 });
-    return lang;
-  };
   const send = (c: Context, body: Markup, status: 200 | 401 = 200) => {
     c.header('Content-Security-Policy', consolePageCsp);
     c.header('Cache-Control', 'no-store');
@@ -151,16 +154,6 @@ export function createConsolePages(): Hono {
     if (!p) return send(c, frame(lang, p, L.signIn, {}, signInPage(L)), 401);
     const number = c.req.param('number').slice(0, 40);
     return send(c, frame(lang, p, number, { page: 'ticket', ticket: number }, ticketPage(L)));
-  });
-  app.get('/console/insights', (c) => {
-    const lang = langOf(c);
-    const p = principalOf(c);
-    const L = LABELS[lang];
-    if (!p) return send(c, frame(lang, p, L.signIn, {}, signInPage(L)), 401);
-    const to = new Date();
-    const from = new Date(to.getTime() - 30 * 86400_000);
-    const day = (d: Date) => d.toISOString().slice(0, 10);
-    return send(c, frame(lang, p, L.insights, { page: 'insights' }, insightsPage(L, day(from), day(to))));
   });
   return app;
 }

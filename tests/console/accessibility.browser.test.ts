@@ -1,0 +1,170 @@
+/**
+ * Every console page in Chromium, in English and Chinese, audited with axe-core (issue 14 item 6):
+ * the inbox, a ticket's workspace (with its SLA clocks and pause history), the KPI page (with its
+ * charts) and the monthly report. No serious or critical violation is allowed, and no page may
+ * trip its Content-Security-Policy. Each page is saved as a PNG in .artifacts/screenshots/ (git
+ * ignores it; CI keeps it as a test artifact).
+ */
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.ts';
+import { localDay } from '../../src/console/period.ts';
+import { adminSocketPath, callAdminSocket } from '../../src/server/admin-socket.ts';
+import { type RunningServer, startServer } from '../../src/server/start.ts';
+import { launchChromium, quietIo } from '../support/chromium.ts';
+
+const SCREENSHOTS = join(import.meta.dirname, '../../.artifacts/screenshots');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let server: RunningServer;
+let browser: Browser;
+const data = mkdtempSync(join(tmpdir(), 'helpline-a11y-e2e-'));
+const contexts: BrowserContext[] = [];
+let number = '';
+
+async function signedIn(userId: string, role: string, locale: string): Promise<Page> {
+  const made = await callAdminSocket(adminSocketPath(data), 'login-link', { userId, role });
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(made!.url as string);
+  await page.locator('button[type="submit"]').click();
+  await page.waitForURL(role === 'employee' ? `${server.url}/` : `${server.url}/console`);
+  return page;
+}
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** axe-core's serious and critical findings on the page as it stands. */
+async function audit(page: Page): Promise<Violation[]> {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() =>
+    (
+      window as unknown as {
+        axe: { run(ctx: Document, o: object): Promise<{ violations: Violation[]; passes: unknown[] }> };
+      }
+    ).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    }),
+  );
+  // axe ran its rules: a page it could not audit would pass nothing.
+  expect(result.passes.length).toBeGreaterThan(20);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({
+      ...v,
+      nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
+}
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  server = await startServer(loadConfig({ env: { PORT: '0', HELPLINE_DATA: data } }), quietIo);
+  browser = await launchChromium();
+
+  // A ticket with a history: reported in the web chat, claimed, a question that pauses the
+  // resolution clock, the employee's answer that resumes it.
+  const employee = await signedIn('emp-a', 'employee', 'en-US');
+  await employee.fill(
+    '#input',
+    'The whole Shanghai office cannot clock in since 9am, the attendance app shows error 500',
+  );
+  await employee.press('#input', 'Enter');
+  const announced = employee
+    .locator('#messages li.msg.bot')
+    .filter({ hasText: /HL-\d+/ })
+    .first();
+  await announced.waitFor({ timeout: 15_000 });
+  number = /HL-\d+/.exec((await announced.textContent()) ?? '')![0];
+  const engineer = await signedIn('eng-li', 'l2', 'en-US');
+  await engineer.goto(`${server.url}/console/tickets/${number}`);
+  await engineer.getByRole('button', { name: 'Claim', exact: true }).click();
+  await engineer.locator('#facts', { hasText: 'eng-li' }).waitFor();
+  await engineer.getByLabel('Reply to the employee').fill('Which building are you in?');
+  await engineer.locator('#ask').check();
+  await engineer.getByRole('button', { name: 'Send reply' }).click();
+  await engineer.locator('#audit', { hasText: 'waiting_on_employee' }).waitFor();
+  await employee.locator('#messages li.msg.agent').first().waitFor({ timeout: 10_000 });
+  await employee.fill('#input', 'Building B, 3rd floor');
+  await employee.press('#input', 'Enter');
+  await engineer.locator('#audit', { hasText: 'employee_replied' }).waitFor({ timeout: 15_000 });
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await server?.close();
+});
+
+const month = () => localDay(Date.now(), 'Asia/Shanghai').slice(0, 7);
+const PAGES: { name: string; path: () => string; ready: (page: Page) => Promise<unknown> }[] = [
+  {
+    name: 'inbox',
+    path: () => '/console',
+    ready: (p) => p.locator('#tickets tr[data-number]').first().waitFor(),
+  },
+  {
+    name: 'workspace',
+    path: () => `/console/tickets/${number}`,
+    ready: (p) => p.locator('#clocks .holds li').first().waitFor(),
+  },
+  {
+    name: 'insights',
+    path: () => '/console/insights',
+    ready: (p) => p.locator('body[data-charts="ready"]').waitFor(),
+  },
+  {
+    name: 'report',
+    path: () => `/console/reports/${month()}`,
+    ready: (p) => p.locator('body[data-charts="ready"]').waitFor(),
+  },
+];
+
+describe.each(['en', 'zh'])('console pages in %s', (lang) => {
+  it.each(PAGES)(
+    '$name passes axe-core with no serious or critical violation',
+    async ({ name, path, ready }) => {
+      const page = await signedIn('eng-li', 'l2', lang === 'zh' ? 'zh-CN' : 'en-US');
+      const blocked: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) blocked.push(m.text());
+      });
+      await page.goto(`${server.url}${path()}`);
+      await ready(page);
+      expect(await page.getAttribute('html', 'lang')).toBe(lang);
+      expect(await audit(page)).toEqual([]);
+      expect(blocked).toEqual([]);
+      await page.screenshot({ path: join(SCREENSHOTS, `console-${name}-${lang}.png`), fullPage: true });
+      // The top of the page, as docs/console/insights.png shows it.
+      await page.screenshot({
+        path: join(SCREENSHOTS, `console-${name}-${lang}-top.png`),
+        fullPage: true,
+        clip: { x: 0, y: 0, width: 1280, height: 1500 },
+      });
+    },
+    60_000,
+  );
+});
+
+describe('the workspace', () => {
+  it('shows the SLA clocks with the pause waiting on the employee and what ended it', async () => {
+    const page = await signedIn('eng-li', 'l2', 'en-US');
+    await page.goto(`${server.url}/console/tickets/${number}`);
+    const hold = page.locator('#clocks [data-clock="resolution"] .holds li').first();
+    await expect
+      .poll(() => hold.textContent())
+      .toMatch(/Paused, waiting on the employee: .+ → .+ \(ended by employee_replied\)/);
+    expect(await page.locator('#clocks [data-clock="first_response"] h3').textContent()).toBe(
+      'First response: stopped',
+    );
+  }, 60_000);
+});
