@@ -2,7 +2,7 @@
  * The incidents JSON API (issue 14 item 3; DESIGN §2 flow 8), mounted under /api before the
  * console's ticket actions (so `link` and `unlink` are not taken for one of those):
  *   GET  /api/incidents                  → {incidents}: open first by severity and age, with counts
- *   GET  /api/incidents/:id              → the incident, its reporters (words masked) and updates
+ *   GET  /api/incidents/:id              → the incident, who reported it (`reportedBy`, words masked), updates
  *   POST /api/incidents/:id/updates      {text, key?}     → delivered to every reporter once per key
  *   POST /api/incidents/:id/resolve      {note?, version?} → the incident and all its open reports
  *   GET  /api/tickets/:id/incident       → the ticket's incident and the open incidents it could join
@@ -102,7 +102,7 @@ export function createIncidentsApi(incidents: IncidentService): Hono {
     return c.json({
       ...incidentSummary(found),
       rationale: found.incident.rationale,
-      reporters: [
+      reportedBy: [
         reporterView(found.incident, p, true),
         ...found.reports.map((r) => reporterView(r, p, false)),
       ],

@@ -104,13 +104,13 @@ onPostgres('incidents API', (ctx) => {
 
     const detail = await (await eng.get(`/api/incidents/${incident.number}`)).json();
     expect(
-      detail.reporters.map((r: { requesterId: string; platform: string }) => [r.requesterId, r.platform]),
+      detail.reportedBy.map((r: { requesterId: string; platform: string }) => [r.requesterId, r.platform]),
     ).toEqual([
       ['emp-a', 'web'],
       ['emp-b', 'web'],
       ['slack:U0SLACK', 'slack'],
     ]);
-    const words = detail.reporters[1].words as string;
+    const words = detail.reportedBy[1].words as string;
     expect(words).toContain('clock-in error 500');
     expect(words).not.toContain('13812345678');
     expect(detail.canWork).toBe(true);

@@ -1,6 +1,6 @@
 /**
  * The console's pages (issue 14; DESIGN §6): `/console` (inbox), `/console/tickets/:number`
- * (workspace), `/console/insights`. Each is a server-rendered frame in the user's language with
+ * (workspace), `/console/incidents` and `/console/incidents/:number`, `/console/insights`. Each is a server-rendered frame in the user's language with
  * labelled landmarks and controls; console.js fills in the data from the JSON API, so every figure
  * shown went through the policy there. Like the chat page, the only script and style are inline
  * and allowed by hash (Content-Security-Policy). Not signed in: a page that says how to sign in.
@@ -16,24 +16,34 @@ import { principalOf } from '../../../src/access/chat-access.ts';
 import type { Principal } from '../../../src/access/policy.ts';
 import { type ConsoleLang, LABELS, LANG_COOKIE, type Labels, pickLang } from '../../../src/console/labels.ts';
 import { CATEGORIES, SEVERITIES } from '../../../src/triage/types.ts';
+import { incidentBox, incidentPage, incidentsPage } from './incident-pages.ts';
 
 const script = readFileSync(new URL('./console.js', import.meta.url), 'utf8');
 const style = readFileSync(new URL('./style.css', import.meta.url), 'utf8');
-if (/<\/script/i.test(script) || /<\/style/i.test(style)) {
-  throw new Error('console.js / style.css must not contain a closing </script> or </style> tag');
+// The incidents pages and the workspace's incident box; runs after console.js, on its helpers.
+const incidentsScript = readFileSync(new URL('./incidents.js', import.meta.url), 'utf8');
+if ([script, incidentsScript].some((s) => /<\/script/i.test(s)) || /<\/style/i.test(style)) {
+  throw new Error(
+    'console.js / incidents.js / style.css must not contain a closing </script> or </style> tag',
+  );
 }
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
-export const consolePageCsp = [
-  "default-src 'none'",
-  `script-src ${sha256(script)}`,
-  `style-src ${sha256(style)}`,
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+const csp = (scripts: string[]) =>
+  [
+    "default-src 'none'",
+    `script-src ${scripts.map(sha256).join(' ')}`,
+    `style-src ${sha256(style)}`,
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+
+export const consolePageCsp = csp([script]);
+/** The incidents pages and the ticket workspace (its incident box) run incidents.js too. */
+export const incidentsPageCsp = csp([script, incidentsScript]);
 
 type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -43,6 +53,7 @@ function frame(
   title: string,
   data: Record<string, string>,
   content: Markup,
+  withIncidents = false,
 ): Markup {
   const L = LABELS[lang];
   const attrs = Object.entries(data)
@@ -55,13 +66,13 @@ function frame(
 <title>${title} · ${L.console}</title><style>${raw(style)}</style></head>
 <body${attrs}><a class="skip" href="#main">${lang === 'zh' ? '跳到正文' : 'Skip to content'}</a>
 <header><h1>${L.console}</h1>
-<nav aria-label="${L.console}"><a href="/console">${L.inbox}</a><a href="/console/insights">${L.insights}</a>
+<nav aria-label="${L.console}"><a href="/console">${L.inbox}</a><a href="/console/incidents">${L.incidents}</a><a href="/console/insights">${L.insights}</a>
 <a href="?lang=${lang === 'zh' ? 'en' : 'zh'}" lang="${lang === 'zh' ? 'en' : 'zh'}">${L.language}</a></nav>
 ${p ? html`<span class="me">${L.signedInAs} <strong id="me">${p.userId}</strong> (${p.role})</span>` : ''}
 </header>
 <main id="main">${content}<p id="status" role="status" aria-live="polite"></p></main>
 <script type="application/json" id="labels">${raw(labels)}</script>
-<script>${raw(script)}</script></body></html>`;
+<script>${raw(script)}</script>${withIncidents ? html`<script>${raw(incidentsScript)}</script>` : ''}</body></html>`;
 }
 
 function select(id: string, label: string, any: string, options: readonly string[]) {
@@ -107,6 +118,7 @@ function ticketPage(L: Labels) {
 <button type="submit" class="act secondary">${L.reopen}</button></form>
 </section></div><div>
 <section aria-labelledby="h-facts"><h2 id="h-facts">${L.ticket}</h2><div id="facts"></div></section>
+${incidentBox(L)}
 <section aria-labelledby="h-clocks"><h2 id="h-clocks">${L.clocks}</h2><div id="clocks"></div></section>
 <section aria-labelledby="h-audit"><h2 id="h-audit">${L.audit}</h2><div id="audit"></div></section>
 </div></div>`;
@@ -131,8 +143,8 @@ export function createConsolePages(): Hono {
     if (query === lang) setCookie(c, LANG_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 86400 });
     return lang;
   };
-  const send = (c: Context, body: Markup, status: 200 | 401 = 200) => {
-    c.header('Content-Security-Policy', consolePageCsp);
+  const send = (c: Context, body: Markup, status: 200 | 401 = 200, policy = consolePageCsp) => {
+    c.header('Content-Security-Policy', policy);
     c.header('Cache-Control', 'no-store');
     return c.html(body, status);
   };
@@ -150,7 +162,33 @@ export function createConsolePages(): Hono {
     const L = LABELS[lang];
     if (!p) return send(c, frame(lang, p, L.signIn, {}, signInPage(L)), 401);
     const number = c.req.param('number').slice(0, 40);
-    return send(c, frame(lang, p, number, { page: 'ticket', ticket: number }, ticketPage(L)));
+    return send(
+      c,
+      frame(lang, p, number, { page: 'ticket', ticket: number }, ticketPage(L), true),
+      200,
+      incidentsPageCsp,
+    );
+  });
+  app.get('/console/incidents', (c) => {
+    const lang = langOf(c);
+    const p = principalOf(c);
+    const L = LABELS[lang];
+    if (!p) return send(c, frame(lang, p, L.signIn, {}, signInPage(L)), 401);
+    return send(
+      c,
+      frame(lang, p, L.incidents, { page: 'incidents' }, incidentsPage(L), true),
+      200,
+      incidentsPageCsp,
+    );
+  });
+  app.get('/console/incidents/:number', (c) => {
+    const lang = langOf(c);
+    const p = principalOf(c);
+    const L = LABELS[lang];
+    if (!p) return send(c, frame(lang, p, L.signIn, {}, signInPage(L)), 401);
+    const number = c.req.param('number').slice(0, 40);
+    const page = frame(lang, p, number, { page: 'incident', incident: number }, incidentPage(L), true);
+    return send(c, page, 200, incidentsPageCsp);
   });
   app.get('/console/insights', (c) => {
     const lang = langOf(c);
