@@ -113,9 +113,18 @@ describe('the incidents pages', () => {
       incident,
     );
     await engineer.goto(`${server.url}/console/tickets/${reportNumber}`);
-    await expect
-      .poll(() => engineer.locator('#incident-of').textContent())
-      .toContain(`Part of incident ${incident}`);
+    const box = engineer.locator('#incident-of');
+    await expect.poll(() => box.textContent()).toContain(`Part of incident ${incident}`);
+    // Taken off by mistake and linked back, from the workspace.
+    await engineer.getByLabel('Why it is not the same problem').fill('checking');
+    await engineer.getByRole('button', { name: 'Unlink from the incident' }).click();
+    await expect.poll(() => box.textContent()).toBe('—');
+    expect(await engineer.locator('#unlink-form').isVisible()).toBe(false);
+    await engineer.getByLabel('Link to an open incident (ticket number)').fill(incident);
+    await engineer.getByRole('button', { name: 'Link', exact: true }).click();
+    await expect.poll(() => box.textContent()).toContain(`Part of incident ${incident}`);
+    expect(await engineer.locator('#link-form').isVisible()).toBe(false);
+    await shot(engineer, 'incidents-5-workspace-linked');
     await engineer.goto(`${server.url}/console/incidents/${incident}`);
 
     await engineer.getByLabel(/Resolution/).fill('The vendor fixed the clock-in service.');

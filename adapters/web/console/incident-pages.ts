@@ -37,8 +37,8 @@ export function incidentPage(L: Labels) {
 export function incidentBox(L: Labels) {
   return html`<section id="incident-box" aria-labelledby="h-incident"><h2 id="h-incident">${L.incident}</h2>
 <p id="incident-of"></p>
-<form id="link-form" class="inline" hidden><label for="link-incident">${L.linkTo}<input id="link-incident" list="incident-candidates" required></label>
+<form id="link-form" hidden><label for="link-incident">${L.linkTo}<input id="link-incident" list="incident-candidates" required></label>
 <datalist id="incident-candidates"></datalist><button type="submit" class="act secondary">${L.link}</button></form>
-<form id="unlink-form" class="inline" hidden><label for="unlink-reason">${L.unlinkReason}<input id="unlink-reason"></label>
+<form id="unlink-form" hidden><label for="unlink-reason">${L.unlinkReason}<input id="unlink-reason"></label>
 <button type="submit" class="act secondary">${L.unlink}</button></form></section>`;
 }

@@ -139,7 +139,8 @@
         : el('p', { text: L.noUpdates }),
     );
     const actions = document.getElementById('incident-actions');
-    if (actions) actions.hidden = !i.canWork;
+    // Nothing left to do on an incident resolved with all its reports.
+    if (actions) actions.hidden = !i.canWork || (!i.open && i.openReports === 0);
     const updateForm = document.getElementById('update-form');
     if (updateForm) updateForm.hidden = !i.open;
     const resolveForm = document.getElementById('resolve-form');
