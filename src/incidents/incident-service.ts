@@ -327,6 +327,13 @@ export function createIncidentService(deps: IncidentServiceDeps) {
           raised.reason,
         );
       }
+      // As when the bot links a report: a report that reads more severe raises the incident, never lowers it.
+      incident = await tickets.raiseSeverity(
+        incident.id,
+        HELPLINE_ACTOR,
+        linked.severity,
+        `Linked report ${linked.number} reads ${linked.severity}. ${linked.rationale}`,
+      );
       await deps.handoff.refreshCard(linked);
       await deps.handoff.refreshCard(incident);
       await tell(linked, `status:${linked.id}:${linked.version}`, {

@@ -7,6 +7,8 @@
  */
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { AccessRole } from '../../src/access/policy.ts';
+import { ThreadLinks } from '../../src/handoff/thread-links.ts';
+import { createIncidentService } from '../../src/incidents/incident-service.ts';
 import type { Ticket } from '../../src/tickets/types.ts';
 import { onPostgres } from '../store/backends.ts';
 import { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
@@ -154,6 +156,32 @@ onPostgres('incidents API', (ctx) => {
     expect(detail.updates).toMatchObject([{ author: 'eng-1', text, reporters: 3 }]);
   });
 
+  it('records one update and posts it once per reporter when the same post arrives twice at once', async () => {
+    const incidents = createIncidentService({
+      ...t.runtime,
+      links: new ThreadLinks(t.db, () => new Date()),
+      now: () => new Date(),
+    });
+    const eng = { userId: 'eng-1', role: 'l2' as const, aliases: ['eng-1'] };
+    const text = 'Restart done, please try clocking in again.';
+    const [a, b] = await Promise.all([
+      incidents.postUpdate(eng, incident.number, { text, key: 'same' }),
+      incidents.postUpdate(eng, incident.number, { text, key: 'same' }),
+    ]);
+    expect(a.update.id).toBe(b.update.id);
+    await t.queue.drain();
+    expect(await agentLines('emp-a')).toHaveLength(1);
+    expect(await agentLines('emp-b')).toHaveLength(1);
+    expect(slackLines().filter((m) => m.includes(text))).toHaveLength(1);
+    expect(
+      (await t.runtime.tickets.events(incident.id)).filter((e) => e.action === 'incident_update'),
+    ).toHaveLength(1);
+    // A new key is a new update.
+    await incidents.postUpdate(eng, incident.number, { text, key: 'next' });
+    await t.queue.drain();
+    expect(await agentLines('emp-b')).toHaveLength(2);
+  });
+
   it('resolves the incident and every report, tells each reporter with the rating prompt; the second engineer gets a conflict', async () => {
     const [a, b] = await Promise.all([
       (await as('eng-1', 'l2')).post(`/api/incidents/${incident.number}/resolve`, {
@@ -210,6 +238,10 @@ onPostgres('incidents API', (ctx) => {
     const linked = await eng.post(`/api/tickets/${other.number}/link`, { incident: incident.number });
     expect(linked.status).toBe(200);
     expect((await linked.json()).incident).toMatchObject({ number: incident.number, reporters: 4 });
+    // A linked report that reads more severe raises the incident.
+    const severe = await report('emp-h', 'nobody in the company can clock in', { severity: 'P0' });
+    await eng.post(`/api/tickets/${severe.number}/link`, { incident: incident.number });
+    expect((await t.runtime.tickets.get(incident.id)).severity).toBe('P0');
     const box = await (await eng.get(`/api/tickets/${other.number}/incident`)).json();
     expect(box.incident).toMatchObject({ number: incident.number, open: true });
     await t.queue.drain();
@@ -233,7 +265,7 @@ onPostgres('incidents API', (ctx) => {
     expect(unlinked.status).toBe(200);
     // It waited on the incident ('new'); on its own it joins the L2 queue.
     expect((await unlinked.json()).status).toBe('waiting_l2');
-    expect((await t.runtime.tickets.get(incident.id)).reporters).toBe(3);
+    expect((await t.runtime.tickets.get(incident.id)).reporters).toBe(4);
     expect((await eng.post(`/api/tickets/${reports[0].number}/unlink`)).status).toBe(400);
   });
 
