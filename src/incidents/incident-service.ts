@@ -106,15 +106,13 @@ export function createIncidentService(deps: IncidentServiceDeps) {
 
   /** The incident, if the policy lets `p` do `action` on it; a report points at its incident. */
   const requireIncident = async (p: Principal, idOrNumber: string, action: 'read' | 'work') => {
+    // Employees are refused before the lookup, so they learn nothing of which numbers exist.
+    const staff = incidentDecision(p, 'list');
+    if (!staff.allowed) throw new HelplineError('FORBIDDEN', staff.reason);
     const incident = await find(idOrNumber);
     if (!incident) throw noIncident(idOrNumber);
     const decision = incidentDecision(p, action, incident);
-    if (!decision.allowed) {
-      if (p.role !== 'employee' && action === 'work' && incidentDecision(p, 'read', incident).allowed) {
-        throw new HelplineError('FORBIDDEN', decision.reason);
-      }
-      throw p.role === 'employee' ? new HelplineError('FORBIDDEN', decision.reason) : noIncident(idOrNumber);
-    }
+    if (!decision.allowed) throw new HelplineError('FORBIDDEN', decision.reason);
     if (incident.parentId) {
       const parent = await find(incident.parentId);
       throw new HelplineError(

@@ -120,6 +120,12 @@ onPostgres('incidents API', (ctx) => {
     const employee = await as('emp-a', 'employee');
     expect((await employee.get('/api/incidents')).status).toBe(403);
     expect((await employee.get(`/api/incidents/${incident.number}`)).status).toBe(403);
+    expect((await employee.get('/api/incidents/HL-99999')).status).toBe(403);
+    // Staff the incident is not routed to are told why (a payroll matter is sensitive).
+    const payroll = await report('emp-p', 'thirty payslips are missing overtime', { category: 'payroll' });
+    const refused = await eng.get(`/api/incidents/${payroll.number}`);
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error.message).toMatch(/not routed to you|not yours/);
     expect((await employee.post(`/api/incidents/${incident.number}/updates`, { text: 'hi' })).status).toBe(
       403,
     );
