@@ -84,6 +84,32 @@ export function ticketDecision(p: Principal, action: TicketAction, t: TicketFact
 
 export const canReadTicket = (p: Principal, t: TicketFacts) => ticketDecision(p, 'read', t).allowed;
 
+/**
+ * Mass incidents (DESIGN §2 flow 8): the list is for staff — an employee follows their own ticket,
+ * never the list of who else reported what. An incident is read and worked (post an update to every
+ * reporter, resolve it with all its reports) as its parent ticket is: working the incident covers
+ * every report linked to it.
+ */
+export function incidentDecision(
+  p: Principal,
+  action: 'list' | 'read' | 'work',
+  incident?: TicketFacts,
+): Decision {
+  if (p.role === 'employee') {
+    return deny('Incidents are for engineers, HR admins and admins; your own ticket is in your chat.');
+  }
+  return action === 'list' || !incident ? allow() : ticketDecision(p, action, incident);
+}
+
+/** Linking a report to an incident (or unlinking it): work on the report, read on the incident. */
+export function linkDecision(p: Principal, report: TicketFacts, incident: TicketFacts): Decision {
+  const work = ticketDecision(p, 'work', report);
+  if (!work.allowed) return work;
+  const read = incidentDecision(p, 'read', incident);
+  if (!read.allowed) return read;
+  return allow(work.sensitive || read.sensitive);
+}
+
 /** A conversation (web thread, Lark or Slack thread): its owner; admins may read. */
 export function threadDecision(p: Principal, action: 'read' | 'post', ownerKey: string): Decision {
   if (owns(p, ownerKey)) return allow();

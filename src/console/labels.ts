@@ -3,10 +3,13 @@
  * server renders the page frame with them and hands the same table to the page script as JSON.
  * The preference: `?lang=` (remembered in a cookie), else the cookie, else Accept-Language.
  */
+import { INCIDENT_LABELS } from './incident-labels.ts';
+
 export type ConsoleLang = 'en' | 'zh';
 
 export const LABELS = {
   en: {
+    ...INCIDENT_LABELS.en,
     console: 'Helpline console',
     inbox: 'Inbox',
     insights: 'Insights',
@@ -86,6 +89,7 @@ export const LABELS = {
     back: 'Back to the inbox',
   },
   zh: {
+    ...INCIDENT_LABELS.zh,
     console: 'Helpline 控制台',
     inbox: '工单队列',
     insights: '服务指标',

@@ -13,12 +13,14 @@ import { type Config, oidcEnabled } from '../config/schema.ts';
 import { serviceZone } from '../console/period.ts';
 import { createConsoleActions } from '../console/ticket-actions.ts';
 import { ThreadLinks } from '../handoff/thread-links.ts';
+import { createIncidentService } from '../incidents/incident-service.ts';
 import { allowedHosts } from './allowed-hosts.ts';
 import { createApp } from './app.ts';
 import { createAuthRoutes } from './auth-routes.ts';
 import { authenticate, rateLimits, requireSignIn } from './authenticate.ts';
 import { createConsoleApi } from './console-api.ts';
 import { openTrialMode } from './exposure.ts';
+import { createIncidentsApi } from './incidents-api.ts';
 import { createInsightsApi } from './insights-api.ts';
 import type { Runtime } from './runtime.ts';
 import { createTicketsApi } from './tickets-api.ts';
@@ -48,10 +50,13 @@ export function createHttpApp(deps: HttpDeps): Hono {
   // The console (issue 14): its JSON API beside the tickets API, its pages under /console.
   const timeZone = serviceZone(config.sla.policy, runtime.calendars);
   const api = new Hono();
+  const links = new ThreadLinks(runtime.db, now);
   api.route(
     '/',
     createTicketsApi({ tickets: runtime.tickets, db: runtime.db, calendars: runtime.calendars, now }),
   );
+  // Before the console API: its POST /tickets/:id/:action would take `link` and `unlink`.
+  api.route('/', createIncidentsApi(createIncidentService({ ...runtime, links, now })));
   api.route(
     '/',
     createConsoleApi({
@@ -63,7 +68,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
       actions: createConsoleActions({
         tickets: runtime.tickets,
         handoff: runtime.handoff,
-        links: new ThreadLinks(runtime.db, now),
+        links,
         deliver: runtime.deliver,
         now,
       }),

@@ -13,6 +13,7 @@
  *                                 the next tier's queue claims it; the previous assignee is in the event
  *   any open status ──override_severity(reason)──▶ same status, new severity
  *   any open status ──link_parent──▶ same status, parentId set (mass incident)
+ *   any open status ──unlink_parent──▶ same status, parentId cleared (not the same problem after all)
  *
  * Open statuses: new, waiting_l2, claimed, waiting_employee.
  */
@@ -31,7 +32,8 @@ export type TicketAction =
   | { type: 'close'; csat?: number; comment?: string }
   | { type: 'rate'; csat: number; comment?: string }
   | { type: 'reopen'; reason?: string }
-  | { type: 'link_parent'; parent: Ticket };
+  | { type: 'link_parent'; parent: Ticket }
+  | { type: 'unlink_parent'; parent: Ticket };
 
 export type TicketActionType = TicketAction['type'];
 
@@ -59,6 +61,7 @@ const FROM: Record<TicketActionType, readonly TicketStatus[]> = {
   rate: ['closed'],
   reopen: ['resolved', 'closed'],
   link_parent: OPEN_STATUSES,
+  unlink_parent: OPEN_STATUSES,
 };
 
 const VERB: Record<TicketActionType, string> = {
@@ -73,6 +76,7 @@ const VERB: Record<TicketActionType, string> = {
   rate: 'rate',
   reopen: 'reopen',
   link_parent: 'link',
+  unlink_parent: 'unlink',
 };
 
 export function isOpen(status: TicketStatus): boolean {
@@ -226,6 +230,21 @@ export function transition(ticket: Ticket, action: TicketAction, actor: string, 
       return {
         ticket: next({ parentId: parent.id }),
         event: event('linked_to_parent', ticket.parentId, parent.id, null, { parentNumber: parent.number }),
+      };
+    }
+    case 'unlink_parent': {
+      if (ticket.parentId !== action.parent.id) {
+        throw new HelplineError(
+          'ILLEGAL_TRANSITION',
+          `Cannot unlink ${ticket.number} from ${action.parent.number}: it is not linked to it.`,
+          { details: { ...details(ticket, 'unlink_parent'), parentId: action.parent.id } },
+        );
+      }
+      return {
+        ticket: next({ parentId: null }),
+        event: event('unlinked_from_parent', ticket.parentId, null, null, {
+          parentNumber: action.parent.number,
+        }),
       };
     }
   }

@@ -39,6 +39,7 @@ export const TICKET_CHANGES = [
   'rate',
   'reopen',
   'linkToParent',
+  'unlinkFromParent',
 ] as const;
 
 /** What a listener hears after every stored change: the call and the ticket as stored. */
@@ -124,6 +125,8 @@ export interface TicketService {
   reopen(idOrNumber: string, actor: string, reason?: string): Promise<Ticket>;
   /** Mass incident: this report joins `parentIdOrNumber`, whose reporter count grows by one. */
   linkToParent(idOrNumber: string, parentIdOrNumber: string, actor: string): Promise<Ticket>;
+  /** The report leaves its parent incident (linked by mistake); the parent's severity is kept. */
+  unlinkFromParent(idOrNumber: string, actor: string, reason?: string): Promise<Ticket>;
 }
 
 const SEVERITIES: readonly Severity[] = ['P0', 'P1', 'P2', 'P3'];
@@ -293,6 +296,39 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
             ],
             // Decided on the parent's state: if it is resolved meanwhile, try again (and refuse).
             unchanged: [parent],
+          };
+        }),
+      );
+    },
+
+    unlinkFromParent(idOrNumber, actor, reason) {
+      return changed(
+        'unlinkFromParent',
+        store.mutate(idOrNumber, async (current) => {
+          if (!current.parentId) {
+            throw new HelplineError(
+              'ILLEGAL_TRANSITION',
+              `${current.number} is not linked to an incident; there is nothing to unlink.`,
+            );
+          }
+          const parent = await store.require(current.parentId);
+          const at = now();
+          const { ticket, event } = transition(current, { type: 'unlink_parent', parent }, actor, at);
+          return {
+            ticket,
+            events: [
+              { ...event, reason: reason?.trim() || null },
+              {
+                ticketId: parent.id,
+                at: at.toISOString(),
+                actor,
+                action: 'reporter_unlinked',
+                from: current.number,
+                to: null,
+                reason: reason?.trim() || null,
+                data: { childId: current.id, childNumber: current.number },
+              },
+            ],
           };
         }),
       );

@@ -353,7 +353,8 @@ async function writeClocks(tx: Queryable, ticketId: string, clocks: SlaClock[]):
   }
 }
 
-async function writeEvents(tx: Queryable, events: NewTicketEvent[]): Promise<void> {
+/** Appends audit events inside the caller's transaction (a change recorded with its own rows). */
+export async function writeEvents(tx: Queryable, events: NewTicketEvent[]): Promise<void> {
   for (const e of events) {
     await tx.query(
       `INSERT INTO ticket_events (ticket_id, at, actor, action, from_value, to_value, reason, data)

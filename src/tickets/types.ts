@@ -67,6 +67,10 @@ export type TicketEventAction =
   | 'reopened'
   | 'linked_to_parent'
   | 'reporter_linked'
+  // Mass incidents (src/incidents): a report taken off its incident; an update sent to every reporter.
+  | 'unlinked_from_parent'
+  | 'reporter_unlinked'
+  | 'incident_update'
   // A sensitive ticket was read by someone other than its requester (DESIGN §7: every read audited).
   | 'viewed'
   // From the console (src/console): an internal note, never relayed; a reply sent to the employee.

@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   type AccessRole,
+  incidentDecision,
   insightsDecision,
+  linkDecision,
   mayRead,
   type Principal,
   type TicketAction,
@@ -192,6 +194,53 @@ describe('the role table', () => {
     };
     expect(ticketDecision(linked, 'read', TICKETS.attendance).allowed).toBe(true);
     expect(threadDecision(linked, 'post', 'slack:U1').allowed).toBe(true);
+  });
+});
+
+describe('incidents', () => {
+  const decide = (who: string, action: 'list' | 'read' | 'work', ticket?: string) =>
+    incidentDecision(PEOPLE[who], action, ticket ? TICKETS[ticket] : undefined).allowed;
+
+  it.each([
+    ['employee emp-a', false],
+    ['l2 (no routes)', true],
+    ['l2 routed account', true],
+    ['hr_admin', true],
+    ['admin', true],
+  ])('%s lists incidents → %s', (who, expected) => {
+    expect(decide(who, 'list')).toBe(expected);
+  });
+
+  it('an employee reads no incident, not even the one they opened; refusals say why', () => {
+    expect(decide('employee emp-a', 'read', 'attendance')).toBe(false);
+    expect(incidentDecision(PEOPLE['employee emp-a'], 'list')).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(/engineers/),
+    });
+  });
+
+  it('staff read and work an incident as they would its ticket', () => {
+    for (const who of Object.keys(TABLE)) {
+      if (who.startsWith('employee')) continue;
+      for (const [ticket, expected] of Object.entries(TABLE[who])) {
+        const got = `${decide(who, 'read', ticket) ? 'R' : ''}${decide(who, 'work', ticket) ? 'W' : ''}`;
+        expect(got || '-', `${who} · ${ticket}`).toBe(expected);
+      }
+    }
+  });
+
+  it('linking needs work on the report and a read of the incident', () => {
+    const l2 = PEOPLE['l2 routed account'];
+    expect(linkDecision(l2, TICKETS.account, TICKETS.account).allowed).toBe(true);
+    expect(linkDecision(l2, TICKETS.account, TICKETS.attendance).allowed).toBe(false);
+    expect(linkDecision(l2, TICKETS.attendance, TICKETS.account).allowed).toBe(false);
+    expect(linkDecision(PEOPLE['employee emp-a'], TICKETS.attendance, TICKETS.attendance).allowed).toBe(
+      false,
+    );
+    expect(linkDecision(PEOPLE.admin, TICKETS.payroll, TICKETS.attendance)).toEqual({
+      allowed: true,
+      sensitive: true,
+    });
   });
 });
 

@@ -9,6 +9,7 @@ const TABLES = [
   'deliveries',
   'feedback',
   'identities',
+  'incident_updates',
   'knowledge_gaps',
   'login_links',
   'messages',

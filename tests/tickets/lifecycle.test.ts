@@ -57,6 +57,7 @@ const ACTIONS: Record<TicketActionType, TicketAction> = {
   rate: { type: 'rate', csat: 4 },
   reopen: { type: 'reopen', reason: 'still broken' },
   link_parent: { type: 'link_parent', parent },
+  unlink_parent: { type: 'unlink_parent', parent },
 };
 
 /** Status → action → resulting status, written out (not derived from the implementation). */
@@ -68,6 +69,7 @@ const LEGAL: Record<TicketStatus, Partial<Record<TicketActionType, TicketStatus>
     override_severity: 'new',
     resolve: 'resolved',
     link_parent: 'new',
+    unlink_parent: 'new',
   },
   waiting_l2: {
     claim: 'claimed',
@@ -75,6 +77,7 @@ const LEGAL: Record<TicketStatus, Partial<Record<TicketActionType, TicketStatus>
     override_severity: 'waiting_l2',
     resolve: 'resolved',
     link_parent: 'waiting_l2',
+    unlink_parent: 'waiting_l2',
   },
   claimed: {
     wait_on_employee: 'waiting_employee',
@@ -82,6 +85,7 @@ const LEGAL: Record<TicketStatus, Partial<Record<TicketActionType, TicketStatus>
     override_severity: 'claimed',
     resolve: 'resolved',
     link_parent: 'claimed',
+    unlink_parent: 'claimed',
   },
   waiting_employee: {
     employee_replied: 'claimed',
@@ -89,6 +93,7 @@ const LEGAL: Record<TicketStatus, Partial<Record<TicketActionType, TicketStatus>
     override_severity: 'waiting_employee',
     resolve: 'resolved',
     link_parent: 'waiting_employee',
+    unlink_parent: 'waiting_employee',
   },
   resolved: { close: 'closed', reopen: 'claimed' },
   closed: { rate: 'closed', reopen: 'claimed' },
@@ -101,7 +106,7 @@ describe('ticket lifecycle', () => {
   describe.each(STATUSES)('from %s', (status) => {
     const legal = LEGAL[status];
     it.each(TYPES.filter((t) => t in legal))('%s is allowed', (type) => {
-      const before = ticket({ status });
+      const before = ticket({ status, ...(type === 'unlink_parent' && { parentId: parent.id }) });
       const frozen = structuredClone(before);
       const { ticket: after, event } = transition(before, ACTIONS[type], 'eng2', NOW);
       expect(after.status).toBe(legal[type]);
@@ -144,6 +149,7 @@ describe('ticket lifecycle', () => {
       'override_severity',
       'resolve',
       'link_parent',
+      'unlink_parent',
     ]);
     expect(allowedActions(ticket({ status: 'claimed', tier: 'manager' }))).not.toContain('escalate');
   });
@@ -301,6 +307,16 @@ describe('ticket lifecycle', () => {
     expect(refused({ ...child, parentId: 'other' }, parent)).toMatch(/another incident/);
     expect(refused(ok.ticket, parent)).toMatch(/already linked/);
     expect(refused({ ...child, reporters: 3 }, parent)).toMatch(/is a parent incident/);
+  });
+
+  it('unlinks a report from its own incident only', () => {
+    const linked = ticket({ status: 'new', parentId: parent.id });
+    const { ticket: t, event } = transition(linked, { type: 'unlink_parent', parent }, 'eng2', NOW);
+    expect(t).toMatchObject({ parentId: null, status: 'new' });
+    expect(event).toMatchObject({ action: 'unlinked_from_parent', from: parent.id, to: null });
+    expect(() => transition(ticket(), { type: 'unlink_parent', parent }, 'eng2', NOW)).toThrow(
+      /not linked to it/,
+    );
   });
 
   it('needs to know who acts', () => {

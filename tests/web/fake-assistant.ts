@@ -14,6 +14,7 @@ import { KnowledgeBase } from '../../src/knowledge/knowledge-base.ts';
 import { channelsFromConfig } from '../../src/server/channels.ts';
 import { createHttpApp } from '../../src/server/http.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
+import type { Database } from '../../src/store/database.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { openPglite, startPgliteEngine } from '../../src/store/pglite.ts';
 
@@ -52,6 +53,8 @@ export interface MakeAppOptions {
   env?: Record<string, string>;
   /** Settings by config path, as a config file would give them (`roles`, `access.streamsPerUser`). */
   overrides?: Record<string, unknown>;
+  /** A migrated database (e.g. PostgreSQL from tests/store/backends.ts). @defaultValue embedded, fresh schema */
+  db?: Database;
 }
 
 let engine: Promise<PGlite> | undefined;
@@ -60,11 +63,16 @@ let schemas = 0;
 /** A log line the runtime wrote: `turn failed` entries are how failures are reported. */
 export type LogLine = Record<string, unknown> & { msg: string };
 
-export async function makeApp(options: MakeAppOptions = {}) {
-  const assistant = options.assistant ?? new FakeAssistant();
+async function freshPglite(): Promise<Database> {
   engine ??= startPgliteEngine();
   const db = await openPglite({ engine: await engine, schema: `web_${process.pid}_${++schemas}` });
   await migrate(db);
+  return db;
+}
+
+export async function makeApp(options: MakeAppOptions = {}) {
+  const assistant = options.assistant ?? new FakeAssistant();
+  const db = options.db ?? (await freshPglite());
   const logs: LogLine[] = [];
   const logger = pino(
     { level: 'debug' },

@@ -361,14 +361,16 @@
     if (location.hash === '#reply') document.getElementById('reply')?.focus();
   }
 
-  fetch('/auth/me', { credentials: 'same-origin' })
+  const ready = fetch('/auth/me', { credentials: 'same-origin' })
     .then((r) => r.json())
     .then((me) => {
       csrf = me.csrf || null;
     })
-    .catch(() => {})
-    .finally(() => {
-      if (page === 'inbox') inbox();
-      else if (page === 'ticket') workspace();
-    });
+    .catch(() => {});
+  // incidents.js (the incidents pages, the workspace's incident box) builds on these.
+  /** @type {any} */ (window).helplineConsole = { el, api, announce, when, live, L, ready };
+  ready.finally(() => {
+    if (page === 'inbox') inbox();
+    else if (page === 'ticket') workspace();
+  });
 })();

@@ -1,6 +1,6 @@
 /**
  * The console's pages (issue 14; DESIGN §6): `/console` (inbox), `/console/tickets/:number`
- * (workspace); the KPI page and the monthly report (insights-pages.ts) share the frame. Each is a
+ * (workspace), `/console/incidents` and `/console/incidents/:number`; the KPI page and the monthly report (insights-pages.ts) share the frame. Each is a
  * server-rendered frame in the user's language with labelled landmarks and controls; console.js fills in the data from the JSON API, so every figure
  * shown went through the policy there. Like the chat page, the only script and style are inline
  * and allowed by hash (Content-Security-Policy). Not signed in: a page that says how to sign in.
@@ -16,11 +16,16 @@ import { principalOf } from '../../../src/access/chat-access.ts';
 import type { Principal } from '../../../src/access/policy.ts';
 import { type ConsoleLang, LABELS, LANG_COOKIE, type Labels, pickLang } from '../../../src/console/labels.ts';
 import { CATEGORIES, SEVERITIES } from '../../../src/triage/types.ts';
+import { incidentBox, incidentPage, incidentsPage } from './incident-pages.ts';
 
 const script = readFileSync(new URL('./console.js', import.meta.url), 'utf8');
 const style = readFileSync(new URL('./style.css', import.meta.url), 'utf8');
-if (/<\/script/i.test(script) || /<\/style/i.test(style)) {
-  throw new Error('console.js / style.css must not contain a closing </script> or </style> tag');
+// The incidents pages and the workspace's incident box; runs after console.js, on its helpers.
+const incidentsScript = readFileSync(new URL('./incidents.js', import.meta.url), 'utf8');
+if ([script, incidentsScript].some((s) => /<\/script/i.test(s)) || /<\/style/i.test(style)) {
+  throw new Error(
+    'console.js / incidents.js / style.css must not contain a closing </script> or </style> tag',
+  );
 }
 export const sha256 = (text: string) =>
   `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -40,6 +45,9 @@ export function consoleCsp(extra: { script?: string[]; style?: string[] } = {}):
 }
 
 export const consolePageCsp = consoleCsp();
+/** The incidents pages and the ticket workspace (its incident box) run incidents.js too. */
+export const incidentsPageCsp = consoleCsp({ script: [sha256(incidentsScript)] });
+const withIncidents = { tail: html`<script>${raw(incidentsScript)}</script>` };
 
 export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -63,7 +71,7 @@ export function frame(
 <title>${title} · ${L.console}</title><style>${raw(style)}</style>${extra.head ?? ''}</head>
 <body${attrs}><a class="skip" href="#main">${lang === 'zh' ? '跳到正文' : 'Skip to content'}</a>
 <header><h1>${L.console}</h1>
-<nav aria-label="${L.console}"><a href="/console">${L.inbox}</a><a href="/console/insights">${L.insights}</a>
+<nav aria-label="${L.console}"><a href="/console">${L.inbox}</a><a href="/console/incidents">${L.incidents}</a><a href="/console/insights">${L.insights}</a>
 <a href="?lang=${lang === 'zh' ? 'en' : 'zh'}" lang="${lang === 'zh' ? 'en' : 'zh'}">${L.language}</a></nav>
 ${p ? html`<span class="me">${L.signedInAs} <strong id="me">${p.userId}</strong> (${p.role})</span>` : ''}
 </header>
@@ -115,6 +123,7 @@ function ticketPage(L: Labels) {
 <button type="submit" class="act secondary">${L.reopen}</button></form>
 </section></div><div>
 <section aria-labelledby="h-facts"><h2 id="h-facts">${L.ticket}</h2><div id="facts"></div></section>
+${incidentBox(L)}
 <section aria-labelledby="h-clocks"><h2 id="h-clocks">${L.clocks}</h2><div id="clocks"></div></section>
 <section aria-labelledby="h-audit"><h2 id="h-audit">${L.audit}</h2><div id="audit"></div></section>
 </div></div>`;
@@ -134,8 +143,8 @@ export function langOf(c: Context): ConsoleLang {
 
 export function createConsolePages(): Hono {
   const app = new Hono();
-  const send = (c: Context, body: Markup, status: 200 | 401 = 200) => {
-    c.header('Content-Security-Policy', consolePageCsp);
+  const send = (c: Context, body: Markup, status: 200 | 401 = 200, policy = consolePageCsp) => {
+    c.header('Content-Security-Policy', policy);
     c.header('Cache-Control', 'no-store');
     return c.html(body, status);
   };
@@ -153,7 +162,36 @@ export function createConsolePages(): Hono {
     const L = LABELS[lang];
     if (!p) return send(c, frame(lang, p, L.signIn, {}, signInPage(L)), 401);
     const number = c.req.param('number').slice(0, 40);
-    return send(c, frame(lang, p, number, { page: 'ticket', ticket: number }, ticketPage(L)));
+    return send(
+      c,
+      frame(lang, p, number, { page: 'ticket', ticket: number }, ticketPage(L), withIncidents),
+      200,
+      incidentsPageCsp,
+    );
+  });
+  app.get('/console/incidents', (c) => {
+    const lang = langOf(c);
+    const p = principalOf(c);
+    const L = LABELS[lang];
+    if (!p) return send(c, frame(lang, p, L.signIn, {}, signInPage(L)), 401);
+    const page = frame(lang, p, L.incidents, { page: 'incidents' }, incidentsPage(L), withIncidents);
+    return send(c, page, 200, incidentsPageCsp);
+  });
+  app.get('/console/incidents/:number', (c) => {
+    const lang = langOf(c);
+    const p = principalOf(c);
+    const L = LABELS[lang];
+    if (!p) return send(c, frame(lang, p, L.signIn, {}, signInPage(L)), 401);
+    const number = c.req.param('number').slice(0, 40);
+    const page = frame(
+      lang,
+      p,
+      number,
+      { page: 'incident', incident: number },
+      incidentPage(L),
+      withIncidents,
+    );
+    return send(c, page, 200, incidentsPageCsp);
   });
   return app;
 }

@@ -1,0 +1,405 @@
+/**
+ * Mass incidents for engineers (DESIGN §2 flow 8, issue 14): the incidents and their reporters, an
+ * update typed once and delivered to every reporter on their own channel, resolving an incident with
+ * all its reports (each reporter told, with the usual rating prompt), and linking a ticket to an
+ * incident or taking it off. Every call is decided by the policy (src/access/policy.ts) and applied
+ * through the ticket service, the triage card refresh and delivery the chat buttons use.
+ *
+ * Idempotency: an update is recorded once per (incident, key) and delivered under
+ * `incident-update:<update id>:<ticket id>`, so a retried post never reaches anyone twice; status
+ * messages use the console's `status:<ticket id>:<version>` keys.
+ * Concurrency: of two engineers resolving one incident, one wins and the other gets CONFLICT naming
+ * who resolved it; a page that names the version it read also gets CONFLICT if the incident changed.
+ */
+import { randomUUID } from 'node:crypto';
+import { incidentDecision, linkDecision, type Principal, ticketDecision } from '../access/policy.ts';
+import { knownIncidentText } from '../assistant/ticket-replies.ts';
+import type { Deliver } from '../delivery/delivery.ts';
+import { HelplineError, isHelplineError } from '../errors.ts';
+import { employeeLang, type Handoff, ratingButtons } from '../handoff/actions.ts';
+import { type ThreadLinks, threadOf } from '../handoff/thread-links.ts';
+import type { OutboundBody } from '../inbound/ports.ts';
+import { parseConversationId } from '../inbound/thread-ids.ts';
+import { maskPii } from '../privacy/pii.ts';
+import type { Database } from '../store/database.ts';
+import { isOpen } from '../tickets/lifecycle.ts';
+import { HELPLINE_ACTOR } from '../tickets/retriage.ts';
+import type { TicketService } from '../tickets/ticket-service.ts';
+import type { NewTicketEvent, Ticket } from '../tickets/types.ts';
+import { incidentParents } from './incident-reads.ts';
+import { INCIDENT_TEXTS } from './incident-texts.ts';
+import { type IncidentUpdate, IncidentUpdates } from './incident-updates.ts';
+import { severityForReporters } from './mass-incident.ts';
+
+export interface IncidentServiceDeps {
+  tickets: TicketService;
+  handoff: Pick<Handoff, 'refreshCard'>;
+  links: ThreadLinks;
+  deliver: Deliver;
+  db: Database;
+  now: () => Date;
+}
+
+/** An incident (a root ticket) and the reports linked to it, oldest first. */
+export interface Incident {
+  incident: Ticket;
+  reports: Ticket[];
+}
+
+export interface IncidentDetail extends Incident {
+  /** Updates posted to the reporters, newest first. */
+  updates: IncidentUpdate[];
+}
+
+export interface ResolveInput {
+  note?: string;
+  /** The incident's version the engineer read: CONFLICT if it changed since. */
+  version?: number;
+}
+
+const MAX_TEXT = 4000;
+const MAX_LIST = 200;
+
+function shortText(text: string, what: string): string {
+  if (text.length > MAX_TEXT) {
+    throw new HelplineError(
+      'BAD_REQUEST',
+      `The ${what} is ${text.length} characters; keep it under ${MAX_TEXT}.`,
+    );
+  }
+  return text;
+}
+
+function requiredText(value: string | undefined, what: string): string {
+  const text = (value ?? '').trim();
+  if (!text) throw new HelplineError('BAD_REQUEST', `Type the ${what} first; it cannot be empty.`);
+  return shortText(text, what);
+}
+
+const noIncident = (idOrNumber: string) =>
+  new HelplineError(
+    'TICKET_NOT_FOUND',
+    `There is no incident ${idOrNumber.slice(0, 40)} that you can see; check the number (like HL-1042).`,
+  );
+
+export function createIncidentService(deps: IncidentServiceDeps) {
+  const { tickets, links, deliver } = deps;
+  const updates = new IncidentUpdates(deps.db);
+
+  const find = (idOrNumber: string) =>
+    tickets.get(idOrNumber).catch((err) => {
+      if (isHelplineError(err, 'TICKET_NOT_FOUND')) return undefined;
+      throw err;
+    });
+
+  const audit = (ticket: Ticket, p: Principal, reason: string) =>
+    tickets.store.audit({
+      ticketId: ticket.id,
+      at: deps.now().toISOString(),
+      actor: p.userId,
+      action: 'viewed',
+      from: null,
+      to: null,
+      reason,
+      data: { via: 'incidents' },
+    });
+
+  /** The incident, if the policy lets `p` do `action` on it; a report points at its incident. */
+  const requireIncident = async (p: Principal, idOrNumber: string, action: 'read' | 'work') => {
+    // Employees are refused before the lookup, so they learn nothing of which numbers exist.
+    const staff = incidentDecision(p, 'list');
+    if (!staff.allowed) throw new HelplineError('FORBIDDEN', staff.reason);
+    const incident = await find(idOrNumber);
+    if (!incident) throw noIncident(idOrNumber);
+    const decision = incidentDecision(p, action, incident);
+    if (!decision.allowed) throw new HelplineError('FORBIDDEN', decision.reason);
+    if (incident.parentId) {
+      const parent = await find(incident.parentId);
+      throw new HelplineError(
+        'NOT_FOUND',
+        `${incident.number} is a report linked to incident ${parent?.number ?? incident.parentId}; open that one.`,
+        { details: { parent: parent?.number } },
+      );
+    }
+    return { incident, sensitive: decision.sensitive };
+  };
+
+  const reportsOf = (incident: Ticket) =>
+    tickets.list({ parentId: incident.id, order: 'oldest', limit: 1000 });
+
+  const employeeThread = async (ticket: Ticket) =>
+    (await links.byTicket(ticket.id)).employee ?? parseConversationId(ticket.threadId);
+
+  const tell = async (ticket: Ticket, key: string, body: OutboundBody) => {
+    const where = await employeeThread(ticket);
+    if (!where) return;
+    await deliver({ key, platform: where.platform, channel: where.chat, thread: where.thread, body });
+  };
+
+  const toTriage = async (ticket: Ticket, key: string, text: string) => {
+    const { triage } = await links.byTicket(ticket.id);
+    if (!triage) return;
+    await deliver({
+      key,
+      platform: triage.platform,
+      channel: triage.chat,
+      ...threadOf(triage),
+      body: { text },
+    });
+  };
+
+  /** Resolves one ticket of the incident and tells its reporter; undefined if someone else got there first. */
+  const resolveOne = async (ticket: Ticket, incident: Ticket, p: Principal, note?: string) => {
+    let resolved: Ticket;
+    try {
+      const reason =
+        ticket.id === incident.id ? note : `with incident ${incident.number}${note ? `: ${note}` : ''}`;
+      resolved = await tickets.resolve(ticket.id, p.userId, reason);
+    } catch (err) {
+      if (isHelplineError(err, 'ILLEGAL_TRANSITION')) return undefined;
+      throw err;
+    }
+    await deps.handoff.refreshCard(resolved);
+    const lang = employeeLang(resolved);
+    await tell(resolved, `status:${resolved.id}:${resolved.version}`, {
+      text: INCIDENT_TEXTS[lang].resolved(incident.number, resolved.number, note),
+      lang,
+      buttons: ratingButtons(resolved, lang),
+    });
+    return resolved;
+  };
+
+  /** Who resolved the incident, for the loser of a race. */
+  const alreadyResolved = async (incident: Ticket) => {
+    const events = await tickets.events(incident.id);
+    const last = events.filter((e) => e.action === 'resolved').at(-1);
+    return new HelplineError(
+      'CONFLICT',
+      `${incident.number} was already resolved${last ? ` by ${last.actor} at ${last.at}` : ''}; reload the page to see it.`,
+      { details: { number: incident.number, status: incident.status, resolvedBy: last?.actor ?? null } },
+    );
+  };
+
+  return {
+    /** Incidents with linked reports that `p` may read, open first by severity and age. */
+    async list(p: Principal): Promise<Incident[]> {
+      const decision = incidentDecision(p, 'list');
+      if (!decision.allowed) throw new HelplineError('FORBIDDEN', decision.reason);
+      const found = (await incidentParents(deps.db, MAX_LIST)).filter(
+        (t) => incidentDecision(p, 'read', t).allowed,
+      );
+      return Promise.all(found.map(async (incident) => ({ incident, reports: await reportsOf(incident) })));
+    },
+
+    /** One incident with its reports and updates; reads of sensitive ones go to the audit log. */
+    async get(p: Principal, idOrNumber: string): Promise<IncidentDetail> {
+      const { incident, sensitive } = await requireIncident(p, idOrNumber, 'read');
+      if (sensitive) await audit(incident, p, `read as ${p.role} (incident)`);
+      const reports = await reportsOf(incident);
+      for (const r of reports) {
+        const d = ticketDecision(p, 'read', r);
+        if (d.allowed && d.sensitive) await audit(r, p, `read as ${p.role} (incident ${incident.number})`);
+      }
+      return { incident, reports, updates: await updates.list(incident.id) };
+    },
+
+    /**
+     * Sends `text` to every reporter (the incident's own requester and each linked report's) on
+     * their channel as an engineer's message, records it with an audit entry on each ticket, and
+     * mirrors it under the incident's triage card. The same `key` again delivers nothing new.
+     */
+    async postUpdate(p: Principal, idOrNumber: string, input: { text?: string; key?: string }) {
+      const text = requiredText(input.text, 'update');
+      const { incident } = await requireIncident(p, idOrNumber, 'work');
+      if (!isOpen(incident.status)) {
+        throw new HelplineError(
+          'ILLEGAL_TRANSITION',
+          `${incident.number} is ${incident.status}; updates go to open incidents. Reopen it first if the problem is back.`,
+        );
+      }
+      const reporters = [incident, ...(await reportsOf(incident))];
+      const at = deps.now().toISOString();
+      const key = (input.key?.trim() || randomUUID()).slice(0, 100);
+      const event = (t: Ticket): NewTicketEvent => ({
+        ticketId: t.id,
+        at,
+        actor: p.userId,
+        action: 'incident_update',
+        from: null,
+        to: null,
+        reason: text,
+        data: {
+          incident: incident.number,
+          key,
+          ...(t.id === incident.id && { reporters: reporters.length }),
+        },
+      });
+      const { update } = await updates.record({
+        incidentId: incident.id,
+        key,
+        author: p.userId,
+        text,
+        reporters: reporters.length,
+        createdAt: at,
+        events: reporters.map(event),
+      });
+      for (const t of reporters) {
+        const lang = employeeLang(t);
+        await tell(t, `incident-update:${update.id}:${t.id}`, {
+          text: INCIDENT_TEXTS[lang].update(incident.number, update.text),
+          lang,
+          author: 'agent',
+        });
+      }
+      const lang = employeeLang(incident);
+      await toTriage(
+        incident,
+        `incident-update:${update.id}:triage`,
+        INCIDENT_TEXTS[lang].triageUpdate(update.author, update.reporters, maskPii(update.text)),
+      );
+      return { update, reporters: reporters.length };
+    },
+
+    /**
+     * Resolves the incident and every open report linked to it, telling each reporter (rating
+     * prompt included). An incident already resolved is a CONFLICT — unless the caller names its
+     * current version, which finishes reports left open (a resolve cut short, a late report).
+     */
+    async resolve(p: Principal, idOrNumber: string, input: ResolveInput = {}) {
+      const { incident } = await requireIncident(p, idOrNumber, 'work');
+      if (input.version !== undefined && input.version !== incident.version) {
+        throw isOpen(incident.status)
+          ? new HelplineError(
+              'CONFLICT',
+              `${incident.number} was changed by someone else since you read it; reload it and try again.`,
+              { details: { expectedVersion: input.version, actualVersion: incident.version } },
+            )
+          : await alreadyResolved(incident);
+      }
+      const note = input.note?.trim() ? shortText(input.note.trim(), 'resolution note') : undefined;
+      let parent = incident;
+      if (isOpen(incident.status)) {
+        const resolved = await resolveOne(incident, incident, p, note);
+        if (!resolved) throw await alreadyResolved(await tickets.get(incident.id));
+        parent = resolved;
+      } else if (input.version === undefined) {
+        throw await alreadyResolved(incident);
+      }
+      // After the incident itself: no report can join a resolved incident, so this list is complete.
+      const open = (await reportsOf(parent)).filter((t) => isOpen(t.status));
+      const done: Ticket[] = [];
+      for (const report of open) {
+        const resolved = await resolveOne(report, parent, p, note);
+        if (resolved) done.push(resolved);
+      }
+      return { incident: parent, resolvedReports: done };
+    },
+
+    /** Links a ticket to an open incident (the incident's severity rises with its reporters). */
+    async link(p: Principal, ticketIdOrNumber: string, incidentIdOrNumber: string) {
+      const report = await find(ticketIdOrNumber);
+      if (!report || !ticketDecision(p, 'read', report).allowed) {
+        throw new HelplineError(
+          'TICKET_NOT_FOUND',
+          `There is no ticket ${ticketIdOrNumber.slice(0, 40)} that you can see.`,
+        );
+      }
+      const target = await find(incidentIdOrNumber);
+      if (!target) throw noIncident(incidentIdOrNumber);
+      if (target.id === report.id) {
+        throw new HelplineError(
+          'BAD_REQUEST',
+          `${report.number} cannot be linked to itself; name the incident it is a report of.`,
+        );
+      }
+      const decision = linkDecision(p, report, target);
+      if (!decision.allowed) throw new HelplineError('FORBIDDEN', decision.reason);
+      const linked = await tickets.linkToParent(report.id, target.id, p.userId);
+      let incident = await tickets.get(target.id);
+      const raised = severityForReporters(incident.severity, incident.reporters);
+      if (raised.reason) {
+        incident = await tickets.overrideSeverity(
+          incident.id,
+          HELPLINE_ACTOR,
+          raised.severity,
+          raised.reason,
+        );
+      }
+      // As when the bot links a report: a report that reads more severe raises the incident, never lowers it.
+      incident = await tickets.raiseSeverity(
+        incident.id,
+        HELPLINE_ACTOR,
+        linked.severity,
+        `Linked report ${linked.number} reads ${linked.severity}. ${linked.rationale}`,
+      );
+      await deps.handoff.refreshCard(linked);
+      await deps.handoff.refreshCard(incident);
+      await tell(linked, `status:${linked.id}:${linked.version}`, {
+        text: knownIncidentText(incident, employeeLang(linked)),
+        lang: employeeLang(linked),
+      });
+      return { ticket: linked, incident };
+    },
+
+    /** Takes a ticket off its incident; a report that waited on the incident joins the L2 queue. */
+    async unlink(p: Principal, ticketIdOrNumber: string, reason?: string) {
+      const report = await find(ticketIdOrNumber);
+      if (!report || !ticketDecision(p, 'read', report).allowed) {
+        throw new HelplineError(
+          'TICKET_NOT_FOUND',
+          `There is no ticket ${ticketIdOrNumber.slice(0, 40)} that you can see.`,
+        );
+      }
+      if (!report.parentId) {
+        throw new HelplineError(
+          'BAD_REQUEST',
+          `${report.number} is not linked to an incident; there is nothing to unlink.`,
+        );
+      }
+      const incident = await tickets.get(report.parentId);
+      const decision = linkDecision(p, report, incident);
+      if (!decision.allowed) throw new HelplineError('FORBIDDEN', decision.reason);
+      let ticket = await tickets.unlinkFromParent(report.id, p.userId, reason);
+      // An automatically linked report never entered the queue; on its own it must.
+      if (ticket.status === 'new') ticket = await tickets.submit(ticket.id, p.userId);
+      await deps.handoff.refreshCard(await tickets.get(incident.id));
+      const lang = employeeLang(ticket);
+      await tell(ticket, `status:${ticket.id}:${ticket.version}`, {
+        text: INCIDENT_TEXTS[lang].unlinked(ticket.number),
+        lang,
+      });
+      return { ticket, incident };
+    },
+
+    /**
+     * For a ticket's workspace: the incident it belongs to (or that it is), and the open incidents
+     * it could join — those with reports, and open incident reports of its category.
+     */
+    async ofTicket(p: Principal, idOrNumber: string) {
+      const ticket = await find(idOrNumber);
+      if (!ticket || !ticketDecision(p, 'read', ticket).allowed) {
+        throw new HelplineError(
+          'TICKET_NOT_FOUND',
+          `There is no ticket ${idOrNumber.slice(0, 40)} that you can see.`,
+        );
+      }
+      const parent = ticket.parentId ? await find(ticket.parentId) : undefined;
+      const staff = incidentDecision(p, 'list').allowed;
+      if (!staff) return { ticket, parent, candidates: [] as Ticket[], canLink: false };
+      const open = (t: Ticket) =>
+        isOpen(t.status) && t.id !== ticket.id && !t.parentId && incidentDecision(p, 'read', t).allowed;
+      const withReports = (await incidentParents(deps.db, MAX_LIST)).filter(open);
+      const sameKind = (await tickets.list({ category: ticket.category, open: true, limit: 50 })).filter(
+        (t) => open(t) && t.intent === 'incident' && !withReports.some((w) => w.id === t.id),
+      );
+      return {
+        ticket,
+        parent,
+        candidates: [...withReports, ...sameKind],
+        canLink: ticketDecision(p, 'work', ticket).allowed && ticket.reporters === 1,
+      };
+    },
+  };
+}
+
+export type IncidentService = ReturnType<typeof createIncidentService>;

@@ -1,0 +1,145 @@
+/**
+ * The incidents pages in a real browser (issue 14 item 3; DESIGN §2 flow 8), on loopback with the
+ * embedded defaults: two employees report the same outage in the web chat (the second joins the
+ * first's incident), an l2 engineer sees it in /console/incidents with both reporters, posts one
+ * update — it arrives in both employees' chat threads as an engineer's message — and resolves the
+ * incident, which both employees are told. The ticket workspace shows a report's incident.
+ * Screenshots go to $TMPDIR/helpline-console/.
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.ts';
+import { adminSocketPath, callAdminSocket } from '../../src/server/admin-socket.ts';
+import { type RunningServer, startServer } from '../../src/server/start.ts';
+import { launchChromium, quietIo } from '../support/chromium.ts';
+
+const SCREENSHOTS = join(tmpdir(), 'helpline-console');
+
+let server: RunningServer;
+let browser: Browser;
+const data = mkdtempSync(join(tmpdir(), 'helpline-incidents-e2e-'));
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  server = await startServer(loadConfig({ env: { PORT: '0', HELPLINE_DATA: data } }), quietIo);
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await server?.close();
+});
+
+async function signedIn(userId: string, role: string): Promise<Page> {
+  const made = await callAdminSocket(adminSocketPath(data), 'login-link', { userId, role });
+  const context = await browser.newContext({ locale: 'en-US' });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(made!.url as string);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(role === 'employee' ? `${server.url}/` : `${server.url}/console`);
+  return page;
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+/** The employee says `words` in the web chat; returns the ticket number the bot announces. */
+async function report(page: Page, words: string): Promise<string> {
+  await page.fill('#input', words);
+  await page.press('#input', 'Enter');
+  const announced = page
+    .locator('#messages li.msg.bot')
+    .filter({ hasText: /HL-\d+/ })
+    .first();
+  await announced.waitFor({ timeout: 15_000 });
+  return /HL-\d+/.exec((await announced.textContent()) ?? '')![0];
+}
+
+describe('the incidents pages', () => {
+  it('posts one update to both reporters’ web chats and resolves the incident for both', async () => {
+    const first = await signedIn('emp-a', 'employee');
+    const second = await signedIn('emp-b', 'employee');
+    const incident = await report(
+      first,
+      'The attendance system is down for everyone: clock-in fails with error 500 in the whole company',
+    );
+    // The same outage from someone else joins it: the bot names the incident, not a new ticket.
+    expect(
+      await report(
+        second,
+        'Clock-in fails with error 500 for everyone in the whole company, attendance system down',
+      ),
+    ).toBe(incident);
+
+    const engineer = await signedIn('eng-li', 'l2');
+    await engineer.getByRole('link', { name: 'Incidents' }).click();
+    await engineer.waitForURL(`${server.url}/console/incidents`);
+    const row = engineer.locator(`#incidents tr[data-number="${incident}"]`);
+    await row.waitFor({ timeout: 5_000 });
+    expect(await row.locator('td.reporters').textContent()).toBe('2');
+    await shot(engineer, 'incidents-1-list');
+
+    await row.getByRole('link', { name: incident }).click();
+    await engineer.waitForURL(`${server.url}/console/incidents/${incident}`);
+    await expect.poll(() => engineer.locator('#reporters tr').count()).toBe(2);
+    expect(await engineer.locator('#reporters').textContent()).toContain('emp-b');
+
+    const update = 'The attendance vendor is restarting the clock-in service; next update in 30 minutes.';
+    await engineer.getByLabel(/Update \(sent to each reporter/).fill(update);
+    await engineer.getByRole('button', { name: 'Send update' }).click();
+    await expect.poll(() => engineer.locator('#updates').textContent()).toContain(update);
+    await expect.poll(() => engineer.locator('#status').textContent()).toContain('sent to 2');
+    await shot(engineer, 'incidents-2-update-sent');
+
+    for (const [page, name] of [
+      [first, 'first'],
+      [second, 'second'],
+    ] as const) {
+      const agent = page.locator('#messages li.msg.agent').filter({ hasText: update });
+      await agent.waitFor({ timeout: 10_000 });
+      expect(await agent.count()).toBe(1);
+      await shot(page, `incidents-3-update-in-${name}-reporter-chat`);
+    }
+
+    // The report's workspace names its incident.
+    const reportNumber = await engineer.evaluate(
+      async (n) => (await (await fetch(`/api/incidents/${n}`)).json()).reportedBy[1].number as string,
+      incident,
+    );
+    await engineer.goto(`${server.url}/console/tickets/${reportNumber}`);
+    const box = engineer.locator('#incident-of');
+    await expect.poll(() => box.textContent()).toContain(`Part of incident ${incident}`);
+    // Taken off by mistake and linked back, from the workspace.
+    await engineer.getByLabel('Why it is not the same problem').fill('checking');
+    await engineer.getByRole('button', { name: 'Unlink from the incident' }).click();
+    await expect.poll(() => box.textContent()).toBe('—');
+    expect(await engineer.locator('#unlink-form').isVisible()).toBe(false);
+    await engineer.getByLabel('Link to an open incident (ticket number)').fill(incident);
+    await engineer.getByRole('button', { name: 'Link', exact: true }).click();
+    await expect.poll(() => box.textContent()).toContain(`Part of incident ${incident}`);
+    expect(await engineer.locator('#link-form').isVisible()).toBe(false);
+    await shot(engineer, 'incidents-5-workspace-linked');
+    await engineer.goto(`${server.url}/console/incidents/${incident}`);
+
+    await engineer.getByLabel(/Resolution/).fill('The vendor fixed the clock-in service.');
+    await engineer.getByRole('button', { name: 'Resolve incident' }).click();
+    await expect.poll(() => engineer.locator('#incident-status').textContent()).toBe('resolved');
+    await shot(engineer, 'incidents-4-resolved');
+    for (const page of [first, second]) {
+      await page
+        .locator('#messages li.msg')
+        .filter({ hasText: /The vendor fixed the clock-in service/ })
+        .waitFor({ timeout: 10_000 });
+    }
+
+    // An employee has no incidents list.
+    await first.goto(`${server.url}/console/incidents`);
+    await expect.poll(() => first.locator('#status').textContent()).toMatch(/for engineers/);
+  }, 120_000);
+});
