@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { createKnowledgePage } from '../../adapters/web/console/knowledge-page.ts';
 import { createConsolePages } from '../../adapters/web/console/pages.ts';
 import { createOidcLogin } from '../access/oidc.ts';
 import type { AccessStores } from '../access/stores.ts';
@@ -17,6 +18,7 @@ import { createAuthRoutes } from './auth-routes.ts';
 import { authenticate, rateLimits, requireSignIn } from './authenticate.ts';
 import { createConsoleApi } from './console-api.ts';
 import { openTrialMode } from './exposure.ts';
+import { createKnowledgeApi, UPLOAD_PATH, uploadBodyLimit } from './knowledge-api.ts';
 import type { Runtime } from './runtime.ts';
 import { createTicketsApi } from './tickets-api.ts';
 
@@ -24,7 +26,7 @@ export interface HttpDeps {
   config: Config;
   runtime: Pick<
     Runtime,
-    'channels' | 'tickets' | 'db' | 'calendars' | 'limiter' | 'store' | 'handoff' | 'deliver'
+    'channels' | 'tickets' | 'db' | 'calendars' | 'limiter' | 'store' | 'handoff' | 'deliver' | 'knowledge'
   >;
   access: AccessStores;
   logger: Logger;
@@ -65,6 +67,17 @@ export function createHttpApp(deps: HttpDeps): Hono {
       }),
     }),
   );
+  api.route(
+    '/',
+    createKnowledgeApi({
+      config,
+      knowledge: runtime.knowledge,
+      db: runtime.db,
+      tickets: runtime.tickets,
+      store: runtime.store,
+      now,
+    }),
+  );
   const app = createApp({
     channels: runtime.channels,
     logger: deps.logger,
@@ -78,7 +91,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
     }),
     api,
     allowedHosts: allowedHosts(config.server),
+    largeBodies: { [UPLOAD_PATH]: uploadBodyLimit(config) },
   });
   app.route('/', createConsolePages());
+  app.route('/', createKnowledgePage());
   return app;
 }

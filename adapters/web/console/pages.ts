@@ -24,25 +24,29 @@ if (/<\/script/i.test(script) || /<\/style/i.test(style)) {
 }
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
-export const consolePageCsp = [
-  "default-src 'none'",
-  `script-src ${sha256(script)}`,
-  `style-src ${sha256(style)}`,
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The policy of a console page whose one script is `pageScript` (each page script has its hash). */
+export const pageCsp = (pageScript: string) =>
+  [
+    "default-src 'none'",
+    `script-src ${sha256(pageScript)}`,
+    `style-src ${sha256(style)}`,
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+export const consolePageCsp = pageCsp(script);
 
-type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
+export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-function frame(
+export function frame(
   lang: ConsoleLang,
   p: Principal | undefined,
   title: string,
   data: Record<string, string>,
   content: Markup,
+  pageScript = script,
 ): Markup {
   const L = LABELS[lang];
   const attrs = Object.entries(data)
@@ -55,13 +59,13 @@ function frame(
 <title>${title} · ${L.console}</title><style>${raw(style)}</style></head>
 <body${attrs}><a class="skip" href="#main">${lang === 'zh' ? '跳到正文' : 'Skip to content'}</a>
 <header><h1>${L.console}</h1>
-<nav aria-label="${L.console}"><a href="/console">${L.inbox}</a><a href="/console/insights">${L.insights}</a>
+<nav aria-label="${L.console}"><a href="/console">${L.inbox}</a><a href="/console/insights">${L.insights}</a><a href="/console/knowledge">${L.knowledge}</a>
 <a href="?lang=${lang === 'zh' ? 'en' : 'zh'}" lang="${lang === 'zh' ? 'en' : 'zh'}">${L.language}</a></nav>
 ${p ? html`<span class="me">${L.signedInAs} <strong id="me">${p.userId}</strong> (${p.role})</span>` : ''}
 </header>
 <main id="main">${content}<p id="status" role="status" aria-live="polite"></p></main>
 <script type="application/json" id="labels">${raw(labels)}</script>
-<script>${raw(script)}</script></body></html>`;
+<script>${raw(pageScript)}</script></body></html>`;
 }
 
 function select(id: string, label: string, any: string, options: readonly string[]) {
@@ -119,18 +123,20 @@ function insightsPage(L: Labels, from: string, to: string) {
 <div id="kpis" aria-live="polite"></div>`;
 }
 
-function signInPage(L: Labels) {
+/** The page's language (`?lang=`, remembered in a cookie). */
+export function langOf(c: Context): ConsoleLang {
+  const query = c.req.query('lang');
+  const lang = pickLang(query, getCookie(c, LANG_COOKIE), c.req.header('accept-language'));
+  if (query === lang) setCookie(c, LANG_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 86400 });
+  return lang;
+}
+
+export function signInPage(L: Labels) {
   return html`<h2>${L.signIn}</h2><p>${L.signInHint}</p><p><a href="/auth/login">${L.signInLink}</a></p>`;
 }
 
 export function createConsolePages(): Hono {
   const app = new Hono();
-  const langOf = (c: Context): ConsoleLang => {
-    const query = c.req.query('lang');
-    const lang = pickLang(query, getCookie(c, LANG_COOKIE), c.req.header('accept-language'));
-    if (query === lang) setCookie(c, LANG_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 86400 });
-    return lang;
-  };
   const send = (c: Context, body: Markup, status: 200 | 401 = 200) => {
     c.header('Content-Security-Policy', consolePageCsp);
     c.header('Cache-Control', 'no-store');

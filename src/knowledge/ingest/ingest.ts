@@ -127,7 +127,8 @@ export async function checkKbFile(
   const unsupported = unsupportedType(source);
   if (unsupported) return { reason: unsupported };
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  if (bytes.length > maxFileBytes) return { reason: `too large (${mib(bytes.length)}, limit ${mib(maxFileBytes)})` };
+  if (bytes.length > maxFileBytes)
+    return { reason: `too large (${mib(bytes.length)}, limit ${mib(maxFileBytes)})` };
   if (bytes.length === 0) return { reason: 'empty file' };
   const parsed = await parseFile(bytes, source, resolveSplitOptions(opts.split));
   return parsed.passages ? { passages: parsed.passages } : { reason: parsed.reason };
@@ -157,9 +158,12 @@ async function ingestFile(root: string, source: string, ctx: FileContext): Promi
       : { reason: entry.skipped, entry };
   }
   const parsed = await parseFile(bytes, source, ctx.split);
-  if (parsed.passages) return { passages: parsed.passages, fromCache: false, entry: { hash, passages: parsed.passages } };
+  if (parsed.passages)
+    return { passages: parsed.passages, fromCache: false, entry: { hash, passages: parsed.passages } };
   // A loader bug is not remembered: the next run tries the file again.
-  return parsed.cacheable ? { reason: parsed.reason, entry: { hash, skipped: parsed.reason } } : { reason: parsed.reason };
+  return parsed.cacheable
+    ? { reason: parsed.reason, entry: { hash, skipped: parsed.reason } }
+    : { reason: parsed.reason };
 }
 
 /** Loader and splitter on one file's bytes; `cacheable` reasons depend on the bytes alone. */
@@ -167,7 +171,9 @@ async function parseFile(
   bytes: Uint8Array,
   source: string,
   split: Required<SplitOptions>,
-): Promise<{ passages: Passage[]; reason?: undefined } | { passages?: undefined; reason: string; cacheable: boolean }> {
+): Promise<
+  { passages: Passage[]; reason?: undefined } | { passages?: undefined; reason: string; cacheable: boolean }
+> {
   const loader = LOADERS[path.extname(source).toLowerCase()];
   try {
     const [load, { splitDoc }] = await Promise.all([loader(), import('./split.ts')]);
@@ -179,7 +185,10 @@ async function parseFile(
   } catch (err) {
     if (isHelplineError(err, 'FILE_SKIPPED')) return { reason: err.message, cacheable: true };
     // A loader bug on one odd file must not stop the whole KB; the reason names it for a bug report.
-    return { reason: `could not be read: ${err instanceof Error ? err.message : String(err)}`, cacheable: false };
+    return {
+      reason: `could not be read: ${err instanceof Error ? err.message : String(err)}`,
+      cacheable: false,
+    };
   }
 }
 

@@ -111,15 +111,21 @@ export async function gapReport(
     { synonyms: options.synonyms, minSimilarity: options.minSimilarity },
   );
   const clusters = groups.map((members): GapCluster => {
-    const qs = members.map((i) => questions[i]).sort((a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen));
-    const sum = (kind: GapQuestion['kind']) => qs.filter((q) => q.kind === kind).reduce((n, q) => n + q.count, 0);
+    const qs = members
+      .map((i) => questions[i])
+      .sort((a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen));
+    const sum = (kind: GapQuestion['kind']) =>
+      qs.filter((q) => q.kind === kind).reduce((n, q) => n + q.count, 0);
     return {
       question: qs[0].question,
       count: qs.reduce((n, q) => n + q.count, 0),
       declined: sum('declined'),
       downvoted: sum('downvoted'),
       firstSeen: qs.map((q) => q.firstSeen).sort()[0],
-      lastSeen: qs.map((q) => q.lastSeen).sort().at(-1) as string,
+      lastSeen: qs
+        .map((q) => q.lastSeen)
+        .sort()
+        .at(-1) as string,
       exampleThreadId: qs.find((q) => q.exampleThreadId)?.exampleThreadId ?? null,
       questions: qs,
     };

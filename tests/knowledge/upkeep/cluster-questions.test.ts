@@ -7,15 +7,19 @@
  * with 班车几点发车 — so they stay apart.
  */
 import { describe, expect, it } from 'vitest';
-import { clusterQuestions, cosine, questionVector } from '../../../src/knowledge/upkeep/cluster-questions.ts';
 import { DEFAULT_SYNONYMS, synonymTable } from '../../../src/knowledge/synonyms.ts';
+import { clusterQuestions, cosine, questionVector } from '../../../src/knowledge/upkeep/cluster-questions.ts';
 
 const synonyms = synonymTable(DEFAULT_SYNONYMS);
 
 /** Each inner list is one expected cluster. */
 const FIRST: string[][] = [
   ['公司班车早上几点发车', '班车几点出发？', '早上的班车时间是几点'],
-  ['Where can I park my car at the office?', 'is there parking at the office', 'how do I get a parking space'],
+  [
+    'Where can I park my car at the office?',
+    'is there parking at the office',
+    'how do I get a parking space',
+  ],
   ['公司有健身房吗', '健身房在哪里，怎么办卡'],
   ['Can I bring my dog to the office?', 'are pets allowed in the office? dogs?'],
   ['食堂几点开饭', '食堂午饭时间'],
@@ -56,12 +60,15 @@ describe('clustering unanswered questions', () => {
   it('groups paraphrases and keeps topics apart (pairwise agreement ≥ 0.95 on each set)', () => {
     const first = score(FIRST);
     const second = score(SECOND);
-    console.log(`pairwise agreement: first set ${first.rand.toFixed(3)}, second set ${second.rand.toFixed(3)}`);
+    console.log(
+      `pairwise agreement: first set ${first.rand.toFixed(3)}, second set ${second.rand.toFixed(3)}`,
+    );
     expect(first.rand).toBeGreaterThanOrEqual(0.95);
     expect(second.rand).toBeGreaterThanOrEqual(0.95);
     expect(second.groups).toEqual(SECOND);
     // Every expected group of the first set but the canteen one comes out whole.
-    for (const group of FIRST.filter((g) => !g[0].startsWith('食堂'))) expect(first.groups).toContainEqual(group);
+    for (const group of FIRST.filter((g) => !g[0].startsWith('食堂')))
+      expect(first.groups).toContainEqual(group);
   });
 
   it('synonym groups join different words for one thing; function words weigh little', () => {
