@@ -73,7 +73,11 @@ export function safeKbPath(input: unknown): string {
     }
   }
   const unsupported = unsupportedType(rel);
-  if (unsupported) return refuse(`${rel}: ${unsupported}; the KB reads ${SUPPORTED_TYPES.join(', ')}.`);
+  if (unsupported) {
+    return refuse(
+      `${rel} was not saved: ${unsupported} (the KB reads ${SUPPORTED_TYPES.join(', ')}). The knowledge base is unchanged.`,
+    );
+  }
   return rel;
 }
 
