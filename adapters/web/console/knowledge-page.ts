@@ -30,12 +30,12 @@ function knowledgePage(K: KnowledgeLabels) {
 <form id="draft-form" class="inline"><label for="draft-ticket">${K.ticket}<input id="draft-ticket" required placeholder="HL-1001"></label>
 <button type="submit" class="act">${K.makeDraft}</button></form>
 <form id="publish-form" hidden><p id="editors-only" hidden>${K.editorsOnly}</p>
-<label for="article-path">${K.filePath}<input id="article-path" required></label>
+<label for="article-path">${K.articlePath}<input id="article-path" required></label>
 <label for="article">${K.editor}<textarea id="article" rows="18" required></textarea></label>
 <button type="submit" class="act" id="publish">${K.publish}</button></form></section>
 <section aria-labelledby="h-upload" id="upload-section"><h2 id="h-upload">${K.upload}</h2>
 <form id="upload-form"><label for="upload-file">${K.file}<input type="file" id="upload-file" required accept=".md,.markdown,.txt,.html,.htm,.pdf,.docx"></label>
-<label for="upload-path">${K.filePath}<input id="upload-path" required></label>
+<label for="upload-path">${K.uploadPath}<input id="upload-path" required></label>
 <label class="check"><span><input type="checkbox" id="upload-replace"> ${K.replace}</span></label>
 <button type="submit" class="act">${K.send}</button></form></section>
 <section aria-labelledby="h-articles"><h2 id="h-articles">${K.articles}</h2>

@@ -36,20 +36,29 @@ function keywordsOf(text: string): string[] {
   const scored: { word: string; info: number }[] = [];
   // Unstemmed words as written, so the keywords read naturally; the most telling first.
   for (const raw of text.match(/[\p{L}\p{N}][\p{L}\p{N}-]*/gu) ?? []) {
-    for (const w of /[\u3400-\u9fff]/.test(raw) ? wordsOf(raw) : [raw.toLowerCase()]) {
-      const [term] = wordsOf(w);
+    const cjk = /[\u3400-\u9fff]/.test(raw);
+    for (const w of cjk ? wordsOf(raw) : [raw.toLowerCase()]) {
+      // Chinese words come from the segmenter already; English ones are stemmed to compare.
+      const term = cjk ? w : wordsOf(w)[0];
       if (!term || seen.has(term) || w.length < 2 || /^\d+$/.test(w)) continue;
       seen.add(term);
       scored.push({ word: w, info: information(term) });
     }
   }
+  // Search mode also yields the pieces of a long Chinese word (错误码 → 错误, 误码): the word stays.
   return scored
+    .filter(
+      (s) =>
+        !scored.some((o) => o.word !== s.word && o.word.includes(s.word) && /[\u3400-\u9fff]/.test(s.word)),
+    )
     .sort((a, b) => b.info - a.info)
     .slice(0, KEYWORDS)
     .map((s) => s.word);
 }
 
+/** An English title's words, or the ticket number for a Chinese one (the editor may rename it). */
 function slugOf(title: string, ticket: string): string {
+  if (/[\u3400-\u9fff]/.test(title)) return ticket.toLowerCase();
   const latin = title
     .normalize('NFKD')
     .toLowerCase()
