@@ -129,6 +129,24 @@ describe('knowledge upkeep in the console', () => {
     await editor.locator('#articles tr[data-path="en/clock-in-error-e1003.md"]').waitFor();
     await editor.screenshot({ path: join(SCREENSHOTS, 'knowledge-2-published.png'), fullPage: true });
 
+    // Publishing to a path that exists asks before replacing the article there.
+    await article.fill(`${await article.inputValue()}Android: allow "all the time" location.\n`);
+    const asked = editor.waitForEvent('dialog').then((d) => {
+      const message = d.message();
+      void d.accept();
+      return message;
+    });
+    await editor.locator('#status').evaluate((n) => {
+      n.textContent = '';
+    });
+    await editor.getByRole('button', { name: 'Publish and re-index' }).click();
+    expect(await asked).toMatch(/already exists.*Replace the article that is there\?/);
+    await expect.poll(() => editor.locator('#status').textContent()).toMatch(/Published/);
+    const saved = await editor.evaluate(async () =>
+      (await fetch('/api/knowledge/articles/en/clock-in-error-e1003.md')).json(),
+    );
+    expect(saved.content).toContain('all the time');
+
     const answer = await ask('emp-b', 'How do I fix clock-in error E1003?');
     expect(answer.citations?.map((c) => c.source)).toContain('en/clock-in-error-e1003.md');
     expect(answer.text).toMatch(/precise location|sign out of the app/);

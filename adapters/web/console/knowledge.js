@@ -50,7 +50,9 @@
       credentials: 'same-origin',
     });
     const data = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(data?.error?.message || `HTTP ${res.status}`);
+    if (!res.ok) {
+      throw Object.assign(new Error(data?.error?.message || `HTTP ${res.status}`), { status: res.status });
+    }
     return data;
   }
 
@@ -171,17 +173,18 @@
   $('publish-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const path = input('article-path').value.trim();
+    /** @param {'create' | 'replace'} mode */
+    const put = (mode) =>
+      api(`/api/knowledge/articles/${path.split('/').map(encodeURIComponent).join('/')}`, {
+        method: 'PUT',
+        json: { content: /** @type {HTMLTextAreaElement} */ ($('article')).value, ticket: draftTicket, mode },
+      });
     try {
-      const result = await api(
-        `/api/knowledge/articles/${path.split('/').map(encodeURIComponent).join('/')}`,
-        {
-          method: 'PUT',
-          json: {
-            content: /** @type {HTMLTextAreaElement} */ ($('article')).value,
-            ticket: draftTicket,
-          },
-        },
-      );
+      // A new article never overwrites one already there unless the editor says so.
+      const result = await put('create').catch((/** @type {any} */ err) => {
+        if (err.status === 409 && window.confirm(`${err.message} ${K.replaceConfirm}`)) return put('replace');
+        throw err;
+      });
       await done(result);
     } catch (err) {
       announce(/** @type {Error} */ (err).message);
