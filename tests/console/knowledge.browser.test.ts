@@ -50,6 +50,7 @@ async function api(path: string, init: { method?: string; body?: unknown; token?
     },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies of several shapes, read by the test
   return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, any> };
 }
 

@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { recentKbChanges, safeKbPath, writeKbFile } from '../../../src/knowledge/upkeep/kb-files.ts';
 import type { Database } from '../../../src/store/database.ts';
 import { eachBackend } from '../../store/backends.ts';
