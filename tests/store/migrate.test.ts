@@ -54,8 +54,8 @@ eachBackend('migrate', (ctx) => {
   it('applies every migration once, then finds nothing to do', async () => {
     const db = await ctx.fresh({ migrate: false });
     const first = await migrate(db);
+    expect(first.applied.map((m) => m.name)).toContain('001_init.sql');
     expect(first.version).toBe((await loadMigrations()).length);
-    expect(first.version).toBe((await loadMigrations()).at(-1)?.version);
     expect(await tables(db)).toEqual(TABLES);
     const again = await migrate(db);
     expect(again).toEqual({ applied: [], version: first.version });
