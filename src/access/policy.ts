@@ -126,6 +126,22 @@ export function insightsDecision(p: Principal): Decision {
     : allow();
 }
 
+/**
+ * Knowledge upkeep (console /console/knowledge): `read` the gap clusters and per-article usage —
+ * staff, as the gap report; `draft` an article from a ticket — those who work tickets (the ticket
+ * itself must also be readable); `publish` into the KB folder, upload or replace files — KB
+ * editors: HR admins and admins. Engineers propose; editors decide what every employee is told.
+ */
+export type KnowledgeAction = 'read' | 'draft' | 'publish';
+
+export function knowledgeDecision(p: Principal, action: KnowledgeAction): Decision {
+  if (p.role === 'employee') return deny('Knowledge upkeep is for HR admins, engineers and admins.');
+  if (action === 'publish' && p.role !== 'hr_admin' && p.role !== 'admin') {
+    return deny('Only KB editors (HR admins and admins) can publish, upload or replace KB articles.');
+  }
+  return allow();
+}
+
 /** Managing API tokens and sign-in links for other people. */
 export function adminDecision(p: Principal): Decision {
   return p.role === 'admin' ? allow() : deny('Only admins can do this.');

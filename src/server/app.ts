@@ -55,6 +55,8 @@ export interface AppDeps {
    * (allowed-hosts.ts). @defaultValue every host (in-process tests)
    */
   allowedHosts?: readonly string[];
+  /** Paths that take bodies over MAX_BODY_BYTES, with their limit in bytes (KB uploads). @defaultValue none */
+  largeBodies?: Readonly<Record<string, number>>;
 }
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
@@ -178,8 +180,11 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', guard(deps.allowedHosts));
   const small = limit(MAX_BODY_BYTES);
   const webhook = limit(MAX_WEBHOOK_BODY_BYTES);
+  const large = new Map(Object.entries(deps.largeBodies ?? {}).map(([path, bytes]) => [path, limit(bytes)]));
   app.use('*', (c, next) =>
-    WEBHOOK_PATHS.some((p) => c.req.path.startsWith(p)) ? webhook(c, next) : small(c, next),
+    WEBHOOK_PATHS.some((p) => c.req.path.startsWith(p))
+      ? webhook(c, next)
+      : (large.get(c.req.path) ?? small)(c, next),
   );
   app.use('*', readableUrl());
   app.use('/api/*', jsonOnly());

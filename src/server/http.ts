@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { createInsightsPages } from '../../adapters/web/console/insights-pages.ts';
+import { createKnowledgePage } from '../../adapters/web/console/knowledge-page.ts';
 import { createConsolePages } from '../../adapters/web/console/pages.ts';
 import { createOidcLogin } from '../access/oidc.ts';
 import type { AccessStores } from '../access/stores.ts';
@@ -22,6 +23,7 @@ import { createConsoleApi } from './console-api.ts';
 import { openTrialMode } from './exposure.ts';
 import { createIncidentsApi } from './incidents-api.ts';
 import { createInsightsApi } from './insights-api.ts';
+import { createKnowledgeApi, UPLOAD_PATH, uploadBodyLimit } from './knowledge-api.ts';
 import type { Runtime } from './runtime.ts';
 import { createTicketsApi } from './tickets-api.ts';
 
@@ -29,7 +31,7 @@ export interface HttpDeps {
   config: Config;
   runtime: Pick<
     Runtime,
-    'channels' | 'tickets' | 'db' | 'calendars' | 'limiter' | 'store' | 'handoff' | 'deliver'
+    'channels' | 'tickets' | 'db' | 'calendars' | 'limiter' | 'store' | 'handoff' | 'deliver' | 'knowledge'
   >;
   access: AccessStores;
   logger: Logger;
@@ -84,6 +86,17 @@ export function createHttpApp(deps: HttpDeps): Hono {
       now,
     }),
   );
+  api.route(
+    '/',
+    createKnowledgeApi({
+      config,
+      knowledge: runtime.knowledge,
+      db: runtime.db,
+      tickets: runtime.tickets,
+      store: runtime.store,
+      now,
+    }),
+  );
   const app = createApp({
     channels: runtime.channels,
     logger: deps.logger,
@@ -97,11 +110,13 @@ export function createHttpApp(deps: HttpDeps): Hono {
     }),
     api,
     allowedHosts: allowedHosts(config.server),
+    largeBodies: { [UPLOAD_PATH]: uploadBodyLimit(config) },
   });
   app.route('/', createConsolePages());
   app.route(
     '/',
     createInsightsPages({ db: runtime.db, timeZone, now, chromiumPath: config.server.chromiumPath }),
   );
+  app.route('/', createKnowledgePage());
   return app;
 }

@@ -25,6 +25,7 @@ import { userKey } from '../inbound/thread-ids.ts';
 import { recordFeedback } from '../insights/feedback.ts';
 import type { JobRunner } from '../jobs/types.ts';
 import type { OpenedKb } from '../knowledge/open-kb.ts';
+import { createKbReloader, type KbReloader } from '../knowledge/upkeep/kb-reloader.ts';
 import type { ChatModel } from '../llm/chat-model.ts';
 import { backlogMetrics, type Metrics } from '../ops/metrics.ts';
 import type { ShutdownStep } from '../ops/shutdown.ts';
@@ -63,6 +64,8 @@ export interface Runtime {
   deliver: Deliver;
   /** How far behind the turn queue is (for /readyz and the busy notice). */
   backlog: Backlog;
+  /** The KB every turn searches, re-indexed on publish and when its folder changes (knowledge upkeep). */
+  knowledge: KbReloader;
   /** Starts the workers (events, deliveries, timers) and the recovery sweeps in this process. */
   startWorkers(): Promise<void>;
   /** What graceful shutdown does, in order (src/ops/shutdown.ts): disconnect, drain, close. */
@@ -259,6 +262,8 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   });
 
   let stopRecovery: () => Promise<void> = async () => {};
+  const knowledge = createKbReloader({ config, opened: deps.opened, logger });
+  let stopWatch = () => {};
   return {
     db,
     store,
@@ -275,9 +280,12 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     accept,
     deliver: delivery.deliver,
     backlog,
+    knowledge,
     async startWorkers() {
       await runner.start();
       backlog.start();
+      // Files published by another process on the same KB folder are answered from here too.
+      stopWatch = knowledge.watch();
       const redisUrl = config.redis.url;
       // Many processes on one Redis: the recovery passes run in one of them at a time.
       const { redisLease } =
@@ -316,6 +324,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
         name: 'disconnect chat platforms',
         run: async () => {
           await stopRecovery();
+          stopWatch();
           backlog.stop();
           await Promise.allSettled(channels.map((ch) => ch.stop()));
         },

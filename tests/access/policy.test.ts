@@ -7,6 +7,8 @@ import {
   type AccessRole,
   incidentDecision,
   insightsDecision,
+  type KnowledgeAction,
+  knowledgeDecision,
   linkDecision,
   mayRead,
   type Principal,
@@ -258,6 +260,25 @@ describe('conversations, insights, knowledge audiences', () => {
     expect(insightsDecision(PEOPLE['employee emp-a']).allowed).toBe(false);
     for (const who of ['l2 (no routes)', 'hr_admin', 'admin'])
       expect(insightsDecision(PEOPLE[who]).allowed).toBe(true);
+  });
+
+  /** Knowledge upkeep: R read gaps and usage, D draft from a ticket, P publish/upload/replace. */
+  const KNOWLEDGE: Record<string, string> = {
+    'employee emp-a': '---',
+    'l2 (no routes)': 'RD-',
+    'l2 routed account': 'RD-',
+    'l3 (no routes)': 'RD-',
+    hr_admin: 'RDP',
+    admin: 'RDP',
+  };
+  it.each(Object.entries(KNOWLEDGE))('knowledge upkeep for %s: %s', (who, expected) => {
+    const actions: KnowledgeAction[] = ['read', 'draft', 'publish'];
+    const got = actions.map((a, i) => (knowledgeDecision(PEOPLE[who], a).allowed ? 'RDP'[i] : '-')).join('');
+    expect(got).toBe(expected);
+    for (const a of actions) {
+      const d = knowledgeDecision(PEOPLE[who], a);
+      if (!d.allowed) expect(d.reason).toMatch(/KB editors|HR admins/);
+    }
   });
 
   it.each([

@@ -3,7 +3,7 @@
  * an employee signed in through a login link reports an incident in the web chat; an l2 engineer
  * signed in the same way sees it appear live in /console within 5 s, opens it (the employee's words
  * and the severity rationale as the API gives them), claims it and replies — the reply reaches the
- * employee's web chat as an `agent` message — then resolves it, and the KPIs report it. Another employee sees none of it. Screenshots go to $TMPDIR/helpline-console/.
+ * employee's web chat as an `agent` message — then resolves it, and the KPIs report it. Another employee sees none of it. Screenshots go to .artifacts/screenshots/.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -4,7 +4,7 @@
  * first's incident), an l2 engineer sees it in /console/incidents with both reporters, posts one
  * update — it arrives in both employees' chat threads as an engineer's message — and resolves the
  * incident, which both employees are told. The ticket workspace shows a report's incident.
- * Screenshots go to $TMPDIR/helpline-console/.
+ * Screenshots go to .artifacts/screenshots/.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { adminSocketPath, callAdminSocket } from '../../src/server/admin-socket.
 import { type RunningServer, startServer } from '../../src/server/start.ts';
 import { launchChromium, quietIo } from '../support/chromium.ts';
 
-const SCREENSHOTS = join(tmpdir(), 'helpline-console');
+const SCREENSHOTS = join(import.meta.dirname, '../../.artifacts/screenshots');
 
 let server: RunningServer;
 let browser: Browser;

@@ -10,6 +10,7 @@ const TABLES = [
   'feedback',
   'identities',
   'incident_updates',
+  'kb_changes',
   'knowledge_gaps',
   'login_links',
   'messages',

@@ -45,20 +45,25 @@ export function consoleCsp(extra: { script?: string[]; style?: string[] } = {}):
 }
 
 export const consolePageCsp = consoleCsp();
+/** The policy of a console page that runs its own script instead of console.js (`extra.main`). */
+export const pageCsp = (pageScript: string) => consoleCsp({ script: [sha256(pageScript)] });
 /** The incidents pages and the ticket workspace (its incident box) run incidents.js too. */
 export const incidentsPageCsp = consoleCsp({ script: [sha256(incidentsScript)] });
 const withIncidents = { tail: html`<script>${raw(incidentsScript)}</script>` };
 
 export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-/** A console page: `extra.head` goes in <head>, `extra.tail` after the console script. */
+/**
+ * A console page: `extra.head` goes in <head>, `extra.tail` after the console script; `extra.main`
+ * replaces console.js for a page with a script of its own.
+ */
 export function frame(
   lang: ConsoleLang,
   p: Principal | undefined,
   title: string,
   data: Record<string, string>,
   content: Markup,
-  extra: { head?: Markup; tail?: Markup } = {},
+  extra: { head?: Markup; tail?: Markup; main?: string } = {},
 ): Markup {
   const L = LABELS[lang];
   const attrs = Object.entries(data)
@@ -71,13 +76,13 @@ export function frame(
 <title>${title} · ${L.console}</title><style>${raw(style)}</style>${extra.head ?? ''}</head>
 <body${attrs}><a class="skip" href="#main">${lang === 'zh' ? '跳到正文' : 'Skip to content'}</a>
 <header><h1>${L.console}</h1>
-<nav aria-label="${L.console}"><a href="/console">${L.inbox}</a><a href="/console/incidents">${L.incidents}</a><a href="/console/insights">${L.insights}</a>
+<nav aria-label="${L.console}"><a href="/console">${L.inbox}</a><a href="/console/incidents">${L.incidents}</a><a href="/console/insights">${L.insights}</a><a href="/console/knowledge">${L.knowledge}</a>
 <a href="?lang=${lang === 'zh' ? 'en' : 'zh'}" lang="${lang === 'zh' ? 'en' : 'zh'}">${L.language}</a></nav>
 ${p ? html`<span class="me">${L.signedInAs} <strong id="me">${p.userId}</strong> (${p.role})</span>` : ''}
 </header>
 <main id="main">${content}<p id="status" role="status" aria-live="polite"></p></main>
 <script type="application/json" id="labels">${raw(labels)}</script>
-<script>${raw(script)}</script>${extra.tail ?? ''}</body></html>`;
+<script>${raw(extra.main ?? script)}</script>${extra.tail ?? ''}</body></html>`;
 }
 
 function select(id: string, label: string, any: string, options: readonly string[]) {

@@ -105,11 +105,38 @@ interface FileContext {
   cached?: CacheEntry;
 }
 
-async function ingestFile(root: string, source: string, ctx: FileContext): Promise<Outcome> {
+/** Why a file name cannot be ingested (its type), or undefined when a loader takes it. */
+export function unsupportedType(source: string): string | undefined {
   const ext = path.extname(source).toLowerCase();
-  const loader = LOADERS[ext];
-  if (!loader)
-    return { reason: ext ? `unsupported file type ${ext}` : 'unsupported file type (no extension)' };
+  if (LOADERS[ext]) return undefined;
+  return ext ? `unsupported file type ${ext}` : 'unsupported file type (no extension)';
+}
+
+/** The file types ingest reads, e.g. `.md`. */
+export const SUPPORTED_TYPES: readonly string[] = Object.keys(LOADERS);
+
+/**
+ * One file's bytes checked exactly as ingest checks them (type, size, empty, loader and splitter):
+ * its passages, or the reason ingest would skip it. Uploads are refused for the same reasons.
+ */
+export async function checkKbFile(
+  bytes: Uint8Array,
+  source: string,
+  opts: { maxFileBytes?: number; split?: SplitOptions } = {},
+): Promise<{ passages: Passage[]; reason?: undefined } | { passages?: undefined; reason: string }> {
+  const unsupported = unsupportedType(source);
+  if (unsupported) return { reason: unsupported };
+  const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (bytes.length > maxFileBytes)
+    return { reason: `too large (${mib(bytes.length)}, limit ${mib(maxFileBytes)})` };
+  if (bytes.length === 0) return { reason: 'empty file' };
+  const parsed = await parseFile(bytes, source, resolveSplitOptions(opts.split));
+  return parsed.passages ? { passages: parsed.passages } : { reason: parsed.reason };
+}
+
+async function ingestFile(root: string, source: string, ctx: FileContext): Promise<Outcome> {
+  const unsupported = unsupportedType(source);
+  if (unsupported) return { reason: unsupported };
   const file = path.join(root, ...source.split('/'));
   let bytes: Uint8Array;
   try {
@@ -130,23 +157,39 @@ async function ingestFile(root: string, source: string, ctx: FileContext): Promi
       ? { passages: entry.passages, fromCache: true, entry }
       : { reason: entry.skipped, entry };
   }
-  try {
-    const [load, { splitDoc }] = await Promise.all([loader(), import('./split.ts')]);
-    const passages = await splitDoc(await load(bytes, source), ctx.split);
-    if (passages.length === 0) return noText(hash);
-    return { passages, fromCache: false, entry: { hash, passages } };
-  } catch (err) {
-    if (isHelplineError(err, 'FILE_SKIPPED'))
-      return { reason: err.message, entry: { hash, skipped: err.message } };
-    // A loader bug on one odd file must not stop the whole KB; the reason names it for a bug report.
-    const reason = `could not be read: ${err instanceof Error ? err.message : String(err)}`;
-    return { reason };
-  }
+  const parsed = await parseFile(bytes, source, ctx.split);
+  if (parsed.passages)
+    return { passages: parsed.passages, fromCache: false, entry: { hash, passages: parsed.passages } };
+  // A loader bug is not remembered: the next run tries the file again.
+  return parsed.cacheable
+    ? { reason: parsed.reason, entry: { hash, skipped: parsed.reason } }
+    : { reason: parsed.reason };
 }
 
-function noText(hash: string): Outcome {
-  const reason = 'no text left after removing markup and template tags';
-  return { reason, entry: { hash, skipped: reason } };
+/** Loader and splitter on one file's bytes; `cacheable` reasons depend on the bytes alone. */
+async function parseFile(
+  bytes: Uint8Array,
+  source: string,
+  split: Required<SplitOptions>,
+): Promise<
+  { passages: Passage[]; reason?: undefined } | { passages?: undefined; reason: string; cacheable: boolean }
+> {
+  const loader = LOADERS[path.extname(source).toLowerCase()];
+  try {
+    const [load, { splitDoc }] = await Promise.all([loader(), import('./split.ts')]);
+    const passages = await splitDoc(await load(bytes, source), split);
+    if (passages.length === 0) {
+      return { reason: 'no text left after removing markup and template tags', cacheable: true };
+    }
+    return { passages };
+  } catch (err) {
+    if (isHelplineError(err, 'FILE_SKIPPED')) return { reason: err.message, cacheable: true };
+    // A loader bug on one odd file must not stop the whole KB; the reason names it for a bug report.
+    return {
+      reason: `could not be read: ${err instanceof Error ? err.message : String(err)}`,
+      cacheable: false,
+    };
+  }
 }
 
 /**
