@@ -182,7 +182,8 @@ export class Bm25Index {
     let touchedCount = 0;
     for (const { term, weight } of query) {
       const id = this.ids.get(term);
-      if (id === undefined) continue;
+      // A weight of 0 adds nothing, and would list a document as touched once per such term.
+      if (id === undefined || !(weight > 0)) continue;
       const w = weight * this.idf(term);
       const end = this.offsets[id + 1];
       for (let i = this.offsets[id]; i < end; i++) {
