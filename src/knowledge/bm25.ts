@@ -139,6 +139,11 @@ export class Bm25Index {
     return { k1, b, terms, offsets, docs, tfs, len, avgLen };
   }
 
+  /** Every distinct term, in no particular order. */
+  termList(): IterableIterator<string> {
+    return this.ids.keys();
+  }
+
   /** Number of distinct terms: what the interning saves on. */
   get terms(): number {
     return this.ids.size;

@@ -2,6 +2,7 @@
  * Lexical retrieval: BM25F over passage fields, with bilingual terms and synonym expansion; in
  * Chinese, the word ranking is fused with a plain character n-gram ranking.
  */
+import { Abbreviations } from './abbreviations.ts';
 import { Bm25Index, type Bm25Parts, type FieldTerms, type Hit, type WeightedTerm } from './bm25.ts';
 import { fuseNormalized } from './fusion.ts';
 import { expand, type SynonymTable } from './synonyms.ts';
@@ -65,6 +66,7 @@ export class LexicalIndex {
   private readonly questionBoost: number;
   private readonly headingBoost: number;
   private readonly gramRanking: number;
+  #abbreviations?: Abbreviations;
   private readonly headingTerms: Set<string>[];
   /** Term sets of each passage's alternate questions (shared by the passages of one article). */
   private readonly questionTerms: Set<string>[][];
@@ -173,10 +175,29 @@ export class LexicalIndex {
     return this.index.contains(term, doc);
   }
 
-  /** The weighted terms a query searches with: its own terms and, weighted lower, their synonyms. */
+  /**
+   * The weighted terms a query searches with: its own terms and, weighted lower, their synonyms and
+   * the KB compounds its unknown short words abbreviate.
+   */
   queryTerms(query: string): WeightedTerm[] {
-    const extra = expand(query, this.synonyms).flatMap((s) => this.weigh(s, this.synonymWeight));
+    const extra = [...expand(query, this.synonyms), ...this.expansions(query)].flatMap((s) =>
+      this.weigh(s, this.synonymWeight),
+    );
     return merge([...this.weigh(query, 1), ...extra]);
+  }
+
+  /** KB compounds that words of the query (absent from the index) abbreviate: 社保 → 社会保险. */
+  expansions(query: string): string[] {
+    const out = new Set<string>();
+    for (const w of tokenize(query, true).words) for (const full of this.abbreviationsOf(w)) out.add(full);
+    return [...out];
+  }
+
+  /** The KB compounds `word` abbreviates, when the index lacks `word` itself. */
+  abbreviationsOf(word: string): string[] {
+    if (word.length !== 2 || this.index.has(word)) return [];
+    this.#abbreviations ??= new Abbreviations(this.index.termList(), (w) => this.index.has(w));
+    return this.#abbreviations.of(word);
   }
 
   search(query: string, k: number): Hit[] {
