@@ -84,6 +84,13 @@ interface SetResult {
   calibration: Calibration;
   /** Decline trade-off: threshold scaled by `factor` (1 = the learned one). */
   curve?: { factor: number; outOfScopeDeclined: number; answerableDeclined: number }[];
+  /**
+   * How well confidence separates the two kinds of question, whatever the threshold: the chance that
+   * an answerable question gets a higher confidence than an out-of-scope one (ties count half; ROC
+   * AUC). 0.5 is chance; no threshold declines most out-of-scope questions and few answerable ones
+   * unless this is well above 0.8.
+   */
+  separation?: number;
 }
 
 const CURVE_FACTORS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3];
@@ -132,6 +139,9 @@ async function measure(spec: SetSpec, opened: OpenedKb, shared: string, k: numbe
     );
     const oos = scored.filter((s) => s.oos);
     const ans = scored.filter((s) => !s.oos);
+    let above = 0;
+    for (const a of ans) for (const o of oos) above += a.c > o.c ? 1 : a.c === o.c ? 0.5 : 0;
+    result.separation = ans.length && oos.length ? above / (ans.length * oos.length) : undefined;
     result.curve = CURVE_FACTORS.map((factor) => {
       const cut = factor / (1 + factor);
       return {
@@ -201,14 +211,15 @@ function render(results: SetResult[]): string {
   if (withCurve.length) {
     out.push(
       '',
-      'Decline trade-off: the learned threshold scaled by a factor (1 = default); OOS declined / answerable declined.',
+      'Decline trade-off: the learned threshold scaled by a factor (1 = default); OOS declined / answerable declined. Separation: the chance an answerable question is more confident than an out-of-scope one.',
       '',
     );
     out.push(
       table(
-        ['set', ...CURVE_FACTORS.map((f) => `×${f}`)],
+        ['set', 'separation (AUC)', ...CURVE_FACTORS.map((f) => `×${f}`)],
         withCurve.map((r) => [
           r.set,
+          r.separation === undefined ? '—' : f3(r.separation),
           ...(r.curve ?? []).map(
             (p) => `${p.outOfScopeDeclined.toFixed(2)} / ${p.answerableDeclined.toFixed(2)}`,
           ),

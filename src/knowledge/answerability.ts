@@ -41,12 +41,15 @@ export function hasWord(words: PassageWords): (word: string) => boolean {
 /**
  * @param has whether the passage has an index word; by default from the passage's own words. The
  *   knowledge base asks its index instead (postings), which needs no tokenizing and no cache.
+ * @param alternates other phrases that stand for a question word in this KB (the compounds an
+ *   abbreviation learned from the KB stands for, abbreviations.ts); a passage with one covers it
  */
 export function evidence(
   question: string,
   passage: Passage,
   synonyms: SynonymTable,
   has: (word: string) => boolean = hasWord(passageWords(passage)),
+  alternates: (word: string) => string[] = () => [],
 ): Evidence {
   let matched = 0;
   let total = 0;
@@ -56,7 +59,7 @@ export function evidence(
     total += info;
     const covered =
       has(word) ||
-      expand(word, synonyms).some((phrase) => {
+      [...expand(word, synonyms), ...alternates(word)].some((phrase) => {
         const ws = tokenize(phrase).words;
         return ws.length > 0 && ws.every(has);
       });

@@ -139,6 +139,11 @@ export class Bm25Index {
     return { k1, b, terms, offsets, docs, tfs, len, avgLen };
   }
 
+  /** Every distinct term, in no particular order. */
+  termList(): IterableIterator<string> {
+    return this.ids.keys();
+  }
+
   /** Number of distinct terms: what the interning saves on. */
   get terms(): number {
     return this.ids.size;
@@ -182,7 +187,8 @@ export class Bm25Index {
     let touchedCount = 0;
     for (const { term, weight } of query) {
       const id = this.ids.get(term);
-      if (id === undefined) continue;
+      // A weight of 0 adds nothing, and would list a document as touched once per such term.
+      if (id === undefined || !(weight > 0)) continue;
       const w = weight * this.idf(term);
       const end = this.offsets[id + 1];
       for (let i = this.offsets[id]; i < end; i++) {

@@ -124,7 +124,7 @@ export class KnowledgeBase {
       answerable: confidence >= 0.5,
       confidence,
       results: hits.slice(0, k).map((h) => ({ passage: this.passages[h.doc], score: h.score })),
-      related: expand(query, this.synonyms),
+      related: this.related(query),
     };
   }
 
@@ -164,8 +164,13 @@ export class KnowledgeBase {
       answerable: confidence >= 0.5,
       confidence,
       results,
-      related: expand(query, this.synonyms),
+      related: this.related(query),
     };
+  }
+
+  /** Phrases the search also looked for: synonyms, and the KB compounds of abbreviations. */
+  private related(query: string): string[] {
+    return [...expand(query, this.synonyms), ...this.lexical.expansions(query)];
   }
 
   private lexicalHits(query: string, n: number, filter: SearchFilter | undefined) {
@@ -215,7 +220,7 @@ export class KnowledgeBase {
     const has = (w: string) =>
       this.lexical.contains(w, doc) ||
       (hasCjk(w) && (p.text.includes(w) || p.heading.includes(w) || p.title.includes(w)));
-    return evidence(query, p, this.synonyms, has);
+    return evidence(query, p, this.synonyms, has, (w) => this.lexical.abbreviationsOf(w));
   }
 
   private lexicalConfidence(query: string, docs: number[]): number {

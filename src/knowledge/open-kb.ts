@@ -208,7 +208,7 @@ async function vectorIndexFor(config: Config, dir: string, key: string): Promise
 }
 
 /** Calibration depends on the passages, the synonyms and the code that learns it. */
-const CALIBRATION_VERSION = 1;
+const CALIBRATION_VERSION = 2;
 
 function calibrationFingerprint(passages: Passage[], synonyms: string[][]): string {
   const hash = createHash('sha1').update(`${CALIBRATION_VERSION}\n${JSON.stringify(synonyms)}`);

@@ -32,8 +32,7 @@ export const DEFAULT_SYNONYMS: string[][] = [
   ['个税', '个人所得税'],
   // Social insurance and housing fund
   ['五险一金', '社保公积金'],
-  ['社保', '社会保险'],
-  ['医保', '基本医疗保险', '医疗保险'],
+  // 社保 → 社会保险 and 医保 → 医疗保险 are learned from each KB's own compounds (abbreviations.ts).
   ['失业金', '失业保险金'],
   ['公积金', '住房公积金'],
   ['工伤', '因工受伤', '工伤认定'],

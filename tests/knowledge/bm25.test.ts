@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Bm25Index } from '../../src/knowledge/bm25.ts';
-import { reciprocalRankFusion } from '../../src/knowledge/fusion.ts';
+import { fuseNormalized, reciprocalRankFusion } from '../../src/knowledge/fusion.ts';
 
 const doc = (text: string, title = '') => [
   { terms: title.split(' ').filter(Boolean), weight: 2 },
@@ -47,6 +47,21 @@ describe('Bm25Index', () => {
     expect(index.search([{ term: 'portal', weight: 1 }], 1)).toHaveLength(1);
   });
 
+  it('ignores terms weighted 0 (they would list a document as touched once per term)', () => {
+    const zero = index.search(
+      [
+        { term: 'portal', weight: 1 },
+        { term: 'vpn', weight: 0 },
+        { term: 'client', weight: 0 },
+        { term: 'install', weight: 0 },
+        { term: 'leave', weight: 0 },
+        { term: 'balance', weight: 0 },
+      ],
+      10,
+    );
+    expect(zero).toEqual(index.search([{ term: 'portal', weight: 1 }], 10));
+  });
+
   it('keeps the top k when many documents match', () => {
     const many = new Bm25Index(Array.from({ length: 500 }, (_, i) => doc(`common ${'rare '.repeat(i % 7)}`)));
     const hits = many.search(
@@ -73,6 +88,45 @@ describe('reciprocalRankFusion', () => {
 
   it('handles empty lists', () => {
     expect(reciprocalRankFusion([[], []])).toEqual([]);
+  });
+});
+
+describe('fuseNormalized', () => {
+  it('adds rankings divided by their best score, by weight', () => {
+    const fused = fuseNormalized([
+      {
+        hits: [
+          { doc: 1, score: 10 },
+          { doc: 2, score: 5 },
+        ],
+        weight: 1,
+      },
+      {
+        hits: [
+          { doc: 2, score: 0.4 },
+          { doc: 3, score: 0.1 },
+        ],
+        weight: 2,
+      },
+    ]);
+    expect(fused.map((f) => f.doc)).toEqual([2, 1, 3]);
+    expect(fused[0].score).toBeCloseTo(0.5 + 2);
+    expect(fused[1].score).toBeCloseTo(1);
+    expect(fused[2].score).toBeCloseTo(0.5);
+  });
+
+  it('skips empty rankings and keeps ties in document order', () => {
+    expect(fuseNormalized([{ hits: [], weight: 1 }])).toEqual([]);
+    const tie = fuseNormalized([
+      {
+        hits: [
+          { doc: 7, score: 2 },
+          { doc: 3, score: 2 },
+        ],
+        weight: 1,
+      },
+    ]);
+    expect(tie.map((f) => f.doc)).toEqual([3, 7]);
   });
 });
 
