@@ -66,6 +66,11 @@ const NAMES_BEFORE_UNIT = new RegExp(
   `\\b${NAME}(?:(?:\\s*,\\s*|\\s*/\\s*|\\s+(?:and|or|&|\\+)\\s+|\\s*,\\s*(?:and|or)\\s+)${NAME}){1,8}\\s+${UNIT_ANY_EN}\\b`,
   'gu',
 );
+const UNIT_JUST_BEFORE = new RegExp(
+  `\\b(?:${UNIT_ANY_EN}|block|tower|hall|level|wing|zone|room|unit)\\s+$`,
+  'u',
+);
+const UNIT_JUST_AFTER = new RegExp(`^\\s*(?:${UNIT_ANY_EN}|block|tower|hall|level|wing|zone|room)\\b`, 'u');
 // After the unit noun only identifiers count as names: "buildings A, B and C", "floors 3, 4 and 5".
 const ID = '(?:[a-hj-z]|\\d{1,3}[a-z]?|\\d{1,3}(?:st|nd|rd|th)|[a-z]\\d{1,3})';
 const UNIT_BEFORE_NAMES = new RegExp(
@@ -120,6 +125,11 @@ export function findPlaceLists(norm: string): PlaceList[] {
   for (const re of [NAMES_BEFORE_UNIT, UNIT_BEFORE_NAMES]) {
     for (const m of norm.matchAll(re)) {
       if (out.some((l) => l.index <= m.index! && m.index! < l.index + l.text.length)) continue;
+      // "building b, 3rd floor" is one address: the first name belongs to the unit before it.
+      if (re === NAMES_BEFORE_UNIT && UNIT_JUST_BEFORE.test(norm.slice(Math.max(0, m.index! - 16), m.index)))
+        continue;
+      // "building b, 3rd floor": the last name is the next unit's ("3rd floor"), not a second building.
+      if (re === UNIT_BEFORE_NAMES && UNIT_JUST_AFTER.test(norm.slice(m.index! + m[0].length))) continue;
       const names = m[0]
         .replace(
           new RegExp(

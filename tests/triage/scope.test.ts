@@ -88,6 +88,9 @@ describe('scope level', () => {
     ['我的工资条打不开', 'scope_self'],
     ["when I open my payslip I see someone else's salary", 'none'],
     ['the VPN keeps dropping', 'none'],
+    // One address, not a list of buildings (a follow-up answering "where are you?").
+    ['Building B, 3rd floor', 'none'],
+    ['the printer in building B, 3rd floor is jammed', 'none'],
   ])('%s → %s', (text, level) => {
     expect(scopeOf(text)).toBe(level);
   });
