@@ -1,7 +1,7 @@
 /**
  * Every console page in Chromium, in English and Chinese, audited with axe-core (issue 14 item 6):
- * the inbox, a ticket's workspace (with its SLA clocks and pause history), the KPI page (with its
- * charts) and the monthly report. No serious or critical violation is allowed, and no page may
+ * the inbox, a ticket's workspace (with its SLA clocks and pause history), the incidents list, the
+ * knowledge upkeep page, the KPI page (with its charts) and the monthly report. No serious or critical violation is allowed, and no page may
  * trip its Content-Security-Policy. Each page is saved as a PNG in .artifacts/screenshots/ (git
  * ignores it; CI keeps it as a test artifact).
  */
@@ -116,6 +116,16 @@ const PAGES: { name: string; path: () => string; ready: (page: Page) => Promise<
     name: 'workspace',
     path: () => `/console/tickets/${number}`,
     ready: (p) => p.locator('#clocks .holds li').first().waitFor(),
+  },
+  {
+    name: 'incidents',
+    path: () => '/console/incidents',
+    ready: (p) => p.locator('#incidents tr').first().waitFor(),
+  },
+  {
+    name: 'knowledge',
+    path: () => '/console/knowledge',
+    ready: (p) => p.locator('#articles *').first().waitFor(),
   },
   {
     name: 'insights',
