@@ -83,7 +83,7 @@ beforeAll(async () => {
     .locator('#messages li.msg.bot')
     .filter({ hasText: /HL-\d+/ })
     .first();
-  await announced.waitFor({ timeout: 15_000 });
+  await announced.waitFor({ timeout: 30_000 });
   number = /HL-\d+/.exec((await announced.textContent()) ?? '')![0];
   const engineer = await signedIn('eng-li', 'l2', 'en-US');
   await engineer.goto(`${server.url}/console/tickets/${number}`);
@@ -93,10 +93,10 @@ beforeAll(async () => {
   await engineer.locator('#ask').check();
   await engineer.getByRole('button', { name: 'Send reply' }).click();
   await engineer.locator('#audit', { hasText: 'waiting_on_employee' }).waitFor();
-  await employee.locator('#messages li.msg.agent').first().waitFor({ timeout: 10_000 });
+  await employee.locator('#messages li.msg.agent').first().waitFor({ timeout: 20_000 });
   await employee.fill('#input', 'Building B, 3rd floor');
   await employee.press('#input', 'Enter');
-  await engineer.locator('#audit', { hasText: 'employee_replied' }).waitFor({ timeout: 15_000 });
+  await engineer.locator('#audit', { hasText: 'employee_replied' }).waitFor({ timeout: 30_000 });
 }, 120_000);
 
 afterAll(async () => {

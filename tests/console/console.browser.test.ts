@@ -66,7 +66,7 @@ describe('the console', () => {
       .locator('#messages li.msg.bot')
       .filter({ hasText: /HL-\d+/ })
       .first();
-    await announced.waitFor({ timeout: 15_000 });
+    await announced.waitFor({ timeout: 30_000 });
     const number = /HL-\d+/.exec((await announced.textContent()) ?? '')![0];
     const reportedAt = Date.now();
 
@@ -93,7 +93,7 @@ describe('the console', () => {
     await shot(engineer, '3-workspace-replied');
 
     const agent = employee.locator('#messages li.msg.agent').filter({ hasText: reply });
-    await agent.waitFor({ timeout: 10_000 });
+    await agent.waitFor({ timeout: 20_000 });
     const thread = await employee.evaluate(async (n) => {
       const t = await (await fetch(`/api/tickets/${n}`)).json();
       return (await fetch(`/api/chat/threads/${t.threadId}/messages`)).json();
@@ -112,7 +112,7 @@ describe('the console', () => {
     await employee
       .locator('#messages li.msg')
       .filter({ hasText: /marked resolved/ })
-      .waitFor({ timeout: 10_000 });
+      .waitFor({ timeout: 20_000 });
 
     const kpis = await engineer.evaluate(async () => (await fetch('/api/insights/kpis')).json());
     expect(kpis.tickets).toBe(1);

@@ -125,7 +125,7 @@ describeRedis('RedisRateLimiter', (redis) => {
     return {
       limiter: () => new RedisRateLimiter({ redis: redis.connect(), prefix }),
       advance: (ms) => new Promise((r) => setTimeout(r, ms + 5)),
-      slackMs: 100,
+      slackMs: 200,
     };
   });
 

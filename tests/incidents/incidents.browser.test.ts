@@ -57,7 +57,7 @@ async function report(page: Page, words: string): Promise<string> {
     .locator('#messages li.msg.bot')
     .filter({ hasText: /HL-\d+/ })
     .first();
-  await announced.waitFor({ timeout: 15_000 });
+  await announced.waitFor({ timeout: 30_000 });
   return /HL-\d+/.exec((await announced.textContent()) ?? '')![0];
 }
 
@@ -102,7 +102,7 @@ describe('the incidents pages', () => {
       [second, 'second'],
     ] as const) {
       const agent = page.locator('#messages li.msg.agent').filter({ hasText: update });
-      await agent.waitFor({ timeout: 10_000 });
+      await agent.waitFor({ timeout: 20_000 });
       expect(await agent.count()).toBe(1);
       await shot(page, `incidents-3-update-in-${name}-reporter-chat`);
     }
@@ -135,7 +135,7 @@ describe('the incidents pages', () => {
       await page
         .locator('#messages li.msg')
         .filter({ hasText: /The vendor fixed the clock-in service/ })
-        .waitFor({ timeout: 10_000 });
+        .waitFor({ timeout: 20_000 });
     }
 
     // An employee has no incidents list.
