@@ -155,7 +155,9 @@ describeRedis('RedisRateLimiter', (redis) => {
       if (wait === 0) sentAt.push(Date.now() - start);
       else await new Promise((r) => setTimeout(r, wait));
     }
-    for (let i = 1; i < sentAt.length; i++) expect(sentAt[i] - sentAt[i - 1]).toBeGreaterThanOrEqual(95);
+    // Spaced on Redis's clock: seen from here one gap may shrink as the one before it grew (a reply
+    // read late on a busy machine), but four gaps together take at least four intervals.
+    expect(sentAt[4] - sentAt[0]).toBeGreaterThanOrEqual(380);
     // Not much later either: a caller told to wait is let through when it comes back.
     expect(sentAt[4]).toBeLessThan(1500);
   });
