@@ -4,6 +4,7 @@
  *   GET  /api/console/stream                  → server-sent `change` events when any ticket changes
  *   GET  /api/tickets/:id/conversation        → the employee's thread (masked unless theirs / held)
  *   POST /api/tickets/:id/:action             → claim | reply | note | escalate | resolve | reopen | override
+ *                                               ({version}: 409 CONFLICT, naming who, if it changed since)
  * Service KPIs and SLA clock history are in insights-api.ts.
  * Every route is decided by the policy (src/access/policy.ts); the app's authentication checks the
  * CSRF token of cookie sessions on the POSTs. The stream watches the audit log's latest id, which
@@ -155,12 +156,19 @@ export function createConsoleApi(deps: ConsoleApiDeps): Hono {
       throw new HelplineError('BAD_REQUEST', 'The body must be a JSON object.');
     }
     const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
+    if (body.version !== undefined && !Number.isInteger(body.version)) {
+      throw new HelplineError(
+        'BAD_REQUEST',
+        'version must be the whole number the page read (ticket.version).',
+      );
+    }
     const ticket = await deps.actions.act(p, c.req.param('id'), action, {
       text: str('text'),
       reason: str('reason'),
       severity: str('severity'),
       key: str('key'),
       waitForEmployee: body.waitForEmployee === true,
+      version: body.version as number | undefined,
     });
     return c.json({ ok: true, ticket: ticketView(ticket, deps.calendars, deps.now()) });
   });

@@ -72,6 +72,58 @@ describe('console API', () => {
     expect((await loser.json()).error.code).toBe('ALREADY_CLAIMED');
   });
 
+  it('two engineers acting on one ticket at once: one wins, the other is told who did what', async () => {
+    const eng1 = await as('eng-1', 'l2');
+    const eng2 = await as('eng-2', 'l2');
+    const { version } = await (await eng1.get(`/api/tickets/${ticket.number}`)).json();
+    const [a, b] = await Promise.all([
+      eng1.post(`/api/tickets/${ticket.number}/resolve`, { version }),
+      eng2.post(`/api/tickets/${ticket.number}/escalate`, { version }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const [lost, winner, what] = a.status === 409 ? [a, 'eng-2', 'escalated'] : [b, 'eng-1', 'resolved'];
+    const error = (await lost.json()).error;
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toContain(`changed by ${winner} (${what}`);
+
+    // A page that read an older version is told, even when the action would still be allowed.
+    const other = await t.runtime.tickets.open({
+      title: 'VPN drops',
+      severity: 'P2',
+      category: 'device',
+      intent: 'incident',
+      rationale: 'one person',
+      requesterId: 'emp-a',
+      threadId,
+    });
+    const read = (await (await eng1.get(`/api/tickets/${other.number}`)).json()).version;
+    expect((await eng2.post(`/api/tickets/${other.number}/claim`, { version: read })).status).toBe(200);
+    const stale = await eng1.post(`/api/tickets/${other.number}/override`, {
+      severity: 'P1',
+      reason: 'whole team',
+      version: read,
+    });
+    expect(stale.status).toBe(409);
+    expect((await stale.json()).error.message).toMatch(/changed by eng-2 \(claimed/);
+    // A reply names no version: it adds to the ticket and conflicts with nothing.
+    expect((await eng1.post(`/api/tickets/${other.number}/reply`, { text: 'on it too' })).status).toBe(200);
+    expect((await eng1.post(`/api/tickets/${other.number}/resolve`, { version: 'v1' })).status).toBe(400);
+  });
+
+  it('filters the inbox by tier, severity, category and platform', async () => {
+    const eng = await as('eng-1', 'l2');
+    await eng.post(`/api/tickets/${ticket.number}/escalate`, { reason: 'needs the vendor' });
+    const numbers = async (query: string) =>
+      (await (await eng.get(`/api/console/inbox?${query}`)).json()).tickets.map(
+        (x: { number: string }) => x.number,
+      );
+    expect(await numbers('tier=L3')).toEqual([ticket.number]);
+    expect(await numbers('tier=L2')).toEqual([]);
+    expect(await numbers('severity=P1&category=attendance&platform=web')).toEqual([ticket.number]);
+    expect(await numbers('severity=P0')).toEqual([]);
+    expect(await numbers('platform=slack')).toEqual([]);
+  });
+
   it('delivers a reply to the employee’s web thread as an agent message; a note stays internal', async () => {
     const eng = await as('eng-1', 'l2');
     const reply = await eng.post(`/api/tickets/${ticket.number}/reply`, {
@@ -96,6 +148,15 @@ describe('console API', () => {
       'claimed',
       'agent_replied',
       'note',
+    ]);
+    // The employee reads their ticket's log without the internal note.
+    const own = await (
+      await (await as('emp-a', 'employee')).get(`/api/tickets/${ticket.number}/events`)
+    ).json();
+    expect(own.events.map((e: { action: string }) => e.action)).toEqual([
+      'opened',
+      'claimed',
+      'agent_replied',
     ]);
   });
 
