@@ -382,9 +382,13 @@
       run('override', state({ severity: value('new-severity'), reason: value('override-reason') })),
     );
     bind('reopen-form', () => run('reopen', state({ reason: value('reopen-reason') })));
-    loadTicket().catch((e) => announce(e.message));
+    // The actions show once the ticket is loaded; the inbox's `r` lands in the reply box.
+    loadTicket()
+      .then(() => {
+        if (location.hash === '#reply') document.getElementById('reply')?.focus();
+      })
+      .catch((e) => announce(e.message));
     live(() => loadTicket().catch((e) => announce(e.message)));
-    if (location.hash === '#reply') document.getElementById('reply')?.focus();
   }
 
   const ready = fetch('/auth/me', { credentials: 'same-origin' })
