@@ -199,6 +199,64 @@ describe('console API', () => {
     expect((await eng.get('/api/insights/kpis?from=nope')).status).toBe(400);
   });
 
+  it('shows an employee only their own tickets on every console API and page', async () => {
+    const eng = await as('eng-1', 'l2');
+    await eng.post(`/api/tickets/${ticket.number}/note`, { text: 'vendor case 42' });
+    const other = await as('emp-b', 'employee');
+    const n = ticket.number;
+    const statuses: Record<string, number> = {};
+    for (const path of [
+      `/api/tickets/${n}`,
+      `/api/tickets/${n}/events`,
+      `/api/tickets/${n}/conversation`,
+      `/api/tickets/${n}/clocks`,
+      `/api/tickets/${n}/incident`,
+      '/api/incidents',
+      `/api/incidents/${n}`,
+      '/api/insights/kpis',
+      '/api/insights/kpis.csv',
+      '/api/insights/gaps',
+      '/api/knowledge/gaps',
+      '/api/knowledge/articles',
+      '/console/insights',
+      `/console/reports/${new Date().toISOString().slice(0, 7)}`,
+    ]) {
+      statuses[path] = (await other.get(path)).status;
+    }
+    expect(statuses).toEqual({
+      [`/api/tickets/${n}`]: 404,
+      [`/api/tickets/${n}/events`]: 404,
+      [`/api/tickets/${n}/conversation`]: 404,
+      [`/api/tickets/${n}/clocks`]: 404,
+      [`/api/tickets/${n}/incident`]: 404,
+      '/api/incidents': 403,
+      [`/api/incidents/${n}`]: 403,
+      '/api/insights/kpis': 403,
+      '/api/insights/kpis.csv': 403,
+      '/api/insights/gaps': 403,
+      '/api/knowledge/gaps': 403,
+      '/api/knowledge/articles': 403,
+      '/console/insights': 403,
+      [`/console/reports/${new Date().toISOString().slice(0, 7)}`]: 403,
+    });
+    expect((await (await other.get('/api/console/inbox')).json()).tickets).toEqual([]);
+    expect((await (await other.get('/api/tickets')).json()).tickets).toEqual([]);
+    for (const action of ['claim', 'reply', 'note', 'resolve', 'link']) {
+      expect((await other.post(`/api/tickets/${n}/${action}`, { text: 'x', incident: n })).status).toBe(404);
+    }
+    // The live stream moves with their own tickets only: nothing of emp-a's shows through it.
+    const firstMark = async (who: Awaited<ReturnType<typeof as>>) => {
+      const res = await who.get('/api/console/stream');
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!/data: /.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+      await reader.cancel();
+      return /data: (\d+)/.exec(text)![1];
+    };
+    expect(await firstMark(other)).toBe('0');
+    expect(Number(await firstMark(await as('emp-a', 'employee')))).toBeGreaterThan(0);
+  });
+
   it('serves the pages to a signed-in user and a sign-in page otherwise', async () => {
     expect((await t.app.request('/console')).status).toBe(401);
     const { id } = await t.access.sessions.create({ userId: 'eng-1', role: 'l2', via: 'link' });
