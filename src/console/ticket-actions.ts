@@ -131,7 +131,9 @@ export function createConsoleActions(deps: ConsoleActionDeps) {
   /** Two engineers at once: the one whose page is out of date is told who changed what. */
   const changedSince = async (ticket: Ticket, version: number) => {
     const last = (await tickets.events(ticket.id)).filter((e) => e.action !== 'viewed').at(-1);
-    const what = last ? `${last.action}${last.to ? ` → ${last.to}` : ''}` : 'changed';
+    const what = last
+      ? `${last.action}${last.to && last.to !== last.action ? ` → ${last.to}` : ''}`
+      : 'changed';
     return new HelplineError(
       'CONFLICT',
       `${ticket.number} was just changed by ${last?.actor ?? 'someone'} (${what}); the page shows it now — look before acting again.`,
