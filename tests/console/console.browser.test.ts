@@ -3,7 +3,8 @@
  * an employee signed in through a login link reports an incident in the web chat; an l2 engineer
  * signed in the same way sees it appear live in /console within 5 s, opens it (the employee's words
  * and the severity rationale as the API gives them), claims it and replies — the reply reaches the
- * employee's web chat as an `agent` message — then resolves it, and the KPIs report it. Another employee sees none of it.
+ * employee's web chat as an `agent` message — then resolves it, the employee rates it, and the KPIs
+ * report it (first response, resolution, CSAT). Another employee sees none of it.
  * Then the inbox from the keyboard (j/k, c claim, r reply), its tier filter, and two engineers on one
  * ticket: the one whose page is out of date is told who acted. Screenshots go to .artifacts/screenshots/.
  */
@@ -109,14 +110,18 @@ describe('the console', () => {
 
     await engineer.getByRole('button', { name: 'Resolve' }).click();
     await expect.poll(() => engineer.locator('#facts').textContent()).toContain('resolved');
-    // The employee is asked to rate. (The web chat posts a rating button's value as text, not as
-    // an action, so rating from the web chat is left to the web adapter's owners.)
+    // The employee is asked to rate, and rates 5 (a button press on the ticket).
+    const resolvedMsg = employee.locator('#messages li.msg').filter({ hasText: /marked resolved/ });
+    await resolvedMsg.waitFor({ timeout: 10_000 });
+    await resolvedMsg.getByRole('button', { name: '5', exact: true }).click();
     await employee
       .locator('#messages li.msg')
-      .filter({ hasText: /marked resolved/ })
+      .filter({ hasText: /Thanks for rating 5\/5/ })
       .waitFor({ timeout: 10_000 });
+    await expect.poll(() => engineer.locator('#facts').textContent()).toContain('closed');
 
     const kpis = await engineer.evaluate(async () => (await fetch('/api/insights/kpis')).json());
+    expect(kpis.csat).toEqual({ average: 5, ratings: 1 });
     expect(kpis.tickets).toBe(1);
     expect(kpis.firstResponse.count).toBe(1);
     expect(kpis.firstResponse.p50Ms).toBeGreaterThanOrEqual(0);
@@ -125,6 +130,7 @@ describe('the console', () => {
     expect(kpis.byPlatform.web.tickets).toBe(1);
     await engineer.goto(`${server.url}/console/insights`);
     await expect.poll(() => engineer.locator('[data-kpi="tickets"]').textContent()).toBe('1');
+    expect(await engineer.locator('[data-kpi="csat"]').textContent()).toContain('5');
     await shot(engineer, '5-insights');
 
     // The same pages in Chinese, by preference.
