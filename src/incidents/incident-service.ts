@@ -7,7 +7,7 @@
  *
  * Idempotency: an update is recorded once per (incident, key) and delivered under
  * `incident-update:<update id>:<ticket id>`, so a retried post never reaches anyone twice; a report's
- * resolution under `incident-resolved:<incident id>:<resolved at>:<report id>`, so it is told once
+ * resolution under `incident-resolved:<incident id>:<report id>:<its resolved at>`, so it is told once
  * however many passes resolve the reports (finishReports, run by the ticket service's listener
  * wherever the incident is resolved); other status messages use `status:<ticket id>:<version>`.
  * Concurrency: of two engineers resolving one incident, one wins and the other gets CONFLICT naming
@@ -173,16 +173,23 @@ export function createIncidentService(deps: IncidentServiceDeps) {
   /**
    * After `incident` was resolved — on its page, in the workspace or by a card's button — resolves
    * every report still open with the incident's actor and note, and tells each report's reporter,
-   * once per resolution: the message key names the incident's resolution, so a second pass (a retry,
+   * once per resolution: the message key names the report's resolution, so a second pass (a retry,
    * two paths racing) finds the reports resolved and delivers nothing new. Reports resolved on their
    * own before the incident was are left alone. Returns the reports resolved with the incident.
    */
-  const finishReports = async (incident: Ticket): Promise<Ticket[]> => {
-    if (incident.status !== 'resolved' || !incident.resolvedAt) return [];
+  const finishReports = async (
+    incident: Ticket,
+    /** Who resolves what is left, and their note. @defaultValue those of the incident's resolve */
+    by?: { actor: string; note?: string },
+  ): Promise<Ticket[]> => {
+    // Resolved, or closed since by its own reporter's rating: its reports still follow.
+    if (isOpen(incident.status) || !incident.resolvedAt) return [];
     const resolvedAt = incident.resolvedAt;
-    const last = (await tickets.events(incident.id)).filter((e) => e.action === 'resolved').at(-1);
-    const actor = last?.actor ?? HELPLINE_ACTOR;
-    const note = last?.reason ?? undefined;
+    const last = by
+      ? undefined
+      : (await tickets.events(incident.id)).filter((e) => e.action === 'resolved').at(-1);
+    const actor = by?.actor ?? last?.actor ?? HELPLINE_ACTOR;
+    const note = by ? by.note : (last?.reason ?? undefined);
     const done: Ticket[] = [];
     for (let report of await reportsOf(incident)) {
       if (isOpen(report.status)) {
@@ -200,7 +207,8 @@ export function createIncidentService(deps: IncidentServiceDeps) {
       if (report.status !== 'resolved' || (report.resolvedAt ?? '') < resolvedAt) continue;
       await deps.handoff.refreshCard(report);
       const lang = employeeLang(report);
-      await tell(report, `incident-resolved:${incident.id}:${resolvedAt}:${report.id}`, {
+      // Keyed by the report's own resolution: a second pass over it is silent, a later one is told.
+      await tell(report, `incident-resolved:${incident.id}:${report.id}:${report.resolvedAt}`, {
         text: INCIDENT_TEXTS[lang].resolved(incident.number, report.number, note),
         lang,
         buttons: ratingButtons(report, lang),
@@ -346,7 +354,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
       }
       // The listener has done this; again here for a listener that failed and for "resolve the
       // rest" (reports left open). No report can join a resolved incident, so the list is complete.
-      const done = await finishReports(parent);
+      const done = await finishReports(parent, { actor: p.userId, note });
       return { incident: parent, resolvedReports: done };
     },
 

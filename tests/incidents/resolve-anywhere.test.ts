@@ -196,6 +196,30 @@ onPostgres('an incident resolved anywhere', (ctx) => {
     await expectAllToldOnce(new RegExp(`Your ticket ${incident.number} has been marked resolved`));
   });
 
+  it('a report reopened by its reporter under a closed incident is resolved again by "resolve the open reports", told once more', async () => {
+    const eng = await as('eng-1', 'l2');
+    expect((await eng.post(`/api/tickets/${incident.number}/resolve`, {})).status).toBe(200);
+    await t.queue.drain();
+    // The incident's own reporter rates it (closed); one reporter says "not solved".
+    await t.runtime.tickets.close(incident.id, 'emp-a', { csat: 4 });
+    await t.runtime.tickets.reopen(reports[0].id, 'emp-b', 'employee: not solved');
+    const { version } = await (await eng.get(`/api/incidents/${incident.number}`)).json();
+    const rest = await eng.post(`/api/incidents/${incident.number}/resolve`, {
+      version,
+      note: 'fixed again',
+    });
+    expect(rest.status).toBe(200);
+    expect((await t.runtime.tickets.get(reports[0].id)).status).toBe('resolved');
+    // Again, as a retry would: nobody is told twice.
+    await eng.post(`/api/incidents/${incident.number}/resolve`, { version, note: 'fixed again' });
+    await t.queue.drain();
+    expect(await webResolved('emp-b')).toEqual([
+      expect.stringContaining(`(incident ${incident.number}) is resolved.`),
+      expect.stringContaining(`(incident ${incident.number}) is resolved: fixed again`),
+    ]);
+    expect(slackResolved()).toHaveLength(1);
+  });
+
   it('from the Slack card’s Resolve button: pressed twice and redelivered, every reporter told once', async () => {
     const raw = press(card(), 'resolve', 'U0ENG');
     expect((await postSlack(raw)).status).toBe(200);
