@@ -191,7 +191,7 @@ export function createConsoleActions(deps: ConsoleActionDeps) {
     input: ActionInput,
   ): Promise<Ticket> {
     let ticket = current;
-    await allowed(p, ticket, idOrNumber);
+    allowed(p, ticket, idOrNumber);
     const lang = employeeLang(ticket);
     const t = HANDOFF_TEXTS[lang];
     switch (action) {
