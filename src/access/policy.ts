@@ -85,6 +85,16 @@ export function ticketDecision(p: Principal, action: TicketAction, t: TicketFact
 export const canReadTicket = (p: Principal, t: TicketFacts) => ticketDecision(p, 'read', t).allowed;
 
 /**
+ * Internal notes in a ticket's audit log (DESIGN §2 flow 5: never relayed to the employee): for
+ * staff who read the ticket as staff — its assignee and the roles it is routed to. The employee who
+ * asked reads their ticket's log without them.
+ */
+export function internalNotesDecision(p: Principal, t: TicketFacts): Decision {
+  if (p.role !== 'employee' && (owns(p, t.assigneeId) || coversCategory(p, t))) return allow(t.sensitive);
+  return deny('Internal notes are for the engineers working the ticket.');
+}
+
+/**
  * Mass incidents (DESIGN §2 flow 8): the list is for staff — an employee follows their own ticket,
  * never the list of who else reported what. An incident is read and worked (post an update to every
  * reporter, resolve it with all its reports) as its parent ticket is: working the incident covers

@@ -6,8 +6,10 @@
  * through the ticket service, the triage card refresh and delivery the chat buttons use.
  *
  * Idempotency: an update is recorded once per (incident, key) and delivered under
- * `incident-update:<update id>:<ticket id>`, so a retried post never reaches anyone twice; status
- * messages use the console's `status:<ticket id>:<version>` keys.
+ * `incident-update:<update id>:<ticket id>`, so a retried post never reaches anyone twice; a report's
+ * resolution under `incident-resolved:<incident id>:<report id>:<its resolved at>`, so it is told once
+ * however many passes resolve the reports (finishReports, run by the ticket service's listener
+ * wherever the incident is resolved); other status messages use `status:<ticket id>:<version>`.
  * Concurrency: of two engineers resolving one incident, one wins and the other gets CONFLICT naming
  * who resolved it; a page that names the version it read also gets CONFLICT if the incident changed.
  */
@@ -22,7 +24,7 @@ import type { OutboundBody } from '../inbound/ports.ts';
 import { parseConversationId } from '../inbound/thread-ids.ts';
 import { maskPii } from '../privacy/pii.ts';
 import type { Database } from '../store/database.ts';
-import { isOpen } from '../tickets/lifecycle.ts';
+import { CLAIMABLE_STATUSES, isOpen } from '../tickets/lifecycle.ts';
 import { HELPLINE_ACTOR } from '../tickets/retriage.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { NewTicketEvent, Ticket } from '../tickets/types.ts';
@@ -148,13 +150,12 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     });
   };
 
-  /** Resolves one ticket of the incident and tells its reporter; undefined if someone else got there first. */
-  const resolveOne = async (ticket: Ticket, incident: Ticket, p: Principal, note?: string) => {
+  /** Resolves the incident's own ticket and tells its reporter; undefined if someone else got there first. */
+  const resolveOwn = async (incident: Ticket, p: Principal, note?: string) => {
     let resolved: Ticket;
     try {
-      const reason =
-        ticket.id === incident.id ? note : `with incident ${incident.number}${note ? `: ${note}` : ''}`;
-      resolved = await tickets.resolve(ticket.id, p.userId, reason);
+      // The ticket service's listener (resolveWithIncident) resolves the reports before this returns.
+      resolved = await tickets.resolve(incident.id, p.userId, note);
     } catch (err) {
       if (isHelplineError(err, 'ILLEGAL_TRANSITION')) return undefined;
       throw err;
@@ -162,11 +163,73 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     await deps.handoff.refreshCard(resolved);
     const lang = employeeLang(resolved);
     await tell(resolved, `status:${resolved.id}:${resolved.version}`, {
-      text: INCIDENT_TEXTS[lang].resolved(incident.number, resolved.number, note),
+      text: INCIDENT_TEXTS[lang].resolved(resolved.number, resolved.number, note),
       lang,
       buttons: ratingButtons(resolved, lang),
     });
     return resolved;
+  };
+
+  /**
+   * After `incident` was resolved — on its page, in the workspace or by a card's button — resolves
+   * every report still open with the incident's actor and note, and tells each report's reporter,
+   * once per resolution: the message key names the report's resolution, so a second pass (a retry,
+   * two paths racing) finds the reports resolved and delivers nothing new. Reports resolved on their
+   * own before the incident was are left alone. Returns the reports resolved with the incident.
+   */
+  const finishReports = async (
+    incident: Ticket,
+    /** Who resolves what is left, and their note. @defaultValue those of the incident's resolve */
+    by?: { actor: string; note?: string },
+  ): Promise<Ticket[]> => {
+    // Resolved, or closed since by its own reporter's rating: its reports still follow.
+    if (isOpen(incident.status) || !incident.resolvedAt) return [];
+    const resolvedAt = incident.resolvedAt;
+    const last = by
+      ? undefined
+      : (await tickets.events(incident.id)).filter((e) => e.action === 'resolved').at(-1);
+    const actor = by?.actor ?? last?.actor ?? HELPLINE_ACTOR;
+    const note = by ? by.note : (last?.reason ?? undefined);
+    const done: Ticket[] = [];
+    for (let report of await reportsOf(incident)) {
+      if (isOpen(report.status)) {
+        try {
+          report = await tickets.resolve(
+            report.id,
+            actor,
+            `with incident ${incident.number}${note ? `: ${note}` : ''}`,
+          );
+        } catch (err) {
+          if (!isHelplineError(err, 'ILLEGAL_TRANSITION')) throw err;
+          report = await tickets.get(report.id); // Another pass resolved it just now.
+        }
+      }
+      if (report.status !== 'resolved' || (report.resolvedAt ?? '') < resolvedAt) continue;
+      await deps.handoff.refreshCard(report);
+      const lang = employeeLang(report);
+      // Keyed by the report's own resolution: a second pass over it is silent, a later one is told.
+      await tell(report, `incident-resolved:${incident.id}:${report.id}:${report.resolvedAt}`, {
+        text: INCIDENT_TEXTS[lang].resolved(incident.number, report.number, note),
+        lang,
+        buttons: ratingButtons(report, lang),
+      });
+      done.push(report);
+    }
+    return done;
+  };
+
+  /**
+   * An update is the incident's first response, as a reply is a ticket's (DESIGN §2 flow 5:
+   * claiming stops the first-response clock): an incident nobody holds is claimed by the poster.
+   * One that someone claimed meanwhile stays theirs.
+   */
+  const respondFirst = async (incident: Ticket, p: Principal) => {
+    if (incident.assigneeId || !CLAIMABLE_STATUSES.includes(incident.status)) return;
+    try {
+      await deps.handoff.refreshCard(await tickets.claim(incident.id, p.userId));
+    } catch (err) {
+      if (!isHelplineError(err, 'ALREADY_CLAIMED') && !isHelplineError(err, 'ILLEGAL_TRANSITION')) throw err;
+    }
   };
 
   /** Who resolved the incident, for the loser of a race. */
@@ -181,6 +244,8 @@ export function createIncidentService(deps: IncidentServiceDeps) {
   };
 
   return {
+    finishReports,
+
     /** Incidents with linked reports that `p` may read, open first by severity and age. */
     async list(p: Principal): Promise<Incident[]> {
       const decision = incidentDecision(p, 'list');
@@ -206,7 +271,8 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     /**
      * Sends `text` to every reporter (the incident's own requester and each linked report's) on
      * their channel as an engineer's message, records it with an audit entry on each ticket, and
-     * mirrors it under the incident's triage card. The same `key` again delivers nothing new.
+     * mirrors it under the incident's triage card. The same `key` again delivers nothing new. An
+     * incident nobody holds is claimed by the poster: the update is its first response.
      */
     async postUpdate(p: Principal, idOrNumber: string, input: { text?: string; key?: string }) {
       const text = requiredText(input.text, 'update');
@@ -251,6 +317,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
           author: 'agent',
         });
       }
+      await respondFirst(incident, p);
       const lang = employeeLang(incident);
       await toTriage(
         incident,
@@ -279,19 +346,15 @@ export function createIncidentService(deps: IncidentServiceDeps) {
       const note = input.note?.trim() ? shortText(input.note.trim(), 'resolution note') : undefined;
       let parent = incident;
       if (isOpen(incident.status)) {
-        const resolved = await resolveOne(incident, incident, p, note);
+        const resolved = await resolveOwn(incident, p, note);
         if (!resolved) throw await alreadyResolved(await tickets.get(incident.id));
         parent = resolved;
       } else if (input.version === undefined) {
         throw await alreadyResolved(incident);
       }
-      // After the incident itself: no report can join a resolved incident, so this list is complete.
-      const open = (await reportsOf(parent)).filter((t) => isOpen(t.status));
-      const done: Ticket[] = [];
-      for (const report of open) {
-        const resolved = await resolveOne(report, parent, p, note);
-        if (resolved) done.push(resolved);
-      }
+      // The listener has done this; again here for a listener that failed and for "resolve the
+      // rest" (reports left open). No report can join a resolved incident, so the list is complete.
+      const done = await finishReports(parent, { actor: p.userId, note });
       return { incident: parent, resolvedReports: done };
     },
 

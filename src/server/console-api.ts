@@ -2,8 +2,10 @@
  * The console's JSON API (issue 14), mounted under /api beside the tickets API:
  *   GET  /api/console/inbox?severity&category&platform&tier → {me, counts, tickets} by SLA deadline
  *   GET  /api/console/stream                  → server-sent `change` events when any ticket changes
+ *                                               (an employee's: when one of their own does)
  *   GET  /api/tickets/:id/conversation        → the employee's thread (masked unless theirs / held)
  *   POST /api/tickets/:id/:action             → claim | reply | note | escalate | resolve | reopen | override
+ *                                               ({version}: 409 CONFLICT, naming who, if it changed since)
  * Service KPIs and SLA clock history are in insights-api.ts.
  * Every route is decided by the policy (src/access/policy.ts); the app's authentication checks the
  * CSRF token of cookie sessions on the POSTs. The stream watches the audit log's latest id, which
@@ -93,7 +95,18 @@ export function createConsoleApi(deps: ConsoleApiDeps): Hono {
   });
 
   app.get('/console/stream', (c) => {
-    caller(c);
+    const p = caller(c);
+    // An employee's stream moves with their own tickets only: no one else's activity shows through it.
+    const aliases = [...p.aliases];
+    const marks = aliases.map((_, i) => `$${i + 1}`).join(', ');
+    const mark = () =>
+      p.role === 'employee'
+        ? deps.db.query<{ id: string | number | null }>(
+            `SELECT max(e.id) AS id FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+              WHERE t.requester_id IN (${marks})`,
+            aliases,
+          )
+        : deps.db.query<{ id: string | number | null }>('SELECT max(id) AS id FROM ticket_events');
     const pollMs = deps.pollMs ?? 1000;
     const maxMs = deps.streamMaxMs ?? 10 * 60_000;
     return streamSSE(c, async (stream) => {
@@ -104,13 +117,11 @@ export function createConsoleApi(deps: ConsoleApiDeps): Hono {
         closed = true;
       });
       while (!closed && Date.now() - started < maxMs) {
-        const [row] = await deps.db.query<{ id: string | number | null }>(
-          'SELECT max(id) AS id FROM ticket_events',
-        );
-        const mark = String(row?.id ?? 0);
-        if (mark !== last) {
-          await stream.writeSSE({ event: 'change', data: mark });
-          last = mark;
+        const [row] = await mark();
+        const latest = String(row?.id ?? 0);
+        if (latest !== last) {
+          await stream.writeSSE({ event: 'change', data: latest });
+          last = latest;
         } else {
           await stream.write(': keep-alive\n\n');
         }
@@ -155,12 +166,19 @@ export function createConsoleApi(deps: ConsoleApiDeps): Hono {
       throw new HelplineError('BAD_REQUEST', 'The body must be a JSON object.');
     }
     const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
+    if (body.version !== undefined && !Number.isInteger(body.version)) {
+      throw new HelplineError(
+        'BAD_REQUEST',
+        'version must be the whole number the page read (ticket.version).',
+      );
+    }
     const ticket = await deps.actions.act(p, c.req.param('id'), action, {
       text: str('text'),
       reason: str('reason'),
       severity: str('severity'),
       key: str('key'),
       waitForEmployee: body.waitForEmployee === true,
+      version: body.version as number | undefined,
     });
     return c.json({ ok: true, ticket: ticketView(ticket, deps.calendars, deps.now()) });
   });

@@ -14,7 +14,6 @@ import { type Config, oidcEnabled } from '../config/schema.ts';
 import { serviceZone } from '../console/period.ts';
 import { createConsoleActions } from '../console/ticket-actions.ts';
 import { ThreadLinks } from '../handoff/thread-links.ts';
-import { createIncidentService } from '../incidents/incident-service.ts';
 import { allowedHosts } from './allowed-hosts.ts';
 import { createApp } from './app.ts';
 import { createAuthRoutes } from './auth-routes.ts';
@@ -31,7 +30,16 @@ export interface HttpDeps {
   config: Config;
   runtime: Pick<
     Runtime,
-    'channels' | 'tickets' | 'db' | 'calendars' | 'limiter' | 'store' | 'handoff' | 'deliver' | 'knowledge'
+    | 'channels'
+    | 'tickets'
+    | 'db'
+    | 'calendars'
+    | 'limiter'
+    | 'store'
+    | 'handoff'
+    | 'deliver'
+    | 'knowledge'
+    | 'incidents'
   >;
   access: AccessStores;
   logger: Logger;
@@ -58,7 +66,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     createTicketsApi({ tickets: runtime.tickets, db: runtime.db, calendars: runtime.calendars, now }),
   );
   // Before the console API: its POST /tickets/:id/:action would take `link` and `unlink`.
-  api.route('/', createIncidentsApi(createIncidentService({ ...runtime, links, now })));
+  api.route('/', createIncidentsApi(runtime.incidents));
   api.route(
     '/',
     createConsoleApi({

@@ -58,6 +58,7 @@ export interface Runtime {
   /** Every channel served (the web chat, and Lark and Slack when configured): routes and connections. */
   channels: ChatChannel[];
   handoff: TicketDesk['handoff'];
+  incidents: TicketDesk['incidents'];
   /** Takes a verified event from a channel: deduplicated, stored, queued. */
   accept: Accept;
   /** Hands a message to delivery. */
@@ -277,6 +278,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     databaseLabel: infra.databaseLabel,
     channels,
     handoff: desk.handoff,
+    incidents: desk.incidents,
     accept,
     deliver: delivery.deliver,
     backlog,

@@ -2,7 +2,8 @@
  * Tickets and everything that follows them (DESIGN §2 flows 3, 5, 6): the ticket service, its SLA
  * timers, the triage cards and the bridge between the employee's thread and the card's. Built in
  * order and wired with listeners: every stored change re-syncs the ticket's timers, queues its card
- * and is counted; a card once sent gives the bridge its thread.
+ * and is counted; a card once sent gives the bridge its thread; an incident resolved anywhere
+ * resolves its reports.
  */
 import type { Logger } from 'pino';
 import { chatButtonPolicy } from '../access/chat-buttons.ts';
@@ -15,6 +16,8 @@ import { createRelay, type Relay } from '../handoff/relay.ts';
 import { createSlaNotifier } from '../handoff/sla-notices.ts';
 import { ThreadLinks } from '../handoff/thread-links.ts';
 import type { ProfileSource } from '../inbound/ports.ts';
+import { createIncidentService, type IncidentService } from '../incidents/incident-service.ts';
+import { resolveWithIncident } from '../incidents/resolve-with-incident.ts';
 import type { JobRunner } from '../jobs/types.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { withBuiltinCalendars } from '../sla/calendars/builtin.ts';
@@ -32,6 +35,8 @@ export interface TicketDesk {
   handoff: Handoff;
   relay: Relay;
   calendars: CalendarSet;
+  /** Mass incidents: their reports, updates to every reporter, resolve-all (src/incidents). */
+  incidents: IncidentService;
 }
 
 export interface TicketDeskDeps {
@@ -114,7 +119,10 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
       metrics.tickets.inc({ severity: ticket.severity, category: ticket.category as Category });
   });
   delivery.onSent(cardSent(handoff));
+  const incidents = createIncidentService({ tickets, handoff, links, deliver: delivery.deliver, db, now });
+  // However an incident's ticket is resolved (its page, the workspace, a card's button), its reports follow.
+  tickets.onChange(resolveWithIncident(incidents));
 
   const relay = createRelay({ tickets, links, deliver: delivery.deliver, triageLang });
-  return { tickets, timers, handoff, relay, calendars };
+  return { tickets, timers, handoff, relay, calendars, incidents };
 }

@@ -3,7 +3,7 @@
  * and SLA deadlines, its audit log, and the knowledge-gap report.
  */
 import { type Context, Hono } from 'hono';
-import { insightsDecision, ticketDecision } from '../access/policy.ts';
+import { insightsDecision, internalNotesDecision, ticketDecision } from '../access/policy.ts';
 import { HelplineError } from '../errors.ts';
 import { listGaps } from '../insights/knowledge-gaps.ts';
 import { maskPii } from '../privacy/pii.ts';
@@ -54,6 +54,8 @@ export function ticketView(t: Ticket, calendars: CalendarSet, now: Date) {
     assigneeId: t.assigneeId,
     parentId: t.parentId,
     reporters: t.reporters,
+    /** Sent back with a console action: a ticket changed since is a conflict, not a silent overwrite. */
+    version: t.version,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
     sla: {
@@ -107,8 +109,10 @@ export function createTicketsApi(deps: TicketsApiDeps): Hono {
     c.json(ticketView(await readable(c, c.req.param('id')), deps.calendars, deps.now())),
   );
   app.get('/tickets/:id/events', async (c) => {
-    const ticket = await readable(c, c.req.param('id'));
-    return c.json({ events: await deps.tickets.events(ticket.id) });
+    const { p, ticket } = await readTicket(deps, c, c.req.param('id'));
+    const notes = internalNotesDecision(p, ticket).allowed;
+    const events = await deps.tickets.events(ticket.id);
+    return c.json({ events: notes ? events : events.filter((e) => e.action !== 'note') });
   });
   app.get('/insights/gaps', async (c) => {
     const decision = insightsDecision(caller(c));

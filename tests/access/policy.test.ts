@@ -7,6 +7,7 @@ import {
   type AccessRole,
   incidentDecision,
   insightsDecision,
+  internalNotesDecision,
   type KnowledgeAction,
   knowledgeDecision,
   linkDecision,
@@ -181,6 +182,18 @@ describe('the role table', () => {
     expect(ticketDecision(person('emp-a', 'employee'), 'rate', TICKETS.attendance).allowed).toBe(true);
     expect(ticketDecision(PEOPLE.admin, 'rate', TICKETS.attendance).allowed).toBe(false);
     expect(ticketDecision(PEOPLE['l2 (no routes)'], 'rate', TICKETS.attendance).allowed).toBe(false);
+  });
+
+  it('internal notes are for staff who read the ticket as staff, never for the employee who asked', () => {
+    const employee = internalNotesDecision(person('emp-a', 'employee'), TICKETS.attendance);
+    expect(employee).toEqual({ allowed: false, reason: expect.stringMatching(/engineers working/) });
+    expect(internalNotesDecision(PEOPLE['l2 (no routes)'], TICKETS.attendance).allowed).toBe(true);
+    expect(internalNotesDecision(PEOPLE['l2 assignee eng-2'], TICKETS.assignedPayroll)).toEqual({
+      allowed: true,
+      sensitive: true,
+    });
+    expect(internalNotesDecision(PEOPLE['l2 (no routes)'], TICKETS.payroll).allowed).toBe(false);
+    expect(internalNotesDecision(PEOPLE.admin, TICKETS.harassment).allowed).toBe(true);
   });
 
   it('an employee never works tickets, not even their own; refusals say why', () => {

@@ -1,8 +1,9 @@
 /**
  * Every console page in Chromium, in English and Chinese, audited with axe-core (issue 14 item 6):
- * the inbox, a ticket's workspace (with its SLA clocks and pause history), the incidents list, the
- * knowledge upkeep page, the KPI page (with its charts) and the monthly report. No serious or critical violation is allowed, and no page may
- * trip its Content-Security-Policy. Each page is saved as a PNG in .artifacts/screenshots/ (git
+ * the inbox, a ticket's workspace (with its SLA clocks and pause history), the incidents list and one
+ * incident, the knowledge upkeep page, the KPI page (with its charts) and the monthly report. No
+ * serious or critical violation is allowed, no page may trip its Content-Security-Policy, the nav
+ * marks the page's section (aria-current) and a page below a section links back to it. Each page is saved as a PNG in .artifacts/screenshots/ (git
  * ignores it; CI keeps it as a test artifact).
  */
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -106,34 +107,56 @@ afterAll(async () => {
 });
 
 const month = () => localDay(Date.now(), 'Asia/Shanghai').slice(0, 7);
-const PAGES: { name: string; path: () => string; ready: (page: Page) => Promise<unknown> }[] = [
+/** Each page: where it is, when it is drawn, its section in the nav, and where its back link goes. */
+const PAGES: {
+  name: string;
+  path: () => string;
+  ready: (page: Page) => Promise<unknown>;
+  section: string;
+  back?: string;
+}[] = [
   {
     name: 'inbox',
+    section: '/console',
     path: () => '/console',
     ready: (p) => p.locator('#tickets tr[data-number]').first().waitFor(),
   },
   {
     name: 'workspace',
+    section: '/console',
+    back: '/console',
     path: () => `/console/tickets/${number}`,
     ready: (p) => p.locator('#clocks .holds li').first().waitFor(),
   },
   {
     name: 'incidents',
+    section: '/console/incidents',
     path: () => '/console/incidents',
     ready: (p) => p.locator('#incidents tr').first().waitFor(),
   },
   {
+    name: 'incident',
+    section: '/console/incidents',
+    back: '/console/incidents',
+    path: () => `/console/incidents/${number}`,
+    ready: (p) => p.locator('#facts dl').waitFor(),
+  },
+  {
     name: 'knowledge',
+    section: '/console/knowledge',
     path: () => '/console/knowledge',
     ready: (p) => p.locator('#articles *').first().waitFor(),
   },
   {
     name: 'insights',
+    section: '/console/insights',
     path: () => '/console/insights',
     ready: (p) => p.locator('body[data-charts="ready"]').waitFor(),
   },
   {
     name: 'report',
+    section: '/console/insights',
+    back: '/console/insights',
     path: () => `/console/reports/${month()}`,
     ready: (p) => p.locator('body[data-charts="ready"]').waitFor(),
   },
@@ -142,7 +165,7 @@ const PAGES: { name: string; path: () => string; ready: (page: Page) => Promise<
 describe.each(['en', 'zh'])('console pages in %s', (lang) => {
   it.each(PAGES)(
     '$name passes axe-core with no serious or critical violation',
-    async ({ name, path, ready }) => {
+    async ({ name, path, ready, section, back }) => {
       const page = await signedIn('eng-li', 'l2', lang === 'zh' ? 'zh-CN' : 'en-US');
       const blocked: string[] = [];
       page.on('console', (m) => {
@@ -153,6 +176,11 @@ describe.each(['en', 'zh'])('console pages in %s', (lang) => {
       expect(await page.getAttribute('html', 'lang')).toBe(lang);
       expect(await audit(page)).toEqual([]);
       expect(blocked).toEqual([]);
+      // The nav marks where the page is; a page below a section links back to it.
+      const current = page.locator('header nav a[aria-current="page"]');
+      expect(await current.count()).toBe(1);
+      expect(await current.getAttribute('href')).toBe(section);
+      if (back) expect(await page.locator(`main a[href="${back}"]`).count()).toBeGreaterThan(0);
       await page.screenshot({ path: join(SCREENSHOTS, `console-${name}-${lang}.png`), fullPage: true });
       // The top of the page, as docs/console/insights.png shows it.
       await page.screenshot({
@@ -171,7 +199,7 @@ describe('the workspace', () => {
     await page.goto(`${server.url}/console/tickets/${number}`);
     const hold = page.locator('#clocks [data-clock="resolution"] .holds li').first();
     await expect
-      .poll(() => hold.textContent())
+      .poll(() => hold.textContent(), { timeout: 10_000 })
       .toMatch(/Paused, waiting on the employee: .+ → .+ \(ended by employee_replied\)/);
     expect(await page.locator('#clocks [data-clock="first_response"] h3').textContent()).toBe(
       'First response: stopped',

@@ -72,6 +72,58 @@ describe('console API', () => {
     expect((await loser.json()).error.code).toBe('ALREADY_CLAIMED');
   });
 
+  it('two engineers acting on one ticket at once: one wins, the other is told who did what', async () => {
+    const eng1 = await as('eng-1', 'l2');
+    const eng2 = await as('eng-2', 'l2');
+    const { version } = await (await eng1.get(`/api/tickets/${ticket.number}`)).json();
+    const [a, b] = await Promise.all([
+      eng1.post(`/api/tickets/${ticket.number}/resolve`, { version }),
+      eng2.post(`/api/tickets/${ticket.number}/escalate`, { version }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const [lost, winner, what] = a.status === 409 ? [a, 'eng-2', 'escalated'] : [b, 'eng-1', 'resolved'];
+    const error = (await lost.json()).error;
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toContain(`changed by ${winner} (${what}`);
+
+    // A page that read an older version is told, even when the action would still be allowed.
+    const other = await t.runtime.tickets.open({
+      title: 'VPN drops',
+      severity: 'P2',
+      category: 'device',
+      intent: 'incident',
+      rationale: 'one person',
+      requesterId: 'emp-a',
+      threadId,
+    });
+    const read = (await (await eng1.get(`/api/tickets/${other.number}`)).json()).version;
+    expect((await eng2.post(`/api/tickets/${other.number}/claim`, { version: read })).status).toBe(200);
+    const stale = await eng1.post(`/api/tickets/${other.number}/override`, {
+      severity: 'P1',
+      reason: 'whole team',
+      version: read,
+    });
+    expect(stale.status).toBe(409);
+    expect((await stale.json()).error.message).toMatch(/changed by eng-2 \(claimed/);
+    // A reply names no version: it adds to the ticket and conflicts with nothing.
+    expect((await eng1.post(`/api/tickets/${other.number}/reply`, { text: 'on it too' })).status).toBe(200);
+    expect((await eng1.post(`/api/tickets/${other.number}/resolve`, { version: 'v1' })).status).toBe(400);
+  });
+
+  it('filters the inbox by tier, severity, category and platform', async () => {
+    const eng = await as('eng-1', 'l2');
+    await eng.post(`/api/tickets/${ticket.number}/escalate`, { reason: 'needs the vendor' });
+    const numbers = async (query: string) =>
+      (await (await eng.get(`/api/console/inbox?${query}`)).json()).tickets.map(
+        (x: { number: string }) => x.number,
+      );
+    expect(await numbers('tier=L3')).toEqual([ticket.number]);
+    expect(await numbers('tier=L2')).toEqual([]);
+    expect(await numbers('severity=P1&category=attendance&platform=web')).toEqual([ticket.number]);
+    expect(await numbers('severity=P0')).toEqual([]);
+    expect(await numbers('platform=slack')).toEqual([]);
+  });
+
   it('delivers a reply to the employee’s web thread as an agent message; a note stays internal', async () => {
     const eng = await as('eng-1', 'l2');
     const reply = await eng.post(`/api/tickets/${ticket.number}/reply`, {
@@ -96,6 +148,15 @@ describe('console API', () => {
       'claimed',
       'agent_replied',
       'note',
+    ]);
+    // The employee reads their ticket's log without the internal note.
+    const own = await (
+      await (await as('emp-a', 'employee')).get(`/api/tickets/${ticket.number}/events`)
+    ).json();
+    expect(own.events.map((e: { action: string }) => e.action)).toEqual([
+      'opened',
+      'claimed',
+      'agent_replied',
     ]);
   });
 
@@ -136,6 +197,64 @@ describe('console API', () => {
     expect(kpis.bySeverity.P1.tickets).toBe(1);
     expect(kpis.byCategory.attendance.tickets).toBe(1);
     expect((await eng.get('/api/insights/kpis?from=nope')).status).toBe(400);
+  });
+
+  it('shows an employee only their own tickets on every console API and page', async () => {
+    const eng = await as('eng-1', 'l2');
+    await eng.post(`/api/tickets/${ticket.number}/note`, { text: 'vendor case 42' });
+    const other = await as('emp-b', 'employee');
+    const n = ticket.number;
+    const statuses: Record<string, number> = {};
+    for (const path of [
+      `/api/tickets/${n}`,
+      `/api/tickets/${n}/events`,
+      `/api/tickets/${n}/conversation`,
+      `/api/tickets/${n}/clocks`,
+      `/api/tickets/${n}/incident`,
+      '/api/incidents',
+      `/api/incidents/${n}`,
+      '/api/insights/kpis',
+      '/api/insights/kpis.csv',
+      '/api/insights/gaps',
+      '/api/knowledge/gaps',
+      '/api/knowledge/articles',
+      '/console/insights',
+      `/console/reports/${new Date().toISOString().slice(0, 7)}`,
+    ]) {
+      statuses[path] = (await other.get(path)).status;
+    }
+    expect(statuses).toEqual({
+      [`/api/tickets/${n}`]: 404,
+      [`/api/tickets/${n}/events`]: 404,
+      [`/api/tickets/${n}/conversation`]: 404,
+      [`/api/tickets/${n}/clocks`]: 404,
+      [`/api/tickets/${n}/incident`]: 404,
+      '/api/incidents': 403,
+      [`/api/incidents/${n}`]: 403,
+      '/api/insights/kpis': 403,
+      '/api/insights/kpis.csv': 403,
+      '/api/insights/gaps': 403,
+      '/api/knowledge/gaps': 403,
+      '/api/knowledge/articles': 403,
+      '/console/insights': 403,
+      [`/console/reports/${new Date().toISOString().slice(0, 7)}`]: 403,
+    });
+    expect((await (await other.get('/api/console/inbox')).json()).tickets).toEqual([]);
+    expect((await (await other.get('/api/tickets')).json()).tickets).toEqual([]);
+    for (const action of ['claim', 'reply', 'note', 'resolve', 'link']) {
+      expect((await other.post(`/api/tickets/${n}/${action}`, { text: 'x', incident: n })).status).toBe(404);
+    }
+    // The live stream moves with their own tickets only: nothing of emp-a's shows through it.
+    const firstMark = async (who: Awaited<ReturnType<typeof as>>) => {
+      const res = await who.get('/api/console/stream');
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!/data: /.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+      await reader.cancel();
+      return /data: (\d+)/.exec(text)![1];
+    };
+    expect(await firstMark(other)).toBe('0');
+    expect(Number(await firstMark(await as('emp-a', 'employee')))).toBeGreaterThan(0);
   });
 
   it('serves the pages to a signed-in user and a sign-in page otherwise', async () => {

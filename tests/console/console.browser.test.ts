@@ -3,7 +3,10 @@
  * an employee signed in through a login link reports an incident in the web chat; an l2 engineer
  * signed in the same way sees it appear live in /console within 5 s, opens it (the employee's words
  * and the severity rationale as the API gives them), claims it and replies — the reply reaches the
- * employee's web chat as an `agent` message — then resolves it, and the KPIs report it. Another employee sees none of it. Screenshots go to .artifacts/screenshots/.
+ * employee's web chat as an `agent` message — then resolves it, the employee rates it, and the KPIs
+ * report it (first response, resolution, CSAT). Another employee sees none of it.
+ * Then the inbox from the keyboard (j/k, c claim, r reply), its tier filter, and two engineers on one
+ * ticket: the one whose page is out of date is told who acted. Screenshots go to .artifacts/screenshots/.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,14 +110,18 @@ describe('the console', () => {
 
     await engineer.getByRole('button', { name: 'Resolve' }).click();
     await expect.poll(() => engineer.locator('#facts').textContent()).toContain('resolved');
-    // The employee is asked to rate. (The web chat posts a rating button's value as text, not as
-    // an action, so rating from the web chat is left to the web adapter's owners.)
+    // The employee is asked to rate, and rates 5 (a button press on the ticket).
+    const resolvedMsg = employee.locator('#messages li.msg').filter({ hasText: /marked resolved/ });
+    await resolvedMsg.waitFor({ timeout: 20_000 });
+    await resolvedMsg.getByRole('button', { name: '5', exact: true }).click();
     await employee
       .locator('#messages li.msg')
-      .filter({ hasText: /marked resolved/ })
+      .filter({ hasText: /Thanks for rating 5\/5/ })
       .waitFor({ timeout: 20_000 });
+    await expect.poll(() => engineer.locator('#facts').textContent()).toContain('closed');
 
     const kpis = await engineer.evaluate(async () => (await fetch('/api/insights/kpis')).json());
+    expect(kpis.csat).toEqual({ average: 5, ratings: 1 });
     expect(kpis.tickets).toBe(1);
     expect(kpis.firstResponse.count).toBe(1);
     expect(kpis.firstResponse.p50Ms).toBeGreaterThanOrEqual(0);
@@ -123,6 +130,7 @@ describe('the console', () => {
     expect(kpis.byPlatform.web.tickets).toBe(1);
     await engineer.goto(`${server.url}/console/insights`);
     await expect.poll(() => engineer.locator('[data-kpi="tickets"]').textContent()).toBe('1');
+    expect(await engineer.locator('[data-kpi="csat"]').textContent()).toContain('5');
     await shot(engineer, '5-insights');
 
     // The same pages in Chinese, by preference.
@@ -152,5 +160,78 @@ describe('the console', () => {
     await other.goto(`${server.url}/console/tickets/${number}`);
     await expect.poll(() => other.locator('#status').textContent()).toMatch(/no ticket/i);
     await shot(other, '7-other-employee');
+  }, 120_000);
+
+  it('works from the keyboard (j/k, c, r), filters by tier, and tells the engineer whose page is out of date', async () => {
+    const numbers: string[] = [];
+    for (const [user, words] of [
+      ['emp-c', 'The ERP system is down for the whole finance department, nobody can log in, error 503'],
+      ['emp-d', 'The whole Beijing office cannot connect to the VPN since this morning'],
+    ] as const) {
+      const employee = await signedIn(user, 'employee');
+      await employee.fill('#input', words);
+      await employee.press('#input', 'Enter');
+      const announced = employee
+        .locator('#messages li.msg.bot')
+        .filter({ hasText: /HL-\d+/ })
+        .first();
+      await announced.waitFor({ timeout: 15_000 });
+      numbers.push(/HL-\d+/.exec((await announced.textContent()) ?? '')![0]);
+    }
+    const engineer = await signedIn('eng-li', 'l2');
+    await expect.poll(() => engineer.locator('#tickets tr[data-number]').count()).toBe(2);
+    expect(await engineer.locator('header nav a[aria-current="page"]').getAttribute('href')).toBe('/console');
+    const cursor = () => engineer.locator('#tickets tr.cursor').getAttribute('data-number');
+    const first = await cursor();
+    await engineer.locator('body').press('j');
+    await expect.poll(cursor).not.toBe(first);
+    const second = await cursor();
+    await engineer.keyboard.press('k');
+    await expect.poll(cursor).toBe(first);
+    await engineer.keyboard.press('j');
+    await expect.poll(cursor).toBe(second);
+    await engineer.keyboard.press('c');
+    const claimed = engineer.locator(`#tickets tr[data-number="${second}"]`);
+    await expect.poll(() => claimed.textContent()).toContain('eng-li');
+    await engineer.keyboard.press('r');
+    await engineer.waitForURL(`${server.url}/console/tickets/${second}#reply`);
+    await expect.poll(() => engineer.evaluate(() => document.activeElement?.id)).toBe('reply');
+    await shot(engineer, '8-workspace-from-keyboard');
+
+    // Filters: nothing has gone to L3 yet; escalated, it is there and no longer under L2.
+    await engineer.goto(`${server.url}/console`);
+    await engineer.getByLabel('Tier').selectOption('L3');
+    await expect.poll(() => engineer.locator('#tickets').textContent()).toContain('No tickets here.');
+    await engineer.evaluate(async (n) => {
+      const { csrf } = await (await fetch('/auth/me')).json();
+      await fetch(`/api/tickets/${n}/escalate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+        body: JSON.stringify({ reason: 'needs the vendor' }),
+      });
+    }, first);
+    await expect.poll(() => engineer.locator('#tickets tr[data-number]').count()).toBe(1);
+    expect(await engineer.locator('#tickets tr[data-number]').getAttribute('data-number')).toBe(first);
+    await engineer.getByLabel('Tier').selectOption('L2');
+    await expect
+      .poll(() => engineer.locator('#tickets tr[data-number]').getAttribute('data-number'))
+      .toBe(second);
+
+    // Two engineers on one ticket: the page that did not see the resolve is told who did it.
+    const late = await signedIn('eng-wu', 'l2');
+    // No live updates on this page (no stream, timers paused): it stays as it was read.
+    await late.route('**/api/console/stream', (route) => route.abort());
+    await late.clock.install();
+    await late.clock.pauseAt(Date.now() + 1000);
+    await late.goto(`${server.url}/console/tickets/${second}`);
+    await expect.poll(() => late.locator('#facts').textContent()).toContain('claimed');
+    await engineer.goto(`${server.url}/console/tickets/${second}`);
+    await engineer.getByRole('button', { name: 'Resolve' }).click();
+    await expect.poll(() => engineer.locator('#facts').textContent()).toContain('resolved');
+    await late.getByRole('button', { name: 'Escalate to the next tier' }).click();
+    await expect.poll(() => late.locator('#status').textContent()).toMatch(/changed by eng-li \(resolved/);
+    // Told, the page shows the ticket as it is now.
+    await expect.poll(() => late.locator('#facts').textContent()).toContain('resolved');
+    await shot(late, '9-workspace-told-of-other-engineer');
   }, 120_000);
 });

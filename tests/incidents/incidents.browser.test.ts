@@ -3,7 +3,9 @@
  * embedded defaults: two employees report the same outage in the web chat (the second joins the
  * first's incident), an l2 engineer sees it in /console/incidents with both reporters, posts one
  * update — it arrives in both employees' chat threads as an engineer's message — and resolves the
- * incident, which both employees are told. The ticket workspace shows a report's incident.
+ * incident, which both employees are told. The ticket workspace shows a report's incident. The list
+ * and the workspace's incident box refresh live on the page's one stream, and resolving the
+ * incident's ticket from its workspace tells every reporter too.
  * Screenshots go to .artifacts/screenshots/.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
@@ -141,5 +143,80 @@ describe('the incidents pages', () => {
     // An employee has no incidents list.
     await first.goto(`${server.url}/console/incidents`);
     await expect.poll(() => first.locator('#status').textContent()).toMatch(/for engineers/);
+  }, 120_000);
+
+  it('refreshes the list and the workspace’s incident box live on one stream, and a resolve from the workspace tells every reporter', async () => {
+    const say = [
+      'The expense system is down for everyone in the whole company: login fails with error 502',
+      'Login fails with error 502 for everyone in the whole company, the expense system is down',
+      'Expense system down for everyone in the whole company, error 502 when I log in',
+    ];
+    const [a, b, c] = [
+      await signedIn('emp-x', 'employee'),
+      await signedIn('emp-y', 'employee'),
+      await signedIn('emp-z', 'employee'),
+    ];
+    const incident = await report(a, say[0]);
+    expect(await report(b, say[1])).toBe(incident);
+
+    const engineer = await signedIn('eng-li', 'l2');
+    const streams: string[] = [];
+    engineer.on('request', (r) => {
+      if (r.url().endsWith('/api/console/stream')) streams.push(new URL(engineer.url()).pathname);
+    });
+    await engineer.goto(`${server.url}/console/incidents`);
+    expect(await engineer.locator('header nav a[aria-current="page"]').getAttribute('href')).toBe(
+      '/console/incidents',
+    );
+    const reporters = engineer.locator(`#incidents tr[data-number="${incident}"] td.reporters`);
+    await expect.poll(() => reporters.textContent()).toBe('2');
+    // A third report joins while the list is open: the count moves without a reload.
+    expect(await report(c, say[2])).toBe(incident);
+    await expect.poll(() => reporters.textContent(), { timeout: 5_000 }).toBe('3');
+
+    // The report's workspace follows its incident live, on the page's one stream.
+    const reportNumber = await engineer.evaluate(
+      async (n) => (await (await fetch(`/api/incidents/${n}`)).json()).reportedBy[1].number as string,
+      incident,
+    );
+    await engineer.goto(`${server.url}/console/tickets/${reportNumber}`);
+    const box = engineer.locator('#incident-of');
+    await expect.poll(() => box.textContent()).toContain(`Part of incident ${incident}`);
+    const other = await signedIn('eng-wu', 'l2');
+    const act = (path: string, body: unknown) =>
+      other.evaluate(
+        async ([p, json]) => {
+          const { csrf } = await (await fetch('/auth/me')).json();
+          return (
+            await fetch(p as string, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+              body: JSON.stringify(json),
+            })
+          ).status;
+        },
+        [path, body],
+      );
+    expect(await act(`/api/tickets/${reportNumber}/unlink`, { reason: 'checking' })).toBe(200);
+    await expect.poll(() => box.textContent(), { timeout: 5_000 }).toBe('—');
+    expect(await act(`/api/tickets/${reportNumber}/link`, { incident })).toBe(200);
+    await expect.poll(() => box.textContent(), { timeout: 5_000 }).toContain(`Part of incident ${incident}`);
+    expect(streams.filter((p) => p === `/console/tickets/${reportNumber}`)).toHaveLength(1);
+    expect(await engineer.locator('main a[href="/console"]').count()).toBeGreaterThan(0);
+
+    // Resolved from the incident's own workspace (not the incidents page): every reporter is told.
+    await engineer.goto(`${server.url}/console/tickets/${incident}`);
+    await engineer.getByRole('button', { name: 'Resolve' }).click();
+    await expect.poll(() => engineer.locator('#facts').textContent()).toContain('resolved');
+    await a
+      .locator('#messages li.msg')
+      .filter({ hasText: `Your ticket ${incident} has been marked resolved` })
+      .waitFor({ timeout: 10_000 });
+    for (const page of [b, c]) {
+      const told = page.locator('#messages li.msg').filter({ hasText: `(incident ${incident}) is resolved` });
+      await told.waitFor({ timeout: 10_000 });
+      expect(await told.count()).toBe(1);
+    }
+    await shot(c, 'incidents-6-resolved-from-workspace-reporter-told');
   }, 120_000);
 });

@@ -77,26 +77,44 @@
     if (status) status.textContent = text;
   }
 
-  /** Calls `reload` on every change the server reports, live (SSE) or every 5 s without it. */
-  /** @param {() => void} reload */
+  /** @type {Array<() => void>} */
+  const followers = [];
+  /** @type {EventSource | null} */
+  let stream = null;
+
+  /**
+   * Calls `reload` on every change the server reports. One stream per page, however many parts of
+   * it follow (the workspace and its incident box): every 5 s while the stream is down, and every
+   * 30 s while it is up, so countdowns stay current.
+   * @param {() => void} reload
+   */
   function live(reload) {
+    followers.push(reload);
+    if (followers.length > 1) return;
     const badge = document.getElementById('live');
+    const all = () => {
+      for (const follow of followers) follow();
+    };
     let timer = 0;
     const soon = () => {
       clearTimeout(timer);
-      timer = window.setTimeout(reload, 150);
+      timer = window.setTimeout(all, 150);
     };
     if (typeof EventSource === 'function') {
-      const source = new EventSource('/api/console/stream');
-      source.addEventListener('change', soon);
-      source.onopen = () => {
+      stream = new EventSource('/api/console/stream');
+      stream.addEventListener('change', soon);
+      stream.onopen = () => {
         if (badge) badge.textContent = L.live;
       };
-      source.onerror = () => {
+      stream.onerror = () => {
         if (badge) badge.textContent = L.offline;
       };
     }
-    setInterval(reload, 5000);
+    let ticks = 0;
+    setInterval(() => {
+      ticks += 1;
+      if (!stream || stream.readyState !== EventSource.OPEN || ticks % 6 === 0) all();
+    }, 5000);
   }
 
   // ---- inbox ---------------------------------------------------------------------------------
@@ -233,6 +251,9 @@
     );
   }
 
+  /** The version of the ticket the page shows: sent with a change of state, so a stale page is told. */
+  let shownVersion = /** @type {number | undefined} */ (undefined);
+
   async function loadTicket() {
     const number = body.dataset.ticket || '';
     const [t, ev, conv, sla] = await Promise.all([
@@ -243,6 +264,7 @@
     ]);
     const set = (/** @type {string} */ id, /** @type {(Node|string)[]} */ ...nodes) =>
       document.getElementById(id)?.replaceChildren(...nodes);
+    shownVersion = t.version;
     set(
       'heading',
       `${t.number} · ${t.title}`,
@@ -324,10 +346,14 @@
         await loadTicket();
         return true;
       } catch (err) {
+        // Someone else acted first: say who, and show the ticket as it is now.
         announce(/** @type {Error} */ (err).message);
+        await loadTicket().catch(() => {});
         return false;
       }
     };
+    /** A change of state names the version the engineer saw. */
+    const state = (/** @type {Record<string, unknown>} */ json) => ({ ...json, version: shownVersion });
     const value = (/** @type {string} */ id) =>
       /** @type {HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement} */ (document.getElementById(id))
         .value;
@@ -341,9 +367,9 @@
         if (await fn(form)) form.reset();
       });
     };
-    document.getElementById('claim')?.addEventListener('click', () => run('claim', {}));
-    document.getElementById('escalate')?.addEventListener('click', () => run('escalate', {}));
-    document.getElementById('resolve')?.addEventListener('click', () => run('resolve', {}));
+    document.getElementById('claim')?.addEventListener('click', () => run('claim', state({})));
+    document.getElementById('escalate')?.addEventListener('click', () => run('escalate', state({})));
+    document.getElementById('resolve')?.addEventListener('click', () => run('resolve', state({})));
     bind('reply-form', () =>
       run('reply', {
         text: value('reply'),
@@ -353,12 +379,16 @@
     );
     bind('note-form', () => run('note', { text: value('note') }));
     bind('override-form', () =>
-      run('override', { severity: value('new-severity'), reason: value('override-reason') }),
+      run('override', state({ severity: value('new-severity'), reason: value('override-reason') })),
     );
-    bind('reopen-form', () => run('reopen', { reason: value('reopen-reason') }));
-    loadTicket().catch((e) => announce(e.message));
+    bind('reopen-form', () => run('reopen', state({ reason: value('reopen-reason') })));
+    // The actions show once the ticket is loaded; the inbox's `r` lands in the reply box.
+    loadTicket()
+      .then(() => {
+        if (location.hash === '#reply') document.getElementById('reply')?.focus();
+      })
+      .catch((e) => announce(e.message));
     live(() => loadTicket().catch((e) => announce(e.message)));
-    if (location.hash === '#reply') document.getElementById('reply')?.focus();
   }
 
   const ready = fetch('/auth/me', { credentials: 'same-origin' })

@@ -221,6 +221,8 @@
       await reload();
     });
     reload();
+    // On the workspace's stream (console.js opens one per page): linked or unlinked elsewhere shows here.
+    live(reload);
   }
 
   H.ready.finally(() => {

@@ -109,7 +109,7 @@ function reportContent(t: ViewText, month: string, k: Kpis, previous: Kpis, gene
   const other = lang === 'zh' ? 'en' : 'zh';
   return html`<h2>${I.report} · ${monthName(month, lang)}</h2>
 <p class="meta">${I.period}: ${localDay(Date.parse(k.from), k.timeZone)} – ${localDay(Date.parse(k.to) - 1, k.timeZone)} · ${I.timeZone}: ${k.timeZone} · ${I.generated}: ${generated}</p>
-<p class="links noprint"><a id="pdf" href="/console/reports/${month}.pdf">${I.downloadPdf}</a>
+<p class="links noprint"><a href="/console/insights">← ${L.insights}</a> <a id="pdf" href="/console/reports/${month}.pdf">${I.downloadPdf}</a>
 <a href="/api/insights/kpis.csv?${new URLSearchParams({ from: k.from, to: k.to }).toString()}" download>${I.downloadCsv}</a>
 <a href="/console/reports/${previousMonth(month)}">${I.previousMonth}</a>
 <a href="?lang=${other}" lang="${other}">${LABELS[other].language}</a></p>

@@ -53,6 +53,23 @@ const withIncidents = { tail: html`<script>${raw(incidentsScript)}</script>` };
 
 export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 
+/** The console's sections in its navigation, and the section each page (`data-page`) belongs to. */
+const SECTIONS = [
+  ['/console', 'inbox'],
+  ['/console/incidents', 'incidents'],
+  ['/console/insights', 'insights'],
+  ['/console/knowledge', 'knowledge'],
+] as const;
+const SECTION_OF: Record<string, string> = {
+  inbox: '/console',
+  ticket: '/console',
+  incidents: '/console/incidents',
+  incident: '/console/incidents',
+  insights: '/console/insights',
+  report: '/console/insights',
+  knowledge: '/console/knowledge',
+};
+
 /**
  * A console page: `extra.head` goes in <head>, `extra.tail` after the console script; `extra.main`
  * replaces console.js for a page with a script of its own.
@@ -76,7 +93,10 @@ export function frame(
 <title>${title} · ${L.console}</title><style>${raw(style)}</style>${extra.head ?? ''}</head>
 <body${attrs}><a class="skip" href="#main">${lang === 'zh' ? '跳到正文' : 'Skip to content'}</a>
 <header><h1>${L.console}</h1>
-<nav aria-label="${L.console}"><a href="/console">${L.inbox}</a><a href="/console/incidents">${L.incidents}</a><a href="/console/insights">${L.insights}</a><a href="/console/knowledge">${L.knowledge}</a>
+<nav aria-label="${L.console}">${SECTIONS.map(
+    ([href, key]) =>
+      html`<a href="${href}"${SECTION_OF[data.page ?? ''] === href ? raw(' aria-current="page"') : ''}>${L[key]}</a>`,
+  )}
 <a href="?lang=${lang === 'zh' ? 'en' : 'zh'}" lang="${lang === 'zh' ? 'en' : 'zh'}">${L.language}</a></nav>
 ${p ? html`<span class="me">${L.signedInAs} <strong id="me">${p.userId}</strong> (${p.role})</span>` : ''}
 </header>
