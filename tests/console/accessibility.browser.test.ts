@@ -199,7 +199,7 @@ describe('the workspace', () => {
     await page.goto(`${server.url}/console/tickets/${number}`);
     const hold = page.locator('#clocks [data-clock="resolution"] .holds li').first();
     await expect
-      .poll(() => hold.textContent(), { timeout: 10_000 })
+      .poll(() => hold.textContent(), { timeout: 20_000 })
       .toMatch(/Paused, waiting on the employee: .+ → .+ \(ended by employee_replied\)/);
     expect(await page.locator('#clocks [data-clock="first_response"] h3').textContent()).toBe(
       'First response: stopped',

@@ -175,7 +175,7 @@ describe('the console', () => {
         .locator('#messages li.msg.bot')
         .filter({ hasText: /HL-\d+/ })
         .first();
-      await announced.waitFor({ timeout: 15_000 });
+      await announced.waitFor({ timeout: 30_000 });
       numbers.push(/HL-\d+/.exec((await announced.textContent()) ?? '')![0]);
     }
     const engineer = await signedIn('eng-li', 'l2');

@@ -211,10 +211,10 @@ describe('the incidents pages', () => {
     await a
       .locator('#messages li.msg')
       .filter({ hasText: `Your ticket ${incident} has been marked resolved` })
-      .waitFor({ timeout: 10_000 });
+      .waitFor({ timeout: 20_000 });
     for (const page of [b, c]) {
       const told = page.locator('#messages li.msg').filter({ hasText: `(incident ${incident}) is resolved` });
-      await told.waitFor({ timeout: 10_000 });
+      await told.waitFor({ timeout: 20_000 });
       expect(await told.count()).toBe(1);
     }
     await shot(c, 'incidents-6-resolved-from-workspace-reporter-told');
