@@ -1,14 +1,16 @@
 /**
  * The default answer: the sentences of the top passages that answer the question, verbatim, led by
- * the best one, each with its numbered citation, short enough for a chat bubble; the next best
- * passage as "see also". No model, no network; grounded by construction.
+ * the best one, with what each needs to be read alone, short enough for a chat bubble; each run of
+ * neighbouring sentences is quoted as its passage has it and cited once, and only the passages
+ * quoted are cited; the next best passage as "see also". No model, no network; grounded by
+ * construction.
  */
 import type { Lang, Passage, SearchResult } from '../../knowledge/types.ts';
 import type { BotReply, Citation } from '../types.ts';
 import { excerpt } from './excerpt.ts';
 import { MESSAGES } from './messages.ts';
 import { answerButtons, declineReply } from './replies.ts';
-import { rankSentences, splitSentences } from './sentences.ts';
+import { rankSentences, type Sentence, sentenceSpans } from './sentences.ts';
 
 /** Characters of quoted text an answer aims to stay under (a chat bubble). @defaultValue 350 */
 export const MAX_ANSWER = 350;
@@ -19,10 +21,21 @@ export const MAX_ANSWER = 350;
 const SECOND_RATIO = 0.3;
 /** Another passage is offered as "see also" when it scores at least this share of the best one. */
 const SEE_ALSO_RATIO = 0.85;
-/** At most this many sentences are quoted. */
+/** At most this many sentences are chosen (the context they bring is not counted). */
 const MAX_SENTENCES = 4;
 /** Quoted sentences after the lead stop at this many characters in total. */
 const BUDGET = 320;
+/** How far back a list item looks for the sentence that opens its list. */
+const ITEM_REACH = 12;
+
+/** A list item or statute clause: "- …", "1. …", "（六）…". */
+const ITEM = /^\s*(?:[-*+•]\s|\d+[.)、]\s*|[（(][一二三四五六七八九十\d]+[）)])/u;
+/** A sentence that opens a list: "有下列情形之一的：", "you can use:". */
+const OPENS = /[：:]$/;
+/** A question (an FAQ entry: "Accidentally used your personal card?"). */
+const ASKS = /[?？]$/;
+/** A sentence that leans on the one before it: "其…", "该…", "前款…", "This…", "It…". */
+const LEANS_BACK = /^(?:其|该|此|上述|前款|前述|这|(?:this|that|these|those|it|they)\b)/i;
 
 export function extractiveAnswer(question: string, result: SearchResult, lang: Lang): BotReply {
   const [top] = result.results;
@@ -32,25 +45,11 @@ export function extractiveAnswer(question: string, result: SearchResult, lang: L
     if (!order.includes(i)) order.push(i);
     return order.indexOf(i) + 1;
   };
-  const parts: string[] = [];
-  const ranked = rankSentences(question, result.results, result.related);
-  const lead = ranked[0];
-  if (!lead) {
-    parts.push(`${excerpt(top.passage.text, question, MAX_ANSWER)} [${cite(0)}]`);
-  } else {
-    const text = withContinuation(lead.text, result.results[lead.passage].passage.text, lead.at);
-    parts.push(`${text} [${cite(lead.passage)}]`);
-    let used = text.length;
-    const taken = [text];
-    for (const s of ranked.slice(1)) {
-      if (parts.length >= MAX_SENTENCES || s.score < SECOND_RATIO * lead.score) break;
-      if (used + s.text.length > BUDGET || taken.some((t) => t.includes(s.text))) continue;
-      parts.push(`${s.text} [${cite(s.passage)}]`);
-      taken.push(s.text);
-      used += s.text.length;
-    }
-  }
-  let body = parts.join('\n\n');
+  const runs = chooseRuns(question, result);
+  let body =
+    runs.length === 0
+      ? `${excerpt(top.passage.text, question, MAX_ANSWER)} [${cite(0)}]`
+      : runs.map((run) => `${run.text} [${cite(run.passage)}]`).join('\n\n');
   const other = result.results.findIndex(
     (r, i) =>
       !order.includes(i) &&
@@ -63,18 +62,102 @@ export function extractiveAnswer(question: string, result: SearchResult, lang: L
   return { action: 'answered', text: body, lang, citations, buttons: answerButtons(lang) };
 }
 
+/** A stretch of neighbouring sentences of one passage (an index into the results), verbatim. */
+export interface Run {
+  passage: number;
+  text: string;
+  score: number;
+}
+
 /**
- * A sentence that opens a list ("有下列情形之一的：", "you can use:") brings the items that fit; a
- * question (an FAQ's "Accidentally used your personal card?") brings its answer, the sentences after it.
+ * The sentences an answer quotes, best first: the lead and what it needs to be read alone, then the
+ * next best sentences while they score near it and fit the bubble, each with its own context. A
+ * sentence's context: the one before it when it starts with "其…"/"This…"; the sentence opening
+ * the list it is an item of (an item "(六)出差伙食补助费…" means nothing without "下列各项不列入工资总额
+ * 的范围："); the answer after an FAQ question, up to the next question; the items of a list it
+ * opens, the ones that carry the question's words first. Neighbours in one passage become one run.
  */
-function withContinuation(sentence: string, passageText: string, at: number): string {
-  if (!/[：:?？]$/.test(sentence)) return sentence;
-  let text = sentence;
-  for (const next of splitSentences(passageText).slice(at + 1)) {
-    if (text.length + next.length + 1 > MAX_ANSWER) break;
-    text += `\n${next}`;
+export function chooseRuns(question: string, result: SearchResult): Run[] {
+  const ranked = rankSentences(question, result.results, result.related);
+  const lead = ranked[0];
+  if (!lead) return [];
+  const split = new Map<number, ReturnType<typeof sentenceSpans>>();
+  const splitOf = (p: number) => {
+    let s = split.get(p);
+    if (!s) {
+      s = sentenceSpans(result.results[p].passage.text);
+      split.set(p, s);
+    }
+    return s;
+  };
+  const spansOf = (p: number) => splitOf(p).spans;
+  const scoreOf = new Map(ranked.map((s) => [`${s.passage}:${s.at}`, s.score]));
+  /** passage → sentence index → score of the sentence it was taken for. */
+  const chosen = new Map<number, Map<number, number>>();
+  const texts = new Set<string>();
+  let used = 0;
+  const take = (p: number, at: number, score: number) => {
+    const of = chosen.get(p) ?? new Map<number, number>();
+    chosen.set(p, of);
+    if (of.has(at)) return;
+    of.set(at, score);
+    const { text } = spansOf(p)[at];
+    texts.add(text);
+    used += text.length;
+  };
+  const withContext = (s: Sentence, limit: number) => {
+    const ss = spansOf(s.passage);
+    const fits = (i: number) => used + ss[i].text.length <= limit;
+    const add = (i: number) => take(s.passage, i, s.score);
+    add(s.at);
+    if (s.at > 0 && LEANS_BACK.test(s.text) && fits(s.at - 1)) add(s.at - 1);
+    if (ITEM.test(s.text))
+      for (let i = s.at - 1; i >= 0 && s.at - i <= ITEM_REACH; i--) {
+        if (OPENS.test(ss[i].text)) {
+          if (fits(i)) add(i);
+          break;
+        }
+        if (!ITEM.test(ss[i].text)) break;
+      }
+    if (ASKS.test(s.text)) {
+      for (let i = s.at + 1; i < ss.length && fits(i); i++) {
+        if (i > s.at + 1 && ASKS.test(ss[i].text)) break;
+        add(i);
+      }
+    } else if (OPENS.test(s.text)) {
+      const items: number[] = [];
+      for (let i = s.at + 1; i < ss.length && !OPENS.test(ss[i].text); i++) items.push(i);
+      const score = (i: number) => scoreOf.get(`${s.passage}:${i}`) ?? 0;
+      items.sort((a, b) => score(b) - score(a) || a - b);
+      for (const i of items) if (fits(i)) add(i);
+    }
+  };
+  withContext(lead, MAX_ANSWER);
+  let count = 1;
+  for (const s of ranked.slice(1)) {
+    if (count >= MAX_SENTENCES || s.score < SECOND_RATIO * lead.score) break;
+    if (texts.has(s.text) || chosen.get(s.passage)?.has(s.at) || used + s.text.length > BUDGET) continue;
+    withContext(s, BUDGET);
+    count++;
   }
-  return text;
+  const runs: Run[] = [];
+  for (const [p, of] of chosen) {
+    const { unwrapped, spans: ss } = splitOf(p);
+    const ats = [...of.keys()].sort((a, b) => a - b);
+    let from = 0;
+    for (let i = 1; i <= ats.length; i++) {
+      if (i < ats.length && ats[i] === ats[i - 1] + 1) continue;
+      const part = ats.slice(from, i);
+      runs.push({
+        passage: p,
+        // As the passage has it, but one line break between paragraphs: a bubble, not a page.
+        text: unwrapped.slice(ss[part[0]].start, ss[part[part.length - 1]].end).replace(/\n\s*\n/g, '\n'),
+        score: Math.max(...part.map((at) => of.get(at) ?? 0)),
+      });
+      from = i;
+    }
+  }
+  return runs.sort((a, b) => b.score - a.score || a.passage - b.passage);
 }
 
 export function citation(n: number, p: Passage): Citation {

@@ -37,6 +37,21 @@ const BIGRAM_WEIGHT = 1.5;
  */
 const RANK_DECAY = 0.1;
 
+/** A sentence and where it sits in its passage's unwrapped text (see `sentenceSpans`). */
+export interface Span {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Where sentences end: after 。！？; after . ! ? before a space, unless the dot ends an abbreviation
+ * (ie., e.g., Dr.) or the number of a list item ("1. Open the app"); at line breaks (captured, so
+ * the offsets of the pieces add up).
+ */
+const BOUNDARY =
+  /(?<=[。！？])|(?<![\s(](?:[a-z]\.[a-z]|ie|eg|etc|vs|approx|incl|[Nn]o|[MD]rs?)\.)(?<!(?:^|\n)[ \t]*\d{1,3}\.)(?<=[.!?])(?=\s)|(\n+)/u;
+
 /**
  * The sentences of a passage: Chinese ones end in 。！？, English ones in . ! ? before a space; a
  * line ends one too, except a hard-wrapped line of prose (Markdown handbooks wrap at ~80 columns:
@@ -44,12 +59,26 @@ const RANK_DECAY = 0.1;
  * item, a heading or a table row always starts a new sentence. Otherwise sentences are verbatim.
  */
 export function splitSentences(text: string): string[] {
-  return unwrap(text)
-    .split(
-      /(?<=[。！？])|(?<![\s(](?:[a-z]\.[a-z]|ie|eg|etc|vs|approx|incl|[Nn]o|[MD]rs?)\.)(?<=[.!?])(?=\s)|\n+/u,
-    )
-    .map((s) => s.trim())
-    .filter((s) => /[\p{L}\p{N}]/u.test(s));
+  return sentenceSpans(text).spans.map((s) => s.text);
+}
+
+/**
+ * The sentences with their offsets in `unwrapped` (the passage with its hard wraps joined), so that
+ * neighbouring sentences are quoted together as the passage has them: `unwrapped.slice(a.start, b.end)`.
+ */
+export function sentenceSpans(text: string): { unwrapped: string; spans: Span[] } {
+  const unwrapped = unwrap(text);
+  const spans: Span[] = [];
+  let at = 0;
+  for (const piece of unwrapped.split(BOUNDARY)) {
+    // The zero-width alternatives leave the captured line break undefined.
+    if (piece === undefined) continue;
+    const body = piece.trim();
+    const start = at + piece.length - piece.trimStart().length;
+    if (/[\p{L}\p{N}]/u.test(body)) spans.push({ text: body, start, end: start + body.length });
+    at += piece.length;
+  }
+  return { unwrapped, spans };
 }
 
 /** A line that goes on: it ends inside a Latin sentence (a letter, digit, comma or closing mark). */
