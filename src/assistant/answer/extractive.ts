@@ -29,7 +29,7 @@ const BUDGET = 320;
 const ITEM_REACH = 12;
 
 /** A list item or statute clause: "- …", "1. …", "（六）…". */
-const ITEM = /^\s*(?:[-*+•]\s|\d+[.)、]\s*|[（(][一二三四五六七八九十\d]+[）)])/u;
+const ITEM = /^\s*(?:[-*+•]\s|\d+[.)、](?!\d)\s*|[（(][一二三四五六七八九十\d]+[）)])/u;
 /** A sentence that opens a list: "有下列情形之一的：", "you can use:". */
 const OPENS = /[：:]$/;
 /** A question (an FAQ entry: "Accidentally used your personal card?"). */

@@ -1,0 +1,158 @@
+/** Sentence splitting with offsets, and how the extractive answer chooses, groups and cites sentences. */
+import { describe, expect, it } from 'vitest';
+import { chooseRuns, extractiveAnswer } from '../../src/assistant/answer/extractive.ts';
+import { answerPrompt } from '../../src/assistant/answer/generative.ts';
+import { rankSentences, sentenceSpans, splitSentences } from '../../src/assistant/answer/sentences.ts';
+import type { Passage, SearchResult } from '../../src/knowledge/types.ts';
+import { passage } from '../support/passages.ts';
+
+const resultOf = (query: string, passages: Passage[]): SearchResult => ({
+  query,
+  answerable: true,
+  confidence: 1,
+  results: passages.map((p, i) => ({ passage: p, score: 10 - i })),
+});
+
+describe('sentenceSpans', () => {
+  it('gives each sentence its place in the unwrapped passage, in Chinese and English', () => {
+    const text = '第一条 为了保护劳动者。第二条 适用本法！\n\nThe kit is free. It ships\nin a week.';
+    const { unwrapped, spans } = sentenceSpans(text);
+    expect(unwrapped).toBe(
+      '第一条 为了保护劳动者。第二条 适用本法！\n\nThe kit is free. It ships in a week.',
+    );
+    expect(spans.map((s) => s.text)).toEqual([
+      '第一条 为了保护劳动者。',
+      '第二条 适用本法！',
+      'The kit is free.',
+      'It ships in a week.',
+    ]);
+    for (const s of spans) expect(unwrapped.slice(s.start, s.end)).toBe(s.text);
+    expect(unwrapped.slice(spans[2].start, spans[3].end)).toBe('The kit is free. It ships in a week.');
+  });
+
+  it('keeps a numbered list item whole, and its number with it', () => {
+    expect(splitSentences('Steps:\n1. Open the app. Then wait.\n  2. Click Repay.\nVersion 2. Next')).toEqual(
+      ['Steps:', '1. Open the app.', 'Then wait.', '2. Click Repay.', 'Version 2.', 'Next'],
+    );
+  });
+
+  it('keeps table rows and statute clauses as sentences of their own', () => {
+    expect(splitSentences('| Day | Hours |\n| Mon | 8 |\n（一）甲；\n（二）乙。')).toEqual([
+      '| Day | Hours |',
+      '| Mon | 8 |',
+      '（一）甲；',
+      '（二）乙。',
+    ]);
+  });
+});
+
+describe('choosing sentences', () => {
+  const wages = passage({
+    source: 'wages.md',
+    title: '关于工资总额组成的规定',
+    text: [
+      '第四条 工资总额由下列六个部分组成：',
+      '（一）计时工资；',
+      '（二）计件工资；',
+      '第十一条 下列各项不列入工资总额的范围：',
+      '（一）根据国务院发布的有关规定颁发的发明创造奖；',
+      '（二）有关劳动保险和职工福利方面的各项费用；',
+      '（三）出差伙食补助费、误餐补助、调动工作的旅费和安家费。',
+    ].join('\n'),
+  });
+
+  it('quotes a list item with the sentence that opens its list, as one run', () => {
+    const reply = extractiveAnswer('出差伙食补助费算工资总额吗', resultOf('q', [wages]), 'zh');
+    expect(reply.text).toContain('第十一条 下列各项不列入工资总额的范围：');
+    expect(reply.text).toContain('（三）出差伙食补助费、误餐补助、调动工作的旅费和安家费。');
+    expect(reply.text.indexOf('第十一条')).toBeLessThan(reply.text.indexOf('（三）出差'));
+    expect(reply.citations).toEqual([expect.objectContaining({ n: 1, source: 'wages.md' })]);
+  });
+
+  it('brings the sentence a "其…" or "This…" sentence leans on', () => {
+    const p = passage({
+      source: 'pension.md',
+      text: '第十九条 个人跨统筹地区就业的，可以转移社会保险关系。其缴费年限累计计算。本条例自公布之日起施行。',
+    });
+    const [run] = chooseRuns('换城市以后缴费年限还算吗', resultOf('换城市以后缴费年限还算吗', [p]));
+    expect(run.text).toBe('第十九条 个人跨统筹地区就业的，可以转移社会保险关系。其缴费年限累计计算。');
+  });
+
+  it('leads with the sentence that carries the number asked for', () => {
+    const p = passage({
+      source: 'en/eap.md',
+      text: 'The Employee Assistance Program is a free support resource. You can receive six free sessions, or 6 hours, per year. Call the hotline to start.',
+    });
+    const ranked = rankSentences('how many free sessions do I get', resultOf('q', [p]).results);
+    expect(ranked[0].text).toBe('You can receive six free sessions, or 6 hours, per year.');
+  });
+
+  it('cites exactly the passages it quotes, in order of use, and offers the next one as see also', () => {
+    const leave = passage({
+      source: 'en/leave.md',
+      title: 'Leave',
+      heading: 'Unpaid leave',
+      text: 'Unpaid leave of up to 80 hours needs written approval from your supervisor. Over 80 hours also needs the Business Unit Director.',
+    });
+    const office = passage({
+      source: 'en/office.md',
+      title: 'Office',
+      text: 'The office kitchen is cleaned on Fridays.',
+    });
+    const travel = passage({
+      source: 'en/travel.md',
+      title: 'Travel',
+      text: 'Book trips in the travel tool.',
+    });
+    const reply = extractiveAnswer(
+      'who approves unpaid leave over 80 hours',
+      {
+        query: 'q',
+        answerable: true,
+        confidence: 1,
+        results: [
+          { passage: leave, score: 10 },
+          { passage: office, score: 9.5 },
+          { passage: travel, score: 1 },
+        ],
+      },
+      'en',
+    );
+    expect(reply.text).toMatch(
+      /^Unpaid leave of up to 80 hours needs written approval from your supervisor\./,
+    );
+    expect(reply.text).toMatch(/\[1\]\n\nSee also: \[2\] Office$/);
+    expect(reply.text).not.toContain('kitchen');
+    expect(reply.citations.map((c) => c.source)).toEqual(['en/leave.md', 'en/office.md']);
+  });
+
+  it('stays within a chat bubble over long passages', () => {
+    const long = passage({
+      source: 'law.md',
+      text: Array.from(
+        { length: 30 },
+        (_, i) => `第${i + 1}条 用人单位应当支付劳动者工资报酬，工资按月支付，不得克扣。`,
+      ).join('\n'),
+    });
+    const reply = extractiveAnswer('工资按月支付吗', resultOf('q', [long]), 'zh');
+    expect(reply.text.length).toBeLessThanOrEqual(400);
+    expect(reply.text).toMatch(/\[1\]$/);
+  });
+});
+
+describe('the prompt of a generated answer', () => {
+  it('gives the chosen sentences first, numbered by their passage, then the passages', () => {
+    const a = passage({
+      source: 'en/a.md',
+      title: 'Kit',
+      text: 'Laptops are ordered by IT. The home kit includes a monitor.',
+    });
+    const b = passage({ source: 'en/b.md', title: 'Costs', text: 'A monitor costs $&50 at most.' });
+    const prompt = answerPrompt(resultOf('does the home kit include a monitor', [a, b]), 'en');
+    const key = prompt.indexOf('[1] The home kit includes a monitor.');
+    expect(key).toBeGreaterThan(0);
+    expect(key).toBeLessThan(prompt.indexOf('Passages:\n[1] Kit'));
+    // KB text is inserted as written, "$&" included.
+    expect(prompt).toContain('A monitor costs $&50 at most.');
+  });
+});
