@@ -1,6 +1,6 @@
 /** Sentence splitting with offsets, and how the extractive answer chooses, groups and cites sentences. */
 import { describe, expect, it } from 'vitest';
-import { chooseRuns, extractiveAnswer } from '../../src/assistant/answer/extractive.ts';
+import { chooseQuotes, extractiveAnswer } from '../../src/assistant/answer/extractive.ts';
 import { answerPrompt } from '../../src/assistant/answer/generative.ts';
 import { rankSentences, sentenceSpans, splitSentences } from '../../src/assistant/answer/sentences.ts';
 import type { Passage, SearchResult } from '../../src/knowledge/types.ts';
@@ -61,11 +61,12 @@ describe('choosing sentences', () => {
     ].join('\n'),
   });
 
-  it('quotes a list item with the sentence that opens its list, as one run', () => {
+  it('quotes a list item with the sentence that opens its list, in one quote', () => {
     const reply = extractiveAnswer('出差伙食补助费算工资总额吗', resultOf('q', [wages]), 'zh');
     expect(reply.text).toContain('第十一条 下列各项不列入工资总额的范围：');
     expect(reply.text).toContain('（三）出差伙食补助费、误餐补助、调动工作的旅费和安家费。');
-    expect(reply.text.indexOf('第十一条')).toBeLessThan(reply.text.indexOf('（三）出差'));
+    // One quote per passage: the items skipped between the opener and the item show as "…".
+    expect(reply.text).toContain('第十一条 下列各项不列入工资总额的范围：\n…\n（三）出差伙食补助费');
     expect(reply.citations).toEqual([expect.objectContaining({ n: 1, source: 'wages.md' })]);
   });
 
@@ -74,8 +75,8 @@ describe('choosing sentences', () => {
       source: 'pension.md',
       text: '第十九条 个人跨统筹地区就业的，可以转移社会保险关系。其缴费年限累计计算。本条例自公布之日起施行。',
     });
-    const [run] = chooseRuns('换城市以后缴费年限还算吗', resultOf('换城市以后缴费年限还算吗', [p]));
-    expect(run.text).toBe('第十九条 个人跨统筹地区就业的，可以转移社会保险关系。其缴费年限累计计算。');
+    const [quote] = chooseQuotes('换城市以后缴费年限还算吗', resultOf('换城市以后缴费年限还算吗', [p]));
+    expect(quote.text).toBe('第十九条 个人跨统筹地区就业的，可以转移社会保险关系。其缴费年限累计计算。');
   });
 
   it('leads with the sentence that carries the number asked for', () => {
@@ -137,6 +138,41 @@ describe('choosing sentences', () => {
     const reply = extractiveAnswer('工资按月支付吗', resultOf('q', [long]), 'zh');
     expect(reply.text.length).toBeLessThanOrEqual(400);
     expect(reply.text).toMatch(/\[1\]$/);
+  });
+
+  it('quotes a table row with its header row, never a header row alone', () => {
+    const table = passage({
+      source: 'en/schedules.md',
+      text: 'Compressed schedules:\n\n| Day | Hours |\n|---|---|\n| Monday | 10 hours |\n| Friday | day off |',
+    });
+    const [quote] = chooseQuotes('how many hours do I work on Monday', resultOf('q', [table]));
+    // Verbatim, separator included: still a Markdown table where the channel renders one.
+    expect(quote.text).toBe('| Day | Hours |\n|---|---|\n| Monday | 10 hours |');
+    const ranked = rankSentences('day hours', resultOf('q', [table]).results);
+    expect(ranked.some((s) => s.text === '| Day | Hours |')).toBe(true);
+    expect(chooseQuotes('day hours', resultOf('q', [table])).map((q) => q.text)).not.toContain(
+      '| Day | Hours |',
+    );
+  });
+
+  it('never quotes an FAQ question without its answer, and gives an answer its question', () => {
+    const long = `  - No, personal trips are never paid with the company card${', whatever the reason'.repeat(15)}`;
+    const faq = passage({
+      source: 'en/faq.md',
+      text: [
+        '- Accidentally used the company card for a personal expense?',
+        "  - Login to Brex > find the charge > click on 'Repay'",
+        '- Can I use the company card for a personal trip?',
+        long,
+      ].join('\n'),
+    });
+    const q = 'accidentally used the company card for a personal expense, how to repay';
+    const reply = extractiveAnswer(q, resultOf(q, [faq]), 'en');
+    expect(reply.text).toBe(
+      "- Accidentally used the company card for a personal expense?\n  - Login to Brex > find the charge > click on 'Repay' [1]",
+    );
+    const [quote] = chooseQuotes('where do I click repay', resultOf('where do I click repay', [faq]));
+    expect(quote.text).toMatch(/^- Accidentally used the company card for a personal expense\?\n {2}- Login/);
   });
 });
 

@@ -32,6 +32,8 @@ const ITEM_REACH = 12;
 const ITEM = /^\s*(?:[-*+•]\s|\d+[.)、](?!\d)\s*|[（(][一二三四五六七八九十\d]+[）)])/u;
 /** A sentence that opens a list: "有下列情形之一的：", "you can use:". */
 const OPENS = /[：:]$/;
+/** A Markdown table row. */
+const TABLE_ROW = /^\|/;
 /** A question (an FAQ entry: "Accidentally used your personal card?"). */
 const ASKS = /[?？]$/;
 /** A sentence that leans on the one before it: "其…", "该…", "前款…", "This…", "It…". */
@@ -45,11 +47,11 @@ export function extractiveAnswer(question: string, result: SearchResult, lang: L
     if (!order.includes(i)) order.push(i);
     return order.indexOf(i) + 1;
   };
-  const runs = chooseRuns(question, result);
+  const runs = chooseQuotes(question, result);
   let body =
     runs.length === 0
       ? `${excerpt(top.passage.text, question, MAX_ANSWER)} [${cite(0)}]`
-      : runs.map((run) => `${run.text} [${cite(run.passage)}]`).join('\n\n');
+      : runs.map((quote) => `${quote.text} [${cite(quote.passage)}]`).join('\n\n');
   const other = result.results.findIndex(
     (r, i) =>
       !order.includes(i) &&
@@ -62,8 +64,12 @@ export function extractiveAnswer(question: string, result: SearchResult, lang: L
   return { action: 'answered', text: body, lang, citations, buttons: answerButtons(lang) };
 }
 
-/** A stretch of neighbouring sentences of one passage (an index into the results), verbatim. */
-export interface Run {
+/**
+ * What an answer quotes from one passage (an index into the results): its chosen sentences in the
+ * passage, neighbours together as the passage has them, the stretch with the best sentence first,
+ * "…" between stretches.
+ */
+export interface Quote {
   passage: number;
   text: string;
   score: number;
@@ -73,14 +79,12 @@ export interface Run {
  * The sentences an answer quotes, best first: the lead and what it needs to be read alone, then the
  * next best sentences while they score near it and fit the bubble, each with its own context. A
  * sentence's context: the one before it when it starts with "其…"/"This…"; the sentence opening
- * the list it is an item of (an item "(六)出差伙食补助费…" means nothing without "下列各项不列入工资总额
+ * the list it is an item of, or the FAQ question it answers (an item "(六)出差伙食补助费…" means nothing without "下列各项不列入工资总额
  * 的范围："); the answer after an FAQ question, up to the next question; the items of a list it
- * opens, the ones that carry the question's words first. Neighbours in one passage become one run.
+ * opens, the ones that score near the lead (else the list from its start). A question or a
+ * list opener without room for what follows it is not quoted. Each passage quoted is one `Quote`.
  */
-export function chooseRuns(question: string, result: SearchResult): Run[] {
-  const ranked = rankSentences(question, result.results, result.related);
-  const lead = ranked[0];
-  if (!lead) return [];
+export function chooseQuotes(question: string, result: SearchResult): Quote[] {
   const split = new Map<number, ReturnType<typeof sentenceSpans>>();
   const splitOf = (p: number) => {
     let s = split.get(p);
@@ -91,6 +95,16 @@ export function chooseRuns(question: string, result: SearchResult): Run[] {
     return s;
   };
   const spansOf = (p: number) => splitOf(p).spans;
+  // A table's header row answers nothing by itself; its rows bring it along (see withContext).
+  const ranked = rankSentences(question, result.results, result.related).filter((s) => !isHeader(s));
+  const lead = ranked[0];
+  if (!lead) return [];
+  /** A table row the Markdown separator (|---|) follows. */
+  function isHeader(s: Pick<Sentence, 'passage' | 'at'>): boolean {
+    const { unwrapped, spans } = splitOf(s.passage);
+    const span = spans[s.at];
+    return TABLE_ROW.test(span.text) && /^[ \t]*\n[ \t]*\|?[ \t]*:?-{3,}/.test(unwrapped.slice(span.end));
+  }
   const scoreOf = new Map(ranked.map((s) => [`${s.passage}:${s.at}`, s.score]));
   /** passage → sentence index → score of the sentence it was taken for. */
   const chosen = new Map<number, Map<number, number>>();
@@ -111,53 +125,84 @@ export function chooseRuns(question: string, result: SearchResult): Run[] {
     const add = (i: number) => take(s.passage, i, s.score);
     add(s.at);
     if (s.at > 0 && LEANS_BACK.test(s.text) && fits(s.at - 1)) add(s.at - 1);
-    if (ITEM.test(s.text))
+    if (ITEM.test(s.text) && !ASKS.test(s.text))
       for (let i = s.at - 1; i >= 0 && s.at - i <= ITEM_REACH; i--) {
-        if (OPENS.test(ss[i].text)) {
+        if (OPENS.test(ss[i].text) || ASKS.test(ss[i].text)) {
           if (fits(i)) add(i);
           break;
         }
         if (!ITEM.test(ss[i].text)) break;
       }
-    if (ASKS.test(s.text)) {
-      for (let i = s.at + 1; i < ss.length && fits(i); i++) {
-        if (i > s.at + 1 && ASKS.test(ss[i].text)) break;
-        add(i);
-      }
-    } else if (OPENS.test(s.text)) {
-      const items: number[] = [];
-      for (let i = s.at + 1; i < ss.length && !OPENS.test(ss[i].text); i++) items.push(i);
-      const score = (i: number) => scoreOf.get(`${s.passage}:${i}`) ?? 0;
-      items.sort((a, b) => score(b) - score(a) || a - b);
-      for (const i of items) if (fits(i)) add(i);
+    if (TABLE_ROW.test(s.text))
+      for (let i = s.at - 1; i >= 0 && s.at - i <= ITEM_REACH && TABLE_ROW.test(ss[i].text); i--)
+        if (isHeader({ passage: s.passage, at: i })) {
+          if (fits(i)) add(i);
+          break;
+        }
+    for (const i of following(s)) {
+      if (!fits(i)) break;
+      add(i);
     }
+  };
+  /**
+   * What must follow a sentence, in the order to take it: the answer after an FAQ question, up to the
+   * next question; the items of a list it opens that score near the lead, best first, else the list
+   * from its start. Empty for any other sentence.
+   */
+  function following(s: Sentence): number[] {
+    const ss = spansOf(s.passage);
+    const out: number[] = [];
+    if (ASKS.test(s.text)) {
+      for (let i = s.at + 1; i < ss.length && !(i > s.at + 1 && ASKS.test(ss[i].text)); i++) out.push(i);
+      return out;
+    }
+    if (!OPENS.test(s.text)) return out;
+    for (let i = s.at + 1; i < ss.length && (i === s.at + 1 || ITEM.test(ss[i].text)); i++) out.push(i);
+    const score = (i: number) => scoreOf.get(`${s.passage}:${i}`) ?? 0;
+    const carrying = out.filter((i) => score(i) >= SECOND_RATIO * lead.score);
+    return carrying.length > 0 ? carrying.sort((x, y) => score(y) - score(x) || x - y) : out;
+  }
+  /** A question or a list opener is worth quoting only with room for what must follow it. */
+  const completes = (s: Sentence, limit: number) => {
+    const [first] = following(s);
+    return (
+      !(ASKS.test(s.text) || OPENS.test(s.text)) ||
+      (first !== undefined && used + s.text.length + spansOf(s.passage)[first].text.length <= limit)
+    );
   };
   withContext(lead, MAX_ANSWER);
   let count = 1;
   for (const s of ranked.slice(1)) {
     if (count >= MAX_SENTENCES || s.score < SECOND_RATIO * lead.score) break;
     if (texts.has(s.text) || chosen.get(s.passage)?.has(s.at) || used + s.text.length > BUDGET) continue;
+    if (!completes(s, BUDGET)) continue;
     withContext(s, BUDGET);
     count++;
   }
-  const runs: Run[] = [];
+  const quotes: Quote[] = [];
   for (const [p, of] of chosen) {
     const { unwrapped, spans: ss } = splitOf(p);
     const ats = [...of.keys()].sort((a, b) => a - b);
+    const stretches: { text: string; score: number }[] = [];
     let from = 0;
     for (let i = 1; i <= ats.length; i++) {
       if (i < ats.length && ats[i] === ats[i - 1] + 1) continue;
-      const part = ats.slice(from, i);
-      runs.push({
-        passage: p,
+      stretches.push({
         // As the passage has it, but one line break between paragraphs: a bubble, not a page.
-        text: unwrapped.slice(ss[part[0]].start, ss[part[part.length - 1]].end).replace(/\n\s*\n/g, '\n'),
-        score: Math.max(...part.map((at) => of.get(at) ?? 0)),
+        text: unwrapped.slice(ss[ats[from]].start, ss[ats[i - 1]].end).replace(/\n\s*\n/g, '\n'),
+        score: Math.max(...ats.slice(from, i).map((at) => of.get(at) ?? 0)),
       });
       from = i;
     }
+    // The stretch holding the best sentence first (sort is stable: ties keep the passage's order).
+    stretches.sort((a, b) => b.score - a.score);
+    quotes.push({
+      passage: p,
+      text: stretches.map((x) => x.text).join('\n…\n'),
+      score: stretches[0].score,
+    });
   }
-  return runs.sort((a, b) => b.score - a.score || a.passage - b.passage);
+  return quotes.sort((a, b) => b.score - a.score || a.passage - b.passage);
 }
 
 export function citation(n: number, p: Passage): Citation {

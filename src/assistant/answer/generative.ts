@@ -8,7 +8,7 @@ import type { Lang, SearchResult } from '../../knowledge/types.ts';
 import type { ChatModel } from '../../llm/chat-model.ts';
 import { maskPii } from '../../privacy/pii.ts';
 import type { BotReply } from '../types.ts';
-import { chooseRuns, citation, extractiveAnswer, label } from './extractive.ts';
+import { chooseQuotes, citation, extractiveAnswer, label } from './extractive.ts';
 import { answerButtons, declineReply } from './replies.ts';
 
 const TEMPLATE = readFileSync(new URL('../../../prompts/answer.md', import.meta.url), 'utf8');
@@ -23,8 +23,8 @@ export function answerPrompt(result: SearchResult, lang: Lang): string {
     .join('\n\n');
   // The sentences the extractive answer would quote, first: the model reads the answer before the
   // rest of the passages. Only sentences of the passages given, numbered as they are.
-  const key = chooseRuns(result.query, { ...result, results: given })
-    .map((run) => `[${run.passage + 1}] ${run.text}`)
+  const key = chooseQuotes(result.query, { ...result, results: given })
+    .map((quote) => `[${quote.passage + 1}] ${quote.text}`)
     .join('\n');
   // Replaced by functions: a "$&" or "$'" in KB text ("costs $'50") is not a replacement pattern.
   return TEMPLATE.replace('{{language}}', lang === 'zh' ? 'Simplified Chinese' : 'English')
