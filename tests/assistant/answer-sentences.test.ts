@@ -36,6 +36,17 @@ describe('sentenceSpans', () => {
     );
   });
 
+  it('joins a Chinese line cut at a comma to the next, with no space', () => {
+    expect(
+      splitSentences(
+        '（一）安排劳动者延长工作时间的，\n按照不低于工资的１５０％支付；\n（二）休息日工作的，按照２００％支付。',
+      ),
+    ).toEqual([
+      '（一）安排劳动者延长工作时间的，按照不低于工资的１５０％支付；',
+      '（二）休息日工作的，按照２００％支付。',
+    ]);
+  });
+
   it('keeps table rows and statute clauses as sentences of their own', () => {
     expect(splitSentences('| Day | Hours |\n| Mon | 8 |\n（一）甲；\n（二）乙。')).toEqual([
       '| Day | Hours |',
@@ -138,6 +149,26 @@ describe('choosing sentences', () => {
     const reply = extractiveAnswer('工资按月支付吗', resultOf('q', [long]), 'zh');
     expect(reply.text.length).toBeLessThanOrEqual(400);
     expect(reply.text).toMatch(/\[1\]$/);
+  });
+
+  it('brings the rest of a list item cut at a comma, and the list after "as below."', () => {
+    const travel = passage({
+      source: 'en/travel.md',
+      text: [
+        'Premium seats are not paid by the company.',
+        '- Book an economy ticket using your Brex card,',
+        '    - Upgrade thereafter using your personal points',
+        '',
+        'Severance is calculated as below.',
+        '- Involuntary offboarding: 4 months of pay',
+      ].join('\n'),
+    });
+    const [quote] = chooseQuotes('book economy ticket brex', resultOf('q', [travel]));
+    expect(quote.text).toContain('- Book an economy ticket using your Brex card,\n    - Upgrade thereafter');
+    const [severance] = chooseQuotes('how is severance calculated', resultOf('q', [travel]));
+    expect(severance.text).toBe(
+      'Severance is calculated as below.\n- Involuntary offboarding: 4 months of pay',
+    );
   });
 
   it('quotes a table row with its header row, never a header row alone', () => {

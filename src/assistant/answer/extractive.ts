@@ -30,8 +30,10 @@ const ITEM_REACH = 12;
 
 /** A list item or statute clause: "- …", "1. …", "（六）…". */
 const ITEM = /^\s*(?:[-*+•]\s|\d+[.)、](?!\d)\s*|[（(][一二三四五六七八九十\d]+[）)])/u;
-/** A sentence that opens a list: "有下列情形之一的：", "you can use:". */
-const OPENS = /[：:]$/;
+/** A sentence that opens a list: "有下列情形之一的：", "you can use:", "…are calculated as below." */
+const OPENS = /(?:[：:]|\bas (?:below|follows)\.|\bthe following\.|如下。)$/i;
+/** A line that stops mid-sentence ("- Book an economy ticket using your Brex,"): the next one goes on. */
+const GOES_ON = /[,，、]$/;
 /** A Markdown table row. */
 const TABLE_ROW = /^\|/;
 /** A question (an FAQ entry: "Accidentally used your personal card?"). */
@@ -146,7 +148,7 @@ export function chooseQuotes(question: string, result: SearchResult): Quote[] {
   };
   /**
    * What must follow a sentence, in the order to take it: the answer after an FAQ question, up to the
-   * next question; the items of a list it opens that score near the lead, best first, else the list
+   * next question; the rest of a line that stops at a comma; the items of a list it opens that score near the lead, best first, else the list
    * from its start. Empty for any other sentence.
    */
   function following(s: Sentence): number[] {
@@ -156,17 +158,18 @@ export function chooseQuotes(question: string, result: SearchResult): Quote[] {
       for (let i = s.at + 1; i < ss.length && !(i > s.at + 1 && ASKS.test(ss[i].text)); i++) out.push(i);
       return out;
     }
+    if (GOES_ON.test(s.text)) return s.at + 1 < ss.length ? [s.at + 1] : out;
     if (!OPENS.test(s.text)) return out;
     for (let i = s.at + 1; i < ss.length && (i === s.at + 1 || ITEM.test(ss[i].text)); i++) out.push(i);
     const score = (i: number) => scoreOf.get(`${s.passage}:${i}`) ?? 0;
     const carrying = out.filter((i) => score(i) >= SECOND_RATIO * lead.score);
     return carrying.length > 0 ? carrying.sort((x, y) => score(y) - score(x) || x - y) : out;
   }
-  /** A question or a list opener is worth quoting only with room for what must follow it. */
+  /** A question, a list opener or a line cut at a comma is quoted only with room for what follows. */
   const completes = (s: Sentence, limit: number) => {
     const [first] = following(s);
     return (
-      !(ASKS.test(s.text) || OPENS.test(s.text)) ||
+      !(ASKS.test(s.text) || OPENS.test(s.text) || GOES_ON.test(s.text)) ||
       (first !== undefined && used + s.text.length + spansOf(s.passage)[first].text.length <= limit)
     );
   };

@@ -81,6 +81,8 @@ export function sentenceSpans(text: string): { unwrapped: string; spans: Span[] 
   return { unwrapped, spans };
 }
 
+/** A Chinese line that goes on: it ends at a comma (statutes typed with hard wraps), joined with no space. */
+const CJK_OPEN_END = /[，、]$/u;
 /** A line that goes on: it ends inside a Latin sentence (a letter, digit, comma or closing mark). */
 const OPEN_END = /[\p{Script=Latin}\d,)\]'"’”*_`]$/u;
 /** A line that starts something of its own: list item, heading, quote, table row, statute clause. */
@@ -93,8 +95,10 @@ function unwrap(text: string): string {
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     const prev = lines[i - 1].trimEnd();
-    const joins = prev.length > 0 && line.trim().length > 0 && OPEN_END.test(prev) && !OWN_START.test(line);
-    out += joins ? ` ${line.trimStart()}` : `\n${line}`;
+    const starts = line.trim().length > 0 && !OWN_START.test(line);
+    if (starts && CJK_OPEN_END.test(prev)) out += line.trimStart();
+    else if (starts && prev.length > 0 && OPEN_END.test(prev)) out += ` ${line.trimStart()}`;
+    else out += `\n${line}`;
   }
   return out;
 }
