@@ -88,6 +88,14 @@ describe('choosing sentences', () => {
     });
     const [quote] = chooseQuotes('换城市以后缴费年限还算吗', resultOf('换城市以后缴费年限还算吗', [p]));
     expect(quote.text).toBe('第十九条 个人跨统筹地区就业的，可以转移社会保险关系。其缴费年限累计计算。');
+    const kit = passage({
+      source: 'en/it.md',
+      text: 'To request peripherals, submit an IT ticket for a remote workers home kit. The kit typically includes: a monitor, keyboard and mouse. Printers are separate.',
+    });
+    const [en] = chooseQuotes('can I get a monitor', resultOf('can I get a monitor', [kit]));
+    expect(en.text).toBe(
+      'To request peripherals, submit an IT ticket for a remote workers home kit. The kit typically includes: a monitor, keyboard and mouse.',
+    );
   });
 
   it('leads with the sentence that carries the number asked for', () => {
@@ -179,6 +187,11 @@ describe('choosing sentences', () => {
     const [quote] = chooseQuotes('how many hours do I work on Monday', resultOf('q', [table]));
     // Verbatim, separator included: still a Markdown table where the channel renders one.
     expect(quote.text).toBe('| Day | Hours |\n|---|---|\n| Monday | 10 hours |');
+    // As ingest leaves a table: the |---| line dropped; the first row is still the header.
+    const cleaned = { ...table, text: table.text.replace('|---|---|\n', '') };
+    expect(chooseQuotes('how many hours on Monday', resultOf('q', [cleaned]))[0].text).toBe(
+      '| Day | Hours |\n| Monday | 10 hours |',
+    );
     const ranked = rankSentences('day hours', resultOf('q', [table]).results);
     expect(ranked.some((s) => s.text === '| Day | Hours |')).toBe(true);
     expect(chooseQuotes('day hours', resultOf('q', [table])).map((q) => q.text)).not.toContain(

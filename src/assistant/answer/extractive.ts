@@ -41,6 +41,13 @@ const ASKS = /[?？]$/;
 /** A sentence that leans on the one before it: "其…", "该…", "前款…", "This…", "It…". */
 const LEANS_BACK = /^(?:其|该|此|上述|前款|前述|这|(?:this|that|these|those|it|they)\b)/i;
 
+/** Whether `text` refers back to `before`: a pronoun, or "The kit…" after a sentence that named the kit. */
+function leansBack(text: string, before: string): boolean {
+  if (LEANS_BACK.test(text)) return true;
+  const noun = /^the\s+(\p{L}{3,})/iu.exec(text)?.[1];
+  return noun !== undefined && new RegExp(`\\b${noun}\\b`, 'iu').test(before);
+}
+
 export function extractiveAnswer(question: string, result: SearchResult, lang: Lang): BotReply {
   const [top] = result.results;
   if (!result.answerable || !top) return declineReply(lang);
@@ -101,11 +108,10 @@ export function chooseQuotes(question: string, result: SearchResult): Quote[] {
   const ranked = rankSentences(question, result.results, result.related).filter((s) => !isHeader(s));
   const lead = ranked[0];
   if (!lead) return [];
-  /** A table row the Markdown separator (|---|) follows. */
+  /** The first row of a table (ingest drops the |---| line under it). */
   function isHeader(s: Pick<Sentence, 'passage' | 'at'>): boolean {
-    const { unwrapped, spans } = splitOf(s.passage);
-    const span = spans[s.at];
-    return TABLE_ROW.test(span.text) && /^[ \t]*\n[ \t]*\|?[ \t]*:?-{3,}/.test(unwrapped.slice(span.end));
+    const spans = spansOf(s.passage);
+    return TABLE_ROW.test(spans[s.at].text) && (s.at === 0 || !TABLE_ROW.test(spans[s.at - 1].text));
   }
   const scoreOf = new Map(ranked.map((s) => [`${s.passage}:${s.at}`, s.score]));
   /** passage → sentence index → score of the sentence it was taken for. */
@@ -126,7 +132,7 @@ export function chooseQuotes(question: string, result: SearchResult): Quote[] {
     const fits = (i: number) => used + ss[i].text.length <= limit;
     const add = (i: number) => take(s.passage, i, s.score);
     add(s.at);
-    if (s.at > 0 && LEANS_BACK.test(s.text) && fits(s.at - 1)) add(s.at - 1);
+    if (s.at > 0 && leansBack(s.text, ss[s.at - 1].text) && fits(s.at - 1)) add(s.at - 1);
     if (ITEM.test(s.text) && !ASKS.test(s.text))
       for (let i = s.at - 1; i >= 0 && s.at - i <= ITEM_REACH; i--) {
         if (OPENS.test(ss[i].text) || ASKS.test(ss[i].text)) {
