@@ -107,6 +107,16 @@ describe('choosing sentences', () => {
     expect(ranked[0].text).toBe('You can receive six free sessions, or 6 hours, per year.');
   });
 
+  it('does not lead with a sentence about the text itself', () => {
+    const p = passage({
+      source: 'leave.md',
+      text: '第一条 为了实施《职工带薪年休假条例》，制定本实施办法。第三条 职工连续工作满12个月以上的，享受带薪年休假。',
+    });
+    expect(rankSentences('带薪年休假条例怎么实施', resultOf('q', [p]).results)[0].text).toBe(
+      '第三条 职工连续工作满12个月以上的，享受带薪年休假。',
+    );
+  });
+
   it('cites exactly the passages it quotes, in order of use, and offers the next one as see also', () => {
     const leave = passage({
       source: 'en/leave.md',

@@ -27,6 +27,15 @@ const ASKS_AMOUNT =
 const HAS_AMOUNT =
   /\d|[一二两三四五六七八九十百千半][个]?(?:天|日|周|月|年|小时|倍|次|人|岁|%|％)|百分之|percent|weeks?|days?|months?|years?|hours?/i;
 
+/**
+ * A sentence about the text itself ("为了…，制定本办法", "本条例自…起施行", "This page outlines…")
+ * answers a question about the text, not about work: it counts this share (tune halves: ±0 on the
+ * anchor, but it no longer leads answers about annual leave).
+ */
+const ABOUT_TEXT_WEIGHT = 0.2;
+const ABOUT_TEXT =
+  /为了.{0,60}制定本|本(?:法|条例|规定|办法|细则)自.{0,20}施行|\b(?:this|the) (?:page|guide|section|document|handbook) (?:outlines|describes|explains|covers)/i;
+
 /** Bonus of a sentence with an amount, when the question asks for one, in information units. */
 const AMOUNT_BONUS = 4;
 /** Weight of one shared CJK character pair. */
@@ -163,6 +172,7 @@ export function rankSentences(
     if (wantsAmount && HAS_AMOUNT.test(c.text)) score += AMOUNT_BONUS;
     // Long sentences carry more words by chance; a headline-only line carries no answer.
     score /= 1 + c.text.length / 400;
+    if (ABOUT_TEXT.test(c.text)) score *= ABOUT_TEXT_WEIGHT;
     score /= 1 + RANK_DECAY * c.rank;
     if (score > 0) out.push({ passage: c.rank, text: c.text, at: c.at, score });
   }
