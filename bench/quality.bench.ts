@@ -80,6 +80,11 @@ interface SetResult {
   outOfScope: number;
   helpline: RetrievalReport;
   answers: AnswerReport;
+  /**
+   * Share of the answerable questions whose anchor an answer could quote at all: not declined, and
+   * the anchor in one of the k passages answers are chosen from. No answer selection beats this.
+   */
+  quotable: number;
   xapian: RetrievalReport | { error: string };
   calibration: Calibration;
   /** Decline trade-off: threshold scaled by `factor` (1 = the learned one). */
@@ -112,6 +117,16 @@ async function measure(spec: SetSpec, opened: OpenedKb, shared: string, k: numbe
     return r;
   };
   const helpline = await evaluateRetrieval(questions, search);
+  const answerable = questions.filter((q) => q.gold.length > 0);
+  let quotable = 0;
+  for (const q of answerable) {
+    const r = await search(q.question);
+    if (
+      r.answerable &&
+      r.results.slice(0, k).some((x) => q.gold.some((g) => x.passage.text.includes(g.anchor)))
+    )
+      quotable++;
+  }
   const answers = await evaluateAnswers(questions, async (q) => {
     const { reply } = await answerQuestion({ kb, k }, q);
     return { answered: reply.action === 'answered', text: reply.text };
@@ -125,10 +140,11 @@ async function measure(spec: SetSpec, opened: OpenedKb, shared: string, k: numbe
   const result: SetResult = {
     set: spec.name,
     split: spec.split,
-    answerable: questions.filter((q) => q.gold.length > 0).length,
+    answerable: answerable.length,
     outOfScope: questions.filter((q) => q.gold.length === 0).length,
     helpline,
     answers,
+    quotable: answerable.length ? quotable / answerable.length : 0,
     xapian,
     calibration: kb.answerability(),
   };
@@ -182,7 +198,7 @@ function render(results: SetResult[]): string {
     pair(r.helpline.all.mrrAt10, r.xapian, 'mrrAt10'),
     r.outOfScope ? f3(r.helpline.declineRate) : '—',
     f3(r.helpline.falseDeclineRate),
-    f3(r.answers.containsAnchor),
+    `${f3(r.answers.containsAnchor)} / ${f3(r.quotable)}`,
     String(Math.round(r.answers.medianChars)),
     `${r.calibration.minEvidence.zh.toFixed(1)} / ${r.calibration.minEvidence.en.toFixed(1)}`,
   ]);
@@ -198,7 +214,7 @@ function render(results: SetResult[]): string {
         'MRR@10',
         'OOS declined',
         'answerable declined',
-        'answer has anchor',
+        'answer has anchor / could have',
         'median answer chars',
         'threshold zh / en',
       ],

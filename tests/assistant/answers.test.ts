@@ -111,7 +111,9 @@ describe('sentence-level answers', () => {
       { query: q, answerable: true, confidence: 1, results: [{ passage: faq, score: 1 }] },
       'en',
     );
-    expect(reply.text).toContain('work expense?\nClaim a reimbursement on Brex within 90 days.');
+    // Quoted as the passage has it: question and answer on one line, one citation.
+    expect(reply.text).toContain('work expense? Claim a reimbursement on Brex within 90 days.');
+    expect(reply.citations).toHaveLength(1);
   });
 });
 

@@ -8,7 +8,7 @@ import type { Lang, SearchResult } from '../../knowledge/types.ts';
 import type { ChatModel } from '../../llm/chat-model.ts';
 import { maskPii } from '../../privacy/pii.ts';
 import type { BotReply } from '../types.ts';
-import { citation, extractiveAnswer, label } from './extractive.ts';
+import { chooseQuotes, citation, extractiveAnswer, label } from './extractive.ts';
 import { answerButtons, declineReply } from './replies.ts';
 
 const TEMPLATE = readFileSync(new URL('../../../prompts/answer.md', import.meta.url), 'utf8');
@@ -16,15 +16,20 @@ const TEMPLATE = readFileSync(new URL('../../../prompts/answer.md', import.meta.
 const CONTEXT_PASSAGES = 4;
 
 export function answerPrompt(result: SearchResult, lang: Lang): string {
-  const passages = result.results
-    .slice(0, CONTEXT_PASSAGES)
+  const given = result.results.slice(0, CONTEXT_PASSAGES);
+  const passages = given
     // Passages are the company's own published articles (hotlines, mailboxes): sent as written.
     .map((r, i) => `[${i + 1}] ${label(r.passage)}\n${r.passage.text}`)
     .join('\n\n');
-  return TEMPLATE.replace('{{language}}', lang === 'zh' ? 'Simplified Chinese' : 'English').replace(
-    '{{passages}}',
-    passages,
-  );
+  // The sentences the extractive answer would quote, first: the model reads the answer before the
+  // rest of the passages. Only sentences of the passages given, numbered as they are.
+  const key = chooseQuotes(result.query, { ...result, results: given })
+    .map((quote) => `[${quote.passage + 1}] ${quote.text}`)
+    .join('\n');
+  // Replaced by functions: a "$&" or "$'" in KB text ("costs $'50") is not a replacement pattern.
+  return TEMPLATE.replace('{{language}}', lang === 'zh' ? 'Simplified Chinese' : 'English')
+    .replace('{{key}}', () => key || '—')
+    .replace('{{passages}}', () => passages);
 }
 
 export async function generativeAnswer(

@@ -27,6 +27,15 @@ const ASKS_AMOUNT =
 const HAS_AMOUNT =
   /\d|[一二两三四五六七八九十百千半][个]?(?:天|日|周|月|年|小时|倍|次|人|岁|%|％)|百分之|percent|weeks?|days?|months?|years?|hours?/i;
 
+/**
+ * A sentence about the text itself ("为了…，制定本办法", "本条例自…起施行", "This page outlines…")
+ * answers a question about the text, not about work: it counts this share (tune halves: ±0 on the
+ * anchor, but it no longer leads answers about annual leave).
+ */
+const ABOUT_TEXT_WEIGHT = 0.2;
+const ABOUT_TEXT =
+  /为了.{0,60}制定本|本(?:法|条例|规定|办法|细则)自.{0,20}施行|\b(?:this|the) (?:page|guide|section|document|handbook) (?:outlines|describes|explains|covers)/i;
+
 /** Bonus of a sentence with an amount, when the question asks for one, in information units. */
 const AMOUNT_BONUS = 4;
 /** Weight of one shared CJK character pair. */
@@ -37,6 +46,21 @@ const BIGRAM_WEIGHT = 1.5;
  */
 const RANK_DECAY = 0.1;
 
+/** A sentence and where it sits in its passage's unwrapped text (see `sentenceSpans`). */
+export interface Span {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Where sentences end: after 。！？; after . ! ? before a space, unless the dot ends an abbreviation
+ * (ie., e.g., Dr.) or the number of a list item ("1. Open the app"); at line breaks (captured, so
+ * the offsets of the pieces add up).
+ */
+const BOUNDARY =
+  /(?<=[。！？])|(?<![\s(](?:[a-z]\.[a-z]|ie|eg|etc|vs|approx|incl|[Nn]o|[MD]rs?)\.)(?<!(?:^|\n)[ \t]*\d{1,3}\.)(?<=[.!?])(?=\s)|(\n+)/u;
+
 /**
  * The sentences of a passage: Chinese ones end in 。！？, English ones in . ! ? before a space; a
  * line ends one too, except a hard-wrapped line of prose (Markdown handbooks wrap at ~80 columns:
@@ -44,14 +68,30 @@ const RANK_DECAY = 0.1;
  * item, a heading or a table row always starts a new sentence. Otherwise sentences are verbatim.
  */
 export function splitSentences(text: string): string[] {
-  return unwrap(text)
-    .split(
-      /(?<=[。！？])|(?<![\s(](?:[a-z]\.[a-z]|ie|eg|etc|vs|approx|incl|[Nn]o|[MD]rs?)\.)(?<=[.!?])(?=\s)|\n+/u,
-    )
-    .map((s) => s.trim())
-    .filter((s) => /[\p{L}\p{N}]/u.test(s));
+  return sentenceSpans(text).spans.map((s) => s.text);
 }
 
+/**
+ * The sentences with their offsets in `unwrapped` (the passage with its hard wraps joined), so that
+ * neighbouring sentences are quoted together as the passage has them: `unwrapped.slice(a.start, b.end)`.
+ */
+export function sentenceSpans(text: string): { unwrapped: string; spans: Span[] } {
+  const unwrapped = unwrap(text);
+  const spans: Span[] = [];
+  let at = 0;
+  for (const piece of unwrapped.split(BOUNDARY)) {
+    // The zero-width alternatives leave the captured line break undefined.
+    if (piece === undefined) continue;
+    const body = piece.trim();
+    const start = at + piece.length - piece.trimStart().length;
+    if (/[\p{L}\p{N}]/u.test(body)) spans.push({ text: body, start, end: start + body.length });
+    at += piece.length;
+  }
+  return { unwrapped, spans };
+}
+
+/** A Chinese line that goes on: it ends at a comma (statutes typed with hard wraps), joined with no space. */
+const CJK_OPEN_END = /[，、]$/u;
 /** A line that goes on: it ends inside a Latin sentence (a letter, digit, comma or closing mark). */
 const OPEN_END = /[\p{Script=Latin}\d,)\]'"’”*_`]$/u;
 /** A line that starts something of its own: list item, heading, quote, table row, statute clause. */
@@ -64,8 +104,10 @@ function unwrap(text: string): string {
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     const prev = lines[i - 1].trimEnd();
-    const joins = prev.length > 0 && line.trim().length > 0 && OPEN_END.test(prev) && !OWN_START.test(line);
-    out += joins ? ` ${line.trimStart()}` : `\n${line}`;
+    const starts = line.trim().length > 0 && !OWN_START.test(line);
+    if (starts && CJK_OPEN_END.test(prev)) out += line.trimStart();
+    else if (starts && prev.length > 0 && OPEN_END.test(prev)) out += ` ${line.trimStart()}`;
+    else out += `\n${line}`;
   }
   return out;
 }
@@ -130,6 +172,7 @@ export function rankSentences(
     if (wantsAmount && HAS_AMOUNT.test(c.text)) score += AMOUNT_BONUS;
     // Long sentences carry more words by chance; a headline-only line carries no answer.
     score /= 1 + c.text.length / 400;
+    if (ABOUT_TEXT.test(c.text)) score *= ABOUT_TEXT_WEIGHT;
     score /= 1 + RANK_DECAY * c.rank;
     if (score > 0) out.push({ passage: c.rank, text: c.text, at: c.at, score });
   }
