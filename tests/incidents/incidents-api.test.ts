@@ -11,18 +11,16 @@ import { ThreadLinks } from '../../src/handoff/thread-links.ts';
 import { createIncidentService } from '../../src/incidents/incident-service.ts';
 import type { Ticket } from '../../src/tickets/types.ts';
 import { onPostgres } from '../store/backends.ts';
+import { asUser, openReport, type TestApp } from '../support/console-api.ts';
 import { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
 import { makeApp } from '../web/fake-assistant.ts';
 
-type App = Awaited<ReturnType<typeof makeApp>>;
-
 onPostgres('incidents API', (ctx) => {
   let slack: SlackApiStandIn;
-  let t: App;
+  let t: TestApp;
   let incident: Ticket;
   let reports: Ticket[];
   const threads: Record<string, string> = {};
-  const tokens = new Map<string, string>();
 
   beforeAll(async () => {
     slack = await new SlackApiStandIn().start();
@@ -31,39 +29,13 @@ onPostgres('incidents API', (ctx) => {
     await slack?.stop();
   });
 
-  async function as(userId: string, role: AccessRole) {
-    const key = `${userId}/${role}`;
-    if (!tokens.has(key)) tokens.set(key, (await t.access.tokens.create({ userId, role })).token);
-    const auth = { authorization: `Bearer ${tokens.get(key)}` };
-    return {
-      get: (path: string) => t.app.request(path, { headers: auth }),
-      post: (path: string, body: unknown = {}) =>
-        t.app.request(path, {
-          method: 'POST',
-          headers: { ...auth, 'content-type': 'application/json' },
-          body: typeof body === 'string' ? body : JSON.stringify(body),
-        }),
-    };
-  }
+  const as = (userId: string, role: AccessRole) => asUser(t, userId, role);
 
   /** A web-chat report by `user`, in their own thread, as the assistant opens it. */
-  async function report(
-    user: string,
-    text: string,
-    extra: Partial<Parameters<App['runtime']['tickets']['open']>[0]> = {},
-  ) {
-    threads[user] = extra.threadId ?? (await t.store.createThread(user));
-    return t.runtime.tickets.open({
-      title: text.slice(0, 60),
-      severity: 'P2',
-      category: 'attendance',
-      intent: 'incident',
-      rationale: 'clock-in fails',
-      requesterId: user,
-      threadId: threads[user],
-      transcript: [{ author: 'user', text }],
-      ...extra,
-    });
+  async function report(user: string, text: string, extra: Parameters<typeof openReport>[3] = {}) {
+    const { ticket, threadId } = await openReport(t, user, text, extra);
+    threads[user] = threadId;
+    return ticket;
   }
 
   const agentLines = async (user: string) =>
@@ -73,7 +45,6 @@ onPostgres('incidents API', (ctx) => {
   const slackLines = () => slack.messages.filter((m) => m.channel === 'D0SLACK').map((m) => m.text);
 
   beforeEach(async () => {
-    tokens.clear();
     slack.messages.length = 0;
     t = await makeApp({
       db: await ctx.fresh(),

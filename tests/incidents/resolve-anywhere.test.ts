@@ -10,10 +10,10 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { AccessRole } from '../../src/access/policy.ts';
 import type { Ticket } from '../../src/tickets/types.ts';
 import { onPostgres } from '../store/backends.ts';
+import { asUser, openReport, type TestApp } from '../support/console-api.ts';
 import { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
 import { makeApp } from '../web/fake-assistant.ts';
 
-type App = Awaited<ReturnType<typeof makeApp>>;
 type SlackMessage = SlackApiStandIn['messages'][number];
 
 const SECRET = 'resolve-anywhere-secret';
@@ -72,7 +72,7 @@ function press(card: SlackMessage, actionId: string, user: string) {
 
 onPostgres('an incident resolved anywhere', (ctx) => {
   let slack: SlackApiStandIn;
-  let t: App;
+  let t: TestApp;
   let incident: Ticket;
   let reports: Ticket[];
   const threads: Record<string, string> = {};
@@ -84,38 +84,15 @@ onPostgres('an incident resolved anywhere', (ctx) => {
     await slack?.stop();
   });
 
-  const as = async (userId: string, role: AccessRole) => {
-    const { token } = await t.access.tokens.create({ userId, role });
-    return {
-      get: (path: string) => t.app.request(path, { headers: { authorization: `Bearer ${token}` } }),
-      post: (path: string, body: unknown = {}) =>
-        t.app.request(path, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        }),
-    };
-  };
+  const as = (userId: string, role: AccessRole) => asUser(t, userId, role);
   const postSlack = (raw: string, headers: Record<string, string> = {}) =>
     t.app.request('/slack/events', { method: 'POST', headers: { ...signed(raw), ...headers }, body: raw });
 
-  async function report(
-    user: string,
-    text: string,
-    extra: Partial<Parameters<App['runtime']['tickets']['open']>[0]> = {},
-  ) {
-    threads[user] = extra.threadId ?? (await t.store.createThread(user));
-    return t.runtime.tickets.open({
-      title: text.slice(0, 60),
-      severity: 'P2',
-      category: 'attendance',
-      intent: 'incident',
-      rationale: 'clock-in fails',
-      requesterId: user,
-      threadId: threads[user],
-      transcript: [{ author: 'user', text }],
-      ...extra,
-    });
+  /** A web-chat report by `user`, in their own thread, as the assistant opens it. */
+  async function report(user: string, text: string, extra: Parameters<typeof openReport>[3] = {}) {
+    const { ticket, threadId } = await openReport(t, user, text, extra);
+    threads[user] = threadId;
+    return ticket;
   }
 
   /** What a web reporter read from the bot about the incident's resolution. */
