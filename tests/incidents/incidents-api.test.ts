@@ -291,6 +291,18 @@ onPostgres('incidents API', (ctx) => {
       404,
       /no ticket HL-99999/,
     );
+    // A ticket staff may not read is refused with the policy's reason, as the tickets API refuses it.
+    const payroll = await report('emp-q', 'my payslip is missing overtime', { category: 'payroll' });
+    await expectError(
+      await eng.post(`/api/tickets/${payroll.number}/link`, { incident: incident.number }),
+      403,
+      /not routed to you|not yours/,
+    );
+    await expectError(
+      await eng.get(`/api/tickets/${payroll.number}/incident`),
+      403,
+      /not routed to you|not yours/,
+    );
     // Already linked elsewhere, or linking an incident that has reports of its own.
     const second = await report('emp-g', 'VPN is down');
     await expectError(
