@@ -5,38 +5,23 @@
  * retry included), resolving the incident with all its reports (one of two engineers wins), linking
  * and unlinking tickets, and the bad inputs that must get a clear 4xx.
  */
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { AccessRole } from '../../src/access/policy.ts';
 import { ThreadLinks } from '../../src/handoff/thread-links.ts';
 import { createIncidentService } from '../../src/incidents/incident-service.ts';
 import type { Ticket } from '../../src/tickets/types.ts';
 import { onPostgres } from '../store/backends.ts';
-import { asUser, openReport, type TestApp } from '../support/console-api.ts';
-import { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
+import { asUser, reporters, slackForSuite, type TestApp } from '../support/console-api.ts';
 import { makeApp } from '../web/fake-assistant.ts';
 
 onPostgres('incidents API', (ctx) => {
-  let slack: SlackApiStandIn;
+  const slack = slackForSuite();
   let t: TestApp;
   let incident: Ticket;
   let reports: Ticket[];
-  const threads: Record<string, string> = {};
-
-  beforeAll(async () => {
-    slack = await new SlackApiStandIn().start();
-  });
-  afterAll(async () => {
-    await slack?.stop();
-  });
+  const { threads, report } = reporters(() => t);
 
   const as = (userId: string, role: AccessRole) => asUser(t, userId, role);
-
-  /** A web-chat report by `user`, in their own thread, as the assistant opens it. */
-  async function report(user: string, text: string, extra: Parameters<typeof openReport>[3] = {}) {
-    const { ticket, threadId } = await openReport(t, user, text, extra);
-    threads[user] = threadId;
-    return ticket;
-  }
 
   const agentLines = async (user: string) =>
     (await t.store.listMessages(threads[user])).filter((m) => m.author === 'agent').map((m) => m.text);
@@ -45,7 +30,6 @@ onPostgres('incidents API', (ctx) => {
   const slackLines = () => slack.messages.filter((m) => m.channel === 'D0SLACK').map((m) => m.text);
 
   beforeEach(async () => {
-    slack.messages.length = 0;
     t = await makeApp({
       db: await ctx.fresh(),
       env: { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, SLACK_SIGNING_SECRET: 'secret' },

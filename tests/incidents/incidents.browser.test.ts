@@ -8,6 +8,7 @@
  * incident's ticket from its workspace tells every reporter too.
  * Screenshots go to .artifacts/screenshots/.
  */
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleHarness, reportInChat, startConsoleHarness } from '../support/console-harness.ts';
 
@@ -22,6 +23,18 @@ afterAll(async () => {
 });
 
 const signedIn = (userId: string, role: string) => h.signedIn(userId, role);
+
+/** The engineer opens the workspace of the incident's second report, which names its incident. */
+async function openSecondReport(engineer: Page, incident: string) {
+  const reportNumber = await engineer.evaluate(
+    async (n) => (await (await fetch(`/api/incidents/${n}`)).json()).reportedBy[1].number as string,
+    incident,
+  );
+  await engineer.goto(`${h.server.url}/console/tickets/${reportNumber}`);
+  const box = engineer.locator('#incident-of');
+  await expect.poll(() => box.textContent()).toContain(`Part of incident ${incident}`);
+  return { reportNumber, box };
+}
 
 describe('the incidents pages', () => {
   it('posts one update to both reporters’ web chats and resolves the incident for both', async () => {
@@ -70,13 +83,7 @@ describe('the incidents pages', () => {
     }
 
     // The report's workspace names its incident.
-    const reportNumber = await engineer.evaluate(
-      async (n) => (await (await fetch(`/api/incidents/${n}`)).json()).reportedBy[1].number as string,
-      incident,
-    );
-    await engineer.goto(`${h.server.url}/console/tickets/${reportNumber}`);
-    const box = engineer.locator('#incident-of');
-    await expect.poll(() => box.textContent()).toContain(`Part of incident ${incident}`);
+    const { box } = await openSecondReport(engineer, incident);
     // Taken off by mistake and linked back, from the workspace.
     await engineer.getByLabel('Why it is not the same problem').fill('checking');
     await engineer.getByRole('button', { name: 'Unlink from the incident' }).click();
@@ -135,13 +142,7 @@ describe('the incidents pages', () => {
     await expect.poll(() => reporters.textContent(), { timeout: 5_000 }).toBe('3');
 
     // The report's workspace follows its incident live, on the page's one stream.
-    const reportNumber = await engineer.evaluate(
-      async (n) => (await (await fetch(`/api/incidents/${n}`)).json()).reportedBy[1].number as string,
-      incident,
-    );
-    await engineer.goto(`${h.server.url}/console/tickets/${reportNumber}`);
-    const box = engineer.locator('#incident-of');
-    await expect.poll(() => box.textContent()).toContain(`Part of incident ${incident}`);
+    const { reportNumber, box } = await openSecondReport(engineer, incident);
     const other = await signedIn('eng-wu', 'l2');
     const act = (path: string, body: unknown) =>
       other.evaluate(

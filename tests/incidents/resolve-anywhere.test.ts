@@ -6,12 +6,12 @@
  * and from both at once. Also: an update posted to an incident nobody holds is its first response.
  */
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { AccessRole } from '../../src/access/policy.ts';
 import type { Ticket } from '../../src/tickets/types.ts';
 import { onPostgres } from '../store/backends.ts';
-import { asUser, openReport, type TestApp } from '../support/console-api.ts';
-import { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
+import { asUser, reporters, slackForSuite, type TestApp } from '../support/console-api.ts';
+import type { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
 import { makeApp } from '../web/fake-assistant.ts';
 
 type SlackMessage = SlackApiStandIn['messages'][number];
@@ -71,29 +71,15 @@ function press(card: SlackMessage, actionId: string, user: string) {
 }
 
 onPostgres('an incident resolved anywhere', (ctx) => {
-  let slack: SlackApiStandIn;
+  const slack = slackForSuite();
   let t: TestApp;
   let incident: Ticket;
   let reports: Ticket[];
-  const threads: Record<string, string> = {};
-
-  beforeAll(async () => {
-    slack = await new SlackApiStandIn().start();
-  });
-  afterAll(async () => {
-    await slack?.stop();
-  });
+  const { threads, report } = reporters(() => t);
 
   const as = (userId: string, role: AccessRole) => asUser(t, userId, role);
   const postSlack = (raw: string, headers: Record<string, string> = {}) =>
     t.app.request('/slack/events', { method: 'POST', headers: { ...signed(raw), ...headers }, body: raw });
-
-  /** A web-chat report by `user`, in their own thread, as the assistant opens it. */
-  async function report(user: string, text: string, extra: Parameters<typeof openReport>[3] = {}) {
-    const { ticket, threadId } = await openReport(t, user, text, extra);
-    threads[user] = threadId;
-    return ticket;
-  }
 
   /** What a web reporter read from the bot about the incident's resolution. */
   const webResolved = async (user: string) =>
@@ -131,7 +117,6 @@ onPostgres('an incident resolved anywhere', (ctx) => {
   }
 
   beforeEach(async () => {
-    slack.messages.length = 0;
     t = await makeApp({
       db: await ctx.fresh(),
       env: { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, SLACK_SIGNING_SECRET: SECRET },

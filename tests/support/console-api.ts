@@ -1,10 +1,13 @@
 /**
  * The console's and the incidents' API tests share this: calls to the app in process as a signed-in
- * user (a bearer token), and tickets opened the way the assistant opens a web-chat report.
+ * user (a bearer token), tickets opened the way the assistant opens a web-chat report, and a Slack
+ * API stand-in for a suite.
  */
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { AccessRole } from '../../src/access/policy.ts';
 import type { Ticket } from '../../src/tickets/types.ts';
 import type { makeApp } from '../web/fake-assistant.ts';
+import { SlackApiStandIn } from './slack-api-stand-in.ts';
 
 export type TestApp = Awaited<ReturnType<typeof makeApp>>;
 type NewTicket = Parameters<TestApp['runtime']['tickets']['open']>[0];
@@ -64,4 +67,30 @@ export async function openReport(
     ...extra,
   });
   return { ticket, threadId };
+}
+
+/** Reports by several people (openReport), each reporter's thread kept in `threads[user]`. */
+export function reporters(app: () => TestApp) {
+  const threads: Record<string, string> = {};
+  const report = async (user: string, text: string, extra: Partial<NewTicket> = {}) => {
+    const { ticket, threadId } = await openReport(app(), user, text, extra);
+    threads[user] = threadId;
+    return ticket;
+  };
+  return { threads, report };
+}
+
+/** A Slack API stand-in started before the suite and stopped after it, its messages cleared before each test. */
+export function slackForSuite(): SlackApiStandIn {
+  const slack = new SlackApiStandIn();
+  beforeAll(async () => {
+    await slack.start();
+  });
+  afterAll(async () => {
+    await slack.stop();
+  });
+  beforeEach(() => {
+    slack.messages.length = 0;
+  });
+  return slack;
 }
