@@ -25,7 +25,7 @@ import { parseConversationId } from '../inbound/thread-ids.ts';
 import { maskPii } from '../privacy/pii.ts';
 import type { Database } from '../store/database.ts';
 import { CLAIMABLE_STATUSES, isOpen } from '../tickets/lifecycle.ts';
-import { findTicket, readableTicket } from '../tickets/readable-ticket.ts';
+import { auditRead, findTicket, readableTicket } from '../tickets/readable-ticket.ts';
 import { HELPLINE_ACTOR } from '../tickets/retriage.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import { requiredText, shortText } from '../tickets/typed-text.ts';
@@ -76,16 +76,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
   const find = (idOrNumber: string) => findTicket(tickets, idOrNumber);
 
   const audit = (ticket: Ticket, p: Principal, reason: string) =>
-    tickets.store.audit({
-      ticketId: ticket.id,
-      at: deps.now().toISOString(),
-      actor: p.userId,
-      action: 'viewed',
-      from: null,
-      to: null,
-      reason,
-      data: { via: 'incidents' },
-    });
+    auditRead(deps, ticket, p, reason, { via: 'incidents' });
 
   /** The incident, if the policy lets `p` do `action` on it; a report points at its incident. */
   const requireIncident = async (p: Principal, idOrNumber: string, action: 'read' | 'work') => {

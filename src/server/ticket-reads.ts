@@ -8,7 +8,7 @@ import type { Context } from 'hono';
 import { principalOf } from '../access/chat-access.ts';
 import type { Principal } from '../access/policy.ts';
 import { HelplineError } from '../errors.ts';
-import { readableTicket } from '../tickets/readable-ticket.ts';
+import { auditRead, readableTicket } from '../tickets/readable-ticket.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket } from '../tickets/types.ts';
 import { SIGN_IN_HINT } from './authenticate.ts';
@@ -31,17 +31,6 @@ export async function readTicket(
 ): Promise<{ p: Principal; ticket: Ticket }> {
   const p = callerOf(c);
   const { ticket, sensitive } = await readableTicket(deps.tickets, p, idOrNumber);
-  if (sensitive) {
-    await deps.tickets.store.audit({
-      ticketId: ticket.id,
-      at: deps.now().toISOString(),
-      actor: p.userId,
-      action: 'viewed',
-      from: null,
-      to: null,
-      reason: `read as ${p.role}`,
-      data: { path: c.req.path },
-    });
-  }
+  if (sensitive) await auditRead(deps, ticket, p, `read as ${p.role}`, { path: c.req.path });
   return { p, ticket };
 }

@@ -2,6 +2,7 @@
  * One ticket as a principal may read it, decided by the policy: the ticket API, the console and the
  * incidents all read through here. A ticket the caller may not read is TICKET_NOT_FOUND for an
  * employee (which numbers exist does not leak) and FORBIDDEN with the policy's reason for staff.
+ * A sensitive read is written to the ticket's audit log by the caller, through auditRead.
  */
 import { type Principal, ticketDecision } from '../access/policy.ts';
 import { HelplineError, isHelplineError } from '../errors.ts';
@@ -38,4 +39,24 @@ export async function readableTicket(
     'TICKET_NOT_FOUND',
     `There is no ticket ${idOrNumber.slice(0, 40)} that you can see.`,
   );
+}
+
+/** A read of a sensitive ticket, written to its audit log (DESIGN §7) with `reason` and `data`. */
+export async function auditRead(
+  deps: { tickets: Pick<TicketService, 'store'>; now: () => Date },
+  ticket: Ticket,
+  p: Principal,
+  reason: string,
+  data: Record<string, unknown>,
+): Promise<void> {
+  await deps.tickets.store.audit({
+    ticketId: ticket.id,
+    at: deps.now().toISOString(),
+    actor: p.userId,
+    action: 'viewed',
+    from: null,
+    to: null,
+    reason,
+    data,
+  });
 }
