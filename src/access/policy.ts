@@ -82,8 +82,6 @@ export function ticketDecision(p: Principal, action: TicketAction, t: TicketFact
   return deny('This ticket is in a category that is not routed to you.');
 }
 
-export const canReadTicket = (p: Principal, t: TicketFacts) => ticketDecision(p, 'read', t).allowed;
-
 /**
  * Internal notes in a ticket's audit log (DESIGN §2 flow 5: never relayed to the employee): for
  * staff who read the ticket as staff — its assignee and the roles it is routed to. The employee who
@@ -150,11 +148,6 @@ export function knowledgeDecision(p: Principal, action: KnowledgeAction): Decisi
     return deny('Only KB editors (HR admins and admins) can publish, upload or replace KB articles.');
   }
   return allow();
-}
-
-/** Managing API tokens and sign-in links for other people. */
-export function adminDecision(p: Principal): Decision {
-  return p.role === 'admin' ? allow() : deny('Only admins can do this.');
 }
 
 /**

@@ -17,9 +17,9 @@ export function csvCell(value: Cell): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export const csvLine = (cells: readonly Cell[]) => cells.map(csvCell).join(',');
+const csvLine = (cells: readonly Cell[]) => cells.map(csvCell).join(',');
 
-export const CSV_HEADER = ['section', 'group', 'metric', 'value'] as const;
+const CSV_HEADER = ['section', 'group', 'metric', 'value'] as const;
 
 function figureRows(section: string, group: string, f: KpiFigures): Cell[][] {
   return [

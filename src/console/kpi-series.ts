@@ -26,7 +26,7 @@ export interface KpiSeries {
   csatDistribution: number[];
 }
 
-export const TOP_CATEGORIES = 10;
+const TOP_CATEGORIES = 10;
 
 function ranked(counts: Map<string, number>): [string, number][] {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));

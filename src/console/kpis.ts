@@ -27,7 +27,7 @@ import { CATEGORIES, SEVERITIES } from '../triage/types.ts';
 import { type KpiSeries, kpiSeries } from './kpi-series.ts';
 import type { Period } from './period.ts';
 
-export const SELF_SERVICE_WINDOW_MS = 7 * 24 * 3600_000;
+const SELF_SERVICE_WINDOW_MS = 7 * 24 * 3600_000;
 
 export interface Percentiles {
   count: number;
@@ -66,7 +66,7 @@ export interface Kpis extends KpiFigures, KpiSeries {
 }
 
 /** Tickets one call reads; a help desk's 400 days stay far below it. */
-export const MAX_TICKETS = 50_000;
+const MAX_TICKETS = 50_000;
 
 /** Nearest-rank percentile of sorted values. */
 export function percentile(sorted: readonly number[], p: number): number | null {

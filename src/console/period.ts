@@ -8,9 +8,9 @@ import { HelplineError } from '../errors.ts';
 import type { CalendarSet, SlaPolicy } from '../sla/types.ts';
 import { DAY_MS, formatDate, instantToWall, isValidTimeZone, parseDate, wallToInstant } from '../sla/zone.ts';
 
-export const DEFAULT_ZONE = 'Asia/Shanghai';
+const DEFAULT_ZONE = 'Asia/Shanghai';
 /** The longest period one call may ask for. */
-export const MAX_PERIOD_DAYS = 400;
+const MAX_PERIOD_DAYS = 400;
 
 export interface Period {
   from: Date;
@@ -26,7 +26,7 @@ export function serviceZone(policy: SlaPolicy, calendars: CalendarSet): string {
 const bad = (message: string) => new HelplineError('BAD_REQUEST', message);
 
 /** The instant a local date starts in the zone. */
-export const dayStart = (day: number, timeZone: string) => new Date(wallToInstant(timeZone, day * DAY_MS));
+const dayStart = (day: number, timeZone: string) => new Date(wallToInstant(timeZone, day * DAY_MS));
 
 /** The local date ('YYYY-MM-DD') of an instant in the zone. */
 export const localDay = (ms: number, timeZone: string) =>

@@ -17,6 +17,7 @@ import { parseConversationId } from '../inbound/thread-ids.ts';
 import { maskPii } from '../privacy/pii.ts';
 import type { Severity } from '../sla/types.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
+import { requiredText } from '../tickets/typed-text.ts';
 import type { Ticket } from '../tickets/types.ts';
 
 export interface ConsoleActionDeps {
@@ -59,20 +60,7 @@ const STATE_ACTIONS: ReadonlySet<ConsoleAction> = new Set([
   'reopen',
   'override',
 ]);
-const MAX_TEXT = 4000;
 const LABEL = { en: 'Engineer', zh: '工程师' } as const;
-
-function requiredText(value: string | undefined, what: string): string {
-  const text = (value ?? '').trim();
-  if (!text) throw new HelplineError('BAD_REQUEST', `Type the ${what} first; it cannot be empty.`);
-  if (text.length > MAX_TEXT) {
-    throw new HelplineError(
-      'BAD_REQUEST',
-      `The ${what} is ${text.length} characters; keep it under ${MAX_TEXT}.`,
-    );
-  }
-  return text;
-}
 
 export function createConsoleActions(deps: ConsoleActionDeps) {
   const { tickets, links, deliver } = deps;

@@ -18,7 +18,7 @@ export async function incidentParents(db: Database, limit: number): Promise<Tick
 }
 
 /** Open before resolved; open: more severe, then older first; resolved: latest first. */
-export function incidentOrder(a: Ticket, b: Ticket): number {
+function incidentOrder(a: Ticket, b: Ticket): number {
   const open = Number(isOpen(b.status)) - Number(isOpen(a.status));
   if (open) return open;
   if (isOpen(a.status)) {

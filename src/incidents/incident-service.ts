@@ -25,8 +25,10 @@ import { parseConversationId } from '../inbound/thread-ids.ts';
 import { maskPii } from '../privacy/pii.ts';
 import type { Database } from '../store/database.ts';
 import { CLAIMABLE_STATUSES, isOpen } from '../tickets/lifecycle.ts';
+import { auditRead, findTicket, readableTicket } from '../tickets/readable-ticket.ts';
 import { HELPLINE_ACTOR } from '../tickets/retriage.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
+import { requiredText, shortText } from '../tickets/typed-text.ts';
 import type { NewTicketEvent, Ticket } from '../tickets/types.ts';
 import { incidentParents } from './incident-reads.ts';
 import { INCIDENT_TEXTS } from './incident-texts.ts';
@@ -59,24 +61,7 @@ export interface ResolveInput {
   version?: number;
 }
 
-const MAX_TEXT = 4000;
 const MAX_LIST = 200;
-
-function shortText(text: string, what: string): string {
-  if (text.length > MAX_TEXT) {
-    throw new HelplineError(
-      'BAD_REQUEST',
-      `The ${what} is ${text.length} characters; keep it under ${MAX_TEXT}.`,
-    );
-  }
-  return text;
-}
-
-function requiredText(value: string | undefined, what: string): string {
-  const text = (value ?? '').trim();
-  if (!text) throw new HelplineError('BAD_REQUEST', `Type the ${what} first; it cannot be empty.`);
-  return shortText(text, what);
-}
 
 const noIncident = (idOrNumber: string) =>
   new HelplineError(
@@ -88,23 +73,10 @@ export function createIncidentService(deps: IncidentServiceDeps) {
   const { tickets, links, deliver } = deps;
   const updates = new IncidentUpdates(deps.db);
 
-  const find = (idOrNumber: string) =>
-    tickets.get(idOrNumber).catch((err) => {
-      if (isHelplineError(err, 'TICKET_NOT_FOUND')) return undefined;
-      throw err;
-    });
+  const find = (idOrNumber: string) => findTicket(tickets, idOrNumber);
 
   const audit = (ticket: Ticket, p: Principal, reason: string) =>
-    tickets.store.audit({
-      ticketId: ticket.id,
-      at: deps.now().toISOString(),
-      actor: p.userId,
-      action: 'viewed',
-      from: null,
-      to: null,
-      reason,
-      data: { via: 'incidents' },
-    });
+    auditRead(deps, ticket, p, reason, { via: 'incidents' });
 
   /** The incident, if the policy lets `p` do `action` on it; a report points at its incident. */
   const requireIncident = async (p: Principal, idOrNumber: string, action: 'read' | 'work') => {
@@ -360,13 +332,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
 
     /** Links a ticket to an open incident (the incident's severity rises with its reporters). */
     async link(p: Principal, ticketIdOrNumber: string, incidentIdOrNumber: string) {
-      const report = await find(ticketIdOrNumber);
-      if (!report || !ticketDecision(p, 'read', report).allowed) {
-        throw new HelplineError(
-          'TICKET_NOT_FOUND',
-          `There is no ticket ${ticketIdOrNumber.slice(0, 40)} that you can see.`,
-        );
-      }
+      const { ticket: report } = await readableTicket(tickets, p, ticketIdOrNumber);
       const target = await find(incidentIdOrNumber);
       if (!target) throw noIncident(incidentIdOrNumber);
       if (target.id === report.id) {
@@ -406,13 +372,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
 
     /** Takes a ticket off its incident; a report that waited on the incident joins the L2 queue. */
     async unlink(p: Principal, ticketIdOrNumber: string, reason?: string) {
-      const report = await find(ticketIdOrNumber);
-      if (!report || !ticketDecision(p, 'read', report).allowed) {
-        throw new HelplineError(
-          'TICKET_NOT_FOUND',
-          `There is no ticket ${ticketIdOrNumber.slice(0, 40)} that you can see.`,
-        );
-      }
+      const { ticket: report } = await readableTicket(tickets, p, ticketIdOrNumber);
       if (!report.parentId) {
         throw new HelplineError(
           'BAD_REQUEST',
@@ -439,13 +399,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
      * it could join — those with reports, and open incident reports of its category.
      */
     async ofTicket(p: Principal, idOrNumber: string) {
-      const ticket = await find(idOrNumber);
-      if (!ticket || !ticketDecision(p, 'read', ticket).allowed) {
-        throw new HelplineError(
-          'TICKET_NOT_FOUND',
-          `There is no ticket ${idOrNumber.slice(0, 40)} that you can see.`,
-        );
-      }
+      const { ticket } = await readableTicket(tickets, p, idOrNumber);
       const parent = ticket.parentId ? await find(ticket.parentId) : undefined;
       const staff = incidentDecision(p, 'list').allowed;
       if (!staff) return { ticket, parent, candidates: [] as Ticket[], canLink: false };

@@ -34,25 +34,34 @@ export async function recordGap(
   );
 }
 
-export async function listGaps(db: Database, limit = 50): Promise<KnowledgeGap[]> {
+/**
+ * The recorded gaps last asked since `since` (default: ever), most asked first, or with
+ * `order: 'recent'` most recently asked first; at most `limit`. The one reader of knowledge_gaps: the
+ * gaps API lists them, the knowledge upkeep's gap report (knowledge/upkeep/gap-report.ts) clusters them.
+ */
+export async function listGaps(
+  db: Database,
+  options: { limit?: number; since?: Date; order?: 'count' | 'recent' } = {},
+): Promise<KnowledgeGap[]> {
+  const order = options.order === 'recent' ? 'last_seen DESC' : 'count DESC, last_seen DESC';
   const rows = await db.query<{
     question: string;
     lang: string;
     count: number;
-    first_seen: string;
-    last_seen: string;
+    first_seen: string | Date;
+    last_seen: string | Date;
     example_thread_id: string | null;
   }>(
     `SELECT question, lang, count, first_seen, last_seen, example_thread_id
-       FROM knowledge_gaps ORDER BY count DESC, last_seen DESC LIMIT $1`,
-    [limit],
+       FROM knowledge_gaps WHERE last_seen >= $1 ORDER BY ${order} LIMIT $2`,
+    [(options.since ?? new Date(0)).toISOString(), options.limit ?? 50],
   );
   return rows.map((r) => ({
     question: r.question,
     lang: r.lang,
     count: Number(r.count),
-    firstSeen: r.first_seen,
-    lastSeen: r.last_seen,
+    firstSeen: new Date(r.first_seen).toISOString(),
+    lastSeen: new Date(r.last_seen).toISOString(),
     exampleThreadId: r.example_thread_id,
   }));
 }

@@ -39,7 +39,7 @@ function reporterView(t: Ticket, p: Principal, opener: boolean) {
 }
 
 /** What the list shows of an incident: the parent's facts and counts over its reporters. */
-export function incidentSummary({ incident: t, reports }: Incident) {
+function incidentSummary({ incident: t, reports }: Incident) {
   const everyone = [t, ...reports];
   const platforms: Record<string, number> = {};
   for (const r of everyone) platforms[platformOf(r)] = (platforms[platformOf(r)] ?? 0) + 1;

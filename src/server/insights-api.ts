@@ -29,7 +29,7 @@ export interface InsightsApiDeps {
 }
 
 /** The KPIs a request asks for, after the policy allowed the caller. */
-export async function requestedKpis(deps: InsightsApiDeps, c: Context) {
+async function requestedKpis(deps: InsightsApiDeps, c: Context) {
   const decision = insightsDecision(callerOf(c));
   if (!decision.allowed) throw new HelplineError('FORBIDDEN', decision.reason);
   const q = c.req.query();

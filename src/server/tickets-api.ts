@@ -117,7 +117,7 @@ export function createTicketsApi(deps: TicketsApiDeps): Hono {
   app.get('/insights/gaps', async (c) => {
     const decision = insightsDecision(caller(c));
     if (!decision.allowed) throw new HelplineError('FORBIDDEN', decision.reason);
-    return c.json({ gaps: await listGaps(deps.db, 100) });
+    return c.json({ gaps: await listGaps(deps.db, { limit: 100 }) });
   });
   return app;
 }

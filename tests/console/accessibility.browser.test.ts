@@ -6,37 +6,26 @@
  * marks the page's section (aria-current) and a page below a section links back to it. Each page is saved as a PNG in .artifacts/screenshots/ (git
  * ignores it; CI keeps it as a test artifact).
  */
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.ts';
 import { localDay } from '../../src/console/period.ts';
-import { adminSocketPath, callAdminSocket } from '../../src/server/admin-socket.ts';
-import { type RunningServer, startServer } from '../../src/server/start.ts';
-import { launchChromium, quietIo } from '../support/chromium.ts';
+import {
+  type ConsoleHarness,
+  reportInChat,
+  SCREENSHOTS,
+  startConsoleHarness,
+} from '../support/console-harness.ts';
 
-const SCREENSHOTS = join(import.meta.dirname, '../../.artifacts/screenshots');
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let server: RunningServer;
-let browser: Browser;
-const data = mkdtempSync(join(tmpdir(), 'helpline-a11y-e2e-'));
-const contexts: BrowserContext[] = [];
+let h: ConsoleHarness;
 let number = '';
 
-async function signedIn(userId: string, role: string, locale: string): Promise<Page> {
-  const made = await callAdminSocket(adminSocketPath(data), 'login-link', { userId, role });
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(made!.url as string);
-  await page.locator('button[type="submit"]').click();
-  await page.waitForURL(role === 'employee' ? `${server.url}/` : `${server.url}/console`);
-  return page;
-}
+const signedIn = (userId: string, role: string, locale: string) =>
+  h.signedIn(userId, role, { locale, viewport: { width: 1280, height: 900 } });
 
 interface Violation {
   id: string;
@@ -68,26 +57,17 @@ async function audit(page: Page): Promise<Violation[]> {
 }
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await startServer(loadConfig({ env: { PORT: '0', HELPLINE_DATA: data } }), quietIo);
-  browser = await launchChromium();
+  h = await startConsoleHarness({ base: 'helpline-a11y-e2e-' });
 
   // A ticket with a history: reported in the web chat, claimed, a question that pauses the
   // resolution clock, the employee's answer that resumes it.
   const employee = await signedIn('emp-a', 'employee', 'en-US');
-  await employee.fill(
-    '#input',
+  number = await reportInChat(
+    employee,
     'The whole Shanghai office cannot clock in since 9am, the attendance app shows error 500',
   );
-  await employee.press('#input', 'Enter');
-  const announced = employee
-    .locator('#messages li.msg.bot')
-    .filter({ hasText: /HL-\d+/ })
-    .first();
-  await announced.waitFor({ timeout: 30_000 });
-  number = /HL-\d+/.exec((await announced.textContent()) ?? '')![0];
   const engineer = await signedIn('eng-li', 'l2', 'en-US');
-  await engineer.goto(`${server.url}/console/tickets/${number}`);
+  await engineer.goto(`${h.server.url}/console/tickets/${number}`);
   await engineer.getByRole('button', { name: 'Claim', exact: true }).click();
   await engineer.locator('#facts', { hasText: 'eng-li' }).waitFor();
   await engineer.getByLabel('Reply to the employee').fill('Which building are you in?');
@@ -101,9 +81,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.close();
+  await h?.close();
 });
 
 const month = () => localDay(Date.now(), 'Asia/Shanghai').slice(0, 7);
@@ -171,7 +149,7 @@ describe.each(['en', 'zh'])('console pages in %s', (lang) => {
       page.on('console', (m) => {
         if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) blocked.push(m.text());
       });
-      await page.goto(`${server.url}${path()}`);
+      await page.goto(`${h.server.url}${path()}`);
       await ready(page);
       expect(await page.getAttribute('html', 'lang')).toBe(lang);
       expect(await audit(page)).toEqual([]);
@@ -196,7 +174,7 @@ describe.each(['en', 'zh'])('console pages in %s', (lang) => {
 describe('the workspace', () => {
   it('shows the SLA clocks with the pause waiting on the employee and what ended it', async () => {
     const page = await signedIn('eng-li', 'l2', 'en-US');
-    await page.goto(`${server.url}/console/tickets/${number}`);
+    await page.goto(`${h.server.url}/console/tickets/${number}`);
     const hold = page.locator('#clocks [data-clock="resolution"] .holds li').first();
     await expect
       .poll(() => hold.textContent(), { timeout: 20_000 })

@@ -8,47 +8,21 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { AccessRole } from '../../src/access/policy.ts';
 import { SESSION_COOKIE } from '../../src/access/sessions.ts';
 import type { Ticket } from '../../src/tickets/types.ts';
+import { asUser, openReport, SHANGHAI_OUTAGE, type TestApp } from '../support/console-api.ts';
 import { makeApp } from '../web/fake-assistant.ts';
 
-type App = Awaited<ReturnType<typeof makeApp>>;
-let t: App;
+let t: TestApp;
 let ticket: Ticket;
 let threadId: string;
 
-const tokens = new Map<string, string>();
-async function as(userId: string, role: AccessRole) {
-  const key = `${userId}/${role}`;
-  if (!tokens.has(key)) tokens.set(key, (await t.access.tokens.create({ userId, role })).token);
-  const auth = { authorization: `Bearer ${tokens.get(key)}` };
-  return {
-    get: (path: string) => t.app.request(path, { headers: auth }),
-    post: (path: string, body: unknown = {}) =>
-      t.app.request(path, {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }),
-  };
-}
+const as = (userId: string, role: AccessRole) => asUser(t, userId, role);
 
 beforeEach(async () => {
-  tokens.clear();
   t = await makeApp();
+  const said = 'Clock-in fails for the whole Shanghai office';
   threadId = await t.store.createThread('emp-a');
-  await t.store.addMessage(threadId, {
-    author: 'user',
-    text: 'Clock-in fails for the whole Shanghai office',
-  });
-  ticket = await t.runtime.tickets.open({
-    title: 'Shanghai office cannot clock in',
-    severity: 'P1',
-    category: 'attendance',
-    intent: 'incident',
-    rationale: 'scope: whole Shanghai office; outage',
-    requesterId: 'emp-a',
-    threadId,
-    transcript: [{ author: 'user', text: 'Clock-in fails for the whole Shanghai office' }],
-  });
+  await t.store.addMessage(threadId, { author: 'user', text: said });
+  ({ ticket } = await openReport(t, 'emp-a', said, { ...SHANGHAI_OUTAGE, threadId }));
 });
 
 describe('console API', () => {

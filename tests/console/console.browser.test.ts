@@ -8,69 +8,33 @@
  * Then the inbox from the keyboard (j/k, c claim, r reply), its tier filter, and two engineers on one
  * ticket: the one whose page is out of date is told who acted. Screenshots go to .artifacts/screenshots/.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.ts';
-import { adminSocketPath, callAdminSocket } from '../../src/server/admin-socket.ts';
-import { type RunningServer, startServer } from '../../src/server/start.ts';
-import { launchChromium, quietIo } from '../support/chromium.ts';
+import { type ConsoleHarness, reportInChat, startConsoleHarness } from '../support/console-harness.ts';
 
-const quiet = quietIo;
-const SCREENSHOTS = join(import.meta.dirname, '../../.artifacts/screenshots');
-
-let server: RunningServer;
-let browser: Browser;
-const data = mkdtempSync(join(tmpdir(), 'helpline-console-e2e-'));
-const contexts: BrowserContext[] = [];
+let h: ConsoleHarness;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await startServer(loadConfig({ env: { PORT: '0', HELPLINE_DATA: data } }), quiet);
-  browser = await launchChromium();
+  h = await startConsoleHarness();
 }, 60_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.close();
+  await h?.close();
 });
 
-/** A browser of its own, signed in through a single-use link (as `helpline login-link` makes). */
-async function signedIn(userId: string, role: string, locale = 'en-US'): Promise<Page> {
-  const made = await callAdminSocket(adminSocketPath(data), 'login-link', { userId, role });
-  const context = await browser.newContext({ locale });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(made!.url as string);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  // Staff land on their inbox, employees on the chat.
-  await page.waitForURL(role === 'employee' ? `${server.url}/` : `${server.url}/console`);
-  return page;
-}
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SCREENSHOTS, `flow-${name}.png`), fullPage: true });
+const signedIn = (userId: string, role: string) => h.signedIn(userId, role);
+const shot = (page: Page, name: string) => h.shot(page, `flow-${name}`);
 
 describe('the console', () => {
   it('takes a web-chat incident from the inbox to resolved, with the reply in the employee’s chat and in the KPIs', async () => {
     const engineer = await signedIn('eng-li', 'l2');
-    await engineer.goto(`${server.url}/console`);
+    await engineer.goto(`${h.server.url}/console`);
     await engineer.locator('#queues button').first().waitFor();
     await shot(engineer, '1-inbox-empty');
 
     const employee = await signedIn('emp-a', 'employee');
     const words = 'The whole Shanghai office cannot clock in since 9am, the attendance app shows error 500';
-    await employee.fill('#input', words);
-    await employee.press('#input', 'Enter');
-    const announced = employee
-      .locator('#messages li.msg.bot')
-      .filter({ hasText: /HL-\d+/ })
-      .first();
-    await announced.waitFor({ timeout: 30_000 });
-    const number = /HL-\d+/.exec((await announced.textContent()) ?? '')![0];
+    const number = await reportInChat(employee, words);
     const reportedAt = Date.now();
 
     // Live: the row appears without a reload, within 5 s of the ticket being announced.
@@ -81,7 +45,7 @@ describe('the console', () => {
     await shot(engineer, '2-inbox-live');
 
     await row.getByRole('link', { name: number }).click();
-    await engineer.waitForURL(`${server.url}/console/tickets/${number}`);
+    await engineer.waitForURL(`${h.server.url}/console/tickets/${number}`);
     const api = await engineer.evaluate(async (n) => (await fetch(`/api/tickets/${n}`)).json(), number);
     await expect.poll(() => engineer.locator('#words').textContent()).toContain(words);
     await expect.poll(() => engineer.locator('#severity .rationale').textContent()).toBe(api.rationale);
@@ -128,25 +92,25 @@ describe('the console', () => {
     expect(kpis.mttr.count).toBe(1);
     expect(kpis.slaAttainment.firstResponse).toBe(1);
     expect(kpis.byPlatform.web.tickets).toBe(1);
-    await engineer.goto(`${server.url}/console/insights`);
+    await engineer.goto(`${h.server.url}/console/insights`);
     await expect.poll(() => engineer.locator('[data-kpi="tickets"]').textContent()).toBe('1');
     expect(await engineer.locator('[data-kpi="csat"]').textContent()).toContain('5');
     await shot(engineer, '5-insights');
 
     // The same pages in Chinese, by preference.
-    await engineer.goto(`${server.url}/console?lang=zh`);
+    await engineer.goto(`${h.server.url}/console?lang=zh`);
     await expect
       .poll(() => engineer.locator('button[data-queue="unclaimed"]').textContent())
       .toContain('未认领');
     await shot(engineer, '6-inbox-zh');
 
     // The reporter sees their own ticket; another employee sees nothing of it.
-    await employee.goto(`${server.url}/console/tickets/${number}`);
+    await employee.goto(`${h.server.url}/console/tickets/${number}`);
     await expect.poll(() => employee.locator('#words').textContent()).toContain(words);
     expect(await employee.locator('#actions').isHidden()).toBe(true);
 
     const other = await signedIn('emp-b', 'employee');
-    await other.goto(`${server.url}/console`);
+    await other.goto(`${h.server.url}/console`);
     await expect.poll(() => other.locator('#tickets').textContent()).toContain('No tickets here.');
     const seen = await other.evaluate(
       async (n) => ({
@@ -157,7 +121,7 @@ describe('the console', () => {
       number,
     );
     expect(seen).toEqual({ inbox: 0, ticket: 404, kpis: 403 });
-    await other.goto(`${server.url}/console/tickets/${number}`);
+    await other.goto(`${h.server.url}/console/tickets/${number}`);
     await expect.poll(() => other.locator('#status').textContent()).toMatch(/no ticket/i);
     await shot(other, '7-other-employee');
   }, 120_000);
@@ -168,15 +132,7 @@ describe('the console', () => {
       ['emp-c', 'The ERP system is down for the whole finance department, nobody can log in, error 503'],
       ['emp-d', 'The whole Beijing office cannot connect to the VPN since this morning'],
     ] as const) {
-      const employee = await signedIn(user, 'employee');
-      await employee.fill('#input', words);
-      await employee.press('#input', 'Enter');
-      const announced = employee
-        .locator('#messages li.msg.bot')
-        .filter({ hasText: /HL-\d+/ })
-        .first();
-      await announced.waitFor({ timeout: 30_000 });
-      numbers.push(/HL-\d+/.exec((await announced.textContent()) ?? '')![0]);
+      numbers.push(await reportInChat(await signedIn(user, 'employee'), words));
     }
     const engineer = await signedIn('eng-li', 'l2');
     await expect.poll(() => engineer.locator('#tickets tr[data-number]').count()).toBe(2);
@@ -194,12 +150,12 @@ describe('the console', () => {
     const claimed = engineer.locator(`#tickets tr[data-number="${second}"]`);
     await expect.poll(() => claimed.textContent()).toContain('eng-li');
     await engineer.keyboard.press('r');
-    await engineer.waitForURL(`${server.url}/console/tickets/${second}#reply`);
+    await engineer.waitForURL(`${h.server.url}/console/tickets/${second}#reply`);
     await expect.poll(() => engineer.evaluate(() => document.activeElement?.id)).toBe('reply');
     await shot(engineer, '8-workspace-from-keyboard');
 
     // Filters: nothing has gone to L3 yet; escalated, it is there and no longer under L2.
-    await engineer.goto(`${server.url}/console`);
+    await engineer.goto(`${h.server.url}/console`);
     await engineer.getByLabel('Tier').selectOption('L3');
     await expect.poll(() => engineer.locator('#tickets').textContent()).toContain('No tickets here.');
     await engineer.evaluate(async (n) => {
@@ -223,9 +179,9 @@ describe('the console', () => {
     await late.route('**/api/console/stream', (route) => route.abort());
     await late.clock.install();
     await late.clock.pauseAt(Date.now() + 1000);
-    await late.goto(`${server.url}/console/tickets/${second}`);
+    await late.goto(`${h.server.url}/console/tickets/${second}`);
     await expect.poll(() => late.locator('#facts').textContent()).toContain('claimed');
-    await engineer.goto(`${server.url}/console/tickets/${second}`);
+    await engineer.goto(`${h.server.url}/console/tickets/${second}`);
     await engineer.getByRole('button', { name: 'Resolve' }).click();
     await expect.poll(() => engineer.locator('#facts').textContent()).toContain('resolved');
     await late.getByRole('button', { name: 'Escalate to the next tier' }).click();

@@ -9,32 +9,25 @@ import { csvCell, kpisCsv } from '../../src/console/kpi-csv.ts';
 import { computeKpis } from '../../src/console/kpis.ts';
 import { localDay, monthPeriod } from '../../src/console/period.ts';
 import type { Ticket } from '../../src/tickets/types.ts';
+import { asUser, openReport, SHANGHAI_OUTAGE, type TestApp } from '../support/console-api.ts';
 import { makeApp } from '../web/fake-assistant.ts';
 
-type App = Awaited<ReturnType<typeof makeApp>>;
-let t: App;
+let t: TestApp;
 let ticket: Ticket;
 const ZONE = 'Asia/Shanghai';
 
-async function as(userId: string, role: AccessRole, lang?: string) {
-  const { token } = await t.access.tokens.create({ userId, role });
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (lang) headers['accept-language'] = lang;
-  return (path: string) => t.app.request(path, { headers });
-}
+/** GET as `userId` with `role` (and `lang`, as a browser asks for it). */
+const as = async (userId: string, role: AccessRole, lang?: string) =>
+  (await asUser(t, userId, role, lang)).get;
 
 beforeEach(async () => {
   t = await makeApp();
-  const thread = await t.store.createThread('emp-a');
-  ticket = await t.runtime.tickets.open({
-    title: 'Shanghai office cannot clock in',
-    severity: 'P1',
-    category: 'attendance',
-    intent: 'incident',
-    rationale: 'scope: whole Shanghai office; outage',
-    requesterId: 'emp-a',
-    threadId: thread,
-  });
+  ({ ticket } = await openReport(
+    t,
+    'emp-a',
+    'Clock-in fails for the whole Shanghai office',
+    SHANGHAI_OUTAGE,
+  ));
   await t.runtime.tickets.claim(ticket.id, 'eng-1');
   await t.runtime.tickets.waitOnEmployee(ticket.id, 'eng-1', 'Since when?');
   await t.runtime.tickets.employeeReplied(ticket.id, 'emp-a');

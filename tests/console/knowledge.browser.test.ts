@@ -8,41 +8,29 @@
 import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.ts';
 import { adminSocketPath, callAdminSocket } from '../../src/server/admin-socket.ts';
-import { type RunningServer, startServer } from '../../src/server/start.ts';
-import { launchChromium, quietIo } from '../support/chromium.ts';
+import { type ConsoleHarness, startConsoleHarness } from '../support/console-harness.ts';
 
-const SCREENSHOTS = join(import.meta.dirname, '../../.artifacts/screenshots');
 const base = mkdtempSync(join(tmpdir(), 'helpline-knowledge-e2e-'));
-const data = join(base, 'data');
 const kb = join(base, 'kb');
 
-let server: RunningServer;
-let browser: Browser;
+let h: ConsoleHarness;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   mkdirSync(join(kb, 'en'), { recursive: true });
   for (const f of ['vpn.md', 'password-reset.md', 'laptop.md', 'leave-request.md']) {
     cpSync(join('kb/en', f), join(kb, 'en', f));
   }
-  server = await startServer(
-    loadConfig({ env: { PORT: '0', HELPLINE_DATA: data, HELPLINE_KB: kb } }),
-    quietIo,
-  );
-  browser = await launchChromium();
+  h = await startConsoleHarness({ data: join(base, 'data'), env: { HELPLINE_KB: kb } });
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await h?.close();
 });
 
 async function api(path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
-  const res = await fetch(`${server.url}${path}`, {
+  const res = await fetch(`${h.server.url}${path}`, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers: {
       'content-type': 'application/json',
@@ -69,15 +57,6 @@ async function ask(userId: string, text: string) {
   }
 }
 
-async function signedIn(userId: string, role: string): Promise<Page> {
-  const made = await callAdminSocket(adminSocketPath(data), 'login-link', { userId, role });
-  const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
-  await page.goto(made!.url as string);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${server.url}/console`);
-  return page;
-}
-
 describe('knowledge upkeep in the console', () => {
   it('drafts an article from a resolved ticket, edits and publishes it, and the bot answers from it', async () => {
     // An attendance problem: a ticket HR admins (the KB editors) may read.
@@ -87,7 +66,7 @@ describe('knowledge upkeep in the console', () => {
     );
     const number = report.ticket?.number;
     expect(number).toMatch(/^HL-\d+$/);
-    const made = await callAdminSocket(adminSocketPath(data), 'token.create', {
+    const made = await callAdminSocket(adminSocketPath(h.data), 'token.create', {
       userId: 'eng-li',
       role: 'l2',
     });
@@ -106,9 +85,9 @@ describe('knowledge upkeep in the console', () => {
       ).status,
     ).toBe(200);
 
-    const editor = await signedIn('hr-wang', 'hr_admin');
+    const editor = await h.signedIn('hr-wang', 'hr_admin');
     await editor.getByRole('link', { name: 'Knowledge' }).click();
-    await editor.waitForURL(`${server.url}/console/knowledge`);
+    await editor.waitForURL(`${h.server.url}/console/knowledge`);
     await editor.locator('#articles tr').first().waitFor();
     await editor.getByLabel('Ticket number').fill(number as string);
     await editor.getByRole('button', { name: 'Draft', exact: true }).click();
@@ -121,14 +100,14 @@ describe('knowledge upkeep in the console', () => {
       .replace(/^# .*$/m, '# Clock-in error E1003 in the phone app');
     await article.fill(`${edited}\nIf it still fails, sign out of the app and sign in again.\n`);
     await editor.getByLabel('Article path in the KB folder').fill('en/clock-in-error-e1003.md');
-    await editor.screenshot({ path: join(SCREENSHOTS, 'knowledge-1-draft.png'), fullPage: true });
+    await h.shot(editor, 'knowledge-1-draft');
     const published = Date.now();
     await editor.getByRole('button', { name: 'Publish and re-index' }).click();
     await expect
       .poll(() => editor.locator('#status').textContent())
       .toMatch(/Published en\/clock-in-error-e1003\.md/);
     await editor.locator('#articles tr[data-path="en/clock-in-error-e1003.md"]').waitFor();
-    await editor.screenshot({ path: join(SCREENSHOTS, 'knowledge-2-published.png'), fullPage: true });
+    await h.shot(editor, 'knowledge-2-published');
 
     // Publishing to a path that exists asks before replacing the article there.
     await article.fill(`${await article.inputValue()}Android: allow "all the time" location.\n`);

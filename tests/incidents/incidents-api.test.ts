@@ -5,66 +5,23 @@
  * retry included), resolving the incident with all its reports (one of two engineers wins), linking
  * and unlinking tickets, and the bad inputs that must get a clear 4xx.
  */
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { AccessRole } from '../../src/access/policy.ts';
 import { ThreadLinks } from '../../src/handoff/thread-links.ts';
 import { createIncidentService } from '../../src/incidents/incident-service.ts';
 import type { Ticket } from '../../src/tickets/types.ts';
 import { onPostgres } from '../store/backends.ts';
-import { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
+import { asUser, reporters, slackForSuite, type TestApp } from '../support/console-api.ts';
 import { makeApp } from '../web/fake-assistant.ts';
 
-type App = Awaited<ReturnType<typeof makeApp>>;
-
 onPostgres('incidents API', (ctx) => {
-  let slack: SlackApiStandIn;
-  let t: App;
+  const slack = slackForSuite();
+  let t: TestApp;
   let incident: Ticket;
   let reports: Ticket[];
-  const threads: Record<string, string> = {};
-  const tokens = new Map<string, string>();
+  const { threads, report } = reporters(() => t);
 
-  beforeAll(async () => {
-    slack = await new SlackApiStandIn().start();
-  });
-  afterAll(async () => {
-    await slack?.stop();
-  });
-
-  async function as(userId: string, role: AccessRole) {
-    const key = `${userId}/${role}`;
-    if (!tokens.has(key)) tokens.set(key, (await t.access.tokens.create({ userId, role })).token);
-    const auth = { authorization: `Bearer ${tokens.get(key)}` };
-    return {
-      get: (path: string) => t.app.request(path, { headers: auth }),
-      post: (path: string, body: unknown = {}) =>
-        t.app.request(path, {
-          method: 'POST',
-          headers: { ...auth, 'content-type': 'application/json' },
-          body: typeof body === 'string' ? body : JSON.stringify(body),
-        }),
-    };
-  }
-
-  /** A web-chat report by `user`, in their own thread, as the assistant opens it. */
-  async function report(
-    user: string,
-    text: string,
-    extra: Partial<Parameters<App['runtime']['tickets']['open']>[0]> = {},
-  ) {
-    threads[user] = extra.threadId ?? (await t.store.createThread(user));
-    return t.runtime.tickets.open({
-      title: text.slice(0, 60),
-      severity: 'P2',
-      category: 'attendance',
-      intent: 'incident',
-      rationale: 'clock-in fails',
-      requesterId: user,
-      threadId: threads[user],
-      transcript: [{ author: 'user', text }],
-      ...extra,
-    });
-  }
+  const as = (userId: string, role: AccessRole) => asUser(t, userId, role);
 
   const agentLines = async (user: string) =>
     (await t.store.listMessages(threads[user])).filter((m) => m.author === 'agent').map((m) => m.text);
@@ -73,8 +30,6 @@ onPostgres('incidents API', (ctx) => {
   const slackLines = () => slack.messages.filter((m) => m.channel === 'D0SLACK').map((m) => m.text);
 
   beforeEach(async () => {
-    tokens.clear();
-    slack.messages.length = 0;
     t = await makeApp({
       db: await ctx.fresh(),
       env: { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, SLACK_SIGNING_SECRET: 'secret' },
@@ -319,6 +274,18 @@ onPostgres('incidents API', (ctx) => {
       await eng.post(`/api/tickets/HL-99999/link`, { incident: incident.number }),
       404,
       /no ticket HL-99999/,
+    );
+    // A ticket staff may not read is refused with the policy's reason, as the tickets API refuses it.
+    const payroll = await report('emp-q', 'my payslip is missing overtime', { category: 'payroll' });
+    await expectError(
+      await eng.post(`/api/tickets/${payroll.number}/link`, { incident: incident.number }),
+      403,
+      /not routed to you|not yours/,
+    );
+    await expectError(
+      await eng.get(`/api/tickets/${payroll.number}/incident`),
+      403,
+      /not routed to you|not yours/,
     );
     // Already linked elsewhere, or linking an incident that has reports of its own.
     const second = await report('emp-g', 'VPN is down');

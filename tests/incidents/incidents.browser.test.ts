@@ -8,72 +8,45 @@
  * incident's ticket from its workspace tells every reporter too.
  * Screenshots go to .artifacts/screenshots/.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.ts';
-import { adminSocketPath, callAdminSocket } from '../../src/server/admin-socket.ts';
-import { type RunningServer, startServer } from '../../src/server/start.ts';
-import { launchChromium, quietIo } from '../support/chromium.ts';
+import { type ConsoleHarness, reportInChat, startConsoleHarness } from '../support/console-harness.ts';
 
-const SCREENSHOTS = join(import.meta.dirname, '../../.artifacts/screenshots');
-
-let server: RunningServer;
-let browser: Browser;
-const data = mkdtempSync(join(tmpdir(), 'helpline-incidents-e2e-'));
-const contexts: BrowserContext[] = [];
+let h: ConsoleHarness;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await startServer(loadConfig({ env: { PORT: '0', HELPLINE_DATA: data } }), quietIo);
-  browser = await launchChromium();
+  h = await startConsoleHarness({ base: 'helpline-incidents-e2e-' });
 }, 60_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.close();
+  await h?.close();
 });
 
-async function signedIn(userId: string, role: string): Promise<Page> {
-  const made = await callAdminSocket(adminSocketPath(data), 'login-link', { userId, role });
-  const context = await browser.newContext({ locale: 'en-US' });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(made!.url as string);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(role === 'employee' ? `${server.url}/` : `${server.url}/console`);
-  return page;
-}
+const signedIn = (userId: string, role: string) => h.signedIn(userId, role);
 
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-
-/** The employee says `words` in the web chat; returns the ticket number the bot announces. */
-async function report(page: Page, words: string): Promise<string> {
-  await page.fill('#input', words);
-  await page.press('#input', 'Enter');
-  const announced = page
-    .locator('#messages li.msg.bot')
-    .filter({ hasText: /HL-\d+/ })
-    .first();
-  await announced.waitFor({ timeout: 30_000 });
-  return /HL-\d+/.exec((await announced.textContent()) ?? '')![0];
+/** The engineer opens the workspace of the incident's second report, which names its incident. */
+async function openSecondReport(engineer: Page, incident: string) {
+  const reportNumber = await engineer.evaluate(
+    async (n) => (await (await fetch(`/api/incidents/${n}`)).json()).reportedBy[1].number as string,
+    incident,
+  );
+  await engineer.goto(`${h.server.url}/console/tickets/${reportNumber}`);
+  const box = engineer.locator('#incident-of');
+  await expect.poll(() => box.textContent()).toContain(`Part of incident ${incident}`);
+  return { reportNumber, box };
 }
 
 describe('the incidents pages', () => {
   it('posts one update to both reporters’ web chats and resolves the incident for both', async () => {
     const first = await signedIn('emp-a', 'employee');
     const second = await signedIn('emp-b', 'employee');
-    const incident = await report(
+    const incident = await reportInChat(
       first,
       'The attendance system is down for everyone: clock-in fails with error 500 in the whole company',
     );
     // The same outage from someone else joins it: the bot names the incident, not a new ticket.
     expect(
-      await report(
+      await reportInChat(
         second,
         'Clock-in fails with error 500 for everyone in the whole company, attendance system down',
       ),
@@ -81,14 +54,14 @@ describe('the incidents pages', () => {
 
     const engineer = await signedIn('eng-li', 'l2');
     await engineer.getByRole('link', { name: 'Incidents' }).click();
-    await engineer.waitForURL(`${server.url}/console/incidents`);
+    await engineer.waitForURL(`${h.server.url}/console/incidents`);
     const row = engineer.locator(`#incidents tr[data-number="${incident}"]`);
     await row.waitFor({ timeout: 5_000 });
     expect(await row.locator('td.reporters').textContent()).toBe('2');
-    await shot(engineer, 'incidents-1-list');
+    await h.shot(engineer, 'incidents-1-list');
 
     await row.getByRole('link', { name: incident }).click();
-    await engineer.waitForURL(`${server.url}/console/incidents/${incident}`);
+    await engineer.waitForURL(`${h.server.url}/console/incidents/${incident}`);
     await expect.poll(() => engineer.locator('#reporters tr').count()).toBe(2);
     expect(await engineer.locator('#reporters').textContent()).toContain('emp-b');
 
@@ -97,7 +70,7 @@ describe('the incidents pages', () => {
     await engineer.getByRole('button', { name: 'Send update' }).click();
     await expect.poll(() => engineer.locator('#updates').textContent()).toContain(update);
     await expect.poll(() => engineer.locator('#status').textContent()).toContain('sent to 2');
-    await shot(engineer, 'incidents-2-update-sent');
+    await h.shot(engineer, 'incidents-2-update-sent');
 
     for (const [page, name] of [
       [first, 'first'],
@@ -106,17 +79,11 @@ describe('the incidents pages', () => {
       const agent = page.locator('#messages li.msg.agent').filter({ hasText: update });
       await agent.waitFor({ timeout: 20_000 });
       expect(await agent.count()).toBe(1);
-      await shot(page, `incidents-3-update-in-${name}-reporter-chat`);
+      await h.shot(page, `incidents-3-update-in-${name}-reporter-chat`);
     }
 
     // The report's workspace names its incident.
-    const reportNumber = await engineer.evaluate(
-      async (n) => (await (await fetch(`/api/incidents/${n}`)).json()).reportedBy[1].number as string,
-      incident,
-    );
-    await engineer.goto(`${server.url}/console/tickets/${reportNumber}`);
-    const box = engineer.locator('#incident-of');
-    await expect.poll(() => box.textContent()).toContain(`Part of incident ${incident}`);
+    const { box } = await openSecondReport(engineer, incident);
     // Taken off by mistake and linked back, from the workspace.
     await engineer.getByLabel('Why it is not the same problem').fill('checking');
     await engineer.getByRole('button', { name: 'Unlink from the incident' }).click();
@@ -126,13 +93,13 @@ describe('the incidents pages', () => {
     await engineer.getByRole('button', { name: 'Link', exact: true }).click();
     await expect.poll(() => box.textContent()).toContain(`Part of incident ${incident}`);
     expect(await engineer.locator('#link-form').isVisible()).toBe(false);
-    await shot(engineer, 'incidents-5-workspace-linked');
-    await engineer.goto(`${server.url}/console/incidents/${incident}`);
+    await h.shot(engineer, 'incidents-5-workspace-linked');
+    await engineer.goto(`${h.server.url}/console/incidents/${incident}`);
 
     await engineer.getByLabel(/Resolution/).fill('The vendor fixed the clock-in service.');
     await engineer.getByRole('button', { name: 'Resolve incident' }).click();
     await expect.poll(() => engineer.locator('#incident-status').textContent()).toBe('resolved');
-    await shot(engineer, 'incidents-4-resolved');
+    await h.shot(engineer, 'incidents-4-resolved');
     for (const page of [first, second]) {
       await page
         .locator('#messages li.msg')
@@ -141,7 +108,7 @@ describe('the incidents pages', () => {
     }
 
     // An employee has no incidents list.
-    await first.goto(`${server.url}/console/incidents`);
+    await first.goto(`${h.server.url}/console/incidents`);
     await expect.poll(() => first.locator('#status').textContent()).toMatch(/for engineers/);
   }, 120_000);
 
@@ -156,32 +123,26 @@ describe('the incidents pages', () => {
       await signedIn('emp-y', 'employee'),
       await signedIn('emp-z', 'employee'),
     ];
-    const incident = await report(a, say[0]);
-    expect(await report(b, say[1])).toBe(incident);
+    const incident = await reportInChat(a, say[0]);
+    expect(await reportInChat(b, say[1])).toBe(incident);
 
     const engineer = await signedIn('eng-li', 'l2');
     const streams: string[] = [];
     engineer.on('request', (r) => {
       if (r.url().endsWith('/api/console/stream')) streams.push(new URL(engineer.url()).pathname);
     });
-    await engineer.goto(`${server.url}/console/incidents`);
+    await engineer.goto(`${h.server.url}/console/incidents`);
     expect(await engineer.locator('header nav a[aria-current="page"]').getAttribute('href')).toBe(
       '/console/incidents',
     );
     const reporters = engineer.locator(`#incidents tr[data-number="${incident}"] td.reporters`);
     await expect.poll(() => reporters.textContent()).toBe('2');
     // A third report joins while the list is open: the count moves without a reload.
-    expect(await report(c, say[2])).toBe(incident);
+    expect(await reportInChat(c, say[2])).toBe(incident);
     await expect.poll(() => reporters.textContent(), { timeout: 5_000 }).toBe('3');
 
     // The report's workspace follows its incident live, on the page's one stream.
-    const reportNumber = await engineer.evaluate(
-      async (n) => (await (await fetch(`/api/incidents/${n}`)).json()).reportedBy[1].number as string,
-      incident,
-    );
-    await engineer.goto(`${server.url}/console/tickets/${reportNumber}`);
-    const box = engineer.locator('#incident-of');
-    await expect.poll(() => box.textContent()).toContain(`Part of incident ${incident}`);
+    const { reportNumber, box } = await openSecondReport(engineer, incident);
     const other = await signedIn('eng-wu', 'l2');
     const act = (path: string, body: unknown) =>
       other.evaluate(
@@ -205,7 +166,7 @@ describe('the incidents pages', () => {
     expect(await engineer.locator('main a[href="/console"]').count()).toBeGreaterThan(0);
 
     // Resolved from the incident's own workspace (not the incidents page): every reporter is told.
-    await engineer.goto(`${server.url}/console/tickets/${incident}`);
+    await engineer.goto(`${h.server.url}/console/tickets/${incident}`);
     await engineer.getByRole('button', { name: 'Resolve' }).click();
     await expect.poll(() => engineer.locator('#facts').textContent()).toContain('resolved');
     await a
@@ -217,6 +178,6 @@ describe('the incidents pages', () => {
       await told.waitFor({ timeout: 20_000 });
       expect(await told.count()).toBe(1);
     }
-    await shot(c, 'incidents-6-resolved-from-workspace-reporter-told');
+    await h.shot(c, 'incidents-6-resolved-from-workspace-reporter-told');
   }, 120_000);
 });

@@ -6,14 +6,14 @@
  * and from both at once. Also: an update posted to an incident nobody holds is its first response.
  */
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { AccessRole } from '../../src/access/policy.ts';
 import type { Ticket } from '../../src/tickets/types.ts';
 import { onPostgres } from '../store/backends.ts';
-import { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
+import { asUser, reporters, slackForSuite, type TestApp } from '../support/console-api.ts';
+import type { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
 import { makeApp } from '../web/fake-assistant.ts';
 
-type App = Awaited<ReturnType<typeof makeApp>>;
 type SlackMessage = SlackApiStandIn['messages'][number];
 
 const SECRET = 'resolve-anywhere-secret';
@@ -71,52 +71,15 @@ function press(card: SlackMessage, actionId: string, user: string) {
 }
 
 onPostgres('an incident resolved anywhere', (ctx) => {
-  let slack: SlackApiStandIn;
-  let t: App;
+  const slack = slackForSuite();
+  let t: TestApp;
   let incident: Ticket;
   let reports: Ticket[];
-  const threads: Record<string, string> = {};
+  const { threads, report } = reporters(() => t);
 
-  beforeAll(async () => {
-    slack = await new SlackApiStandIn().start();
-  });
-  afterAll(async () => {
-    await slack?.stop();
-  });
-
-  const as = async (userId: string, role: AccessRole) => {
-    const { token } = await t.access.tokens.create({ userId, role });
-    return {
-      get: (path: string) => t.app.request(path, { headers: { authorization: `Bearer ${token}` } }),
-      post: (path: string, body: unknown = {}) =>
-        t.app.request(path, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        }),
-    };
-  };
+  const as = (userId: string, role: AccessRole) => asUser(t, userId, role);
   const postSlack = (raw: string, headers: Record<string, string> = {}) =>
     t.app.request('/slack/events', { method: 'POST', headers: { ...signed(raw), ...headers }, body: raw });
-
-  async function report(
-    user: string,
-    text: string,
-    extra: Partial<Parameters<App['runtime']['tickets']['open']>[0]> = {},
-  ) {
-    threads[user] = extra.threadId ?? (await t.store.createThread(user));
-    return t.runtime.tickets.open({
-      title: text.slice(0, 60),
-      severity: 'P2',
-      category: 'attendance',
-      intent: 'incident',
-      rationale: 'clock-in fails',
-      requesterId: user,
-      threadId: threads[user],
-      transcript: [{ author: 'user', text }],
-      ...extra,
-    });
-  }
 
   /** What a web reporter read from the bot about the incident's resolution. */
   const webResolved = async (user: string) =>
@@ -154,7 +117,6 @@ onPostgres('an incident resolved anywhere', (ctx) => {
   }
 
   beforeEach(async () => {
-    slack.messages.length = 0;
     t = await makeApp({
       db: await ctx.fresh(),
       env: { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, SLACK_SIGNING_SECRET: SECRET },

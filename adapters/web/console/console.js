@@ -46,14 +46,20 @@
       credentials: 'same-origin',
     });
     const data = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(data?.error?.message || `HTTP ${res.status}`);
+    // The status goes with the message: a page may ask before it retries (knowledge.js on a 409).
+    if (!res.ok) {
+      throw Object.assign(new Error(data?.error?.message || `HTTP ${res.status}`), { status: res.status });
+    }
     return data;
   }
 
   /** @param {string | null | undefined} iso */
   const when = (iso) => (iso ? new Date(iso).toLocaleString(lang) : '—');
 
-  /** @param {number | null | undefined} ms */
+  /**
+   * The same rule as kpi-view.ts's duration (the server's figures); change both together.
+   * @param {number | null | undefined} ms
+   */
   function duration(ms) {
     if (ms === null || ms === undefined) return '—';
     const s = Math.round(ms / 1000);
@@ -397,7 +403,7 @@
       csrf = me.csrf || null;
     })
     .catch(() => {});
-  // incidents.js (the incidents pages, the workspace's incident box) builds on these.
+  // incidents.js (the incidents pages, the workspace's incident box) and knowledge.js build on these.
   /** @type {any} */ (window).helplineConsole = { el, api, announce, when, live, L, ready };
   ready.finally(() => {
     if (page === 'inbox') inbox();

@@ -45,7 +45,7 @@ const chartJs = readFileSync(
   'utf8',
 );
 
-export const insightsPageCsp = consoleCsp({ script: [sha256(script), "'self'"], style: [sha256(style)] });
+const insightsPageCsp = consoleCsp({ script: [sha256(script), "'self'"], style: [sha256(style)] });
 
 export interface InsightsPagesDeps {
   db: Database;

@@ -1,8 +1,9 @@
 /**
  * The console's knowledge-upkeep page, `/console/knowledge` (issue 14 item 5): the clustered gap
  * report, every article's usage and 👍/👎, a draft-from-ticket editor that publishes into the KB,
- * and uploads. The frame is the console's (pages.ts); its one script is knowledge.js, allowed by its
- * own hash. What the viewer may see or do is decided by the API behind it (the policy).
+ * and uploads. The frame is the console's (pages.ts); knowledge.js runs after console.js, on its
+ * helpers, allowed by its own hash. What the viewer may see or do is decided by the API behind it
+ * (the policy).
  */
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
@@ -10,11 +11,12 @@ import { html, raw } from 'hono/html';
 import { principalOf } from '../../../src/access/chat-access.ts';
 import { KNOWLEDGE_LABELS, type KnowledgeLabels } from '../../../src/console/knowledge-labels.ts';
 import { LABELS } from '../../../src/console/labels.ts';
-import { frame, langOf, pageCsp, signInPage } from './pages.ts';
+import { consoleCsp, frame, langOf, sha256, signInPage } from './pages.ts';
 
 const script = readFileSync(new URL('./knowledge.js', import.meta.url), 'utf8');
 if (/<\/script/i.test(script)) throw new Error('knowledge.js must not contain a closing </script> tag');
-const csp = pageCsp(script);
+const csp = consoleCsp({ script: [sha256(script)] });
+const withKnowledge = { tail: html`<script>${raw(script)}</script>` };
 
 function knowledgePage(K: KnowledgeLabels) {
   const labels = JSON.stringify(K).replaceAll('<', '\\u003c');
@@ -54,8 +56,8 @@ export function createKnowledgePage(): Hono {
     const K = KNOWLEDGE_LABELS[lang];
     c.header('Content-Security-Policy', csp);
     c.header('Cache-Control', 'no-store');
-    if (!p) return c.html(frame(lang, p, L.signIn, {}, signInPage(L), { main: script }), 401);
-    return c.html(frame(lang, p, K.heading, { page: 'knowledge' }, knowledgePage(K), { main: script }));
+    if (!p) return c.html(frame(lang, p, L.signIn, {}, signInPage(L)), 401);
+    return c.html(frame(lang, p, K.heading, { page: 'knowledge' }, knowledgePage(K), withKnowledge));
   });
   return app;
 }

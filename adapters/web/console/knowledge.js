@@ -1,16 +1,16 @@
 // @ts-check
 /**
  * The knowledge-upkeep page's script (/console/knowledge): the gap clusters and article usage from
- * the JSON API, a draft from a resolved ticket into an editor, publish (PUT) and upload (POST) with
- * the session's CSRF token. Text is always set as text, never as HTML.
+ * the JSON API, a draft from a resolved ticket into an editor, publish (PUT) and upload (POST).
+ * Runs after console.js and uses its helpers (window.helplineConsole): the same API call with the
+ * session's CSRF token, the same element builder (text set as text, never as HTML).
  */
 (() => {
-  if (document.body.dataset.page !== 'knowledge') return;
+  const H = /** @type {any} */ (window).helplineConsole;
+  if (!H || document.body.dataset.page !== 'knowledge') return;
+  const { el, api, announce, when } = H;
   /** @type {Record<string, string>} */
   const K = JSON.parse(document.getElementById('knowledge-labels')?.textContent || '{}');
-  const lang = document.documentElement.lang === 'zh' ? 'zh-CN' : 'en';
-  /** @type {string | null} */
-  let csrf = null;
   /** @type {string | undefined} */
   let draftTicket;
 
@@ -18,51 +18,6 @@
   const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
   /** @param {string} id */
   const input = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
-
-  /**
-   * @param {string} tag
-   * @param {Record<string, any>} [attrs]
-   * @param {...(Node | string | null | undefined)} children
-   */
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === undefined || v === null || v === false) continue;
-      if (k === 'text') node.textContent = String(v);
-      else node.setAttribute(k, v === true ? '' : String(v));
-    }
-    for (const c of children) if (c !== null && c !== undefined) node.append(c);
-    return node;
-  }
-
-  /** @param {string} path @param {{method?: string, json?: unknown}} [opts] */
-  async function api(path, opts = {}) {
-    /** @type {Record<string, string>} */
-    const headers = {};
-    if (opts.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      if (csrf) headers['x-csrf-token'] = csrf;
-    }
-    const res = await fetch(path, {
-      method: opts.method || (opts.json !== undefined ? 'POST' : 'GET'),
-      headers,
-      body: opts.json !== undefined ? JSON.stringify(opts.json) : undefined,
-      credentials: 'same-origin',
-    });
-    const data = await res.json().catch(() => ({}));
-    if (!res.ok) {
-      throw Object.assign(new Error(data?.error?.message || `HTTP ${res.status}`), { status: res.status });
-    }
-    return data;
-  }
-
-  /** @param {string} text */
-  function announce(text) {
-    $('status').textContent = text;
-  }
-
-  /** @param {string | null | undefined} iso */
-  const when = (iso) => (iso ? new Date(iso).toLocaleString(lang) : '—');
 
   /** @param {string} template @param {Record<string, string | number>} values */
   const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => String(values[k] ?? ''));
@@ -219,11 +174,5 @@
     }
   });
 
-  fetch('/auth/me', { credentials: 'same-origin' })
-    .then((r) => r.json())
-    .then((me) => {
-      csrf = me.csrf || null;
-    })
-    .catch(() => {})
-    .finally(reload);
+  H.ready.finally(reload);
 })();

@@ -11,6 +11,11 @@ import type { ConsoleLang, Labels } from '../../../src/console/labels.ts';
 
 const SEVERITIES = ['P0', 'P1', 'P2', 'P3'] as const;
 
+/**
+ * A duration as people read it (45 s, 12 min, 3.5 h, 2.1 d). console.js has the same rule for the
+ * figures it draws in the browser (live countdowns): the page scripts are inline, hash-allowed and
+ * not modules, so they cannot import this; change both together.
+ */
 export function duration(ms: number | null): string {
   if (ms === null) return '—';
   const s = Math.round(ms / 1000);

@@ -44,11 +44,9 @@ export function consoleCsp(extra: { script?: string[]; style?: string[] } = {}):
   ].join('; ');
 }
 
-export const consolePageCsp = consoleCsp();
-/** The policy of a console page that runs its own script instead of console.js (`extra.main`). */
-export const pageCsp = (pageScript: string) => consoleCsp({ script: [sha256(pageScript)] });
+const consolePageCsp = consoleCsp();
 /** The incidents pages and the ticket workspace (its incident box) run incidents.js too. */
-export const incidentsPageCsp = consoleCsp({ script: [sha256(incidentsScript)] });
+const incidentsPageCsp = consoleCsp({ script: [sha256(incidentsScript)] });
 const withIncidents = { tail: html`<script>${raw(incidentsScript)}</script>` };
 
 export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -70,17 +68,14 @@ const SECTION_OF: Record<string, string> = {
   knowledge: '/console/knowledge',
 };
 
-/**
- * A console page: `extra.head` goes in <head>, `extra.tail` after the console script; `extra.main`
- * replaces console.js for a page with a script of its own.
- */
+/** A console page: `extra.head` goes in <head>, `extra.tail` (a page's own script) after console.js. */
 export function frame(
   lang: ConsoleLang,
   p: Principal | undefined,
   title: string,
   data: Record<string, string>,
   content: Markup,
-  extra: { head?: Markup; tail?: Markup; main?: string } = {},
+  extra: { head?: Markup; tail?: Markup } = {},
 ): Markup {
   const L = LABELS[lang];
   const attrs = Object.entries(data)
@@ -102,7 +97,7 @@ ${p ? html`<span class="me">${L.signedInAs} <strong id="me">${p.userId}</strong>
 </header>
 <main id="main">${content}<p id="status" role="status" aria-live="polite"></p></main>
 <script type="application/json" id="labels">${raw(labels)}</script>
-<script>${raw(extra.main ?? script)}</script>${extra.tail ?? ''}</body></html>`;
+<script>${raw(script)}</script>${extra.tail ?? ''}</body></html>`;
 }
 
 function select(id: string, label: string, any: string, options: readonly string[]) {

@@ -22,13 +22,13 @@ const CANDIDATES = [
 const ORIGIN = 'http://helpline.report';
 const PRINT_TIMEOUT_MS = 30_000;
 
-export const NO_CHROMIUM =
+const NO_CHROMIUM =
   'The PDF report needs a Chromium and none was found. Install one (Debian/Ubuntu: apt-get install chromium; ' +
   'or npx playwright-core install chromium) or set HELPLINE_CHROMIUM to its path; meanwhile the HTML report ' +
   'prints to PDF from any browser.';
 
 /** The Chromium to print with, or undefined when there is none. */
-export function findChromium(configured?: string): string | undefined {
+function findChromium(configured?: string): string | undefined {
   if (configured) return existsSync(configured) ? configured : undefined;
   const own = (() => {
     try {

@@ -33,7 +33,7 @@ export interface ClusterOptions {
   minSimilarity?: number;
 }
 
-export const DEFAULT_MIN_SIMILARITY = 0.35;
+const DEFAULT_MIN_SIMILARITY = 0.35;
 
 /** The synonym groups as connected components: each phrase → one shared id. */
 function synonymIds(table: SynonymTable): Map<string, string> {

@@ -1,9 +1,10 @@
 /**
  * The knowledge-gap report (console /console/knowledge): every question the bot declined
- * (knowledge_gaps, src/insights/knowledge-gaps.ts) and every question whose answer got a 👎
+ * (knowledge_gaps, read through src/insights/knowledge-gaps.ts) and every question whose answer got a 👎
  * (feedback on a bot message, the question being the employee's message before it), clustered
  * (cluster-questions.ts) with counts, first and last seen, and an example thread.
  */
+import { listGaps } from '../../insights/knowledge-gaps.ts';
 import type { Database } from '../../store/database.ts';
 import type { SynonymTable } from '../synonyms.ts';
 import { clusterQuestions } from './cluster-questions.ts';
@@ -40,27 +41,8 @@ const MAX_QUESTIONS = 300;
 const iso = (v: string | Date) => new Date(v).toISOString();
 
 async function declined(db: Database, since: Date): Promise<GapQuestion[]> {
-  const rows = await db.query<{
-    question: string;
-    lang: string;
-    count: number;
-    first_seen: string;
-    last_seen: string;
-    example_thread_id: string | null;
-  }>(
-    `SELECT question, lang, count, first_seen, last_seen, example_thread_id FROM knowledge_gaps
-      WHERE last_seen >= $1 ORDER BY last_seen DESC LIMIT $2`,
-    [since.toISOString(), MAX_QUESTIONS],
-  );
-  return rows.map((r) => ({
-    question: r.question,
-    lang: r.lang,
-    kind: 'declined',
-    count: Number(r.count),
-    firstSeen: iso(r.first_seen),
-    lastSeen: iso(r.last_seen),
-    exampleThreadId: r.example_thread_id,
-  }));
+  const gaps = await listGaps(db, { since, order: 'recent', limit: MAX_QUESTIONS });
+  return gaps.map((g) => ({ ...g, kind: 'declined' }));
 }
 
 async function downvoted(db: Database, since: Date): Promise<GapQuestion[]> {
