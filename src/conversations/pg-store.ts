@@ -7,9 +7,17 @@
 import { randomUUID } from 'node:crypto';
 import { HelplineError } from '../errors.ts';
 import { type Database, jsonParam } from '../store/database.ts';
+import { GroupCommit } from './group-commit.ts';
 import type { MessageFeed } from './message-feed.ts';
 import { ThreadListeners } from './thread-listeners.ts';
-import type { ConversationStore, MessageListener, NewMessage, StoredMessage, Thread } from './types.ts';
+import type {
+  ConversationStore,
+  InboundMessage,
+  MessageListener,
+  NewMessage,
+  StoredMessage,
+  Thread,
+} from './types.ts';
 
 export interface PgConversationStoreOptions {
   db: Database;
@@ -38,6 +46,28 @@ interface MessageRow {
 
 const MESSAGE_COLUMNS = 'id, conversation_id, author, text, citations, ticket, buttons, created_at';
 
+/**
+ * The threads made if new and the messages appended, in one statement for a whole batch (the thread
+ * rows are inserted in a CTE; the messages' foreign key is checked at the end of the statement, so
+ * it sees them). A message id stored already is left as it is.
+ */
+const STORE_INBOUND = `
+WITH input AS (
+  SELECT v->>'id' AS id, v->>'threadId' AS conversation_id, v->>'userId' AS user_id,
+         v->>'platform' AS platform, v->>'text' AS text, v->'inbound' AS inbound,
+         (v->>'at')::timestamptz AS created_at, ord
+  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, ord)
+), threads AS (
+  INSERT INTO conversations (id, platform, user_id, created_at)
+  SELECT DISTINCT ON (conversation_id) conversation_id, platform, user_id, created_at
+  FROM input ORDER BY conversation_id, ord
+  ON CONFLICT (id) DO NOTHING
+)
+INSERT INTO messages (id, conversation_id, author, text, inbound, created_at)
+SELECT id, conversation_id, 'user', text, inbound, created_at FROM input ORDER BY ord
+ON CONFLICT (id) DO NOTHING
+RETURNING ${MESSAGE_COLUMNS}`;
+
 export class PgConversationStore implements ConversationStore {
   readonly #db: Database;
   readonly #now: () => Date;
@@ -45,6 +75,15 @@ export class PgConversationStore implements ConversationStore {
   #listeners: ThreadListeners;
   readonly #feed?: MessageFeed;
   readonly #onFeedError: (err: unknown) => void;
+  readonly #inbound = new GroupCommit<InboundMessage & { at: string }, void>(async (batch) => {
+    const rows = await this.#db.query<MessageRow>(STORE_INBOUND, [JSON.stringify(batch)]);
+    for (const row of rows) {
+      const stored = toMessage(row);
+      this.#listeners.notify(stored.threadId, stored);
+      await this.#feed?.publish(stored.threadId, stored.id).catch(this.#onFeedError);
+    }
+    return batch.map(() => undefined);
+  });
 
   constructor(options: PgConversationStoreOptions) {
     this.#db = options.db;
@@ -87,6 +126,10 @@ export class PgConversationStore implements ConversationStore {
       [threadId, platform, userId, this.#now().toISOString()],
     );
     return (await this.getThread(threadId))!;
+  }
+
+  storeInbound(message: InboundMessage): Promise<void> {
+    return this.#inbound.add({ ...message, at: this.#now().toISOString() });
   }
 
   async getThread(threadId: string): Promise<Thread | undefined> {
