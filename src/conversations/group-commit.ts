@@ -27,16 +27,18 @@ export class GroupCommit<T, R> {
     if (this.#flying || this.#waiting.length === 0) return;
     const batch = this.#waiting.splice(0, this.#maxBatch);
     this.#flying = true;
-    this.#write(batch.map((w) => w.item)).then(
-      (results) => {
-        for (const [i, w] of batch.entries()) w.resolve(results[i]);
-      },
-      (err: unknown) => {
-        for (const w of batch) w.reject(err);
-      },
-    ).finally(() => {
-      this.#flying = false;
-      this.#next();
-    });
+    this.#write(batch.map((w) => w.item))
+      .then(
+        (results) => {
+          for (const [i, w] of batch.entries()) w.resolve(results[i]);
+        },
+        (err: unknown) => {
+          for (const w of batch) w.reject(err);
+        },
+      )
+      .finally(() => {
+        this.#flying = false;
+        this.#next();
+      });
   }
 }
