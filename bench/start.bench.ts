@@ -23,12 +23,13 @@
  * `npm install` pays for them once (its time is printed too).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { table } from './lib/table.ts';
+import { worktreeAt } from './lib/worktree.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const NODE = process.execPath;
@@ -192,7 +193,9 @@ async function startCases(subjects: Subject[]): Promise<Row[]> {
   }
 }
 
-function cliCases(subjects: Subject[]): { subject: string; command: string; ms: number[]; cpuMs: number[] }[] {
+function cliCases(
+  subjects: Subject[],
+): { subject: string; command: string; ms: number[]; cpuMs: number[] }[] {
   const data = subjects.map(() => mkdtempSync(path.join(os.tmpdir(), 'helpline-cli-')));
   const env = (i: number) => ({ HELPLINE_DATA: data[i], HELPLINE_KB: path.join(ROOT, 'kb') });
   const commands: [string, string[]][] = [
@@ -205,7 +208,12 @@ function cliCases(subjects: Subject[]): { subject: string; command: string; ms: 
     // The first KB command builds the data folder's KB cache; then every call reuses it.
     for (const [i, s] of subjects.entries()) timeCli([NODE, 'bin/helpline.js', 'search', 'x'], s.cwd, env(i));
     const rows = subjects.flatMap((s) =>
-      commands.map(([name]) => ({ subject: s.name, command: name, ms: [] as number[], cpuMs: [] as number[] })),
+      commands.map(([name]) => ({
+        subject: s.name,
+        command: name,
+        ms: [] as number[],
+        cpuMs: [] as number[],
+      })),
     );
     for (let run = 0; run < RUNS; run++) {
       for (const [c, [, argv]] of commands.entries()) {
@@ -229,21 +237,8 @@ async function floor(): Promise<Start[]> {
   return runs;
 }
 
-/** A temporary worktree at `ref` that uses this checkout's node_modules. */
-function worktreeAt(ref: string): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'helpline-ref-'));
-  rmSync(dir, { recursive: true });
-  execFileSync('git', ['worktree', 'add', '--detach', dir, ref], { cwd: ROOT, stdio: 'ignore' });
-  if (!existsSync(path.join(dir, 'node_modules')))
-    symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  return {
-    dir,
-    remove: () => execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: ROOT, stdio: 'ignore' }),
-  };
-}
-
 const subjects: Subject[] = [{ name: 'this checkout', cwd: ROOT }];
-const tree = args.ref ? worktreeAt(args.ref) : undefined;
+const tree = args.ref ? worktreeAt(ROOT, args.ref) : undefined;
 if (tree) subjects.push({ name: `ref ${args.ref}`, cwd: tree.dir });
 try {
   const floorRuns = await floor();

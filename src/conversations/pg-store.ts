@@ -44,6 +44,9 @@ interface MessageRow {
   created_at: string;
 }
 
+/** Threads remembered (oldest forgotten first): ~100 bytes each. */
+const THREADS_KEPT = 10_000;
+
 const MESSAGE_COLUMNS = 'id, conversation_id, author, text, citations, ticket, buttons, created_at';
 
 /**
@@ -73,6 +76,11 @@ export class PgConversationStore implements ConversationStore {
   readonly #now: () => Date;
   readonly #platform: string;
   #listeners: ThreadListeners;
+  /**
+   * Threads read, by id: a thread's owner and creation time never change (rows are never updated
+   * or deleted), so every chat request after the first checks its owner without the database.
+   */
+  #threads = new Map<string, Thread>();
   readonly #feed?: MessageFeed;
   readonly #onFeedError: (err: unknown) => void;
   readonly #inbound = new GroupCommit<InboundMessage & { at: string }, void>(async (batch) => {
@@ -107,6 +115,7 @@ export class PgConversationStore implements ConversationStore {
       onFeedError: this.#onFeedError,
     });
     twin.#listeners = this.#listeners;
+    twin.#threads = this.#threads;
     return twin;
   }
 
@@ -133,11 +142,17 @@ export class PgConversationStore implements ConversationStore {
   }
 
   async getThread(threadId: string): Promise<Thread | undefined> {
+    const known = this.#threads.get(threadId);
+    if (known) return { ...known };
     const rows = await this.#db.query<{ id: string; user_id: string; created_at: string }>(
       'SELECT id, user_id, created_at FROM conversations WHERE id = $1',
       [threadId],
     );
-    return rows[0] && { id: rows[0].id, userId: rows[0].user_id, createdAt: rows[0].created_at };
+    if (!rows[0]) return undefined;
+    const thread = { id: rows[0].id, userId: rows[0].user_id, createdAt: rows[0].created_at };
+    if (this.#threads.size >= THREADS_KEPT) this.#threads.delete(this.#threads.keys().next().value as string);
+    this.#threads.set(threadId, thread);
+    return { ...thread };
   }
 
   async addMessage(threadId: string, message: NewMessage): Promise<StoredMessage> {

@@ -135,7 +135,8 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
   };
 
   const stamps = await stampKb(dir);
-  const snap = readSnapshot(snapshotFile, settings) ?? fromInstall(installFile, snapshotFile, settings, stamps);
+  const snap =
+    readSnapshot(snapshotFile, settings) ?? fromInstall(installFile, snapshotFile, settings, stamps);
   if (!snap) return { ...(await buildAndSave()), refreshed: Promise.resolve() };
   const fromSnapshot = new KnowledgeBase(snap.passages, {
     ...base,

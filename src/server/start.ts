@@ -201,7 +201,7 @@ export async function startServer(
       chat,
       logger,
       opening,
-      channels: (deps, store) => channelsFromConfig(config, deps, { store }),
+      channels: (deps, store, requests) => channelsFromConfig(config, deps, { store, requests }),
     });
     laps.database = Math.round(performance.now());
     if (workers) await runtime.startWorkers();

@@ -13,6 +13,32 @@ eachBackend('ConversationStore contract', (ctx) => {
     async (options) => new PgConversationStore({ db: await ctx.fresh(), ...options }),
   );
 
+  it("remembers a thread's owner once read: a chat request checks it without the database", async () => {
+    const db = await ctx.fresh();
+    const reads: string[] = [];
+    const counting: Database = {
+      ...db,
+      kind: db.kind,
+      query: (sql, params) => {
+        if (sql.includes('FROM conversations')) reads.push(sql);
+        return db.query(sql, params);
+      },
+      exec: (sql) => db.exec(sql),
+      transaction: (fn) => db.transaction(fn),
+      close: () => db.close(),
+    };
+    const store = new PgConversationStore({ db: counting });
+    const t = await store.createThread('u1');
+    const first = await store.getThread(t);
+    const urgentTwin = store.over(counting);
+    expect(await urgentTwin.getThread(t)).toEqual(first);
+    expect(await store.getThread(t)).toEqual(first);
+    expect(reads.length).toBe(1);
+    expect(await store.getThread('missing')).toBeUndefined();
+    expect(await store.getThread('missing')).toBeUndefined();
+    expect(reads.length).toBe(3); // an unknown thread is asked each time: it may be made later
+  });
+
   it('persists: another store (another process) on the same database sees threads and messages', async () => {
     const db = await ctx.fresh();
     const writer = new PgConversationStore({ db });
