@@ -121,10 +121,12 @@ export class PgConversationStore implements ConversationStore {
 
   async createThread(userId: string): Promise<string> {
     const id = randomUUID();
+    const createdAt = this.#now().toISOString();
     await this.#db.query(
       'INSERT INTO conversations (id, platform, user_id, created_at) VALUES ($1, $2, $3, $4)',
-      [id, this.#platform, userId, this.#now().toISOString()],
+      [id, this.#platform, userId, createdAt],
     );
+    this.#remember({ id, userId, createdAt });
     return id;
   }
 
@@ -150,9 +152,13 @@ export class PgConversationStore implements ConversationStore {
     );
     if (!rows[0]) return undefined;
     const thread = { id: rows[0].id, userId: rows[0].user_id, createdAt: rows[0].created_at };
-    if (this.#threads.size >= THREADS_KEPT) this.#threads.delete(this.#threads.keys().next().value as string);
-    this.#threads.set(threadId, thread);
+    this.#remember(thread);
     return { ...thread };
+  }
+
+  #remember(thread: Thread): void {
+    if (this.#threads.size >= THREADS_KEPT) this.#threads.delete(this.#threads.keys().next().value as string);
+    this.#threads.set(thread.id, thread);
   }
 
   async addMessage(threadId: string, message: NewMessage): Promise<StoredMessage> {

@@ -49,8 +49,9 @@ export interface TicketFilter {
   assigneeId?: string;
   category?: string;
   threadId?: string;
-  /** Tickets linked to this parent incident. */
-  parentId?: string;
+  /** Tickets linked to this parent incident; null: tickets linked to none. */
+  parentId?: string | null;
+  intent?: string;
   status?: TicketStatus | TicketStatus[];
   /** Only open tickets (new, waiting_l2, claimed, waiting_employee). */
   open?: boolean;
@@ -134,10 +135,12 @@ export class TicketStore {
     if (filter.assigneeId !== undefined) add('t.assignee_id = ?', filter.assigneeId);
     if (filter.category !== undefined) add('t.category = ?', filter.category);
     if (filter.threadId !== undefined) add('t.thread_id = ?', filter.threadId);
-    if (filter.parentId !== undefined) {
+    if (filter.parentId === null) where.push('t.parent_id IS NULL');
+    else if (filter.parentId !== undefined) {
       if (!isUuid(filter.parentId)) return [];
       add('t.parent_id = ?', filter.parentId);
     }
+    if (filter.intent !== undefined) add('t.intent = ?', filter.intent);
     let statuses = filter.status === undefined ? undefined : ([] as TicketStatus[]).concat(filter.status);
     if (filter.open) statuses = (statuses ?? [...OPEN_STATUSES]).filter((s) => OPEN_STATUSES.includes(s));
     if (statuses) {
