@@ -8,6 +8,9 @@
  *   npm run -s bench:jobs -- --json         machine-readable results
  *   npm run bench:jobs -- --from bench-jobs.json   the table of a saved --json run
  *   npm run bench:jobs -- --runner bullmq --prof-dir prof    CPU profile of the server process
+ *   npm run bench:jobs -- --runner embedded --quick --ref HEAD~3 --runs 3
+ *                                           this checkout beside older code (a temporary worktree),
+ *                                           taking turns run by run; the median run of each is shown
  *
  * Each runner gets a fresh server (bench/lib/server-child.ts: what `helpline serve` runs) in its
  * own process, so the load generator here never shares its event loop:
@@ -38,6 +41,7 @@ import { kbQuestions } from './lib/kb-questions.ts';
 import { type ServerProcess, startServerProcess } from './lib/server-process.ts';
 import { type Throwaway, tempDir, throwawayPostgres, throwawayRedisDb } from './lib/services.ts';
 import { table } from './lib/table.ts';
+import { worktreeAt } from './lib/worktree.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TARGET_ACK_P99_MS = 50;
@@ -62,6 +66,8 @@ const { values: args } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
     seed: { type: 'string', default: '42' },
     from: { type: 'string' },
+    ref: { type: 'string' },
+    runs: { type: 'string', default: '1' },
   },
 });
 
@@ -98,9 +104,16 @@ const LABEL: Record<RunnerName, string> = {
   bullmq: 'BullMQ + PostgreSQL',
 };
 
+/** The code a server runs: this checkout, or with --ref an older commit's. */
+interface Subject {
+  name: string;
+  child?: string;
+}
+
 interface RunnerResult {
   runner: RunnerName;
   label: string;
+  subject?: string;
   startupMs: number;
   warmUp: AckResult;
   floor: LoadResult;
@@ -128,7 +141,7 @@ function track<T>(t: Throwaway<T>): T {
   return t.value;
 }
 
-async function runRunner(runner: RunnerName, questions: string[]): Promise<RunnerResult> {
+async function runRunner(runner: RunnerName, questions: string[], subject?: Subject): Promise<RunnerResult> {
   const dir = track(tempDir(runner));
   const env: Record<string, string> = {
     ...cleanEnv(),
@@ -151,6 +164,7 @@ async function runRunner(runner: RunnerName, questions: string[]): Promise<Runne
   const server: ServerProcess = await startServerProcess({
     env,
     cwd: dir,
+    child: subject?.child,
     logFile: path.join(dir, 'server.log'),
     execArgv: args['prof-dir']
       ? [
@@ -178,7 +192,8 @@ async function runRunner(runner: RunnerName, questions: string[]): Promise<Runne
     const ack = await ackPhase(ctx, s.ackRate, s.ackSeconds, s.drainMs, 'bench-ack-');
     return {
       runner,
-      label: LABEL[runner],
+      label: subject ? `${LABEL[runner]}, ${subject.name}` : LABEL[runner],
+      subject: subject?.name,
       startupMs: server.startupMs,
       warmUp,
       floor,
@@ -340,7 +355,7 @@ function render(results: RunnerResult[], seconds: number, s: Settings, m: Machin
   const out: string[] = [
     `Jobs benchmark — Node ${m.node}, ${m.cpuModel} × ${m.cpus}, ${(seconds / 60).toFixed(1)} min`,
     `Questions: ${path.relative(process.cwd(), args.kb) || '.'} front matter, zh/en alternating. No LLM (extractive answers).`,
-    'Each runner has its own fresh server process. Ratio = BullMQ ÷ in-process. The baseline is GET /healthz at the',
+    `Each runner has its own fresh server process. Ratio = ${args.ref ? 'this checkout ÷ ref (median runs)' : 'BullMQ ÷ in-process'}. The baseline is GET /healthz at the`,
     'same rate on the same server. "Other processes" well above 0 means the run was contended: compare ratios then.',
   ];
   for (const { section, rows: rs } of rows(s)) {
@@ -420,20 +435,61 @@ async function main(): Promise<void> {
   }
   const started = performance.now();
   const questions = await kbQuestions(args.kb, settings.seed);
-  const results: RunnerResult[] = [];
-  for (const runner of RUNNERS) {
-    try {
-      results.push(await runRunner(runner, questions));
-    } catch (err) {
-      // The other runner still runs: one failure should not cost the whole comparison.
-      console.error(`[${runner}] failed: ${err instanceof Error ? err.message : String(err)}`);
-      process.exitCode = 1;
+  let results: RunnerResult[] = [];
+  if (args.ref) {
+    results = await againstRef(args.ref, questions);
+  } else {
+    for (const runner of RUNNERS) {
+      try {
+        results.push(await runRunner(runner, questions));
+      } catch (err) {
+        // The other runner still runs: one failure should not cost the whole comparison.
+        console.error(`[${runner}] failed: ${err instanceof Error ? err.message : String(err)}`);
+        process.exitCode = 1;
+      }
+      await cleanUp();
     }
-    await cleanUp();
   }
   if (results.length === 0) return;
   const out = report(results, (performance.now() - started) / 1000);
   console.log(args.json ? JSON.stringify(out, null, 2) : render(out.results, out.seconds, out.settings, out));
+}
+
+/**
+ * One runner, the code at `ref` and this checkout taking turns run by run (so a load that changes
+ * during the bench falls on both); each one's median run by ack p99 is shown, ref first, so the
+ * ratio column is this checkout ÷ ref. Every run's ack p99 and CPU go to stderr.
+ */
+async function againstRef(ref: string, questions: string[]): Promise<RunnerResult[]> {
+  if (RUNNERS.length !== 1) throw new Error('--ref compares one runner: add --runner embedded or bullmq.');
+  const runs = Math.round(positive('runs', 1));
+  const tree = worktreeAt(ROOT, ref);
+  cleanups.push(async () => tree.remove());
+  const subjects: Subject[] = [
+    { name: `ref ${ref}`, child: path.join(tree.dir, 'bench', 'lib', 'server-child.ts') },
+    { name: 'this checkout' },
+  ];
+  const all = subjects.map((): RunnerResult[] => []);
+  for (let run = 0; run < runs; run++) {
+    for (const [i, subject] of subjects.entries()) {
+      all[i].push(await runRunner(RUNNERS[0], questions, subject));
+      // Each run's throwaway folders go now; the worktree stays until the end.
+      while (cleanups.length > 1) await cleanups.pop()!().catch(() => {});
+    }
+  }
+  for (const [i, subject] of subjects.entries()) {
+    const line = all[i]
+      .map(
+        (r) =>
+          `${ms1(r.ack.latency.p99)} ms (server ${f(2)(r.ack.cpu.serverCores)}, other ${f(2)(r.ack.cpu.otherCores)} cores)`,
+      )
+      .join(' / ');
+    process.stderr.write(`${subject.name}: ack p99 by run ${line}\n`);
+  }
+  return all.map((rs) => {
+    const sorted = [...rs].sort((a, b) => a.ack.latency.p99 - b.ack.latency.p99);
+    return sorted[Math.floor(sorted.length / 2)];
+  });
 }
 
 let interrupted = false;

@@ -9,7 +9,8 @@
  *                                           temporary worktree sharing node_modules)
  *   npm run -s bench:start -- --json        machine-readable
  *
- * Baselines in the same run: the floor — a bare Node process that opens a port and answers
+ * The subjects take turns run by run (this checkout, the ref, this checkout…), so a load that
+ * changes during the bench falls on both. Baselines in the same run: the floor — a bare Node process that opens a port and answers
  * `/readyz` 200 at once (what any Node server pays) — and, with `--ref`, the older code. Every
  * start runs with the sample KB (`kb/`), embedded defaults, LOG_LEVEL=warn, on a free port; the
  * server is stopped with SIGTERM before the next. "port open" is the first HTTP answer of any
@@ -22,12 +23,13 @@
  * `npm install` pays for them once (its time is printed too).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { table } from './lib/table.ts';
+import { worktreeAt } from './lib/worktree.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const NODE = process.execPath;
@@ -153,7 +155,11 @@ interface Row {
   runs: Start[];
 }
 
-async function startCases(subject: Subject): Promise<Row[]> {
+/**
+ * Every case of every subject, the subjects taking turns run by run (A, B, A, B…), so a change in
+ * the machine's load during the bench falls on both alike.
+ */
+async function startCases(subjects: Subject[]): Promise<Row[]> {
   const serve = [NODE, 'bin/helpline.js', 'serve'];
   const env = (data: string) => ({ HELPLINE_DATA: data, HELPLINE_KB: path.join(ROOT, 'kb') });
   const dirs: string[] = [];
@@ -163,27 +169,35 @@ async function startCases(subject: Subject): Promise<Row[]> {
     return d;
   };
   try {
-    // Warm-up: makes the install caches (and JITs the disk cache) before anything is timed.
-    const warm = await timeStart(serve, subject.cwd, env(temp()));
-    log(`${subject.name}: warm-up start (install caches made if missing) ${warm.readyMs.toFixed(0)} ms`);
-    const fresh: Start[] = [];
-    for (let i = 0; i < RUNS; i++) fresh.push(await timeStart(serve, subject.cwd, env(temp())));
-    const reused = temp();
-    await timeStart(serve, subject.cwd, env(reused));
-    const again: Start[] = [];
-    for (let i = 0; i < RUNS; i++) again.push(await timeStart(serve, subject.cwd, env(reused)));
-    return [
-      { subject: subject.name, case: 'new data folder', runs: fresh },
-      { subject: subject.name, case: 'same data folder again', runs: again },
-    ];
+    const fresh = subjects.map((): Start[] => []);
+    const again = subjects.map((): Start[] => []);
+    const reused = subjects.map(() => temp());
+    for (const [i, subject] of subjects.entries()) {
+      // Warm-up: makes the install caches (and JITs the disk cache) before anything is timed.
+      const warm = await timeStart(serve, subject.cwd, env(temp()));
+      log(`${subject.name}: warm-up start (install caches made if missing) ${warm.readyMs.toFixed(0)} ms`);
+      await timeStart(serve, subject.cwd, env(reused[i]));
+    }
+    for (let run = 0; run < RUNS; run++) {
+      for (const [i, subject] of subjects.entries()) {
+        fresh[i].push(await timeStart(serve, subject.cwd, env(temp())));
+        again[i].push(await timeStart(serve, subject.cwd, env(reused[i])));
+      }
+    }
+    return subjects.flatMap((subject, i) => [
+      { subject: subject.name, case: 'new data folder', runs: fresh[i] },
+      { subject: subject.name, case: 'same data folder again', runs: again[i] },
+    ]);
   } finally {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
 }
 
-function cliCases(subject: Subject): { subject: string; command: string; ms: number[]; cpuMs: number[] }[] {
-  const data = mkdtempSync(path.join(os.tmpdir(), 'helpline-cli-'));
-  const env = { HELPLINE_DATA: data, HELPLINE_KB: path.join(ROOT, 'kb') };
+function cliCases(
+  subjects: Subject[],
+): { subject: string; command: string; ms: number[]; cpuMs: number[] }[] {
+  const data = subjects.map(() => mkdtempSync(path.join(os.tmpdir(), 'helpline-cli-')));
+  const env = (i: number) => ({ HELPLINE_DATA: data[i], HELPLINE_KB: path.join(ROOT, 'kb') });
   const commands: [string, string[]][] = [
     ['classify', ['classify', '--json', '打卡系统全员进不去了']],
     ['search (zh)', ['search', '--json', '怎么请年假']],
@@ -192,20 +206,27 @@ function cliCases(subject: Subject): { subject: string; command: string; ms: num
   ];
   try {
     // The first KB command builds the data folder's KB cache; then every call reuses it.
-    timeCli([NODE, 'bin/helpline.js', 'search', 'x'], subject.cwd, env);
-    return commands.map(([name, argv]) => {
-      const runs = Array.from({ length: RUNS }, () =>
-        timeCli([NODE, 'bin/helpline.js', ...argv], subject.cwd, env),
-      );
-      return {
-        subject: subject.name,
+    for (const [i, s] of subjects.entries()) timeCli([NODE, 'bin/helpline.js', 'search', 'x'], s.cwd, env(i));
+    const rows = subjects.flatMap((s) =>
+      commands.map(([name]) => ({
+        subject: s.name,
         command: name,
-        ms: runs.map((r) => r.ms),
-        cpuMs: runs.map((r) => r.cpuMs),
-      };
-    });
+        ms: [] as number[],
+        cpuMs: [] as number[],
+      })),
+    );
+    for (let run = 0; run < RUNS; run++) {
+      for (const [c, [, argv]] of commands.entries()) {
+        for (const [i, s] of subjects.entries()) {
+          const r = timeCli([NODE, 'bin/helpline.js', ...argv], s.cwd, env(i));
+          rows[i * commands.length + c].ms.push(r.ms);
+          rows[i * commands.length + c].cpuMs.push(r.cpuMs);
+        }
+      }
+    }
+    return rows;
   } finally {
-    rmSync(data, { recursive: true, force: true });
+    for (const d of data) rmSync(d, { recursive: true, force: true });
   }
 }
 
@@ -216,30 +237,14 @@ async function floor(): Promise<Start[]> {
   return runs;
 }
 
-/** A temporary worktree at `ref` that uses this checkout's node_modules. */
-function worktreeAt(ref: string): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'helpline-ref-'));
-  rmSync(dir, { recursive: true });
-  execFileSync('git', ['worktree', 'add', '--detach', dir, ref], { cwd: ROOT, stdio: 'ignore' });
-  if (!existsSync(path.join(dir, 'node_modules')))
-    symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  return {
-    dir,
-    remove: () => execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: ROOT, stdio: 'ignore' }),
-  };
-}
-
 const subjects: Subject[] = [{ name: 'this checkout', cwd: ROOT }];
-const tree = args.ref ? worktreeAt(args.ref) : undefined;
+const tree = args.ref ? worktreeAt(ROOT, args.ref) : undefined;
 if (tree) subjects.push({ name: `ref ${args.ref}`, cwd: tree.dir });
 try {
   const floorRuns = await floor();
   const rows: Row[] = [{ subject: 'floor: bare Node HTTP server', case: '—', runs: floorRuns }];
-  const cli: ReturnType<typeof cliCases> = [];
-  for (const s of subjects) {
-    rows.push(...(await startCases(s)));
-    if (!args['no-cli']) cli.push(...cliCases(s));
-  }
+  rows.push(...(await startCases(subjects)));
+  const cli = args['no-cli'] ? [] : cliCases(subjects);
   const load = os.loadavg()[0];
   if (args.json) {
     process.stdout.write(`${JSON.stringify({ runs: RUNS, loadavg1: load, starts: rows, cli }, null, 2)}\n`);

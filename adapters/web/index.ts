@@ -12,7 +12,13 @@ import { createWebRoutes } from './routes.ts';
 import { WebDeliverer } from './send.ts';
 
 export interface WebChannelOptions {
+  /** Where replies are stored (the deliverer). */
   store: ConversationStore;
+  /**
+   * What the chat's HTTP requests read and write through: the same store over the database's
+   * urgent view, so an ack never waits behind queued turn work. @defaultValue store
+   */
+  requests?: ConversationStore;
   /** Who chat requests act as (src/access/chat-access.ts). */
   access: ChatAccess;
   /** @defaultValue 15000 */
@@ -30,7 +36,7 @@ export function createWebChannel(deps: ChannelDeps, options: WebChannelOptions):
   routes.route(
     '/',
     createWebRoutes({
-      store: options.store,
+      store: options.requests ?? options.store,
       access: options.access,
       accept: deps.accept,
       logger: deps.logger,

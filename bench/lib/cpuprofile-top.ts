@@ -7,6 +7,7 @@
  *
  * --callers NAME: the stacks below the functions whose label contains NAME, by their self time, so
  * time spent in a runtime builtin can be traced to the project code that called it.
+ * --until MS: only the samples of the first MS milliseconds of the profile (e.g. a start up to ready).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -33,6 +34,7 @@ const { values, positionals } = parseArgs({
     filter: { type: 'string' },
     callers: { type: 'string' },
     depth: { type: 'string', default: '6' },
+    until: { type: 'string' },
   },
 });
 if (positionals.length !== 1) throw new Error('Usage: node bench/lib/cpuprofile-top.ts FILE.cpuprofile');
@@ -54,7 +56,11 @@ const self = new Map<string, number>();
 const stacks = new Map<string, number>();
 const inclusive = new Map<string, number>();
 let total = 0;
+let at = profile.startTime;
+const until = values.until === undefined ? Number.POSITIVE_INFINITY : Number(values.until) * 1000;
 for (let i = 0; i < profile.samples.length; i++) {
+  at += profile.timeDeltas[i] ?? 0;
+  if (at - profile.startTime > until) break;
   const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
   total += dt;
   const leaf = byId.get(profile.samples[i]);

@@ -31,6 +31,8 @@ export interface StartOptions {
   env: Record<string, string>;
   cwd: string;
   logFile: string;
+  /** The server script. @defaultValue this checkout's server-child.ts */
+  child?: string;
   /** Node flags for the server (e.g. --cpu-prof --cpu-prof-dir=DIR). */
   execArgv?: string[];
   startTimeoutMs: number;
@@ -39,7 +41,7 @@ export interface StartOptions {
 
 export async function startServerProcess(options: StartOptions): Promise<ServerProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.execArgv ?? []), CHILD], {
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), options.child ?? CHILD], {
     cwd: options.cwd,
     env: options.env,
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -188,9 +188,13 @@ function ticketInput(turn: Turn, triage: TriageResult, transcript: TranscriptLin
 /** An open incident of the same category, reported within the window, about the same thing. */
 async function knownIncident(deps: TurnDeps, text: string, category: string): Promise<Ticket | undefined> {
   const now = deps.now();
-  const open = (await deps.tickets.list({ category, open: true, limit: 50 })).filter(
-    (t) => t.intent === 'incident' && t.parentId === null,
-  );
+  const open = await deps.tickets.list({
+    category,
+    intent: 'incident',
+    parentId: null,
+    open: true,
+    limit: 50,
+  });
   const candidates = open.map((t) => ({
     id: t.id,
     text: t.transcript.find((l) => l.author === 'user')?.text ?? t.title,

@@ -7,9 +7,17 @@
 import { randomUUID } from 'node:crypto';
 import { HelplineError } from '../errors.ts';
 import { type Database, jsonParam } from '../store/database.ts';
+import { GroupCommit } from './group-commit.ts';
 import type { MessageFeed } from './message-feed.ts';
 import { ThreadListeners } from './thread-listeners.ts';
-import type { ConversationStore, MessageListener, NewMessage, StoredMessage, Thread } from './types.ts';
+import type {
+  ConversationStore,
+  InboundMessage,
+  MessageListener,
+  NewMessage,
+  StoredMessage,
+  Thread,
+} from './types.ts';
 
 export interface PgConversationStoreOptions {
   db: Database;
@@ -36,15 +44,54 @@ interface MessageRow {
   created_at: string;
 }
 
+/** Threads remembered (oldest forgotten first): ~100 bytes each. */
+const THREADS_KEPT = 10_000;
+
 const MESSAGE_COLUMNS = 'id, conversation_id, author, text, citations, ticket, buttons, created_at';
+
+/**
+ * The threads made if new and the messages appended, in one statement for a whole batch (the thread
+ * rows are inserted in a CTE; the messages' foreign key is checked at the end of the statement, so
+ * it sees them). A message id stored already is left as it is.
+ */
+const STORE_INBOUND = `
+WITH input AS (
+  SELECT v->>'id' AS id, v->>'threadId' AS conversation_id, v->>'userId' AS user_id,
+         v->>'platform' AS platform, v->>'text' AS text, v->'inbound' AS inbound,
+         (v->>'at')::timestamptz AS created_at, ord
+  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, ord)
+), threads AS (
+  INSERT INTO conversations (id, platform, user_id, created_at)
+  SELECT DISTINCT ON (conversation_id) conversation_id, platform, user_id, created_at
+  FROM input ORDER BY conversation_id, ord
+  ON CONFLICT (id) DO NOTHING
+)
+INSERT INTO messages (id, conversation_id, author, text, inbound, created_at)
+SELECT id, conversation_id, 'user', text, inbound, created_at FROM input ORDER BY ord
+ON CONFLICT (id) DO NOTHING
+RETURNING ${MESSAGE_COLUMNS}`;
 
 export class PgConversationStore implements ConversationStore {
   readonly #db: Database;
   readonly #now: () => Date;
   readonly #platform: string;
   #listeners: ThreadListeners;
+  /**
+   * Threads read, by id: a thread's owner and creation time never change (rows are never updated
+   * or deleted), so every chat request after the first checks its owner without the database.
+   */
+  #threads = new Map<string, Thread>();
   readonly #feed?: MessageFeed;
   readonly #onFeedError: (err: unknown) => void;
+  readonly #inbound = new GroupCommit<InboundMessage & { at: string }, void>(async (batch) => {
+    const rows = await this.#db.query<MessageRow>(STORE_INBOUND, [JSON.stringify(batch)]);
+    for (const row of rows) {
+      const stored = toMessage(row);
+      this.#listeners.notify(stored.threadId, stored);
+      await this.#feed?.publish(stored.threadId, stored.id).catch(this.#onFeedError);
+    }
+    return batch.map(() => undefined);
+  });
 
   constructor(options: PgConversationStoreOptions) {
     this.#db = options.db;
@@ -68,15 +115,18 @@ export class PgConversationStore implements ConversationStore {
       onFeedError: this.#onFeedError,
     });
     twin.#listeners = this.#listeners;
+    twin.#threads = this.#threads;
     return twin;
   }
 
   async createThread(userId: string): Promise<string> {
     const id = randomUUID();
+    const createdAt = this.#now().toISOString();
     await this.#db.query(
       'INSERT INTO conversations (id, platform, user_id, created_at) VALUES ($1, $2, $3, $4)',
-      [id, this.#platform, userId, this.#now().toISOString()],
+      [id, this.#platform, userId, createdAt],
     );
+    this.#remember({ id, userId, createdAt });
     return id;
   }
 
@@ -89,12 +139,26 @@ export class PgConversationStore implements ConversationStore {
     return (await this.getThread(threadId))!;
   }
 
+  storeInbound(message: InboundMessage): Promise<void> {
+    return this.#inbound.add({ ...message, at: this.#now().toISOString() });
+  }
+
   async getThread(threadId: string): Promise<Thread | undefined> {
+    const known = this.#threads.get(threadId);
+    if (known) return { ...known };
     const rows = await this.#db.query<{ id: string; user_id: string; created_at: string }>(
       'SELECT id, user_id, created_at FROM conversations WHERE id = $1',
       [threadId],
     );
-    return rows[0] && { id: rows[0].id, userId: rows[0].user_id, createdAt: rows[0].created_at };
+    if (!rows[0]) return undefined;
+    const thread = { id: rows[0].id, userId: rows[0].user_id, createdAt: rows[0].created_at };
+    this.#remember(thread);
+    return { ...thread };
+  }
+
+  #remember(thread: Thread): void {
+    if (this.#threads.size >= THREADS_KEPT) this.#threads.delete(this.#threads.keys().next().value as string);
+    this.#threads.set(thread.id, thread);
   }
 
   async addMessage(threadId: string, message: NewMessage): Promise<StoredMessage> {

@@ -39,6 +39,17 @@ export interface Thread {
 
 export type MessageListener = (message: StoredMessage) => void;
 
+/** An employee's message as the ack stores it, with its thread (made when new). */
+export interface InboundMessage {
+  threadId: string;
+  userId: string;
+  platform: string;
+  /** Deterministic (the platform's message id), so storing it again changes nothing. */
+  id: string;
+  text: string;
+  inbound: InboundEvent;
+}
+
 export interface ConversationStore {
   /** Creates an empty thread owned by `userId`; returns its id (random, URL-safe). */
   createThread(userId: string): Promise<string>;
@@ -50,6 +61,11 @@ export interface ConversationStore {
   getThread(threadId: string): Promise<Thread | undefined>;
   /** Appends a message; throws HelplineError NOT_FOUND when the thread does not exist. */
   addMessage(threadId: string, message: NewMessage): Promise<StoredMessage>;
+  /**
+   * The ack's write: the thread made if new and the user's message appended, stored when this
+   * resolves. Messages stored at the same moment share one statement (a group commit).
+   */
+  storeInbound(message: InboundMessage): Promise<void>;
   /** Every message of the thread, oldest first; empty for an unknown thread. */
   listMessages(threadId: string): Promise<StoredMessage[]>;
   /**

@@ -30,7 +30,7 @@ import { REPLY_DEADLINE_MS, turnOf, WATCHDOG_JOB, type WatchdogData, watchdogId 
 export interface AcceptDeps extends EventJobOptions {
   runner: Pick<JobRunner, 'add'>;
   deduper: EventDeduper;
-  store: Pick<ConversationStore, 'ensureThread' | 'addMessage'>;
+  store: Pick<ConversationStore, 'storeInbound'>;
   /** After this long without a reply the employee gets the fallback. @defaultValue REPLY_DEADLINE_MS */
   replyDeadlineMs?: number;
   /** Counts duplicates (platform retries, redeliveries). */
@@ -103,11 +103,11 @@ export function createAccept(deps: AcceptDeps): Accept {
     // ack waits on nothing but the queue (the journal or Redis).
     const stored = watched && event.platform === 'web';
     if (stored) {
-      const id = conversationId(event);
-      await deps.store.ensureThread(id, userKey(event), event.platform);
-      await deps.store.addMessage(id, {
+      await deps.store.storeInbound({
+        threadId: conversationId(event),
+        userId: userKey(event),
+        platform: event.platform,
         id: messageKey(event),
-        author: 'user',
         text: event.text.trim(),
         inbound: event,
       });

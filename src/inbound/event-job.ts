@@ -89,8 +89,8 @@ async function handleMessage(
   if (event.addressed && event.platform !== 'web') {
     await deps.linkIdentity(event).catch((err) => deps.logger.warn({ err }, 'identity not linked'));
   }
-  // Chat platforms' messages to the bot are stored here (the web chat's were at accept; again is a no-op).
-  if (event.addressed && text) await remember(deps, event, text);
+  // Chat platforms' messages to the bot are stored here; the web chat's were stored at accept.
+  if (event.addressed && text && event.platform !== 'web') await remember(deps, event, text);
   const bridged = await deps.relay.relayMessage(event);
   if (bridged.bridged && bridged.side === 'employee') {
     await remember(deps, event, text);

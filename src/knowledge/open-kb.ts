@@ -6,25 +6,35 @@
  *
  * When the files changed since the snapshot, a server (`background: true`) answers from the old
  * snapshot at once and swaps in the rebuilt KB when it is ready; a one-shot command rebuilds first.
+ *
+ * The sample KB shipped in `kb/` also keeps its snapshot once per install (like the word tables,
+ * in `node_modules/.cache/helpline`), so a new data folder with the sample KB — every trial, test
+ * run and first `npm start` — copies it instead of building (~1.5 s of CPU). Only the sample's:
+ * a company's own KB stays in its data folder.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.ts';
 import { llmEnabled } from '../config/schema.ts';
 import { isHelplineError } from '../errors.ts';
 import { openAiClient } from '../llm/openai-client.ts';
+import { installCacheDir } from '../util/install-cache.ts';
 import type { Calibration } from './calibrate.ts';
 import { type EmbedSummary, embedPassages } from './embed-passages.ts';
 import { ingestKb, stampKb } from './ingest/ingest.ts';
 import { resolveSplitOptions } from './ingest/split-options.ts';
 import { KnowledgeBase, type KnowledgeBaseOptions } from './knowledge-base.ts';
 import { OpenAiEmbedder } from './openai-embedder.ts';
-import { codeVersion, type FileStamp, readSnapshot, writeSnapshot } from './snapshot.ts';
+import { codeVersion, type FileStamp, readSnapshot, type Snapshot, writeSnapshot } from './snapshot.ts';
 import { DEFAULT_SYNONYMS } from './synonyms.ts';
 import { addUserWords } from './tokenize.ts';
 import type { IngestSummary, Passage } from './types.ts';
 import { MemoryVectorIndex, type VectorIndex } from './vector-index.ts';
+
+/** The sample KB shipped beside the source. */
+const SAMPLE_KB = fileURLToPath(new URL('../../kb', import.meta.url));
 
 export interface OpenKbOptions {
   /** KB folder; @defaultValue config.kb.dir */
@@ -100,21 +110,33 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
     minEvidence: config.retrieval.minEvidence ?? null,
   });
   const snapshotFile = join(cacheDir, `${key}.index`);
+  const installFile = dir === SAMPLE_KB ? installCacheDir('kb', 'sample.index') : undefined;
   const buildAndSave = async (): Promise<OpenedKb> => {
     const stamps = await stampKb(dir);
     const built = await build(stamps);
-    writeSnapshot(snapshotFile, {
+    const snap = {
       settings,
       files: stamps,
       summary: built.summary,
       calibration: built.calibration,
       passages: built.passages,
       lexical: built.kb.lexicalParts(),
-    });
+    };
+    writeSnapshot(snapshotFile, snap);
+    if (installFile) {
+      try {
+        mkdirSync(dirname(installFile), { recursive: true });
+        writeSnapshot(installFile, snap);
+      } catch {
+        // A read-only install: each new data folder builds the sample KB, as before.
+      }
+    }
     return { kb: built.kb, summary: built.summary, dir, dense: false, source: 'built' };
   };
 
-  const snap = readSnapshot(snapshotFile, settings);
+  const stamps = await stampKb(dir);
+  const snap =
+    readSnapshot(snapshotFile, settings) ?? fromInstall(installFile, snapshotFile, settings, stamps);
   if (!snap) return { ...(await buildAndSave()), refreshed: Promise.resolve() };
   const fromSnapshot = new KnowledgeBase(snap.passages, {
     ...base,
@@ -127,7 +149,7 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
     unchanged: snap.summary.files - snap.summary.skipped.length,
     ms: 0,
   };
-  if (sameFiles(snap.files, await stampKb(dir))) {
+  if (sameFiles(snap.files, stamps)) {
     return { kb: fromSnapshot, summary, dir, dense: false, source: 'snapshot', refreshed: Promise.resolve() };
   }
   if (!options.background) return { ...(await buildAndSave()), refreshed: Promise.resolve() };
@@ -139,6 +161,23 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
     opened.source = 'built';
   });
   return opened;
+}
+
+/** The install's snapshot of the sample KB, when it matches these files, copied into the data folder. */
+function fromInstall(
+  installFile: string | undefined,
+  snapshotFile: string,
+  settings: string,
+  stamps: FileStamp[],
+): Snapshot | undefined {
+  const snap = installFile ? readSnapshot(installFile, settings) : undefined;
+  if (!installFile || !snap || !sameFiles(snap.files, stamps)) return undefined;
+  try {
+    copyFileSync(installFile, snapshotFile);
+  } catch {
+    // A read-only data folder: this start still answers from the install's copy.
+  }
+  return snap;
 }
 
 function sameFiles(a: FileStamp[], b: FileStamp[]): boolean {

@@ -18,6 +18,8 @@ const LEASE_TTL_MS = 10_000;
 
 export interface ChannelsOptions {
   store: ConversationStore;
+  /** What HTTP requests read and write through (the ack's urgent view). @defaultValue store */
+  requests?: ConversationStore;
   /** @defaultValue 15000 */
   sseHeartbeatMs?: number;
 }

@@ -106,8 +106,16 @@ export interface RuntimeDeps {
   metrics?: Metrics;
   /** @defaultValue the triage + KB assistant (src/assistant/turn.ts) */
   assistant?: (parts: AssistantParts) => Assistant;
-  /** The channels served; serve and worker pass channelsFromConfig. @defaultValue none */
-  channels?: (deps: ChannelDeps, store: ConversationStore) => ChatChannel[] | Promise<ChatChannel[]>;
+  /**
+   * The channels served; serve and worker pass channelsFromConfig. `requests` is the same store
+   * over the ack's urgent view, for what HTTP requests read and write (a thread's owner, a new
+   * thread): a request someone waits on goes before queued turn work. @defaultValue none
+   */
+  channels?: (
+    deps: ChannelDeps,
+    store: ConversationStore,
+    requests: ConversationStore,
+  ) => ChatChannel[] | Promise<ChatChannel[]>;
   /** After this long without a reply the employee gets the fallback. @defaultValue 15 s */
   replyDeadlineMs?: number;
   /** Tries of an inbound event's job. @defaultValue 3 */
@@ -194,7 +202,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
         'event dedupe unavailable; taken as new',
       ),
   });
-  const channels = (await deps.channels?.({ accept, logger, metrics }, store)) ?? [];
+  const channels = (await deps.channels?.({ accept, logger, metrics }, store, ackStore)) ?? [];
   const deliverers: Partial<Record<Platform, Deliverer>> = {};
   for (const ch of channels) deliverers[ch.platform] = ch.deliverer;
   const delivery = createDelivery(runner, {

@@ -45,6 +45,10 @@ export async function startServer(
   assertProtected(config);
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
   io.err('Helpline is starting…');
+  // The database opens first (in its worker thread, the longest step of a start) while this thread
+  // opens the port and loads the rest and the KB.
+  const opening = openConfiguredDatabase(config, logger);
+  opening.catch(() => {}); // awaited in build(); unhandled until then is not an error
   // The port opens first and answers "starting" (503 on /readyz and the API) until the app is built.
   let phase = 'opening the knowledge base';
   let handler: Pick<Hono, 'fetch'> = createStartingApp({
@@ -55,11 +59,11 @@ export async function startServer(
     { fetch: (req: Request, ...rest: unknown[]) => handler.fetch(req, ...(rest as [])) },
     config.server.port,
     { hostname: config.server.host },
-  );
+  ).catch(async (err) => {
+    await opening.then((db) => db.close()).catch(() => {});
+    throw err;
+  });
   const baseUrl = () => config.server.publicUrl ?? server.url;
-  // The database opens (in its worker thread) while this thread loads the rest and the KB.
-  const opening = openConfiguredDatabase(config, logger);
-  opening.catch(() => {}); // awaited in build(); unhandled until then is not an error
   let stopping = false;
   let built: Awaited<ReturnType<typeof build>>;
   try {
@@ -197,7 +201,7 @@ export async function startServer(
       chat,
       logger,
       opening,
-      channels: (deps, store) => channelsFromConfig(config, deps, { store }),
+      channels: (deps, store, requests) => channelsFromConfig(config, deps, { store, requests }),
     });
     laps.database = Math.round(performance.now());
     if (workers) await runtime.startWorkers();

@@ -7,17 +7,24 @@
  * Calls are messages; a transaction is held open in the worker between `begin` and `commit` /
  * `rollback`, so `transaction(fn)` runs `fn` here exactly as with pglite.ts (one connection: calls
  * take turns in the worker's queue, and calling the database from inside its own transaction throws).
+ * Hot transactions are procedures (procedure.ts), run whole in the worker: the session is then held
+ * for the statements' own time, not for round trips between two threads.
  */
 import { Worker } from 'node:worker_threads';
 import { HelplineError } from '../errors.ts';
 import { installCacheDir } from '../util/install-cache.ts';
 import { type Database, type Prioritized, type Queryable, TransactionScope } from './database.ts';
+import type { Procedure, RunsProcedures } from './procedure.ts';
 
 export interface Request {
   id: number;
-  op: 'query' | 'exec' | 'begin' | 'commit' | 'rollback' | 'close';
+  op: 'query' | 'exec' | 'begin' | 'commit' | 'rollback' | 'procedure' | 'close';
   sql?: string;
   params?: unknown[];
+  /** A procedure's module URL, export name and arguments (procedure.ts). */
+  module?: string;
+  name?: string;
+  args?: unknown;
   tx?: number;
   /** Goes before waiting calls that are not urgent (the ack path). */
   urgent?: boolean;
@@ -54,7 +61,7 @@ export async function openPgliteThread(options: PgliteThreadOptions): Promise<Pg
   return db;
 }
 
-export class PgliteThreadDatabase implements Database, Prioritized {
+export class PgliteThreadDatabase implements Database, Prioritized, RunsProcedures {
   readonly kind = 'pglite' as const;
   readonly opened: Promise<void>;
   readonly #worker: Worker;
@@ -123,6 +130,13 @@ export class PgliteThreadDatabase implements Database, Prioritized {
     }
     await this.#call({ op: 'commit', tx: txId });
     return result;
+  }
+
+  /** The whole transaction in the worker: one message each way, however many statements. */
+  procedure<A, R>(p: Procedure<A, R>, args: A): Promise<R> {
+    return this.#outside(
+      () => this.#call({ op: 'procedure', module: p.module, name: p.name, args }) as Promise<R>,
+    );
   }
 
   async close(): Promise<void> {

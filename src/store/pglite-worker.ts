@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Database, Queryable } from './database.ts';
 import { openDatabase } from './open-database.ts';
 import type { Reply, Request } from './pglite-thread.ts';
+import { importProcedure } from './procedure.ts';
 
 const port = parentPort;
 if (!port) throw new Error('pglite-worker.ts runs as a worker thread');
@@ -62,10 +63,24 @@ port.on('message', (req: Request) => {
     void inTransaction(req).catch((err) => fail(req.id, err));
     return;
   }
-  schedule(req.urgent === true, () => onEngine(req).catch((err) => fail(req.id, err)));
+  // A procedure's module is imported before its turn, not while it holds the engine.
+  const loading = req.op === 'procedure' ? procedureOf(req) : undefined;
+  loading?.catch(() => {}); // reported by its turn
+  schedule(req.urgent === true, () => onEngine(req, loading).catch((err) => fail(req.id, err)));
 });
 
-async function onEngine(req: Request): Promise<void> {
+const procedures = new Map<string, ReturnType<typeof importProcedure>>();
+function procedureOf(req: Request): ReturnType<typeof importProcedure> {
+  const key = `${req.module}#${req.name}`;
+  let found = procedures.get(key);
+  if (!found) {
+    found = importProcedure(req.module as string, req.name as string);
+    procedures.set(key, found);
+  }
+  return found;
+}
+
+async function onEngine(req: Request, loading?: ReturnType<typeof importProcedure>): Promise<void> {
   switch (req.op) {
     case 'query':
       reply({ id: req.id, result: await db.query(req.sql as string, req.params) });
@@ -95,6 +110,11 @@ async function onEngine(req: Request): Promise<void> {
       } catch (err) {
         if (!begun) throw err; // BEGIN itself failed: the caller is waiting for its answer
       }
+      return;
+    }
+    case 'procedure': {
+      const p = await (loading as ReturnType<typeof importProcedure>);
+      reply({ id: req.id, result: await db.transaction((tx) => p.run(tx, req.args)) });
       return;
     }
     case 'close':

@@ -1,6 +1,7 @@
 /**
  * Tickets, their audit log and their SLA clocks in the database. Every change is one transaction:
- * the ticket row, its clocks and its events are written together or not at all.
+ * the ticket row, its clocks and its events are written together or not at all. The transactions
+ * are procedures (store/procedure.ts): the embedded database runs each whole in its worker thread.
  *
  * Concurrency: each ticket has a `version`. `update` writes only if the row still has the version
  * the caller read (else CONFLICT), so a change based on a stale read can never overwrite another;
@@ -12,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { HelplineError, isHelplineError } from '../errors.ts';
 import type { SlaClock } from '../sla/types.ts';
 import { type Database, jsonParam, type Queryable } from '../store/database.ts';
+import { procedure, runProcedure } from '../store/procedure.ts';
 import { CLAIMABLE_STATUSES, OPEN_STATUSES, transition } from './lifecycle.ts';
 import {
   type EventRow,
@@ -47,8 +49,9 @@ export interface TicketFilter {
   assigneeId?: string;
   category?: string;
   threadId?: string;
-  /** Tickets linked to this parent incident. */
-  parentId?: string;
+  /** Tickets linked to this parent incident; null: tickets linked to none. */
+  parentId?: string | null;
+  intent?: string;
   status?: TicketStatus | TicketStatus[];
   /** Only open tickets (new, waiting_l2, claimed, waiting_employee). */
   open?: boolean;
@@ -92,51 +95,14 @@ export class TicketStore {
       eventData?: Record<string, unknown>;
     },
   ): Promise<Ticket> {
-    const id = randomUUID();
-    const at = options.now.toISOString();
-    return this.#db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO tickets (id, title, status, severity, category, intent, rationale, signals, sensitive, sensitive_reason,
-           tier, requester_id, thread_id, parent_id, transcript, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $16)`,
-        [
-          id,
-          record.title,
-          record.status,
-          record.severity,
-          record.category,
-          record.intent,
-          record.rationale,
-          jsonParam(record.signals),
-          record.sensitive,
-          record.sensitiveReason,
-          record.tier,
-          record.requesterId,
-          record.threadId,
-          options.parentId ?? null,
-          jsonParam(record.transcript),
-          at,
-        ],
-      );
-      await writeClocks(tx, id, options.clocks ?? []);
-      await writeEvents(tx, [
-        {
-          ticketId: id,
-          at,
-          actor: options.actor,
-          action: 'opened',
-          from: null,
-          to: record.status,
-          reason: record.rationale || null,
-          data: {
-            severity: record.severity,
-            category: record.category,
-            tier: record.tier,
-            ...options.eventData,
-          },
-        },
-      ]);
-      return (await readTicket(tx, 't.id = $1', [id]))!;
+    return runProcedure(this.#db, createTicketTx, {
+      id: randomUUID(),
+      at: options.now.toISOString(),
+      record,
+      actor: options.actor,
+      clocks: options.clocks ?? [],
+      parentId: options.parentId ?? null,
+      eventData: options.eventData,
     });
   }
 
@@ -169,10 +135,12 @@ export class TicketStore {
     if (filter.assigneeId !== undefined) add('t.assignee_id = ?', filter.assigneeId);
     if (filter.category !== undefined) add('t.category = ?', filter.category);
     if (filter.threadId !== undefined) add('t.thread_id = ?', filter.threadId);
-    if (filter.parentId !== undefined) {
+    if (filter.parentId === null) where.push('t.parent_id IS NULL');
+    else if (filter.parentId !== undefined) {
       if (!isUuid(filter.parentId)) return [];
       add('t.parent_id = ?', filter.parentId);
     }
+    if (filter.intent !== undefined) add('t.intent = ?', filter.intent);
     let statuses = filter.status === undefined ? undefined : ([] as TicketStatus[]).concat(filter.status);
     if (filter.open) statuses = (statuses ?? [...OPEN_STATUSES]).filter((s) => OPEN_STATUSES.includes(s));
     if (statuses) {
@@ -210,54 +178,7 @@ export class TicketStore {
    * Throws CONFLICT when someone changed it in between, TICKET_NOT_FOUND when it does not exist.
    */
   async update(change: TicketChange): Promise<Ticket> {
-    const { ticket } = change;
-    return this.#db.transaction(async (tx) => {
-      for (const other of change.unchanged ?? []) {
-        // FOR SHARE: the other ticket cannot change until this transaction ends.
-        const rows = await tx.query<{ version: number }>(
-          'SELECT version FROM tickets WHERE id = $1 FOR SHARE',
-          [other.id],
-        );
-        if (!rows[0]) throw notFound(other.number);
-        if (rows[0].version !== other.version) throw conflict(other, rows[0].version);
-      }
-      const updated = await tx.query(
-        `UPDATE tickets SET title = $3, status = $4, severity = $5, category = $6, intent = $7, rationale = $8,
-           signals = $9::jsonb, sensitive = $10, sensitive_reason = $11, tier = $12, assignee_id = $13, parent_id = $14,
-           transcript = $15::jsonb, csat = $16, resolved_at = $17, closed_at = $18, updated_at = $19, version = version + 1
-         WHERE id = $1 AND version = $2 RETURNING id`,
-        [
-          ticket.id,
-          ticket.version,
-          ticket.title,
-          ticket.status,
-          ticket.severity,
-          ticket.category,
-          ticket.intent,
-          ticket.rationale,
-          jsonParam(ticket.signals),
-          ticket.sensitive,
-          ticket.sensitiveReason,
-          ticket.tier,
-          ticket.assigneeId,
-          ticket.parentId,
-          jsonParam(ticket.transcript),
-          ticket.csat,
-          ticket.resolvedAt,
-          ticket.closedAt,
-          ticket.updatedAt,
-        ],
-      );
-      if (updated.length === 0) {
-        const rows = await tx.query<{ version: number }>('SELECT version FROM tickets WHERE id = $1', [
-          ticket.id,
-        ]);
-        throw rows[0] ? conflict(ticket, rows[0].version) : notFound(ticket.number);
-      }
-      await writeClocks(tx, ticket.id, ticket.clocks);
-      await writeEvents(tx, change.events);
-      return (await readTicket(tx, 't.id = $1', [ticket.id]))!;
-    });
+    return runProcedure(this.#db, updateTicketTx, change);
   }
 
   /** Appends one audit entry that changes nothing (a sensitive ticket was read). */
@@ -301,18 +222,11 @@ export class TicketStore {
         if (isHelplineError(err, 'ALREADY_CLAIMED') && current.assigneeId === engineerId) return current;
         throw err;
       }
-      const claimed = await this.#db.transaction(async (tx) => {
-        const marks = CLAIMABLE_STATUSES.map((_, i) => `$${i + 5}`).join(', ');
-        const won = await tx.query(
-          `UPDATE tickets SET status = 'claimed', assignee_id = $2, updated_at = $3, version = version + 1
-           WHERE id = $1 AND version = $4 AND assignee_id IS NULL AND status IN (${marks}) RETURNING id`,
-          [current.id, engineerId, next.ticket.updatedAt, current.version, ...CLAIMABLE_STATUSES],
-        );
-        if (won.length === 0) return undefined;
-        const clocks = options.clocks?.(current, next.ticket);
-        if (clocks) await writeClocks(tx, current.id, clocks);
-        await writeEvents(tx, [next.event]);
-        return readTicket(tx, 't.id = $1', [current.id]);
+      const claimed = await runProcedure(this.#db, claimTicketTx, {
+        current,
+        engineerId,
+        next,
+        clocks: options.clocks?.(current, next.ticket),
       });
       if (claimed) return claimed;
       // Lost a race: the next read shows who won (ALREADY_CLAIMED) or an unrelated change (retry).
@@ -383,3 +297,138 @@ function conflict(ticket: Ticket, actualVersion: number): HelplineError {
     },
   );
 }
+
+/** The transactions of the store, run whole where the database's engine is (procedure.ts). */
+export const createTicketTx = procedure(
+  import.meta.url,
+  'createTicketTx',
+  async (
+    tx,
+    a: {
+      id: string;
+      at: string;
+      record: NewTicketRecord;
+      actor: string;
+      clocks: SlaClock[];
+      parentId: string | null;
+      eventData?: Record<string, unknown>;
+    },
+  ): Promise<Ticket> => {
+    await tx.query(
+      `INSERT INTO tickets (id, title, status, severity, category, intent, rationale, signals, sensitive, sensitive_reason,
+         tier, requester_id, thread_id, parent_id, transcript, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $16)`,
+      [
+        a.id,
+        a.record.title,
+        a.record.status,
+        a.record.severity,
+        a.record.category,
+        a.record.intent,
+        a.record.rationale,
+        jsonParam(a.record.signals),
+        a.record.sensitive,
+        a.record.sensitiveReason,
+        a.record.tier,
+        a.record.requesterId,
+        a.record.threadId,
+        a.parentId,
+        jsonParam(a.record.transcript),
+        a.at,
+      ],
+    );
+    await writeClocks(tx, a.id, a.clocks);
+    await writeEvents(tx, [
+      {
+        ticketId: a.id,
+        at: a.at,
+        actor: a.actor,
+        action: 'opened',
+        from: null,
+        to: a.record.status,
+        reason: a.record.rationale || null,
+        data: {
+          severity: a.record.severity,
+          category: a.record.category,
+          tier: a.record.tier,
+          ...a.eventData,
+        },
+      },
+    ]);
+    return (await readTicket(tx, 't.id = $1', [a.id]))!;
+  },
+);
+
+export const updateTicketTx = procedure(
+  import.meta.url,
+  'updateTicketTx',
+  async (tx, change: TicketChange): Promise<Ticket> => {
+    const { ticket } = change;
+    for (const other of change.unchanged ?? []) {
+      // FOR SHARE: the other ticket cannot change until this transaction ends.
+      const rows = await tx.query<{ version: number }>(
+        'SELECT version FROM tickets WHERE id = $1 FOR SHARE',
+        [other.id],
+      );
+      if (!rows[0]) throw notFound(other.number);
+      if (rows[0].version !== other.version) throw conflict(other, rows[0].version);
+    }
+    const updated = await tx.query(
+      `UPDATE tickets SET title = $3, status = $4, severity = $5, category = $6, intent = $7, rationale = $8,
+         signals = $9::jsonb, sensitive = $10, sensitive_reason = $11, tier = $12, assignee_id = $13, parent_id = $14,
+         transcript = $15::jsonb, csat = $16, resolved_at = $17, closed_at = $18, updated_at = $19, version = version + 1
+       WHERE id = $1 AND version = $2 RETURNING id`,
+      [
+        ticket.id,
+        ticket.version,
+        ticket.title,
+        ticket.status,
+        ticket.severity,
+        ticket.category,
+        ticket.intent,
+        ticket.rationale,
+        jsonParam(ticket.signals),
+        ticket.sensitive,
+        ticket.sensitiveReason,
+        ticket.tier,
+        ticket.assigneeId,
+        ticket.parentId,
+        jsonParam(ticket.transcript),
+        ticket.csat,
+        ticket.resolvedAt,
+        ticket.closedAt,
+        ticket.updatedAt,
+      ],
+    );
+    if (updated.length === 0) {
+      const rows = await tx.query<{ version: number }>('SELECT version FROM tickets WHERE id = $1', [
+        ticket.id,
+      ]);
+      throw rows[0] ? conflict(ticket, rows[0].version) : notFound(ticket.number);
+    }
+    await writeClocks(tx, ticket.id, ticket.clocks);
+    await writeEvents(tx, change.events);
+    return (await readTicket(tx, 't.id = $1', [ticket.id]))!;
+  },
+);
+
+export const claimTicketTx = procedure(
+  import.meta.url,
+  'claimTicketTx',
+  async (
+    tx,
+    a: { current: Ticket; engineerId: string; next: ReturnType<typeof transition>; clocks?: SlaClock[] },
+  ): Promise<Ticket | undefined> => {
+    const { current, engineerId, next } = a;
+    const marks = CLAIMABLE_STATUSES.map((_, i) => `$${i + 5}`).join(', ');
+    const won = await tx.query(
+      `UPDATE tickets SET status = 'claimed', assignee_id = $2, updated_at = $3, version = version + 1
+       WHERE id = $1 AND version = $4 AND assignee_id IS NULL AND status IN (${marks}) RETURNING id`,
+      [current.id, engineerId, next.ticket.updatedAt, current.version, ...CLAIMABLE_STATUSES],
+    );
+    if (won.length === 0) return undefined;
+    if (a.clocks) await writeClocks(tx, current.id, a.clocks);
+    await writeEvents(tx, [next.event]);
+    return readTicket(tx, 't.id = $1', [current.id]);
+  },
+);

@@ -1,7 +1,7 @@
 /**
  * The install's cache folder, `node_modules/.cache/helpline` (where tools conventionally keep
- * caches): things derived from installed packages alone — the embedded database's template, the
- * compact word tables — made once per install, shared by every data folder. Undefined when there is
+ * caches): things derived from the install alone — the embedded database's template, the compact
+ * word tables, the shipped sample KB's snapshot — made once per install, shared by every data folder. Undefined when there is
  * no node_modules beside the source (nothing is cached then; everything still works, slower).
  */
 import { existsSync } from 'node:fs';

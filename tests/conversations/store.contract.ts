@@ -144,4 +144,35 @@ export function conversationStoreContract(make: MakeStore): void {
     expect((await store.listMessages(t))[0]).toEqual(stored);
     expect((await store.getThread(t))?.userId).toBe('用户-1');
   });
+
+  it('storeInbound makes the thread and stores the message once, many at once in order', async () => {
+    const store = await make({ now: () => new Date('2025-01-02T03:04:05.000Z') });
+    const inbound = (thread: string, user: string, id: string, text: string) => ({
+      threadId: thread,
+      userId: user,
+      platform: 'web',
+      id,
+      text,
+      inbound: { platform: 'web', eventId: id, text } as never,
+    });
+    const seen: string[] = [];
+    store.subscribe('web:a', (m) => seen.push(m.text));
+    // 30 at once over three threads, one id twice, and a second owner for an existing thread.
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        store.storeInbound(inbound(`web:${'abc'[i % 3]}`, `web:u${i % 3}`, `m${i}`, `第 ${i} 条 👍`)),
+      ),
+    );
+    await store.storeInbound(inbound('web:a', 'web:other', 'm0', 'again'));
+    expect(await store.getThread('web:a')).toEqual({
+      id: 'web:a',
+      userId: 'web:u0',
+      createdAt: '2025-01-02T03:04:05.000Z',
+    });
+    const a = await store.listMessages('web:a');
+    expect(a.map((m) => m.text)).toEqual(Array.from({ length: 10 }, (_, i) => `第 ${i * 3} 条 👍`));
+    expect(a.every((m) => m.author === 'user')).toBe(true);
+    expect((await store.listMessages('web:c')).length).toBe(10);
+    expect(seen).toEqual(a.map((m) => m.text));
+  });
 }

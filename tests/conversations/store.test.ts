@@ -13,6 +13,43 @@ eachBackend('ConversationStore contract', (ctx) => {
     async (options) => new PgConversationStore({ db: await ctx.fresh(), ...options }),
   );
 
+  it("remembers a thread's owner once read: a chat request checks it without the database", async () => {
+    const db = await ctx.fresh();
+    const reads: string[] = [];
+    const counting: Database = {
+      ...db,
+      kind: db.kind,
+      query: (sql, params) => {
+        if (sql.includes('FROM conversations')) reads.push(sql);
+        return db.query(sql, params);
+      },
+      exec: (sql) => db.exec(sql),
+      transaction: (fn) => db.transaction(fn),
+      close: () => db.close(),
+    };
+    const store = new PgConversationStore({ db: counting });
+    const t = await store.createThread('u1');
+    const made = await store.getThread(t);
+    await db.exec("INSERT INTO conversations (id, user_id, created_at) VALUES ('other', 'u2', now())");
+    const other = await store.getThread('other');
+    const urgentTwin = store.over(counting);
+    expect(await urgentTwin.getThread(t)).toEqual(made);
+    expect(await urgentTwin.getThread('other')).toEqual(other);
+    expect(await store.getThread('other')).toEqual(other);
+    expect(made).toEqual(
+      (
+        await db.query(
+          'SELECT id, user_id AS "userId", created_at AS "createdAt" FROM conversations WHERE id = $1',
+          [t],
+        )
+      )[0],
+    );
+    expect(reads.filter((sql) => sql.startsWith('SELECT')).length).toBe(1); // 'other', once
+    expect(await store.getThread('missing')).toBeUndefined();
+    expect(await store.getThread('missing')).toBeUndefined();
+    expect(reads.filter((sql) => sql.startsWith('SELECT')).length).toBe(3); // an unknown thread is asked each time
+  });
+
   it('persists: another store (another process) on the same database sees threads and messages', async () => {
     const db = await ctx.fresh();
     const writer = new PgConversationStore({ db });

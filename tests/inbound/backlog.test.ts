@@ -106,7 +106,7 @@ describe('the busy notice', () => {
     const accept = createAccept({
       runner,
       deduper: new MemoryDeduper(),
-      store: { ensureThread: async () => ({}) as never, addMessage: async () => ({}) as never },
+      store: { storeInbound: async () => {} },
       backlog,
       onBusy: (e) => busy.push(e.eventId),
     });
@@ -133,7 +133,7 @@ describe('the busy notice', () => {
     const accept = createAccept({
       runner,
       deduper: new MemoryDeduper(),
-      store: { ensureThread: async () => ({}) as never, addMessage: async () => ({}) as never },
+      store: { storeInbound: async () => {} },
       backlog,
     });
     await accept(message(1));

@@ -111,6 +111,16 @@ eachBackend('TicketStore', (ctx) => {
     expect(numbers(await store.list({ open: true, status: 'resolved' }))).toEqual([]);
     expect(numbers(await store.list({ threadId: 'web:th2' }))).toEqual(['HL-1002']);
     expect(numbers(await store.list({ parentId: a.id }))).toEqual([]);
+    // A report linked to an incident, and a question: the open root incidents are a and b.
+    const d = await store.create(record({ intent: 'question' }), { now: at(5), actor: 'x' });
+    const linked = await store.require(a.id);
+    await store.create(record(), { now: at(6), actor: 'x', parentId: linked.id });
+    expect(numbers(await store.list({ parentId: a.id }))).toEqual(['HL-1005']);
+    expect(numbers(await store.list({ intent: 'incident', parentId: null, open: true }))).toEqual([
+      'HL-1002',
+      'HL-1001',
+    ]);
+    expect(numbers(await store.list({ intent: 'question' }))).toEqual([d.number]);
   });
 
   it('updates with the version read, bumping it, writing clocks and events together', async () => {

@@ -8,9 +8,11 @@
  * Chromium is looked for at HELPLINE_CHROMIUM, then the usual Debian/Ubuntu paths, then
  * playwright's own download (`npx playwright-core install chromium`). Without one the PDF route
  * answers 503 saying how to install it; the HTML report prints to PDF from any browser.
+ * playwright-core is imported at the first print: loading it costs ~0.5 s of CPU, which every
+ * start of the server would otherwise pay for a page printed once a month.
  */
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import type { BrowserType } from 'playwright-core';
 import { HelplineError } from '../../../src/errors.ts';
 
 const CANDIDATES = [
@@ -28,7 +30,7 @@ const NO_CHROMIUM =
   'prints to PDF from any browser.';
 
 /** The Chromium to print with, or undefined when there is none. */
-function findChromium(configured?: string): string | undefined {
+function findChromium(chromium: BrowserType, configured?: string): string | undefined {
   if (configured) return existsSync(configured) ? configured : undefined;
   const own = (() => {
     try {
@@ -50,15 +52,16 @@ export interface PrintInput {
 let queue: Promise<unknown> = Promise.resolve();
 
 /** Prints the page to A4 PDF bytes; 503 UNAVAILABLE without a Chromium. */
-export function printPdf(input: PrintInput, chromiumPath?: string): Promise<Buffer> {
-  const executablePath = findChromium(chromiumPath);
-  if (!executablePath) return Promise.reject(new HelplineError('UNAVAILABLE', NO_CHROMIUM));
-  const run = queue.then(() => print(input, executablePath));
+export async function printPdf(input: PrintInput, chromiumPath?: string): Promise<Buffer> {
+  const { chromium } = await import('playwright-core');
+  const executablePath = findChromium(chromium, chromiumPath);
+  if (!executablePath) throw new HelplineError('UNAVAILABLE', NO_CHROMIUM);
+  const run = queue.then(() => print(chromium, input, executablePath));
   queue = run.catch(() => {});
   return run;
 }
 
-async function print(input: PrintInput, executablePath: string): Promise<Buffer> {
+async function print(chromium: BrowserType, input: PrintInput, executablePath: string): Promise<Buffer> {
   const browser = await chromium.launch({
     executablePath,
     args: [

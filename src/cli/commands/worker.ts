@@ -28,7 +28,7 @@ export const worker: Command = {
       opened,
       chat: chatModelFor(config),
       logger,
-      channels: (deps, store) => channelsFromConfig(config, deps, { store }),
+      channels: (deps, store, requests) => channelsFromConfig(config, deps, { store, requests }),
     });
     await runtime.startWorkers();
     // Jobs run here, so their metrics (dead letters, deliveries, SLA events) are scraped here.
