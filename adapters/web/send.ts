@@ -3,11 +3,12 @@
  * thread id), which the SSE stream and GET messages then show. The reference is the stored
  * message's id.
  *
- * Idempotent by key: across processes through the delivery log (the job skips sent keys); within
- * this process also by remembering recent keys, so a send whose log write failed is not stored
- * twice when the job retries. The ConversationStore keeps no key column of its own, so a crash
- * between storing and logging can still repeat a web message (see delivery-log.ts).
+ * Idempotent by key: the stored message's id is derived from the delivery key, so a send repeated
+ * for any reason — a retry after a crash between storing and recording "sent", another process —
+ * finds the message already there and stores nothing new. Within this process recent keys are also
+ * remembered, which saves the round trip.
  */
+import { createHash } from 'node:crypto';
 import type { ConversationStore } from '../../src/conversations/types.ts';
 import { DeliveryError } from '../../src/delivery/errors.ts';
 import { isHelplineError } from '../../src/errors.ts';
@@ -47,6 +48,7 @@ export class WebDeliverer implements Deliverer {
     const { body } = msg;
     try {
       const stored = await this.#store.addMessage(msg.channel, {
+        id: messageIdOf(msg.key),
         author: body.author ?? 'bot',
         text: body.text,
         ...(body.citations ? { citations: body.citations } : {}),
@@ -66,4 +68,10 @@ export class WebDeliverer implements Deliverer {
       throw err;
     }
   }
+}
+
+/** The web message a delivery key stores: the same key, the same id (UUID-shaped, from SHA-256). */
+export function messageIdOf(key: string): string {
+  const h = createHash('sha256').update(`web-delivery:${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((Number.parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

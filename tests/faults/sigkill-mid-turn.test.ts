@@ -159,6 +159,13 @@ describeServices('a worker SIGKILLed mid-turn', () => {
       20_000,
     );
     expect(first.output()).toContain(`STALLED watchdog:${messageId}`);
+    // The reply's delivery recorded as sent (a kill between storing and recording it is a repeated
+    // send, which the web deliverer's key-derived message id makes harmless: tests/adapters/web/send.test.ts).
+    await waitFor(
+      'the first worker to record the reply as sent',
+      async () => (await deliveries(db, `reply:${messageId}`))[0]?.status === 'sent',
+      20_000,
+    );
 
     await first.kill();
     const second = spawnWorker(env);

@@ -59,6 +59,16 @@ function webDelivererSuite(makeStore: () => Promise<ConversationStore>) {
     expect(await store.listMessages(thread)).toHaveLength(2);
   });
 
+  it('stores one message when another process sends the same key again (a crash before "sent" was recorded)', async () => {
+    const store = await makeStore();
+    const thread = await store.createThread('u1');
+    const first = await new WebDeliverer({ store }).send(reply(thread));
+    // A new process knows nothing of the first one's sends.
+    const again = await new WebDeliverer({ store }).send(reply(thread));
+    expect(again.ref).toBe(first.ref);
+    expect(await store.listMessages(thread)).toHaveLength(1);
+  });
+
   it('a thread that does not exist is a permanent failure (404), and is not remembered', async () => {
     const store = await makeStore();
     const web = new WebDeliverer({ store });
