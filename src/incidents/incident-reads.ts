@@ -2,6 +2,7 @@
  * Finding mass incidents: root tickets (linked to no parent) that other reports are linked to,
  * open ones first by severity and age (the oldest P0 on top), then the resolved ones, latest first.
  */
+import { HelplineError } from '../errors.ts';
 import type { Database } from '../store/database.ts';
 import { isOpen } from '../tickets/lifecycle.ts';
 import { TICKET_SELECT, type TicketRow, toTicket } from '../tickets/ticket-rows.ts';
@@ -26,3 +27,12 @@ function incidentOrder(a: Ticket, b: Ticket): number {
   }
   return (b.resolvedAt ?? b.updatedAt).localeCompare(a.resolvedAt ?? a.updatedAt);
 }
+
+/** How many incidents a list or a picker shows. */
+export const INCIDENT_LIST_LIMIT = 200;
+
+export const noIncident = (idOrNumber: string) =>
+  new HelplineError(
+    'TICKET_NOT_FOUND',
+    `There is no incident ${idOrNumber.slice(0, 40)} that you can see; check the number (like HL-1042).`,
+  );

@@ -1,8 +1,8 @@
 /**
  * Mass incidents for engineers (DESIGN §2 flow 8, issue 14): the incidents and their reporters, an
  * update typed once and delivered to every reporter on their own channel, resolving an incident with
- * all its reports (each reporter told, with the usual rating prompt), and linking a ticket to an
- * incident or taking it off. Every call is decided by the policy (src/access/policy.ts) and applied
+ * all its reports (each reporter told, with the usual rating prompt); linking a ticket to an
+ * incident or taking it off is in incident-links.ts. Every call is decided by the policy (src/access/policy.ts) and applied
  * through the ticket service, the triage card refresh and delivery the chat buttons use.
  *
  * Idempotency: an update is recorded once per (incident, key) and delivered under
@@ -14,8 +14,7 @@
  * who resolved it; a page that names the version it read also gets CONFLICT if the incident changed.
  */
 import { randomUUID } from 'node:crypto';
-import { incidentDecision, linkDecision, type Principal, ticketDecision } from '../access/policy.ts';
-import { knownIncidentText } from '../assistant/ticket-replies.ts';
+import { incidentDecision, type Principal, ticketDecision } from '../access/policy.ts';
 import type { Deliver } from '../delivery/delivery.ts';
 import { HelplineError, isHelplineError } from '../errors.ts';
 import { employeeLang, type Handoff, ratingButtons } from '../handoff/actions.ts';
@@ -25,15 +24,15 @@ import { parseConversationId } from '../inbound/thread-ids.ts';
 import { maskPii } from '../privacy/pii.ts';
 import type { Database } from '../store/database.ts';
 import { CLAIMABLE_STATUSES, isOpen } from '../tickets/lifecycle.ts';
-import { auditRead, findTicket, readableTicket } from '../tickets/readable-ticket.ts';
+import { auditRead, findTicket } from '../tickets/readable-ticket.ts';
 import { HELPLINE_ACTOR } from '../tickets/retriage.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import { requiredText, shortText } from '../tickets/typed-text.ts';
 import type { NewTicketEvent, Ticket } from '../tickets/types.ts';
-import { incidentParents } from './incident-reads.ts';
+import { createIncidentLinks } from './incident-links.ts';
+import { INCIDENT_LIST_LIMIT, incidentParents, noIncident } from './incident-reads.ts';
 import { INCIDENT_TEXTS } from './incident-texts.ts';
 import { type IncidentUpdate, IncidentUpdates } from './incident-updates.ts';
-import { severityForReporters } from './mass-incident.ts';
 
 export interface IncidentServiceDeps {
   tickets: TicketService;
@@ -60,14 +59,6 @@ export interface ResolveInput {
   /** The incident's version the engineer read: CONFLICT if it changed since. */
   version?: number;
 }
-
-const MAX_LIST = 200;
-
-const noIncident = (idOrNumber: string) =>
-  new HelplineError(
-    'TICKET_NOT_FOUND',
-    `There is no incident ${idOrNumber.slice(0, 40)} that you can see; check the number (like HL-1042).`,
-  );
 
 export function createIncidentService(deps: IncidentServiceDeps) {
   const { tickets, links, deliver } = deps;
@@ -222,7 +213,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     async list(p: Principal): Promise<Incident[]> {
       const decision = incidentDecision(p, 'list');
       if (!decision.allowed) throw new HelplineError('FORBIDDEN', decision.reason);
-      const found = (await incidentParents(deps.db, MAX_LIST)).filter(
+      const found = (await incidentParents(deps.db, INCIDENT_LIST_LIMIT)).filter(
         (t) => incidentDecision(p, 'read', t).allowed,
       );
       return Promise.all(found.map(async (incident) => ({ incident, reports: await reportsOf(incident) })));
@@ -329,93 +320,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
       const done = await finishReports(parent, { actor: p.userId, note });
       return { incident: parent, resolvedReports: done };
     },
-
-    /** Links a ticket to an open incident (the incident's severity rises with its reporters). */
-    async link(p: Principal, ticketIdOrNumber: string, incidentIdOrNumber: string) {
-      const { ticket: report } = await readableTicket(tickets, p, ticketIdOrNumber);
-      const target = await find(incidentIdOrNumber);
-      if (!target) throw noIncident(incidentIdOrNumber);
-      if (target.id === report.id) {
-        throw new HelplineError(
-          'BAD_REQUEST',
-          `${report.number} cannot be linked to itself; name the incident it is a report of.`,
-        );
-      }
-      const decision = linkDecision(p, report, target);
-      if (!decision.allowed) throw new HelplineError('FORBIDDEN', decision.reason);
-      const linked = await tickets.linkToParent(report.id, target.id, p.userId);
-      let incident = await tickets.get(target.id);
-      const raised = severityForReporters(incident.severity, incident.reporters);
-      if (raised.reason) {
-        incident = await tickets.overrideSeverity(
-          incident.id,
-          HELPLINE_ACTOR,
-          raised.severity,
-          raised.reason,
-        );
-      }
-      // As when the bot links a report: a report that reads more severe raises the incident, never lowers it.
-      incident = await tickets.raiseSeverity(
-        incident.id,
-        HELPLINE_ACTOR,
-        linked.severity,
-        `Linked report ${linked.number} reads ${linked.severity}. ${linked.rationale}`,
-      );
-      await deps.handoff.refreshCard(linked);
-      await deps.handoff.refreshCard(incident);
-      await tell(linked, `status:${linked.id}:${linked.version}`, {
-        text: knownIncidentText(incident, employeeLang(linked)),
-        lang: employeeLang(linked),
-      });
-      return { ticket: linked, incident };
-    },
-
-    /** Takes a ticket off its incident; a report that waited on the incident joins the L2 queue. */
-    async unlink(p: Principal, ticketIdOrNumber: string, reason?: string) {
-      const { ticket: report } = await readableTicket(tickets, p, ticketIdOrNumber);
-      if (!report.parentId) {
-        throw new HelplineError(
-          'BAD_REQUEST',
-          `${report.number} is not linked to an incident; there is nothing to unlink.`,
-        );
-      }
-      const incident = await tickets.get(report.parentId);
-      const decision = linkDecision(p, report, incident);
-      if (!decision.allowed) throw new HelplineError('FORBIDDEN', decision.reason);
-      let ticket = await tickets.unlinkFromParent(report.id, p.userId, reason);
-      // An automatically linked report never entered the queue; on its own it must.
-      if (ticket.status === 'new') ticket = await tickets.submit(ticket.id, p.userId);
-      await deps.handoff.refreshCard(await tickets.get(incident.id));
-      const lang = employeeLang(ticket);
-      await tell(ticket, `status:${ticket.id}:${ticket.version}`, {
-        text: INCIDENT_TEXTS[lang].unlinked(ticket.number),
-        lang,
-      });
-      return { ticket, incident };
-    },
-
-    /**
-     * For a ticket's workspace: the incident it belongs to (or that it is), and the open incidents
-     * it could join — those with reports, and open incident reports of its category.
-     */
-    async ofTicket(p: Principal, idOrNumber: string) {
-      const { ticket } = await readableTicket(tickets, p, idOrNumber);
-      const parent = ticket.parentId ? await find(ticket.parentId) : undefined;
-      const staff = incidentDecision(p, 'list').allowed;
-      if (!staff) return { ticket, parent, candidates: [] as Ticket[], canLink: false };
-      const open = (t: Ticket) =>
-        isOpen(t.status) && t.id !== ticket.id && !t.parentId && incidentDecision(p, 'read', t).allowed;
-      const withReports = (await incidentParents(deps.db, MAX_LIST)).filter(open);
-      const sameKind = (await tickets.list({ category: ticket.category, open: true, limit: 50 })).filter(
-        (t) => open(t) && t.intent === 'incident' && !withReports.some((w) => w.id === t.id),
-      );
-      return {
-        ticket,
-        parent,
-        candidates: [...withReports, ...sameKind],
-        canLink: ticketDecision(p, 'work', ticket).allowed && ticket.reporters === 1,
-      };
-    },
+    ...createIncidentLinks({ ...deps, tell }),
   };
 }
 
