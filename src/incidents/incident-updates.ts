@@ -5,7 +5,7 @@
  * delivery log posts at most once.
  */
 import type { Database } from '../store/database.ts';
-import { writeEvents } from '../tickets/ticket-store.ts';
+import { writeEvents } from '../tickets/ticket-transactions.ts';
 import type { NewTicketEvent } from '../tickets/types.ts';
 
 export interface IncidentUpdate {
