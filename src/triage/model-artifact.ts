@@ -26,6 +26,8 @@ const CODE_INPUTS = [
   'features.ts',
   'model.ts',
   'places.ts',
+  'scope-not-affected.ts',
+  'scope-wide.ts',
   'signal-types.ts',
   'signals-scope.ts',
   'signals-security.ts',
