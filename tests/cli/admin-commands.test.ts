@@ -10,27 +10,14 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminOps } from '../../src/access/admin-ops.ts';
 import { accessStores } from '../../src/access/stores.ts';
-import type { Io } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { adminSocketPath, serveAdminSocket } from '../../src/server/admin-socket.ts';
 import { openDatabase } from '../../src/store/open-database.ts';
-
-function io(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (t) => stdout.push(t),
-    err: (t) => stderr.push(t),
-    lines: async function* () {},
-    tty: false,
-  };
-}
+import { recordingIo } from '../support/cli-io.ts';
 
 const run = async (...argv: string[]) => {
-  const out = io();
+  const out = recordingIo();
   const code = await main(argv, out);
   return { code, out: out.stdout.join('\n'), err: out.stderr.join('\n') };
 };

@@ -4,23 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
-
-function io(stdin: string[] = []): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (t) => stdout.push(t),
-    err: (t) => stderr.push(t),
-    lines: async function* () {
-      yield* stdin;
-    },
-    tty: false,
-  };
-}
+import { recordingIo } from '../support/cli-io.ts';
 
 let kb: string;
 
@@ -43,7 +28,7 @@ beforeAll(() => {
 
 describe('helpline search', () => {
   it('--json prints the DESIGN §6 shape', async () => {
-    const t = io();
+    const t = recordingIo();
     expect(await main(['search', '--kb', kb, '--k', '3', '--json', '怎么请年假'], t)).toBe(0);
     const out = JSON.parse(t.stdout.join(''));
     expect(Object.keys(out)).toEqual(['query', 'answerable', 'results']);
@@ -60,7 +45,7 @@ describe('helpline search', () => {
 
   it('--lang, --category and --source keep only matching passages', async () => {
     const sources = async (...args: string[]) => {
-      const t = io();
+      const t = recordingIo();
       expect(await main(['search', '--kb', kb, '--json', ...args], t)).toBe(0);
       return JSON.parse(t.stdout.join('')).results.map((r: { source: string }) => r.source);
     };
@@ -68,28 +53,28 @@ describe('helpline search', () => {
     expect(await sources('--lang', 'en', '年假 password')).toEqual(['en/password.md']);
     expect(await sources('--category', 'leave', '年假 password')).toEqual(['zh/leave.md']);
     expect(await sources('--source', 'en/password.md', '年假 password')).toEqual(['en/password.md']);
-    expect(await main(['search', '--kb', kb, '--lang', 'fr', 'x'], io())).toBe(2);
+    expect(await main(['search', '--kb', kb, '--lang', 'fr', 'x'], recordingIo())).toBe(2);
   });
 
   it('--jsonl answers one JSON line per input line and skips blank lines', async () => {
-    const t = io(['怎么请年假', '', 'reset my password']);
+    const t = recordingIo(['怎么请年假', '', 'reset my password']);
     expect(await main(['search', '--kb', kb, '--jsonl'], t)).toBe(0);
     expect(t.stdout).toHaveLength(2);
     expect(JSON.parse(t.stdout[1]).results[0].source).toBe('en/password.md');
   });
 
   it('explains usage errors with exit code 2', async () => {
-    const t = io();
+    const t = recordingIo();
     expect(await main(['search', '--kb', kb], t)).toBe(2);
     expect(t.stderr.join('')).toMatch(/Give a query/);
-    const bad = io();
+    const bad = recordingIo();
     expect(await main(['search', '--k', 'lots', 'x'], bad)).toBe(2);
-    expect(await main(['search', '--bogus'], io())).toBe(2);
-    expect(await main(['frobnicate'], io())).toBe(2);
+    expect(await main(['search', '--bogus'], recordingIo())).toBe(2);
+    expect(await main(['frobnicate'], recordingIo())).toBe(2);
   });
 
   it('says what to do when the KB folder does not exist', async () => {
-    const t = io();
+    const t = recordingIo();
     expect(await main(['search', '--kb', join(kb, 'nope'), 'x'], t)).toBe(1);
     expect(t.stderr.join('')).toMatch(/nope/);
   });
@@ -97,7 +82,7 @@ describe('helpline search', () => {
 
 describe('helpline ask', () => {
   it('--json prints {answer, action, citations}', async () => {
-    const t = io();
+    const t = recordingIo();
     expect(await main(['ask', '--kb', kb, '--json', 'how do I reset my password'], t)).toBe(0);
     const out = JSON.parse(t.stdout.join(''));
     expect(Object.keys(out)).toEqual(['answer', 'action', 'citations']);
@@ -111,7 +96,7 @@ describe('helpline ask', () => {
   });
 
   it('declines what the KB does not cover', async () => {
-    const t = io();
+    const t = recordingIo();
     await main(['ask', '--kb', kb, '--json', '公司班车早上几点发车'], t);
     const out = JSON.parse(t.stdout.join(''));
     expect(out.action).toBe('clarify');
@@ -121,7 +106,7 @@ describe('helpline ask', () => {
 
 describe('helpline ingest, config, eval', () => {
   it('ingest reports files, passages and skipped files with reasons', async () => {
-    const t = io();
+    const t = recordingIo();
     expect(await main(['ingest', '--kb', kb, '--json'], t)).toBe(0);
     const out = JSON.parse(t.stdout.join(''));
     expect(out.files).toBe(3);
@@ -130,7 +115,7 @@ describe('helpline ingest, config, eval', () => {
   });
 
   it('config prints the effective configuration', async () => {
-    const t = io();
+    const t = recordingIo();
     expect(await main(['config', '--json'], t)).toBe(0);
     expect(JSON.parse(t.stdout.join('')).server.port).toBeTypeOf('number');
   });
@@ -157,18 +142,18 @@ describe('helpline ingest, config, eval', () => {
         .map((q) => JSON.stringify(q))
         .join('\n'),
     );
-    const t = io();
+    const t = recordingIo();
     expect(await main(['eval', '--kb', kb, '--questions', questions], t)).toBe(0);
     const text = t.stdout.join('\n');
     expect(text).toMatch(/recall@1\s+recall@5\s+MRR@10/);
     expect(text).toMatch(/declined out-of-scope\s+1\.000/);
-    const json = io();
+    const json = recordingIo();
     await main(['eval', '--kb', kb, '--questions', questions, '--json'], json);
     expect(JSON.parse(json.stdout.join('')).retrieval.all.recallAt5).toBe(1);
   });
 
   it('help lists the commands', async () => {
-    const t = io();
+    const t = recordingIo();
     expect(await main(['--help'], t)).toBe(0);
     expect(t.stdout.join('')).toMatch(/serve[\s\S]*ingest[\s\S]*search[\s\S]*ask[\s\S]*eval/);
   });
@@ -176,7 +161,7 @@ describe('helpline ingest, config, eval', () => {
 
 describe('helpline classify', () => {
   it('--json prints {intent, severity, category, rationale, signals}', async () => {
-    const t = io();
+    const t = recordingIo();
     expect(await main(['classify', '--json', '打卡系统全员进不去了'], t)).toBe(0);
     const out = JSON.parse(t.stdout.join(''));
     expect(Object.keys(out)).toEqual(['intent', 'severity', 'category', 'rationale', 'signals']);
@@ -185,12 +170,12 @@ describe('helpline classify', () => {
   });
 
   it('--jsonl classifies one message per line; --role raises an HR admin payroll report', async () => {
-    const t = io(['how do I request annual leave', '', 'payroll for my team is wrong this month']);
+    const t = recordingIo(['how do I request annual leave', '', 'payroll for my team is wrong this month']);
     expect(await main(['classify', '--jsonl', '--role', 'hr_admin'], t)).toBe(0);
     const [first, second] = t.stdout.map((l) => JSON.parse(l));
     expect(first).toMatchObject({ intent: 'question', severity: 'P3', category: 'leave' });
     expect(['P0', 'P1']).toContain(second.severity);
-    expect(await main(['classify'], io())).toBe(2);
+    expect(await main(['classify'], recordingIo())).toBe(2);
   });
 
   it('eval reports triage accuracy, macro-F1, P0 recall and the confusion matrix', async () => {
@@ -204,10 +189,10 @@ describe('helpline classify', () => {
         .map((x) => JSON.stringify(x))
         .join('\n'),
     );
-    const t = io();
+    const t = recordingIo();
     expect(await main(['eval', '--questions', 'none', '--triage', set], t)).toBe(0);
     expect(t.stdout.join('\n')).toMatch(/P0 recall\s+100\.0%/);
-    const json = io();
+    const json = recordingIo();
     await main(['eval', '--questions', 'none', '--triage', set, '--json'], json);
     const report = JSON.parse(json.stdout.join('')).triage;
     expect(report).toMatchObject({ n: 2, p0Recall: 1 });

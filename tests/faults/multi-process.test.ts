@@ -14,34 +14,24 @@
  */
 
 import { createHmac } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { expect, it } from 'vitest';
 import { larkRequest } from '../adapters/lark/helpers.ts';
 import { sleep, waitFor } from '../jobs/wait.ts';
-import { EphemeralRedis, redisServerInstalled } from '../support/ephemeral-redis.ts';
+import { EphemeralRedis, freePort, redisServerInstalled } from '../support/ephemeral-redis.ts';
 import { startLarkApiStandIn } from '../support/lark-api-stand-in.ts';
 import { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
 import { BUSY_EN, BUSY_ZH, isNotice, NOTICE_TEXTS } from './busy.ts';
 import { createThrowawayDatabase, deferCleanups, describeServices } from './services.ts';
+import { slackDm } from './slack-dm.ts';
 import { killAll, spawnWorker, type WorkerProcess } from './worker-process.ts';
 
 const installed = redisServerInstalled();
 const FIRST_RESPONSE_S = 8;
 const defer = deferCleanups({ first: killAll });
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 interface Live {
   /** message id → ms when it arrived on the stream */
@@ -146,28 +136,7 @@ async function postSlack(bases: string[], first: number, body: unknown): Promise
 
 const slackEvent = (i: number, text: string) => {
   const ts = `${Math.floor(Date.now() / 1000)}.${String(100000 + i)}`;
-  return {
-    ts,
-    channel: `D0EMP${i}`,
-    body: {
-      event: {
-        type: 'message',
-        user: `U0EMP${i}`,
-        text,
-        ts,
-        event_ts: ts,
-        channel: `D0EMP${i}`,
-        channel_type: 'im',
-      },
-      token: 'legacy',
-      team_id: SLACK_BOT.teamId,
-      api_app_id: 'A0HELPLINE',
-      type: 'event_callback',
-      event_id: `EvMulti${i}`,
-      event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ team_id: SLACK_BOT.teamId, user_id: SLACK_BOT.botUserId, is_bot: true }],
-    },
-  };
+  return { ts, channel: `D0EMP${i}`, body: slackDm(SLACK_BOT, i, { text, ts, eventId: `EvMulti${i}` }) };
 };
 
 const LARK_KEY = 'multiProcessKey1';

@@ -7,7 +7,7 @@
  * acknowledged event; neither does Lark). Then SIGTERM shuts it down gracefully, with exit code 0.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,10 +15,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { larkRequest } from '../adapters/lark/helpers.ts';
+import { signedHeaders } from '../adapters/slack/harness.ts';
 import { waitFor } from '../jobs/wait.ts';
 import { type LarkApiStandIn, startLarkApiStandIn } from '../support/lark-api-stand-in.ts';
 import { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
 import { isBusy } from './busy.ts';
+import { slackDm } from './slack-dm.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EVENTS = 30;
@@ -83,36 +85,14 @@ let seq = 0;
 
 function slackEvent(i: number) {
   const ts = `${Math.floor(Date.now() / 1000)}.${String(++seq).padStart(6, '0')}`;
-  const body = JSON.stringify({
-    token: 'legacy',
-    team_id: BOT.teamId,
-    api_app_id: 'A0HELPLINE',
-    type: 'event_callback',
-    event_id: `EvKILL${i}`,
-    event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ team_id: BOT.teamId, user_id: BOT.botUserId, is_bot: true }],
-    event: {
-      type: 'message',
-      user: `U0EMP${i}`,
-      text: `How do I request annual leave? (${i})`,
-      ts,
-      event_ts: ts,
-      channel: `D0EMP${i}`,
-      channel_type: 'im',
-    },
+  const body = JSON.stringify(
+    slackDm(BOT, i, { text: `How do I request annual leave? (${i})`, ts, eventId: `EvKILL${i}` }),
+  );
+  const headers = signedHeaders(body, 'application/json', {
+    secret: SECRET,
+    timestampSec: Math.floor(Date.now() / 1000),
   });
-  const stamp = String(Math.floor(Date.now() / 1000));
-  const signature = createHmac('sha256', SECRET).update(`v0:${stamp}:${body}`).digest('hex');
-  return {
-    ts,
-    channel: `D0EMP${i}`,
-    headers: {
-      'content-type': 'application/json',
-      'x-slack-request-timestamp': stamp,
-      'x-slack-signature': `v0=${signature}`,
-    },
-    body,
-  };
+  return { ts, channel: `D0EMP${i}`, headers, body };
 }
 
 function larkEvent(i: number) {

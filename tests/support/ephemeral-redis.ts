@@ -25,7 +25,8 @@ export function redisServerInstalled(): boolean {
   return installed;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nothing listens on right now (for a child process to take). */
+export async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };

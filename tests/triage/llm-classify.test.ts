@@ -5,7 +5,6 @@
  */
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
 import { OpenAiChatModel } from '../../src/llm/openai-chat.ts';
 import { openAiClient } from '../../src/llm/openai-client.ts';
@@ -18,6 +17,7 @@ import {
   parseOpinion,
 } from '../../src/triage/llm-classify.ts';
 import { triageLlmMetrics } from '../../src/triage/llm-metrics.ts';
+import { recordingIo } from '../support/cli-io.ts';
 import { type OpenAiStandIn, startOpenAiStandIn } from '../support/openai-stand-in.ts';
 
 let standIn: OpenAiStandIn;
@@ -203,21 +203,6 @@ describe('helpline classify with OPENAI_BASE_URL set', () => {
     process.env = { ...saved };
   });
 
-  function io(stdin: string[] = []): Io & { stdout: string[]; stderr: string[] } {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    return {
-      stdout,
-      stderr,
-      out: (t) => stdout.push(t),
-      err: (t) => stderr.push(t),
-      lines: async function* () {
-        yield* stdin;
-      },
-      tty: false,
-    };
-  }
-
   it('adds the second opinion and keeps the JSON contract', async () => {
     process.env.OPENAI_BASE_URL = standIn.url;
     process.env.OPENAI_API_KEY = 'test-key';
@@ -228,7 +213,7 @@ describe('helpline classify with OPENAI_BASE_URL set', () => {
       category: 'attendance',
       rationale: 'Everyone.',
     });
-    const t = io();
+    const t = recordingIo();
     expect(await main(['classify', '--json', COMPANY_OUTAGE], t)).toBe(0);
     const out = JSON.parse(t.stdout.join(''));
     expect(Object.keys(out)).toEqual(['intent', 'severity', 'category', 'rationale', 'signals']);
@@ -240,12 +225,12 @@ describe('helpline classify with OPENAI_BASE_URL set', () => {
     process.env.OPENAI_BASE_URL = standIn.url;
     process.env.OPENAI_API_KEY = 'test-key';
     standIn.reply = () => 'no json here';
-    const t = io(['全公司打不了卡', 'how do I request leave']);
+    const t = recordingIo(['全公司打不了卡', 'how do I request leave']);
     expect(await main(['classify', '--jsonl'], t)).toBe(0);
     expect(t.stdout.map((l) => JSON.parse(l).severity)).toEqual(['P0', 'P3']);
     expect(t.stderr.join('\n')).toMatch(/malformed/);
     const before = standIn.requests.length;
-    expect(await main(['classify', '--offline', '--json', '全公司打不了卡'], io())).toBe(0);
+    expect(await main(['classify', '--offline', '--json', '全公司打不了卡'], recordingIo())).toBe(0);
     expect(standIn.requests.length).toBe(before);
   });
 });
