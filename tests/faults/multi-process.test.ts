@@ -25,8 +25,8 @@ import { EphemeralRedis, freePort, redisServerInstalled } from '../support/ephem
 import { startLarkApiStandIn } from '../support/lark-api-stand-in.ts';
 import { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
 import { BUSY_EN, BUSY_ZH, isNotice, NOTICE_TEXTS } from './busy.ts';
+import { larkDm, slackDm } from './chat-events.ts';
 import { createThrowawayDatabase, deferCleanups, describeServices } from './services.ts';
-import { slackDm } from './slack-dm.ts';
 import { killAll, spawnWorker, type WorkerProcess } from './worker-process.ts';
 
 const installed = redisServerInstalled();
@@ -160,30 +160,10 @@ async function postLark(bases: string[], first: number, event: unknown): Promise
 
 const larkEvent = (i: number, appId: string, text: string) => {
   const messageId = `om_multi_${i}_${Date.now()}`;
+  const eventId = `ev_multi_${i}_${Date.now()}`;
   return {
     messageId,
-    body: {
-      schema: '2.0',
-      header: {
-        event_id: `ev_multi_${i}_${Date.now()}`,
-        event_type: 'im.message.receive_v1',
-        create_time: String(Date.now()),
-        token: LARK_TOKEN,
-        app_id: appId,
-        tenant_key: LARK_TENANT,
-      },
-      event: {
-        sender: { sender_id: { open_id: `ou_emp_${i}` }, sender_type: 'user', tenant_key: LARK_TENANT },
-        message: {
-          message_id: messageId,
-          create_time: String(Date.now()),
-          chat_id: `oc_dm_${i}`,
-          chat_type: 'p2p',
-          message_type: 'text',
-          content: JSON.stringify({ text }),
-        },
-      },
-    },
+    body: larkDm(i, { text, messageId, eventId, token: LARK_TOKEN, appId, tenant: LARK_TENANT }),
   };
 };
 

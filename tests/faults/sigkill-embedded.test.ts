@@ -20,7 +20,7 @@ import { waitFor } from '../jobs/wait.ts';
 import { type LarkApiStandIn, startLarkApiStandIn } from '../support/lark-api-stand-in.ts';
 import { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
 import { isBusy } from './busy.ts';
-import { slackDm } from './slack-dm.ts';
+import { larkDm, slackDm } from './chat-events.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EVENTS = 30;
@@ -97,28 +97,14 @@ function slackEvent(i: number) {
 
 function larkEvent(i: number) {
   const messageId = `om_kill_${i}_${randomUUID().slice(0, 8)}`;
-  const event = {
-    schema: '2.0',
-    header: {
-      event_id: `ev_kill_${i}_${randomUUID()}`,
-      event_type: 'im.message.receive_v1',
-      create_time: String(Date.now()),
-      token: TOKEN,
-      app_id: lark.appId,
-      tenant_key: '2ca1d211f64f6438',
-    },
-    event: {
-      sender: { sender_id: { open_id: `ou_emp_${i}` }, sender_type: 'user', tenant_key: '2ca1d211f64f6438' },
-      message: {
-        message_id: messageId,
-        create_time: String(Date.now()),
-        chat_id: `oc_dm_${i}`,
-        chat_type: 'p2p',
-        message_type: 'text',
-        content: JSON.stringify({ text: `怎么请年假？（${i}）` }),
-      },
-    },
-  };
+  const event = larkDm(i, {
+    text: `怎么请年假？（${i}）`,
+    messageId,
+    eventId: `ev_kill_${i}_${randomUUID()}`,
+    token: TOKEN,
+    appId: lark.appId,
+    tenant: '2ca1d211f64f6438',
+  });
   return { messageId, ...larkRequest(event, { encryptKey: ENCRYPT_KEY, nowMs: Date.now() }) };
 }
 
