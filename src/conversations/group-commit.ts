@@ -1,8 +1,8 @@
 /**
  * Group commit: writes that arrive while one is in flight are gathered and sent together as the
  * next batch, so a burst costs the database one turn per batch instead of one per write, and a lone
- * write is sent at once (no timer, no added wait). At most one batch is in flight; a batch that
- * fails rejects each of its writes (their callers answer with an error and the sender retries).
+ * write is sent at once (no timer, no added wait). At most one batch is in flight. A batch that
+ * fails is written again one item at a time, so one bad write fails alone and not its neighbours.
  */
 export class GroupCommit<T, R> {
   readonly #write: (items: T[]) => Promise<R[]>;
@@ -32,8 +32,11 @@ export class GroupCommit<T, R> {
         (results) => {
           for (const [i, w] of batch.entries()) w.resolve(results[i]);
         },
-        (err: unknown) => {
-          for (const w of batch) w.reject(err);
+        async (err: unknown) => {
+          if (batch.length === 1) return batch[0].reject(err);
+          for (const w of batch) {
+            await this.#write([w.item]).then(([r]) => w.resolve(r), w.reject);
+          }
         },
       )
       .finally(() => {

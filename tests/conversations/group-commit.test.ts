@@ -28,4 +28,20 @@ describe('GroupCommit', () => {
     await expect(a).rejects.toThrow('disk full');
     expect(await b).toBe('b');
   });
+
+  it('a batch that fails is written again one by one: only the bad write fails', async () => {
+    const batches: string[][] = [];
+    const commit = new GroupCommit<string, string>(async (items) => {
+      batches.push(items);
+      await new Promise((r) => setTimeout(r, 5));
+      if (items.includes('bad')) throw new Error('invalid byte sequence');
+      return items.map((i) => i.toUpperCase());
+    });
+    const first = commit.add('first');
+    const [x, bad, y] = [commit.add('x'), commit.add('bad'), commit.add('y')];
+    expect(await first).toBe('FIRST');
+    await expect(bad).rejects.toThrow('invalid byte sequence');
+    expect([await x, await y]).toEqual(['X', 'Y']);
+    expect(batches).toEqual([['first'], ['x', 'bad', 'y'], ['x'], ['bad'], ['y']]);
+  });
 });
