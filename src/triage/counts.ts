@@ -129,7 +129,7 @@ const NUMBER = new RegExp(
     // 两千多 / 几百 / 好几百 / 上千 / 数十 / 二十几 / 七八 / 十几 / 三十多
     '((?:好|上|数|近|成|几)?[零〇一二两三四五六七八九十百千万几]+)',
     // a dozen / dozens / a few hundred / several thousand / hundreds / six / twenty-five
-    String.raw`\b((?:a |one |two |three |several |a few |a couple(?: of)? |many )?(?:hundreds|thousands|dozens)|(?:a |one |two |three |four |five |several |a few |a couple(?: of)? )(?:hundred|thousand)|a dozen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b`,
+    String.raw`\b((?:a |one |two |three |several |a few |a couple(?: of)? |many )?(?:hundreds|thousands|dozens)|(?:a |several |a few |a couple(?: of)? |(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ]?)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen) |(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety) )(?:hundred|thousand)|a dozen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b`,
   ].join('|'),
   'gu',
 );
@@ -212,19 +212,18 @@ function valueOfWords(words: string): number {
   const w = words.trim();
   const scale = /thousand/.test(w) ? 1000 : /hundred/.test(w) ? 100 : /dozen/.test(w) ? 12 : 1;
   if (/^(?:hundreds|thousands|dozens)$/.test(w)) return scale * 2;
-  const lead = /^(a few|a couple(?: of)?|several|many|a|one|two|three|four|five)\b/.exec(w)?.[1];
+  const lead = /^(a few|a couple(?: of)?|several|many|a)\b/.exec(w)?.[1];
   if (lead && scale > 1) {
-    const n =
-      lead === 'a' || lead === 'one'
-        ? 1
-        : lead === 'several' || lead === 'many'
-          ? 3
-          : lead === 'a few'
-            ? 3
-            : lead.startsWith('a couple')
-              ? 2
-              : EN_NUMBERS[lead];
+    const n = lead === 'a' ? 1 : lead.startsWith('a couple') ? 2 : 3;
     return /s$/.test(w) ? n * scale * 2 : n * scale;
+  }
+  // "fourteen hundred", "twenty-five thousand", "one hundred": the number words times the scale.
+  if (scale > 1) {
+    const n = w
+      .replace(/\s*(?:hundreds?|thousands?|dozens?)$/, '')
+      .split(/[- ]/)
+      .reduce((sum, p) => sum + (EN_NUMBERS[p] ?? 0), 0);
+    return /s$/.test(w) ? Math.max(n, 1) * scale * 2 : Math.max(n, 1) * scale;
   }
   const parts = w.split(/[- ]/);
   return parts.reduce((sum, p) => sum + (EN_NUMBERS[p] ?? 0), 0);

@@ -23,9 +23,9 @@ const CITIES_ZH =
 const CITIES_EN =
   "beijing|shanghai|guangzhou|shenzhen|hangzhou|chengdu|wuhan|xi'?an|nanjing|suzhou|tianjin|chongqing|changsha|zhengzhou|qingdao|dalian|xiamen|ningbo|hefei|jinan|shenyang|kunshan|dongguan|foshan|zhuhai|wuxi|hong kong|hk|macau|taipei|singapore|sg|tokyo|osaka|seoul|sydney|melbourne|bangalore|bengaluru|mumbai|delhi|pune|hyderabad|chennai|manila|jakarta|bangkok|kuala lumpur|kl|ho chi minh|hanoi|london|manchester|paris|berlin|munich|frankfurt|dublin|amsterdam|madrid|barcelona|milan|zurich|stockholm|warsaw|prague|lisbon|new york|nyc|boston|chicago|austin|denver|raleigh|seattle|san francisco|los angeles|toronto|vancouver|montreal|mexico city|sao paulo|dubai|tel aviv|virginia|texas|california|canada|mexico|brazil|india|japan|korea|australia|germany|france|uk|ireland|usa|china|vietnam|philippines|malaysia|indonesia|thailand|bj|sh|sz|gz|hz|apac|emea|amer|latam";
 const DEPTS_ZH =
-  '研发|市场|财务|法务|人事|人力|销售|客服|供应链|运营|行政|技术|产品|采购|物流|生产|质量|品质|设计|工程|测试|审计|风控|安全|商务|仓储|售后|信息|it|hr';
+  '研发|市场|财务|法务|人事|人力|销售|客服|供应链|运营|行政|技术|产品|采购|物流|生产|质量|品质|设计|工程|测试|审计|风控|安全|商务|仓储|仓库|后勤|总务|公关|培训|招聘|内审|售后|信息|it|hr';
 const DEPTS_EN =
-  'finance|hr|people ops|legal|sales|marketing|engineering|eng|r&d|ops|operations|cs|customer service|customer success|support|logistics|procurement|purchasing|product|supply chain|accounting|accounts payable|payroll|facilities|design|qa|manufacturing|compliance|treasury';
+  'finance|hr|people ops|legal|sales|marketing|engineering|eng|r&d|ops|operations|cs|customer service|customer success|support|logistics|procurement|purchasing|product|supply chain|accounting|accounts payable|payroll|facilities|design|qa|manufacturing|compliance|treasury|warehouse|recruiting|admin|security|it';
 
 const SEP = String.raw`\s*(?:、|,|，|/|\+|&|和|与|跟|及|以及|还有|\band\b|\bor\b|\bplus\b|\s)?\s*`;
 const CITY = `(?:${CITIES_ZH}|\\b(?:${CITIES_EN})\\b)`;

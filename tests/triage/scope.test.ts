@@ -28,6 +28,9 @@ describe('counts', () => {
     ['三个法人主体', 3, 'big_unit'],
     ['17 accounts were locked', 17, 'accounts'],
     ['1,204笔代发失败', 1204, 'people'],
+    ['roughly twelve hundred employees', 1200, 'people'],
+    ['thirty-five hundred payees', 3500, 'people'],
+    ['a couple hundred night-shift workers', 200, 'people'],
   ] as const)('%s → %d %s', (text, value, kind) => {
     expect(counts(text)).toContainEqual([value, kind]);
   });
@@ -52,6 +55,8 @@ describe('lists of places', () => {
     ['北京 上海 深圳 都不行', 3],
     ['finance, legal and procurement cannot open the expense tool', 3],
     ['我这层和楼下的都连不上', 1],
+    ['行政、仓库和培训的电脑都开不了机', 3],
+    ['recruiting, admin and warehouse folks all get the error', 3],
   ])('%s', (text, names) => {
     const lists = findPlaceLists(normalizeText(text));
     expect(lists.length).toBeGreaterThan(0);

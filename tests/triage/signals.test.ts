@@ -55,6 +55,11 @@ describe('security', () => {
     'ransomware on the file server, shared drives are encrypted',
     '员工花名册被外包人员拷走了',
     'credential-stuffing wave on the HR portal',
+    'the SFTP password for the bank file is sitting in a public GitHub repo since March',
+    '财务共享的数据库口令被人贴到了gitee公开项目里',
+    "just noticed I can view everyone's payslips from the 'Org' tab, is that expected?",
+    '我居然能查到全公司的绩效和奖金',
+    'the vendor key we revoked yesterday was still used at 3am to export timesheets',
   ])('breach: %s', (text) => {
     expect(names(text)).toContain('security_breach');
   });
@@ -186,8 +191,30 @@ describe('scope, impact and compromise in other words', () => {
     ['my cursor is moving by itself and opening folders', 'security_compromise'],
     ['got three login codes I never requested this morning', 'security_compromise'],
     ['收到好几条验证码，我没申请过', 'security_compromise'],
+    ['那个“社保基数确认”短信里的链接要我们填工号和密码，仓库组的人都填了', 'security_compromise'],
+    [
+      "the 'benefits enrolment' email asked for our Okta password and my whole pod already typed it",
+      'security_compromise',
+    ],
+    ['each warehouse lost its label printers after the update', 'scope_wide'],
+    ['all our APAC branches are stuck on the old price list', 'scope_wide'],
+    ['每家门店的收银都登不上', 'scope_wide'],
+    ['公司网络全都断了，什么都打不开', 'scope_wide'],
+    ['the grads got no overtime pay for November', 'money'],
+    ['夜班补贴那一项这个月全是0', 'money'],
   ])('%s → %s', (text, name) => {
     expect(names(text)).toContain(name);
+  });
+
+  it.each([
+    'the login page asked for my password and I typed it, still spinning',
+    '登录的时候要输入密码，我输了还是报错',
+    'how should I keep my GitHub password safe?',
+    'can managers see everyone’s salaries?',
+  ])('a password typed into the real login, or a question: no compromise or breach: %s', (text) => {
+    const n = names(text);
+    expect(n).not.toContain('security_breach');
+    expect(n).not.toContain('security_compromise');
   });
 
   it('sees other people’s pay, for more than one person: a breach', () => {
