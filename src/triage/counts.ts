@@ -203,7 +203,7 @@ const NOUNS: NounRule[] = [
 ];
 // "team of 6", "a crew of 40", "my team (12)", "(9 people)": the noun comes before the number.
 const PEOPLE_BEFORE =
-  /(?:\b(?:team|group|crew|staff|department|office|site|plant|shift|cohort|class|batch) of|\b(?:team|group|department|org|office|site|plant|shift|cohort)s?\s*\(|团队|组|部门|全体|涉及|共|总共|一共|合计)\s*(?:约|大约|about|around|~)?\s*$/u;
+  /(?:\b(?:team|group|crew|staff|department|office|site|plant|shift|cohort|class|batch) of|\b(?:team|group|department|org|office|site|plant|shift|cohort)s?\s*\(|团队|组|部门|全体|涉及|共|总共|一共|合计|(?:被锁|锁住|锁定|受影响|影响到|中招|登不上|进不去)的?(?:有|了)?)\s*(?:约|大约|about|around|~)?\s*$/u;
 // Payments (笔) and payslips stand for the people paid.
 const PAID_RECORDS =
   /^\s*(?:多|余)?\s*(?:笔|份工资条|张工资条)|^\s*(?:\+\s*)?(?:payslips?|paystubs?|payments?|paychecks?|salary payments?)\b/u;

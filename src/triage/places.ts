@@ -25,7 +25,7 @@ const CITIES_EN =
 const DEPTS_ZH =
   '研发|市场|财务|法务|人事|人力|销售|客服|供应链|运营|行政|技术|产品|采购|物流|生产|质量|品质|设计|工程|测试|审计|风控|安全|商务|仓储|仓库|后勤|总务|公关|培训|招聘|内审|售后|信息|it|hr';
 const DEPTS_EN =
-  'finance|hr|people ops|legal|sales|marketing|engineering|eng|r&d|ops|operations|cs|customer service|customer success|support|logistics|procurement|purchasing|product|supply chain|accounting|accounts payable|payroll|facilities|design|qa|manufacturing|compliance|treasury|warehouse|recruiting|admin|security|it';
+  'finance|hr|people ops|legal|sales|marketing|engineering|eng|r&d|ops|operations|cs|customer service|customer success|support|logistics|procurement|purchasing|product|supply chain|accounting|accounts payable|payroll|facilities|design|qa|manufacturing|compliance|treasury|tax|ap|ar|fp&a|audit|warehouse|recruiting|admin|security|it';
 
 const SEP = String.raw`\s*(?:、|,|，|/|\+|&|和|与|跟|及|以及|还有|\band\b|\bor\b|\bplus\b|\s)?\s*`;
 const CITY = `(?:${CITIES_ZH}|\\b(?:${CITIES_EN})\\b)`;
@@ -33,7 +33,9 @@ const DEPT_ZH = `(?:${DEPTS_ZH})(?:部门|部|中心|团队|组)?`;
 const DEPT_EN = `\\b(?:${DEPTS_EN})\\b`;
 const DEPT = `(?:我们部门|(?:${DEPT_ZH})|${DEPT_EN})`;
 
-const CITY_LIST = new RegExp(`${CITY}(?:${SEP}${CITY})+`, 'gu');
+// A city may carry its site's suffix: "杭州仓宁波仓", "苏州厂、无锡厂".
+const CITY_SITE = `${CITY}(?:仓|店|厂|分公司|办|园区|基地|中心)?`;
+const CITY_LIST = new RegExp(`${CITY_SITE}(?:${SEP}${CITY_SITE})+`, 'gu');
 // Departments in zh need the 部/中心 suffix or a list marker, or "研发市场" would be any compound.
 const DEPT_LIST = new RegExp(
   `${DEPT}(?:\\s*(?:、|,|，|/|\\+|&|和|与|及|以及|\\band\\b|\\bor\\b)\\s*${DEPT})+`,

@@ -57,6 +57,8 @@ describe('lists of places', () => {
     ['我这层和楼下的都连不上', 1],
     ['行政、仓库和培训的电脑都开不了机', 3],
     ['recruiting, admin and warehouse folks all get the error', 3],
+    ['AP, AR and tax are all locked out of the ERP', 3],
+    ['苏州厂无锡厂的打卡机都没数据', 2],
   ])('%s', (text, names) => {
     const lists = findPlaceLists(normalizeText(text));
     expect(lists.length).toBeGreaterThan(0);

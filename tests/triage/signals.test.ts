@@ -60,6 +60,9 @@ describe('security', () => {
     "just noticed I can view everyone's payslips from the 'Org' tab, is that expected?",
     '我居然能查到全公司的绩效和奖金',
     'the vendor key we revoked yesterday was still used at 3am to export timesheets',
+    '前台打印机上放着一叠打印出来的工资条，谁经过都能看到',
+    'the bonus letter went out with 600 addresses in CC, each PDF shows name and salary',
+    '系统提示我的账号昨晚导出了全厂的工资明细，那时候我在睡觉',
   ])('breach: %s', (text) => {
     expect(names(text)).toContain('security_breach');
   });
@@ -202,6 +205,9 @@ describe('scope, impact and compromise in other words', () => {
     ['公司网络全都断了，什么都打不开', 'scope_wide'],
     ['the grads got no overtime pay for November', 'money'],
     ['夜班补贴那一项这个月全是0', 'money'],
+    ["two of my leads found their direct deposit switched to an account they don't recognise", 'security_compromise'],
+    ['WMS login fails at Tay Ninh, Can Tho and Vung Tau, basically our entire delta network', 'scope_wide'],
+    ['单点登录报错，被锁的有两千多，原因不明', 'scope_wide'],
   ])('%s → %s', (text, name) => {
     expect(names(text)).toContain(name);
   });
