@@ -172,8 +172,3 @@ export function findPlaceLists(norm: string): PlaceList[] {
   }
   return out;
 }
-
-/** Cities named anywhere in the message, each once (for "London … Paris and Berlin saying the same"). */
-export function citiesNamed(norm: string): string[] {
-  return distinct(norm, ONE_CITY);
-}
