@@ -106,7 +106,7 @@ const RECORDS_ZH = '(?:条|笔|单|份|张|申请|工资条|记录|数据)';
 // A unit word that starts a word for people (店员, 组长, 部长) is the people word.
 const BIG_UNITS_ZH =
   '(?:分公司|子公司|法人主体|法人|主体|公司|城市|地区|区域|大区|国家|省|园区|办公室|基地|工厂|厂|厂区|部门|事业部|中心|分行|地)(?![员长])';
-const SMALL_UNITS_ZH = '(?:门店|店|团队|组|楼层|层|车间|产线|班组|仓库|小组|科室|网点)(?![员长])';
+const SMALL_UNITS_ZH = '(?:门店|店|团队|组|楼层|层|车间|产线|班组|仓库|仓|小组|科室|网点)(?![员长])';
 
 const PEOPLE_EN =
   '(?:people|ppl|persons|person|employees|employee|staff|staffers|workers|users|colleagues|members|reps|agents|joiners|hires|interns|contractors|managers|drivers|engineers|folks|guys|grads|graduates|teammates|heads|seats|starters|leavers|associates|nurses|cashiers|technicians|analysts|directs|direct reports|reports|us|of us|them|individuals|recipients|payees|new starters|newcomers)';
@@ -203,7 +203,7 @@ const NOUNS: NounRule[] = [
 ];
 // "team of 6", "a crew of 40", "my team (12)", "(9 people)": the noun comes before the number.
 const PEOPLE_BEFORE =
-  /(?:\b(?:team|group|crew|staff|department|office|site|plant|shift|cohort|class|batch) of|\b(?:team|group|department|org|office|site|plant|shift|cohort)s?\s*\(|团队|组|部门|全体|涉及|共|总共|一共|合计|(?:被锁|锁住|锁定|受影响|影响到|中招|登不上|进不去)的?(?:有|了)?)\s*(?:约|大约|about|around|~)?\s*$/u;
+  /(?:\b(?:team|group|crew|staff|department|office|site|plant|shift|cohort|class|batch) of|\b(?:team|group|department|org|office|site|plant|shift|cohort)s?\s*\(|团队|组|部门|全体|涉及|共|总共|一共|合计|\baffected:?|\bimpacted:?|(?:被锁|锁住|锁定|受影响|影响到|中招|登不上|进不去)的?(?:有|了)?)\s*(?:约|大约|about|around|~)?\s*$/u;
 // Payments (笔) and payslips stand for the people paid.
 const PAID_RECORDS =
   /^\s*(?:多|余)?\s*(?:笔|份工资条|张工资条)|^\s*(?:\+\s*)?(?:payslips?|paystubs?|payments?|paychecks?|salary payments?)\b/u;

@@ -63,6 +63,9 @@ describe('security', () => {
     '前台打印机上放着一叠打印出来的工资条，谁经过都能看到',
     'the bonus letter went out with 600 addresses in CC, each PDF shows name and salary',
     '系统提示我的账号昨晚导出了全厂的工资明细，那时候我在睡觉',
+    "our recruiter's inbox now has a rule forwarding every email to an outside gmail",
+    '把链接最后的工号换一个数字，就能看到别人的工资和银行卡',
+    'an intern lost a USB stick with the bonus spreadsheet on the bus; it was not encrypted',
   ])('breach: %s', (text) => {
     expect(names(text)).toContain('security_breach');
   });
@@ -208,6 +211,10 @@ describe('scope, impact and compromise in other words', () => {
     ["two of my leads found their direct deposit switched to an account they don't recognise", 'security_compromise'],
     ['WMS login fails at Tay Ninh, Can Tho and Vung Tau, basically our entire delta network', 'scope_wide'],
     ['单点登录报错，被锁的有两千多，原因不明', 'scope_wide'],
+    ['沙田、荃灣、觀塘三個倉的掃描槍都用唔到', 'scope_wide'],
+    ['ERP outage, impacted: ~2k users across finance', 'scope_wide'],
+    ['state tax withheld twice on this run for the whole plant', 'money'],
+    ["she got an MFA prompt she didn't trigger at 2am", 'security_compromise'],
   ])('%s → %s', (text, name) => {
     expect(names(text)).toContain(name);
   });
@@ -217,6 +224,8 @@ describe('scope, impact and compromise in other words', () => {
     '登录的时候要输入密码，我输了还是报错',
     'how should I keep my GitHub password safe?',
     'can managers see everyone’s salaries?',
+    'I left my laptop at home, is the VPN client not encrypted by default?',
+    'how do I set up forwarding of my mail to my phone?',
   ])('a password typed into the real login, or a question: no compromise or breach: %s', (text) => {
     const n = names(text);
     expect(n).not.toContain('security_breach');
