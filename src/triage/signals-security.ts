@@ -39,7 +39,9 @@ const DATA_TAKEN = wb(/导出|下载|拉取|拷走|\b(?:export(?:ed|ing)?|downlo
 const LOST_UNENCRYPTED = wb(
   /(?:丢了|丢失|落在|遗失|被偷|被盗|\b(?:lost|left|stolen|missing|forgot)\b)[^。!！]{0,120}(?:没(?:有)?加密|未加密|不加密|\b(?:not|isn't|wasn't|isnt|wasnt) encrypted|\bunencrypted)|(?:没(?:有)?加密|未加密|\bunencrypted)[^。!！?？]{0,60}(?:丢了|丢失|落在|遗失|被偷|被盗|\b(?:lost|left|stolen|missing)\b)/u,
 );
-const CARRIED_DEVICE = wb(/电脑|笔记本|手机|u盘|硬盘|移动硬盘|\b(?:laptops?|phones?|usb|thumb drive|flash drive|hard drive|external drive|tablet|ipad|notebook)\b/u);
+const CARRIED_DEVICE = wb(
+  /电脑|笔记本|手机|u盘|硬盘|移动硬盘|\b(?:laptops?|phones?|usb|thumb drive|flash drive|hard drive|external drive|tablet|ipad|notebook)\b/u,
+);
 // Several people: "a bunch of us", "好几个同事", "at least 7", "15 people", "and 2 ppl on my team say same".
 const SEVERAL = wb(
   /好几个|几个同事|多个(?:账号|同事|人)|至少(?:有)?(?:\d+|[两三四五六七八九十]+)(?:个|名|位)?|\d+个(?:人|账号|同事)|\b(?:a bunch of us|several (?:of us|people|colleagues|accounts)|a few (?:people|of us|colleagues)|multiple (?:people|accounts|users|colleagues)|many of us|dozens|at least (?:\d+|two|three|four|five|six|seven|one of (?:them|those))|\d+ (?:people|ppl|accounts|accts|users|colleagues|of us|of them)|(?:two|three|four|five|six|seven|eight|nine|ten) (?:people|ppl|accounts|users|colleagues|of us)|(?:and|plus) (?:\d|two|three) (?:ppl|people|others)|(?:says?|saying|see|sees|seeing) (?:the )?same|too\b|as well|mine and|(?:colleagues?|coworkers?|co-workers?|teammates?|others) (?:also|too|as well))\b|(?:也|都)(?:一样|是这样|看到|收到)|也都是|[两三四五六七八九十几]+个(?:人|同事)|复现/u,

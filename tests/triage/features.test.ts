@@ -7,6 +7,13 @@ describe('normalizeText', () => {
     expect(normalizeText('ＶＰＮ　连不上！！  Ｈｅｌｌｏ')).toBe('vpn 连不上!! hello');
     expect(normalizeText('It’s “down”')).toBe('it\'s "down"');
   });
+
+  it('reads traditional characters and written Cantonese as simplified Mandarin', () => {
+    expect(normalizeText('薪資單錯誤')).toBe('薪资单错误');
+    expect(normalizeText('啲同事成晚登入唔到，佢哋冇收到驗證碼')).toBe(
+      '些同事整晚登入不了,他们没有收到验证码',
+    );
+  });
 });
 
 describe('extractFeatures', () => {

@@ -208,7 +208,10 @@ describe('scope, impact and compromise in other words', () => {
     ['公司网络全都断了，什么都打不开', 'scope_wide'],
     ['the grads got no overtime pay for November', 'money'],
     ['夜班补贴那一项这个月全是0', 'money'],
-    ["two of my leads found their direct deposit switched to an account they don't recognise", 'security_compromise'],
+    [
+      "two of my leads found their direct deposit switched to an account they don't recognise",
+      'security_compromise',
+    ],
     ['WMS login fails at Tay Ninh, Can Tho and Vung Tau, basically our entire delta network', 'scope_wide'],
     ['单点登录报错，被锁的有两千多，原因不明', 'scope_wide'],
     ['沙田、荃灣、觀塘三個倉的掃描槍都用唔到', 'scope_wide'],
