@@ -98,7 +98,7 @@ const GROUP_EN = wb(
 
 // A named unit ("the Madrid office", "财务部", "华南区"): who is affected is then often the unit.
 const NAMED_UNIT_ZH = wb(
-  /\p{Script=Han}{1,6}?(?:分公司|子公司|办公室|园区|仓库|工厂|门店|事业部|车间|产线|中心|分行|基地|部门)|\p{Script=Han}{1,4}?(?<![全内外局细总])部(?![分署门])|\p{Script=Han}{1,3}(?<![地小社园专])区(?=的|今天|这|所有|全|都)/u,
+  /\p{Script=Han}{1,6}?(?<![调新老原本该这那哪各每他们的个])(?:分公司|子公司|办公室|园区|仓库|工厂|门店|事业部|车间|产线|中心|分行|基地|部门)|\p{Script=Han}{1,4}?(?<![全内外局细总])部(?![分署门])|\p{Script=Han}{1,3}(?<![地小社园专])区(?=的|今天|这|所有|全|都)/u,
 );
 const NAMED_UNIT_EN = wb(
   /\b(?:the|our|at|in|for|from) (?!the |my |your |his |her |their |a |an |this |that |home |head |same |other |new |old |whole |entire )([a-z][\w&.-]*(?: [a-z][\w&.-]*)?) (?:office|site|plant|entity|branch|warehouse|store|campus|factory|team|department|dept|region|call cent(?:er|re)|center|centre|shift)s?\b/u,
@@ -134,7 +134,7 @@ const FEW = wb(
 
 const NAMED_UNIT_EN_ALL = new RegExp(NAMED_UNIT_EN.source, 'gu');
 const NAMED_UNIT_ZH_ALL = new RegExp(NAMED_UNIT_ZH.source, 'gu');
-/** How many distinct units the message names ("the Madrid office", "财务部"). */
+/** How many distinct units the message names ("the Madrid office", "财务部"; not "新部门", "这个门店"). */
 function namedUnits(norm: string, han: boolean, latin: boolean): number {
   const names = new Set<string>();
   if (latin) for (const m of norm.matchAll(NAMED_UNIT_EN_ALL)) names.add(m[0]);

@@ -76,6 +76,15 @@ describe('lists of places', () => {
   });
 });
 
+describe('units named by a generic modifier are not named units', () => {
+  it.each([
+    '换了部门以后看不到新部门的文件夹，原部门的还能看',
+    '调到新门店以后排班对不上，原门店那边正常，这个门店的店长也看不到我',
+  ])('%s', (text) => {
+    expect(scopeOf(text)).not.toBe('scope_wide');
+  });
+});
+
 describe('scope level', () => {
   it.each([
     ['everyone I have talked to today is locked out of email', 'scope_wide'],
