@@ -85,6 +85,8 @@ const GROUP_EN = wb(
       `\\b(?:whole|entire)\\s+(?:[\\w&-]+\\s+){0,3}?${UNIT_EN}\\b`,
       `\\b(?:all|everyone|everybody|nobody|no one|none|anyone|any of us|all of us|each person)\\s+(?:of\\s+)?(?:in|on|at|from)?\\s*(?:my|our|the|this)\\s+(?:[\\w&-]+\\s+){0,3}?${UNIT_EN}\\b`,
       `\\b(?:my|our)\\s+(?:whole\\s+)?${UNIT_EN}(?:'s)?\\s+(?:all\\s+)?(?:cant|can't|cannot|can not|is unable|are unable|is locked|are locked|lost|has no|have no|is down|are down)`,
+      // "our team's expense sync has failed": the team's own tool or process.
+      `\\b(?:my|our)\\s+${UNIT_EN}'s\\s+(?!(?:manager|lead|head|boss|admin|director)\\b)`,
       '\\bhalf (?:of )?(?:my|our|the) (?:team|department|office|people|staff|floor|shift)\\b',
       '\\b(?:several|multiple|many|a lot of|lots of|a bunch of|dozens of|hundreds of|a few of) (?:people|colleagues|us|employees|users|staff|workers|reps|laptops|machines|accounts)\\b',
       '\\b(?:all of us|the rest of (?:my|the) team|\\d+ of us)\\b',

@@ -208,6 +208,7 @@ describe('scope, impact and compromise in other words', () => {
     ['公司网络全都断了，什么都打不开', 'scope_wide'],
     ['the grads got no overtime pay for November', 'money'],
     ['夜班补贴那一项这个月全是0', 'money'],
+    ["our department's leave approvals stopped routing this morning", 'scope_group'],
     [
       "two of my leads found their direct deposit switched to an account they don't recognise",
       'security_compromise',
