@@ -66,6 +66,8 @@ describe('security', () => {
     "our recruiter's inbox now has a rule forwarding every email to an outside gmail",
     '把链接最后的工号换一个数字，就能看到别人的工资和银行卡',
     'an intern lost a USB stick with the bonus spreadsheet on the bus; it was not encrypted',
+    '食堂门口贴了一张名单，上面有每个人的工号和体检结果，有人拍了发朋友圈',
+    "a text 'from HR' asked us to verify our bank details, I did it and so did half the team",
   ])('breach: %s', (text) => {
     expect(names(text)).toContain('security_breach');
   });
@@ -209,6 +211,10 @@ describe('scope, impact and compromise in other words', () => {
     ['the grads got no overtime pay for November', 'money'],
     ['夜班补贴那一项这个月全是0', 'money'],
     ["our department's leave approvals stopped routing this morning", 'scope_group'],
+    ['app显示工资已发放，可是卡里还是没钱', 'pay_failed'],
+    ["night shift premium didn't apply for anyone on the Leeds roster", 'money'],
+    ['the card readers in all the east midlands depots are offline', 'scope_wide'],
+    ['sample checked across Ohio and Kentucky, none got the raise', 'scope_wide'],
     [
       "two of my leads found their direct deposit switched to an account they don't recognise",
       'security_compromise',
@@ -230,6 +236,7 @@ describe('scope, impact and compromise in other words', () => {
     'can managers see everyone’s salaries?',
     'I left my laptop at home, is the VPN client not encrypted by default?',
     'how do I set up forwarding of my mail to my phone?',
+    'the new starter email asked me to enter my temporary password and I did it, all good now',
   ])('a password typed into the real login, or a question: no compromise or breach: %s', (text) => {
     const n = names(text);
     expect(n).not.toContain('security_breach');
