@@ -43,6 +43,13 @@ export const INTENT_LIFT = 0.5;
  */
 export const INTENT_LIFT_P0 = 0.6;
 
+/**
+ * A question asking for a rate, an amount or a rule ("三地的公积金比例分别是多少", "how many days of leave
+ * do new starters get"): information, however many sites it names.
+ */
+const ASKS_FOR_A_FIGURE =
+  /(?:是|为|有)?多少|比例|标准是|怎么算|怎么计算|\b(?:what(?:'s| is| are) the (?:rates?|policy|rules?|limits?|percentages?|amounts?)|how much|how many days)\b/u;
+
 /** Confidence given to a label that an explicit rule set. */
 const RULE_CONFIDENCE = 0.95;
 
@@ -166,7 +173,9 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
     ((BROKEN_SIGNALS.some((name) => has(name)) &&
       !hypothetical &&
       pHigh >= (model.options.intentLift ?? INTENT_LIFT)) ||
-      (intent === 'question' && pSeverity[0] >= (model.options.intentLiftP0 ?? INTENT_LIFT_P0)))
+      (intent === 'question' &&
+        !ASKS_FOR_A_FIGURE.test(normalizeText(text)) &&
+        pSeverity[0] >= (model.options.intentLiftP0 ?? INTENT_LIFT_P0)))
   ) {
     intent = 'incident';
     ruled.intent = true;
@@ -174,6 +183,21 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
       name: 'model',
       effect: 'intent=incident',
       reason: `it names something broken and the severity model reads it as P0/P1 (${Math.round(pHigh * 100)}%)`,
+    });
+  }
+  // The writer's own pay wrong or missing, however politely asked about, is a problem to fix (DESIGN §3 P2).
+  if (
+    (intent === 'question' || intent === 'request') &&
+    !hypothetical &&
+    has('scope_self') &&
+    (has('money') || has('pay_failed'))
+  ) {
+    intent = 'incident';
+    ruled.intent = true;
+    decisions.push({
+      name: 'money',
+      effect: 'intent=incident',
+      reason: "the writer's own pay is wrong or missing",
     });
   }
   const escalation = has('escalate_command') && role === 'hr_admin';

@@ -32,14 +32,14 @@ const RULES: Rule[] = [
   {
     name: 'urgency_deadline',
     re: wb(
-      /加急|尽快|急用|明天|明早|明天(?:就)?发(?:工资|薪)|后天(?:就)?发(?:工资|薪)|周[一二三四五六日天](?:就)?发(?:工资|薪)|发薪前|锁定|截止|结账|结算|月底|今天(?:必须|要交|要用)|(?:这周|本周|明天|后天|周[一二三四五六日天])(?:就)?要(?:算|发)(?:工资|薪)|算薪|明天(?:就)?要|下午.{0,6}(?:要|截止)|\b(?:urgent(?:ly)?|asap|expedite\w*|tomorrow|(?<!no )deadline|cut-?off|due (?:today|tomorrow|at|by)|closes (?:today|tomorrow|friday|on)|locks (?:today|tomorrow)|pay date is|month-?end|close is|before the bank|by (?:eod|end of day|noon|tomorrow)|today at \d|starts? (?:tomorrow|on the)|in (?:\d+|an?|one|two|three) (?:hours?|hrs?|h|mins?|minutes)|within (?:the )?(?:hour|\d+ (?:hours?|hrs?|mins?|minutes)))\b|(?:\d+|[一两二三四五六七八九十半几]+)\s?(?:个)?(?:小时|分钟)(?:后|内|之内|以内)/u,
+      /加急|尽快|急用|明天|明早|明天(?:就)?发(?:工资|薪)|后天(?:就)?发(?:工资|薪)|周[一二三四五六日天](?:就)?发(?:工资|薪)|发薪前|锁定|截止|结账|结算|月底|今天(?:必须|要交|要用)|(?:这周|本周|明天|后天|周[一二三四五六日天])(?:就)?要(?:算|发)(?:工资|薪)|算薪|明天(?:就)?要|下午.{0,6}(?:要|截止)|\b(?:urgent(?:ly)?|asap|expedite\w*|tomorrow|(?<!no )deadline|cut-?off|due (?:today|tomorrow|at|by)|closes (?:today|tomorrow|friday|on)|locks (?:today|tomorrow)|pay date is|month-?end|close is|before the bank|by (?:eod|end of day|noon|tomorrow)|today at \d|starts? (?:tomorrow|on the|(?:on |this |next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))|in (?:\d+|an?|one|two|three) (?:hours?|hrs?|h|mins?|minutes)|within (?:the )?(?:hour|\d+ (?:hours?|hrs?|mins?|minutes)))\b|(?:\d+|[一两二三四五六七八九十半几]+)\s?(?:个)?(?:小时|分钟)(?:后|内|之内|以内)/u,
     ),
     reason: 'a deadline (payroll lock, cut-off, month-end) is close',
   },
   {
     name: 'urgency_blocked',
     re: wb(
-      /卡住|卡着|动不了|没法干活|没法工作|干不了活|没办法工作|无法工作|没法接单|\b(?:blocked|blocking|can't work|cant work|can't do anything|cant do anything|stuck|unable to work|dead in the water)\b/u,
+      /卡住|卡着|动不了|没法干活|没法工作|干不了活|没办法工作|无法工作|没法接单|\b(?:blocked|blocking|can't work|cant work|can't do anything|cant do anything|stuck|unable to work|dead in the water|(?:have|has|got|with) no (?:laptops?|computers?|pcs|accounts?|logins?|access|badges?|equipment))\b|(?:没有|没)(?:电脑|账号|工号|权限|门禁卡)(?:用|可用)?/u,
     ),
     reason: 'work is blocked',
   },
