@@ -188,8 +188,8 @@ function ticketInput(turn: Turn, triage: TriageResult, transcript: TranscriptLin
 /** An open incident of the same category, reported within the window, about the same thing. */
 async function knownIncident(deps: TurnDeps, text: string, category: string): Promise<Ticket | undefined> {
   const now = deps.now();
+  // Every open incident, not only this category's: two wordings of one outage can be filed apart.
   const open = await deps.tickets.list({
-    category,
     intent: 'incident',
     parentId: null,
     open: true,

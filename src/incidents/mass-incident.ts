@@ -32,6 +32,12 @@ export interface MassIncidentOptions {
   windowMs?: number;
   /** Least similarity (Dice over words and bigrams) of the two reports. @defaultValue 0.3 */
   minSimilarity?: number;
+  /**
+   * Least similarity from which a report joins an incident the classifier filed under another
+   * category: two wordings of one outage ("the expense system is down… login fails") can land in
+   * `other` and `account`. @defaultValue 0.7
+   */
+  minSimilarityAcrossCategories?: number;
 }
 
 export function similarity(a: string, b: string): number {
@@ -43,7 +49,10 @@ export function similarity(a: string, b: string): number {
   return (2 * shared) / (x.size + y.size);
 }
 
-/** The open incident of the same category, within the window, most similar to the report, if any. */
+/**
+ * The open incident within the window most similar to the report, if any: of the same category, or
+ * of another when the two reports say nearly the same thing.
+ */
 export function findParentIncident(
   report: IncidentReport,
   open: OpenIncident[],
@@ -51,13 +60,14 @@ export function findParentIncident(
 ): OpenIncident | undefined {
   const windowMs = options.windowMs ?? 30 * 60_000;
   const min = options.minSimilarity ?? 0.3;
+  const minAcross = options.minSimilarityAcrossCategories ?? 0.7;
   let best: { incident: OpenIncident; score: number } | undefined;
   for (const incident of open) {
-    if (incident.category !== report.category) continue;
     const age = report.at.getTime() - incident.createdAt.getTime();
     if (age < 0 || age > windowMs) continue;
     const score = similarity(report.text, incident.text);
-    if (score >= min && (!best || score > best.score)) best = { incident, score };
+    const least = incident.category === report.category ? min : minAcross;
+    if (score >= least && (!best || score > best.score)) best = { incident, score };
   }
   return best?.incident;
 }

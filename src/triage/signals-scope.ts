@@ -144,6 +144,7 @@ function namedUnits(norm: string, han: boolean, latin: boolean): number {
   return names.size;
 }
 
+const NAMES_A_UNIT = new RegExp(`${UNIT_ZH}|\\b${UNIT_EN}\\b`, 'u');
 const HAS_HAN = wb(/\p{Script=Han}/u);
 const HAS_LATIN = wb(/[a-z]/);
 
@@ -273,10 +274,12 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
     return;
   }
   if (group.length > 0) {
+    // "the whole Shenzhen office, everyone gets error 500": the unit says who "everyone" is.
+    const match = group.find((g) => NAMES_A_UNIT.test(g)) ?? group[0];
     out.push({
       name: 'scope_group',
-      match: group[0],
-      reason: `"${group[0]}" says a team, site or group of people is affected`,
+      match,
+      reason: `"${match}" says a team, site or group of people is affected`,
     });
     return;
   }

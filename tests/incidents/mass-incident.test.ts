@@ -30,9 +30,18 @@ describe('mass incidents', () => {
     );
   });
 
-  it('does not link across categories, outside the window, or unrelated reports', () => {
+  it('links across categories only when the two reports say nearly the same thing', () => {
     const at = new Date(t0.getTime() + 10 * 60_000);
-    expect(findParentIncident({ text: '打卡系统进不去', category: 'payroll', at }, open)).toBeUndefined();
+    // The classifier filed the same words under another category: still the same outage.
+    expect(findParentIncident({ text: '打卡系统进不去', category: 'payroll', at }, open)?.id).toBe('a');
+    // Related words in another category are another problem.
+    expect(
+      findParentIncident({ text: '打卡系统进不去，工资条也打不开', category: 'payroll', at }, open),
+    ).toBeUndefined();
+  });
+
+  it('does not link outside the window, or unrelated reports', () => {
+    const at = new Date(t0.getTime() + 10 * 60_000);
     expect(
       findParentIncident(
         { text: '打卡系统进不去', category: 'attendance', at: new Date(t0.getTime() + 31 * 60_000) },

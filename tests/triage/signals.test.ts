@@ -22,7 +22,7 @@ describe('scope', () => {
 
   it.each([
     ['上海分公司所有人的打卡都失败了', '所有人'],
-    ['我们深圳办公室今天所有人打卡都失败', '所有人'],
+    ['我们深圳办公室今天所有人打卡都失败', '深圳办公室'],
     ['everyone on the sales team lost access', 'everyone'],
     ['the whole Leeds site has no schedule', 'whole leeds site'],
     ['nobody on the customer success team can log in', 'nobody'],
