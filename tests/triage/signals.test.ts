@@ -68,6 +68,10 @@ describe('security', () => {
     'an intern lost a USB stick with the bonus spreadsheet on the bus; it was not encrypted',
     '食堂门口贴了一张名单，上面有每个人的工号和体检结果，有人拍了发朋友圈',
     "a text 'from HR' asked us to verify our bank details, I did it and so did half the team",
+    'shared the bonus workbook in a meeting invite by mistake, 9 external attendees can open it',
+    '上周离职的那个财务主管，账号还没停，日志显示他昨晚访问过工资表',
+    'a former contractor can still log in to the HRIS and has exported the employee records twice',
+    'wo de laptop diu le zai taxi, mei you bitlocker, 里面有员工的身份证扫描件',
   ])('breach: %s', (text) => {
     expect(names(text)).toContain('security_breach');
   });
@@ -237,6 +241,8 @@ describe('scope, impact and compromise in other words', () => {
     'I left my laptop at home, is the VPN client not encrypted by default?',
     'how do I set up forwarding of my mail to my phone?',
     'the new starter email asked me to enter my temporary password and I did it, all good now',
+    'I left the company last month, can I still see my old payslips?',
+    '离职员工的工资条还能下载吗',
   ])('a password typed into the real login, or a question: no compromise or breach: %s', (text) => {
     const n = names(text);
     expect(n).not.toContain('security_breach');
