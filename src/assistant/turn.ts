@@ -185,7 +185,7 @@ function ticketInput(turn: Turn, triage: TriageResult, transcript: TranscriptLin
   };
 }
 
-/** An open incident of the same category, reported within the window, about the same thing. */
+/** An open incident reported within the window about the same thing (findParentIncident decides). */
 async function knownIncident(deps: TurnDeps, text: string, category: string): Promise<Ticket | undefined> {
   const now = deps.now();
   // Every open incident, not only this category's: two wordings of one outage can be filed apart.

@@ -167,44 +167,34 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
   // incident, so the question's P3 cap does not hide it.
   // With no word of anything broken, the severity model must itself read it as P0.
   const pHigh = pSeverity[0] + pSeverity[1];
-  if (
-    (intent === 'question' || intent === 'request') &&
+  const asked = intent === 'question' || intent === 'request';
+  const modelLift =
+    asked &&
     !has('exercise') &&
     ((BROKEN_SIGNALS.some((name) => has(name)) &&
       !hypothetical &&
       pHigh >= (model.options.intentLift ?? INTENT_LIFT)) ||
       (intent === 'question' &&
         !ASKS_FOR_A_FIGURE.test(normalizeText(text)) &&
-        pSeverity[0] >= (model.options.intentLiftP0 ?? INTENT_LIFT_P0)))
-  ) {
-    intent = 'incident';
-    ruled.intent = true;
-    decisions.push({
-      name: 'model',
-      effect: 'intent=incident',
-      reason: `it names something broken and the severity model reads it as P0/P1 (${Math.round(pHigh * 100)}%)`,
-    });
-  }
+        pSeverity[0] >= (model.options.intentLiftP0 ?? INTENT_LIFT_P0)));
   // The writer's own pay wrong or missing, however politely asked about, is a problem to fix (DESIGN §3 P2).
-  if (
-    (intent === 'question' || intent === 'request') &&
-    !hypothetical &&
-    has('scope_self') &&
-    (has('money') || has('pay_failed'))
-  ) {
-    intent = 'incident';
-    ruled.intent = true;
-    decisions.push({
-      name: 'money',
-      effect: 'intent=incident',
-      reason: "the writer's own pay is wrong or missing",
-    });
-  }
+  const ownPay = asked && !hypothetical && has('scope_self') && (has('money') || has('pay_failed'));
   const escalation = has('escalate_command') && role === 'hr_admin';
-  if (escalation && intent !== 'incident') {
+  const lift: Decision | undefined = modelLift
+    ? {
+        name: 'model',
+        effect: 'intent=incident',
+        reason: `it names something broken and the severity model reads it as P0/P1 (${Math.round(pHigh * 100)}%)`,
+      }
+    : ownPay
+      ? { name: 'money', effect: 'intent=incident', reason: "the writer's own pay is wrong or missing" }
+      : escalation && intent !== 'incident'
+        ? { name: 'escalate_command', effect: 'intent=incident' }
+        : undefined;
+  if (lift) {
     intent = 'incident';
     ruled.intent = true;
-    decisions.push({ name: 'escalate_command', effect: 'intent=incident' });
+    decisions.push(lift);
   }
 
   // --- category

@@ -111,114 +111,123 @@ export function detectSecurity(norm: string, hits: DetectedSignal[]): void {
   if (found && !hits.some((h) => h.name === 'security_compromise')) {
     hits.push({ name: 'security_compromise', match: found[0], reason: 'malware was found on a machine' });
   }
+  const breach = readBreach(norm, hits);
+  if (breach) hits.push({ name: 'security_breach', ...breach });
+}
+
+type Breach = { match: string; reason: string };
+
+/**
+ * The first reading of the message as a breach, in order of how directly it says so: a credential in
+ * the open, a leak in so many words, data exposed, open to the wrong people or taken, several
+ * accounts or the whole company compromised.
+ */
+function readBreach(norm: string, hits: readonly DetectedSignal[]): Breach | undefined {
+  const has = (name: string) => hits.find((h) => h.name === name);
+  const hypothetical = has('hypothetical') !== undefined;
+  const compromise = has('security_compromise');
   const data = SENSITIVE_DATA.exec(norm);
-  const exposed = EXPOSURE.exec(norm);
   const alone = BREACH_ALONE.exec(norm);
-  const leaked = LEAKED_CREDENTIAL.exec(norm);
-  const published = CREDENTIAL_PUBLIC.exec(norm);
-  if (!alone && published && !hits.some((h) => h.name === 'hypothetical')) {
-    hits.push({
-      name: 'security_breach',
-      match: published[0],
-      reason: `a credential is where anyone can read it ("${published[0]}")`,
-    });
-    return;
+  const readings: (() => Breach | undefined)[] = [
+    () => {
+      const published = alone || hypothetical ? null : CREDENTIAL_PUBLIC.exec(norm);
+      return published
+        ? { match: published[0], reason: `a credential is where anyone can read it ("${published[0]}")` }
+        : undefined;
+    },
+    () => {
+      const leaked = alone ? null : LEAKED_CREDENTIAL.exec(norm);
+      return leaked && IN_USE.test(norm)
+        ? { match: leaked[0], reason: `a leaked credential ("${leaked[0]}") is being used` }
+        : undefined;
+    },
+    () => (alone ? { match: alone[0], reason: `"${alone[0]}" describes a breach or data leak` } : undefined),
+    () => {
+      const lost = data ? LOST_UNENCRYPTED.exec(norm) : null;
+      return data && lost && CARRIED_DEVICE.test(norm)
+        ? {
+            match: `${lost[0]} … ${data[0]}`,
+            reason: `a device holding sensitive data ("${data[0]}") is lost and not encrypted`,
+          }
+        : undefined;
+    },
+    () => {
+      const exposed = data ? EXPOSURE.exec(norm) : null;
+      return data && exposed
+        ? {
+            match: `${exposed[0]} … ${data[0]}`,
+            reason: `sensitive data ("${data[0]}") is described as exposed ("${exposed[0]}")`,
+          }
+        : undefined;
+    },
+    () => {
+      const open = hypothetical ? null : OPEN_TO_WRONG_PEOPLE.exec(norm);
+      return open
+        ? {
+            match: open[0],
+            reason: `employees' personal data is open to someone who should not see it ("${open[0]}")`,
+          }
+        : undefined;
+    },
+    // Personal data exported or downloaded by an account someone else controls has left the company.
+    () => {
+      const taken = compromise && data ? DATA_TAKEN.exec(norm) : null;
+      return compromise && data && taken
+        ? {
+            match: `${compromise.match} … ${taken[0]} … ${data[0]}`,
+            reason: `sensitive data ("${data[0]}") was taken ("${taken[0]}") with an account someone else controls`,
+          }
+        : undefined;
+    },
+    () => {
+      const leaver = hypothetical || !data ? null : LEAVER.exec(norm);
+      const reached = leaver ? REACHED.exec(norm) : null;
+      return data && leaver && reached
+        ? {
+            match: `${leaver[0]} … ${reached[0]} … ${data[0]}`,
+            reason: `someone who has left ("${leaver[0]}") still reaches personal data ("${reached[0]}", "${data[0]}")`,
+          }
+        : undefined;
+    },
+    () => {
+      const others = OTHERS_DATA.exec(norm);
+      const several = others ? SEVERAL.exec(norm) : null;
+      return others && several
+        ? {
+            match: `${others[0]} … ${several[0]}`,
+            reason: `other employees' personal data is shown to the wrong people ("${others[0]}"), for more than one person ("${several[0]}")`,
+          }
+        : undefined;
+    },
+    // Many accounts taken over at once is a breach, not one person's compromise.
+    () => {
+      const victims = compromise && !has('no_harm') ? VICTIMS.exec(norm) : null;
+      return compromise && victims
+        ? {
+            match: `${compromise.match} … ${victims[0]}`,
+            reason: `several accounts are compromised ("${compromise.match}", "${victims[0]}")`,
+          }
+        : undefined;
+    },
+    () => {
+      const wide = has('scope_company');
+      if (!wide) return undefined;
+      const malware = /病毒|木马|\b(?:malware|virus|worm|trojan)\b/u.exec(norm);
+      const massTakeover =
+        /中招|被盗|hacked|compromised|entered (?:their )?credentials|taken over|successful logins/u.exec(
+          norm,
+        );
+      if (!(compromise || malware || (has('security_phishing') && massTakeover))) return undefined;
+      const what = compromise?.match ?? malware?.[0] ?? massTakeover?.[0] ?? '';
+      return {
+        match: `${wide.match} … ${what}`,
+        reason: 'accounts or machines are compromised across the company',
+      };
+    },
+  ];
+  for (const read of readings) {
+    const breach = read();
+    if (breach) return breach;
   }
-  if (!alone && leaked && IN_USE.test(norm)) {
-    hits.push({
-      name: 'security_breach',
-      match: leaked[0],
-      reason: `a leaked credential ("${leaked[0]}") is being used`,
-    });
-    return;
-  }
-  if (alone) {
-    hits.push({
-      name: 'security_breach',
-      match: alone[0],
-      reason: `"${alone[0]}" describes a breach or data leak`,
-    });
-    return;
-  }
-  const lost = LOST_UNENCRYPTED.exec(norm);
-  if (data && lost && CARRIED_DEVICE.test(norm)) {
-    hits.push({
-      name: 'security_breach',
-      match: `${lost[0]} … ${data[0]}`,
-      reason: `a device holding sensitive data ("${data[0]}") is lost and not encrypted`,
-    });
-    return;
-  }
-  if (data && exposed) {
-    hits.push({
-      name: 'security_breach',
-      match: `${exposed[0]} … ${data[0]}`,
-      reason: `sensitive data ("${data[0]}") is described as exposed ("${exposed[0]}")`,
-    });
-    return;
-  }
-  const open = OPEN_TO_WRONG_PEOPLE.exec(norm);
-  if (open && !hits.some((h) => h.name === 'hypothetical')) {
-    hits.push({
-      name: 'security_breach',
-      match: open[0],
-      reason: `employees' personal data is open to someone who should not see it ("${open[0]}")`,
-    });
-    return;
-  }
-  // Personal data exported or downloaded by an account someone else controls has left the company.
-  const compromised = hits.find((h) => h.name === 'security_compromise');
-  const taken = DATA_TAKEN.exec(norm);
-  if (compromised && data && taken) {
-    hits.push({
-      name: 'security_breach',
-      match: `${compromised.match} … ${taken[0]} … ${data[0]}`,
-      reason: `sensitive data ("${data[0]}") was taken ("${taken[0]}") with an account someone else controls`,
-    });
-    return;
-  }
-  const leaver = LEAVER.exec(norm);
-  const reached = REACHED.exec(norm);
-  if (leaver && reached && data && !hits.some((h) => h.name === 'hypothetical')) {
-    hits.push({
-      name: 'security_breach',
-      match: `${leaver[0]} … ${reached[0]} … ${data[0]}`,
-      reason: `someone who has left ("${leaver[0]}") still reaches personal data ("${reached[0]}", "${data[0]}")`,
-    });
-    return;
-  }
-  const others = OTHERS_DATA.exec(norm);
-  const several = SEVERAL.exec(norm);
-  if (others && several) {
-    hits.push({
-      name: 'security_breach',
-      match: `${others[0]} … ${several[0]}`,
-      reason: `other employees' personal data is shown to the wrong people ("${others[0]}"), for more than one person ("${several[0]}")`,
-    });
-    return;
-  }
-  // Many accounts taken over at once is a breach, not one person's compromise.
-  const compromise = hits.find((s) => s.name === 'security_compromise');
-  const victims = VICTIMS.exec(norm);
-  if (compromise && victims && !hits.some((h) => h.name === 'no_harm')) {
-    hits.push({
-      name: 'security_breach',
-      match: `${compromise.match} … ${victims[0]}`,
-      reason: `several accounts are compromised ("${compromise.match}", "${victims[0]}")`,
-    });
-    return;
-  }
-  const phishing = hits.find((s) => s.name === 'security_phishing');
-  const wide = hits.find((s) => s.name === 'scope_company');
-  const malware = /病毒|木马|\b(?:malware|virus|worm|trojan)\b/u.exec(norm);
-  const massTakeover =
-    /中招|被盗|hacked|compromised|entered (?:their )?credentials|taken over|successful logins/u.exec(norm);
-  if (wide && (compromise || malware || (phishing && massTakeover))) {
-    const what = compromise?.match ?? malware?.[0] ?? massTakeover?.[0] ?? '';
-    hits.push({
-      name: 'security_breach',
-      match: `${wide.match} … ${what}`,
-      reason: 'accounts or machines are compromised across the company',
-    });
-  }
+  return undefined;
 }
