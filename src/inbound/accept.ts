@@ -23,6 +23,7 @@ import type { Lang } from '../knowledge/types.ts';
 import type { Backlog } from './backlog.ts';
 import { type EventJobOptions, enqueueEvent, INBOUND_QUEUE, type QueuedEvent } from './event-job.ts';
 import type { Accept, InboundEvent } from './ports.ts';
+import type { Requeue } from './requeue.ts';
 import { storable } from './storable-text.ts';
 import { conversationId, messageKey, userKey } from './thread-ids.ts';
 import { REPLY_DEADLINE_MS, turnOf, WATCHDOG_JOB, type WatchdogData, watchdogId } from './turn.ts';
@@ -45,6 +46,8 @@ export interface AcceptDeps extends EventJobOptions {
    * finds it in the database and queues it again. For the log and metrics.
    */
   onQueueError?: (err: unknown, event: InboundEvent) => void;
+  /** Where such a message is tried again as soon as Redis is back, before the sweep would. */
+  requeue?: Pick<Requeue, 'later'>;
   /**
    * The turn queue's backlog: with it, a message that would wait longer than `busyAfterMs` for its
    * turn gets an honest "busy, you're in the queue" notice at once; the answer follows as usual.
@@ -112,23 +115,29 @@ export function createAccept(deps: AcceptDeps): Accept {
         inbound: event,
       });
     }
-    try {
+    const queue = async () => {
       if (watched) {
         // The watchdog first: if adding the event's job fails half-way, the employee still hears from us.
         const deadlineMs = deps.replyDeadlineMs ?? REPLY_DEADLINE_MS;
         await deps.runner.add<WatchdogData>(INBOUND_QUEUE, {
           name: WATCHDOG_JOB,
           id: watchdogId(event),
-          delayMs: deadlineMs,
+          // Due at the same moment however late it is queued (at once if that has passed).
+          delayMs: Math.max(0, queued.acceptedAt + deadlineMs - now()),
           data: { ...turnOf(event, queued.acceptedAt), dueAt: queued.acceptedAt + deadlineMs },
         });
       }
       await enqueueEvent(deps.runner, queued, deps);
+    };
+    try {
+      await queue();
       if (deps.backlog) await countIn(deps, deps.backlog, event, queued.acceptedAt, watched);
     } catch (err) {
-      // A stored message is durable already: the recovery sweep queues it once the queue is back.
+      // A stored message is durable already: the recovery sweep queues it once the queue is back,
+      // and this process tries again sooner (both add the same job ids).
       if (!stored) throw err;
       deps.onQueueError?.(err, event);
+      deps.requeue?.later(key, queue);
     }
     await deps.deduper.remember(key, DEDUPE_TTL_MS[event.platform]).catch((err: unknown) => {
       deps.onDedupeError?.(err, event);

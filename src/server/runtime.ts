@@ -21,6 +21,7 @@ import { Backlog } from '../inbound/backlog.ts';
 import { registerEventJob } from '../inbound/event-job.ts';
 import type { Accept, ChannelDeps, ChatChannel, Deliverer, Platform } from '../inbound/ports.ts';
 import { SqlReplySlots } from '../inbound/reply-slots.ts';
+import { createRequeue } from '../inbound/requeue.ts';
 import { userKey } from '../inbound/thread-ids.ts';
 import { recordFeedback } from '../insights/feedback.ts';
 import type { JobRunner } from '../jobs/types.ts';
@@ -187,8 +188,22 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const ackStore = store.over(urgentView(db));
   const backlog = new Backlog({ counts: () => runner.counts() });
   const { busyNotices } = backlogMetrics(metrics.registry, () => backlog.report());
+  // A web chat message stored while Redis is away is queued as soon as it is back (the sweep is
+  // the backstop if this process dies first).
+  const requeue = createRequeue({
+    onQueued: (key, ms) =>
+      logger.info({ event: key, waitedMs: ms }, 'stored message queued after a Redis outage'),
+    onGaveUp: (key, err) =>
+      logger.warn({ err, event: key }, 'stored message still not queued; left to the recovery sweep'),
+  });
   const accept = createAccept({
     backlog,
+    requeue,
+    onQueueError: (err, event) =>
+      logger.warn(
+        { err, platform: event.platform, eventId: event.eventId },
+        'message stored but not queued (Redis unavailable); queued again when Redis is back',
+      ),
     onBusy: (event) => busyNotices.inc({ platform: event.platform }),
     runner,
     deduper: infra.deduper,
@@ -334,6 +349,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
         name: 'disconnect chat platforms',
         run: async () => {
           await stopRecovery();
+          requeue.stop();
           stopWatch();
           backlog.stop();
           await Promise.allSettled(channels.map((ch) => ch.stop()));

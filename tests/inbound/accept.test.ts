@@ -1,18 +1,23 @@
 /**
  * accept (src/inbound/accept.ts): what is durable before the ack, and the two ways an event used to
  * be lost — a failure to queue that left the event id behind (its redelivery then dropped as a
- * duplicate), and a dedupe store that is down.
+ * duplicate), and a dedupe store that is down; a stored web message that could not be queued is
+ * queued again by the requeue and, failing that, by the recovery sweep.
  */
 import { describe, expect, it } from 'vitest';
 import { PgConversationStore } from '../../src/conversations/pg-store.ts';
 import { type EventDeduper, MemoryDeduper } from '../../src/idempotency/dedupe.ts';
 import { createAccept } from '../../src/inbound/accept.ts';
 import type { InboundEvent } from '../../src/inbound/ports.ts';
+import { findUnanswered, recoverUnanswered } from '../../src/inbound/recover.ts';
+import { SqlReplySlots } from '../../src/inbound/reply-slots.ts';
+import { createRequeue } from '../../src/inbound/requeue.ts';
 import { InProcessRunner } from '../../src/jobs/in-process-runner.ts';
 import type { JobRunner } from '../../src/jobs/types.ts';
 import type { Database } from '../../src/store/database.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { openPglite } from '../../src/store/pglite.ts';
+import { waitFor } from '../jobs/wait.ts';
 
 const event = (over: Partial<InboundEvent> = {}): InboundEvent => ({
   platform: 'slack',
@@ -59,6 +64,9 @@ function shared() {
 }
 const store = async () => (await shared()).store;
 
+const webEvent = (thread: string, id: string, user: string) =>
+  event({ platform: 'web', tenant: 'web', chat: thread, thread, messageId: id, eventId: id, user });
+
 describe('accept', () => {
   it('a platform message to the bot: its watchdog and one event job queued, nothing waited on but the queue', async () => {
     const { runner, counts } = flakyRunner(0);
@@ -104,32 +112,50 @@ describe('accept', () => {
     expect((await counts()).inbound.waiting).toBe(1);
   });
 
-  it('a stored web message whose job could not be queued is still acked: the recovery sweep answers it', async () => {
-    const { runner } = flakyRunner(5);
+  it('a stored web message whose job could not be queued is acked, then queued with its watchdog as soon as the queue takes it', async () => {
+    // Three adds fail: the ack's watchdog, then two requeue rounds'.
+    const { runner, counts } = flakyRunner(3);
     const { db, store: s } = await shared();
     const thread = await s.createThread('emp-b');
     const errors: unknown[] = [];
+    const requeue = createRequeue({ everyMs: 5 });
     const accept = createAccept({
       runner,
       deduper: new MemoryDeduper(),
       store: s,
+      requeue,
       onQueueError: (err) => errors.push(err),
     });
-    const web = event({
-      platform: 'web',
-      tenant: 'web',
-      chat: thread,
-      thread,
-      messageId: 'm3',
-      eventId: 'm3',
-      user: 'emp-b',
-    });
+    const web = webEvent(thread, 'm3', 'emp-b');
     expect(await accept(web)).toBe('queued');
     expect(errors).toHaveLength(1);
     const [row] = await db.query<{ inbound: InboundEvent }>('SELECT inbound FROM messages WHERE id = $1', [
       'web:m3',
     ]);
     expect(row.inbound).toMatchObject({ eventId: 'm3', chat: thread });
+    await waitFor('the requeue', () => requeue.waiting() === 0, 5000);
+    expect((await counts()).inbound).toMatchObject({ waiting: 1, delayed: 1 });
+    requeue.stop();
+  });
+
+  it('the recovery sweep finds a stored message with no reply outcome and queues its event; an answered one it leaves', async () => {
+    const { runner } = flakyRunner(100);
+    const { db, store: s } = await shared();
+    const thread = await s.createThread('emp-c');
+    const accept = createAccept({ runner, deduper: new MemoryDeduper(), store: s });
+    expect(await accept(webEvent(thread, 'm7', 'emp-c'))).toBe('queued');
+    expect(await accept(webEvent(thread, 'm8', 'emp-c'))).toBe('queued');
+    await new SqlReplySlots(db).claim('web:m8', 'answered', new Date());
+    const soon = new Date(Date.now() + 1000);
+    const mine = (events: { event: InboundEvent }[]) => events.filter((q) => q.event.chat === thread);
+    // Younger than minAgeMs: left to its own job, which is probably still running.
+    expect(mine(await findUnanswered(db, soon))).toEqual([]);
+    expect(mine(await findUnanswered(db, soon, { minAgeMs: 0 })).map((q) => q.event.eventId)).toEqual(['m7']);
+    const working = flakyRunner(0);
+    await recoverUnanswered(db, working.runner, soon, { minAgeMs: 0 });
+    expect(working.added.map((j) => j.name)).toContain('event');
+    expect(working.added.some((j) => (j.data as { event: InboundEvent }).event.eventId === 'm7')).toBe(true);
+    expect(working.added.some((j) => (j.data as { event: InboundEvent }).event.eventId === 'm8')).toBe(false);
   });
 
   it('a platform message that could not be queued is refused, so the platform redelivers it', async () => {
