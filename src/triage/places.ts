@@ -1,11 +1,12 @@
 /**
  * Named places and departments, and lists of them: "上海、深圳、成都三个office", "bj and sh offices",
- * "the Austin, Denver and Raleigh offices", "北京上海广州都有", "我们部门、财务部、法务部", "ops, cs
- * and logistics floors", "这层和楼上两层". Several sites or departments named in a row is scope
- * (DESIGN §3: many departments), unless the list is what still works ("bj + sz fine").
+ * "the Austin, Denver and Raleigh offices", "北京上海广州都有", "我们部门、财务部、法务部". Several
+ * sites or departments named in a row is scope (DESIGN §3: many departments), unless the list is
+ * what still works ("bj + sz fine"). Floors of one building ("3楼和5楼", "the whole building") are
+ * one site: every labelled set puts them at P1.
  */
 
-export type PlaceKind = 'city' | 'department' | 'floor' | 'unit';
+export type PlaceKind = 'city' | 'department' | 'unit';
 
 export interface PlaceList {
   kind: PlaceKind;
@@ -41,22 +42,6 @@ const DEPT_LIST = new RegExp(
   `${DEPT}(?:\\s*(?:、|,|，|/|\\+|&|和|与|及|以及|\\band\\b|\\bor\\b)\\s*${DEPT})+`,
   'gu',
 );
-const FLOORS = new RegExp(
-  [
-    '楼上楼下',
-    '(?:楼上|楼下)(?:的)?(?:两|几|好几|[二三四五六七八九])层',
-    '这层(?:楼)?(?:和|\\+|跟|还有)(?:楼上|楼下)',
-    '\\d+楼到\\d+楼',
-    '\\d+(?:f|楼)\\s*(?:-|–|到|至)\\s*\\d+(?:f|楼)',
-    '整栋(?:楼|大楼)|整个(?:大楼|办公楼|园区)|总部大楼',
-    '\\b(?:several|multiple|many|a few|\\d+|two|three|four|five) (?:different )?floors\\b',
-    '\\bfloors? \\d+\\s*(?:-|–|to|through)\\s*\\d+\\b',
-    '\\b(?:whole|entire) (?:building|hq|campus)\\b',
-    '\\b(?:my|our|this) floor and (?:the )?(?:one|two|three|floors?) (?:above|below)\\b',
-  ].join('|'),
-  'gu',
-);
-
 // Any names listed before a plural unit noun ("the Porto, Lagos and Nairobi sites", "3rd, 4th or 5th
 // floor"), or after one ("buildings A, B and C"), and Chinese units each with its suffix
 // ("采购部、质检部、仓储部", "一厂、二厂和三厂"): no gazetteer needed.
@@ -81,6 +66,7 @@ const UNIT_BEFORE_NAMES = new RegExp(
 );
 const ZH_UNIT =
   '(?:部|中心|分公司|子公司|工厂|厂|门店|店|园区|办公室|车间|仓库|大楼|楼|基地|分行|网点|事业部|项目组|组)';
+const FLOOR_ZH = /^(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?:楼|层)$/u;
 const ZH_UNIT_LIST = new RegExp(
   `[\\p{Script=Han}A-Za-z0-9]{1,6}?${ZH_UNIT}(?:\\s*(?:、|,|，|/|和|与|及|以及|跟|还有)\\s*[\\p{Script=Han}A-Za-z0-9]{1,6}?${ZH_UNIT}){1,8}`,
   'gu',
@@ -112,7 +98,7 @@ function distinct(text: string, re: RegExp): string[] {
 const ONE_CITY = new RegExp(CITY, 'gu');
 const ONE_DEPT = new RegExp(DEPT, 'gu');
 
-/** Lists of two or more cities, three or more departments, or several floors, that are not "fine". */
+/** Lists of two or more cities, three or more departments, or several sites, that are not "fine". */
 export function findPlaceLists(norm: string): PlaceList[] {
   const out: PlaceList[] = [];
   const keep = (kind: PlaceKind, m: RegExpMatchArray, names: string[], min: number) => {
@@ -123,7 +109,6 @@ export function findPlaceLists(norm: string): PlaceList[] {
   };
   for (const m of norm.matchAll(CITY_LIST)) keep('city', m, distinct(m[0], ONE_CITY), 2);
   for (const m of norm.matchAll(DEPT_LIST)) keep('department', m, distinct(m[0], ONE_DEPT), 3);
-  for (const m of norm.matchAll(FLOORS)) keep('floor', m, [m[0].trim()], 1);
   for (const re of [NAMES_BEFORE_UNIT, UNIT_BEFORE_NAMES]) {
     for (const m of norm.matchAll(re)) {
       if (out.some((l) => l.index <= m.index! && m.index! < l.index + l.text.length)) continue;
@@ -132,6 +117,8 @@ export function findPlaceLists(norm: string): PlaceList[] {
         continue;
       // "building b, 3rd floor": the last name is the next unit's ("3rd floor"), not a second building.
       if (re === UNIT_BEFORE_NAMES && UNIT_JUST_AFTER.test(norm.slice(m.index! + m[0].length))) continue;
+      // "the 3rd, 4th and 5th floors", "floors 3, 4 and 5": one building's floors are one site.
+      if (/\b(?:floors?|levels?)\b/u.test(m[0])) continue;
       const names = m[0]
         .replace(
           new RegExp(
@@ -167,6 +154,8 @@ export function findPlaceLists(norm: string): PlaceList[] {
   for (const m of norm.matchAll(ZH_UNIT_LIST)) {
     if (out.some((l) => l.index <= m.index! && m.index! < l.index + l.text.length)) continue;
     const names = [...new Set(m[0].split(LIST_SEP).filter(Boolean))];
+    // "我排到了虹桥店，我是外滩店" is one person's two stores, not a list; "3楼和5楼" are floors of one building.
+    if (names.some((n) => /[我你他她]/u.test(n)) || names.every((n) => FLOOR_ZH.test(n))) continue;
     // Departments in a row need three ("财务部和人事部" is two teams); sites and plants need two.
     keep('unit', m, names, names.every((n) => /部$/.test(n)) ? 3 : 2);
   }

@@ -39,11 +39,7 @@ function isDepartment(c: Count): boolean {
 export function wideEvidence(norm: string, limited: boolean): { match: string; reason: string } | undefined {
   for (const list of findPlaceLists(norm)) {
     const what =
-      list.kind === 'city' || list.kind === 'unit'
-        ? 'several sites, departments or buildings'
-        : list.kind === 'department'
-          ? 'several departments'
-          : 'several floors or a whole building';
+      list.kind === 'department' ? 'several departments' : 'several sites, departments or buildings';
     return { match: list.text, reason: `"${list.text}" names ${what}` };
   }
   const counts = findCounts(norm);

@@ -22,7 +22,7 @@ import { type DetectedSignal, wb } from './signal-types.ts';
 // Scope. Company-wide phrases first; a company phrase bound to a smaller unit becomes a group.
 
 const UNIT_ZH =
-  '(?:部门|事业部|中心|分公司|子公司|办公室|门店|店|工厂|厂|仓库|园区|车间|班组|产线|生产线|楼层|楼|组|团队|科室|部|区|分行|站点|项目组)';
+  '(?:部门|事业部|中心|分公司|子公司|办公室|门店|店|工厂|厂|仓库|园区|校区|院区|酒店|基地|车间|班组|产线|生产线|楼层|楼|组|团队|科室|部|区|分行|站点|项目组|office|site|hub|team)';
 const UNIT_EN =
   '(?:team|department|dept|office|site|floor|branch|plant|warehouse|store|shift|squad|unit|division|entity|region|center|centre|building|campus|group|org|crew|line|pod|plan|program|scheme|cohort|class|batch)s?';
 
@@ -61,6 +61,15 @@ const OTHERS_FINE = wb(
 const UNSURE_SCOPE = wb(
   /\bor (?:is it )?just (?:me|us)\b|\bjust me\?|\bonly me\?|还是(?:只有|就)我(?!们)|是不是(?:只有|就)我(?!们)|就我一个/u,
 );
+
+const UNSURE_SCOPE_ALL = new RegExp(UNSURE_SCOPE.source, 'gu');
+
+/** The sentence of `text` around `at`, as [start, end). */
+function sentenceAround(text: string, at: number): [number, number] {
+  const before = text.slice(0, at).search(/[^.!?。！？\n]*$/u);
+  const after = text.slice(at).search(/[.!?。！？\n]/u);
+  return [before, after < 0 ? text.length : at + after + 1];
+}
 
 const PEOPLE_WORDS = wb(
   /^(?:所有人|所有员工|每个人|每个员工|全员|全体员工|人人|everyone|everybody|nobody|no one|no-one|noone|all (?:of )?(?:the |our )?(?:employees|staff|users|workers|people)|every (?:employee|user|staff member|person)|(?:every|any) (?:of )?(?:the |our )?(?:employees|users|staff))/,
@@ -126,7 +135,7 @@ const OTHERS_EN = wb(
 const GROUP_MIN_COUNT = 5;
 // The unit is the whole of it: "only the Shanghai office", "Beijing is fine", "其他分公司正常".
 const LIMITED = wb(
-  /\b(?:only|just)\b[^.!?;]{0,30}\b(?:office|site|plant|team|department|entity|branch|store|region|floor)\b|\b(?:office|site|plant|team|department|entity|branch|store|region|floor)\b (?:only|alone)\b|\b(?:other|the other|all other|rest of the) (?:offices|sites|plants|teams|departments|entities|branches|stores|regions|floors|workshops|shifts|orgs|cities|locations)\b[^.!?;]{0,30}\b(?:fine|ok|okay|normal|unaffected|not affected|work|working|look|seem|are good|can)\b|其他(?:的)?(?:分公司|子公司|园区|办公室|部门|团队|组|门店|车间|工厂|厂区|主体|城市|地区|区域|办公楼)[^，。,.!！?？]{0,12}(?:正常|没问题|都好|不受影响|没受影响|能|可以)|(?:别的|其他)(?:部门|团队|组)(?:好好的|都正常|没事)|仅(?:限)?(?:于)?[\p{Script=Han}]{1,8}(?:分公司|园区|办公室|工厂|门店|部门)/u,
+  /\b(?:only|just)\b[^.!?;]{0,30}\b(?:office|site|plant|team|department|entity|branch|store|region|floor|hotel|campus|school|hospital|depot|hub|warehouse)\b|\b(?:office|site|plant|team|department|entity|branch|store|region|floor|hotel|campus|school|hospital|depot|hub|warehouse)\b (?:only|alone)\b|\b(?:other|the other|all other|rest of the) (?:[\w-]+ )?(?:offices|sites|plants|teams|departments|entities|branches|stores|regions|floors|workshops|shifts|orgs|cities|locations|hotels|campuses|schools|hospitals|depots|hubs|warehouses)\b[^.!?;]{0,30}\b(?:fine|ok|okay|normal|unaffected|not affected|work|working|look|seem|are good|can)\b|其他(?:的)?(?:分公司|子公司|园区|办公室|部门|团队|组|门店|车间|工厂|厂区|主体|城市|地区|区域|办公楼)[^，。,.!！?？]{0,12}(?:正常|没问题|都好|不受影响|没受影响|能|可以)|(?<![我你])[^\s，。,.!！?？我你]{2,10}的(?:同事|人|同学|员工)?(?:倒是|倒|都|还是)?(?:正常|没事|没问题|不受影响|没受影响|好好的)(?![吗吧么]|的吗)|(?:别的|其他)(?:部门|团队|组)(?:好好的|都正常|没事)|仅(?:限)?(?:于)?[\p{Script=Han}]{1,8}(?:分公司|园区|办公室|工厂|门店|部门)/u,
 );
 
 // Two to four people: "3 of my ppl", "mine and the two people next to me", "问了隔壁几个也一样".
@@ -149,7 +158,7 @@ const HAS_HAN = wb(/\p{Script=Han}/u);
 const HAS_LATIN = wb(/[a-z]/);
 
 export function detectScope(norm: string, out: DetectedSignal[]): void {
-  const company: string[] = [];
+  const company: { text: string; at: number }[] = [];
   const bound: string[] = [];
   // Most messages are in one language: skip the other language's patterns.
   const han = HAS_HAN.test(norm);
@@ -157,6 +166,7 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
   const companyRes = han ? (latin ? [COMPANY_ZH, COMPANY_EN] : [COMPANY_ZH]) : [COMPANY_EN];
   const singleUnit = namedUnits(norm, han, latin) === 1 && findPlaceLists(norm).length === 0;
   const groupRes = han ? (latin ? [GROUP_ZH, GROUP_EN] : [GROUP_ZH]) : [GROUP_EN];
+  const limitedHere = LIMITED.test(norm);
   for (const re of companyRes) {
     for (const m of norm.matchAll(re)) {
       const before = norm.slice(Math.max(0, m.index - 12), m.index);
@@ -175,20 +185,26 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
       // "the Shenzhen plant shows everyone absent": with one unit named and no list of sites, the
       // people are that unit's.
       const ofTheUnit = narrowable && singleUnit;
-      (isBound || ofTheUnit ? bound : company).push(m[0]);
+      // "所有人的vpn都连不上了 remote的同事倒是正常": everyone here, since others are said to be fine.
+      const ofTheRest = narrowable && limitedHere;
+      if (isBound || ofTheUnit || ofTheRest) bound.push(m[0]);
+      else company.push({ text: m[0], at: m.index });
     }
   }
   // "I can't see everyone's schedule": the writer is the one affected, the company is the object.
   // "全员薪资查看权限": everyone's data, not everyone affected. "if it lapses nobody can sign in": a
-  // risk, not yet an outage. "down for everyone or just me?": nobody knows yet that it is company-wide.
-  const unsure = UNSURE_SCOPE.test(norm);
-  for (let i = company.length - 1; i >= 0; i--) if (notAffected(norm, company[i])) company.splice(i, 1);
-  if (unsure) company.length = 0;
-  if (company.length > 0) {
+  // risk, not yet an outage. "down for everyone or just me?": nobody knows yet that it is company-wide
+  // — in that sentence; "…or is it just me? nobody can get into anything" answers it in the next.
+  const unsureSentences = [...norm.matchAll(UNSURE_SCOPE_ALL)].map((m) => sentenceAround(norm, m.index));
+  const affected = company.filter(
+    ({ text, at }) =>
+      !notAffected(norm, text) && !unsureSentences.some(([from, to]) => at >= from && at < to),
+  );
+  if (affected.length > 0) {
     out.push({
       name: 'scope_company',
-      match: company[0],
-      reason: `"${company[0]}" says the whole company or many departments are affected`,
+      match: affected[0].text,
+      reason: `"${affected[0].text}" says the whole company or many departments are affected`,
     });
     return;
   }

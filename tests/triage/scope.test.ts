@@ -54,7 +54,6 @@ describe('lists of places', () => {
     ['the Tokyo and Seoul offices cannot reach the VPN', 2],
     ['北京 上海 深圳 都不行', 3],
     ['finance, legal and procurement cannot open the expense tool', 3],
-    ['我这层和楼下的都连不上', 1],
     ['行政、仓库和培训的电脑都开不了机', 3],
     ['recruiting, admin and warehouse folks all get the error', 3],
     ['AP, AR and tax are all locked out of the ERP', 3],
@@ -63,6 +62,15 @@ describe('lists of places', () => {
     const lists = findPlaceLists(normalizeText(text));
     expect(lists.length).toBeGreaterThan(0);
     expect(lists[0].names.length).toBe(names);
+  });
+
+  it.each([
+    '我这层和楼下的都连不上',
+    '3楼和5楼的打卡机都黑屏了',
+    'wifi is down on the 3rd, 4th and 5th floors',
+    '排班表把我排到了虹桥店，我是外滩店的',
+  ])("floors of one building, or one person's two stores, are not a list of sites: %s", (text) => {
+    expect(findPlaceLists(normalizeText(text))).toEqual([]);
   });
 
   it.each([
@@ -109,6 +117,22 @@ describe('scope level', () => {
     ['the printer in building B, 3rd floor is jammed', 'none'],
   ])('%s → %s', (text, level) => {
     expect(scopeOf(text)).toBe(level);
+  });
+
+  it('"or is it just me?" leaves its own sentence unsure, not the next one', () => {
+    expect(scopeOf('is the portal down or is it just me? the login page spins')).not.toBe('scope_company');
+    expect(scopeOf('is the portal down or is it just me? ok, nobody can get in, whole channel says so')).toBe(
+      'scope_company',
+    );
+  });
+
+  it('everyone of one site is that site, when the site is named or the rest are said to be fine', () => {
+    expect(scopeOf('深圳office全员的门禁卡都失效了')).not.toBe('scope_company');
+    expect(scopeOf('所有人的邮箱都收不到信，上海的倒是正常')).not.toBe('scope_company');
+    expect(scopeOf('所有人的邮箱都收不到信')).toBe('scope_company');
+    expect(
+      scopeOf('Harbour View only: about 450 staff have no roster, the other two hotels are fine'),
+    ).not.toBe('scope_wide');
   });
 
   it('a count limited to one site needs a thousand people to be wide', () => {

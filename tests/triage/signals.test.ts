@@ -72,6 +72,9 @@ describe('security', () => {
     '上周离职的那个财务主管，账号还没停，日志显示他昨晚访问过工资表',
     'a former contractor can still log in to the HRIS and has exported the employee records twice',
     'wo de laptop diu le zai taxi, mei you bitlocker, 里面有员工的身份证扫描件',
+    'the payroll chat turns out to have two external members, and the bank details sheet was posted there',
+    'since I ran that macro, files on our finance shared drive keep getting renamed',
+    '财务共享盘里的文件一直被重命名，后缀都变了',
   ])('breach: %s', (text) => {
     expect(names(text)).toContain('security_breach');
   });
@@ -81,6 +84,8 @@ describe('security', () => {
     '我的邮箱被盗了，有人用我的邮箱发借钱消息',
     "my account is sending emails I didn't write, I think I've been hacked",
     '我的工号被人拿去提了付款申请，不是我提的',
+    'the survey link asked for my login and I typed my pw before noticing the domain',
+    'black windows keep opening by themselves on my laptop since this morning',
   ])('account compromise: %s', (text) => {
     expect(names(text)).toContain('security_compromise');
     expect(names(text)).not.toContain('security_breach');
