@@ -74,7 +74,7 @@ const RULES: Rule[] = [
   {
     name: 'hypothetical',
     re: wb(
-      /怎么(?!办)|如何|流程|要不要|应该转给|可以吗|听说|如果|假如|万一|要是|政策|规定|隔壁公司|别的公司|\b(?:how do i|how do we|how should we|who do we|what do we do if|how to|how can|how should|what should i do if|what counts|what do i do if|what happens if|if i|in case|policy|just want to know|just curious|hypothetical|is it ok|am i allowed|who do i|where do i)\b/u,
+      /怎么(?!办|回事|了|搞的)|如何|流程|要不要|应该转给|可以吗|听说|如果|假如|万一|要是|政策|规定|隔壁公司|别的公司|\b(?:how do i|how do we|how should we|who do we|what do we do if|how to|how can|how should|what should i do if|what counts|what do i do if|what happens if|if i|in case|policy|just want to know|just curious|hypothetical|is it ok|am i allowed|who do i|where do i)\b/u,
     ),
     reason: 'the message asks about a procedure or a hypothetical',
   },
