@@ -118,7 +118,7 @@ const RECORDS_EN =
 const BIG_UNITS_EN =
   '(?:offices?|sites?|entities|entity|cities|city|countries|country|regions?|branches|branch|subsidiaries|campuses|campus|plants?|factories|locations?|tenants?|departments?|depts?|divisions?|business units?|bus|legal entities|companies|markets?|states|provinces|hubs?|warehouses?)';
 const SMALL_UNITS_EN =
-  '(?:stores?|shops?|teams?|floors?|workshops?|lines?|shifts?|squads?|pods?|restaurants?|outlets?)';
+  '(?:stores?|shops?|teams?|floors?|workshops?|lines?|shifts?|squads?|pods?|restaurants?|outlets?|sub-?branch(?:es)?|clinics?)';
 
 // A number, in any of its written forms. Groups: 1 digits (with , or . and an optional k/K, 千/万
 // multiplier), 2 Chinese numeral or vague quantity, 3 English number words.

@@ -53,6 +53,8 @@ const NAMES_BEFORE_UNIT = new RegExp(
   `\\b${NAME}(?:(?:\\s*,\\s*|\\s*/\\s*|\\s+(?:and|or|&|\\+)\\s+|\\s*,\\s*(?:and|or)\\s+)${NAME}){1,8}\\s+${UNIT_ANY_EN}\\b`,
   'gu',
 );
+const SINGULAR_UNIT_END =
+  /\b(?:office|site|plant|branch|warehouse|store|campus|building|floor|factory|entity|region|team|department|hub|location|center|centre)$/u;
 const UNIT_JUST_BEFORE = new RegExp(
   `\\b(?:${UNIT_ANY_EN}|block|tower|hall|level|wing|zone|room|unit)\\s+$`,
   'u',
@@ -119,6 +121,10 @@ export function findPlaceLists(norm: string): PlaceList[] {
       if (re === UNIT_BEFORE_NAMES && UNIT_JUST_AFTER.test(norm.slice(m.index! + m[0].length))) continue;
       // "the 3rd, 4th and 5th floors", "floors 3, 4 and 5": one building's floors are one site.
       if (/\b(?:floors?|levels?)\b/u.test(m[0])) continue;
+      // "after the MDM update, RM team can't…", "June payroll, Dhaka office": a clause ends at the
+      // comma; a list before one (singular) unit is joined by "and"/"or", not by a comma alone.
+      if (re === NAMES_BEFORE_UNIT && !/\b(?:and|or)\b|[&+/]/u.test(m[0]) && SINGULAR_UNIT_END.test(m[0]))
+        continue;
       const names = m[0]
         .replace(
           new RegExp(

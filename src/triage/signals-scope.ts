@@ -22,7 +22,7 @@ import { type DetectedSignal, wb } from './signal-types.ts';
 // Scope. Company-wide phrases first; a company phrase bound to a smaller unit becomes a group.
 
 const UNIT_ZH =
-  '(?:部门|事业部|中心|分公司|子公司|办公室|门店|店|工厂|厂|仓库|园区|校区|院区|酒店|基地|车间|班组|产线|生产线|楼层|楼|组|团队|科室|部|区|分行|站点|项目组|office|site|hub|team)';
+  '(?:部门|事业部|中心|分公司|子公司|办公室|门店|店|工厂|厂|仓库|园区|校区|院区|酒店|基地|仓|车间|班组|产线|生产线|楼层|楼|组|团队|科室|部|区|分行|站点|项目组|office|site|hub|team)';
 const UNIT_EN =
   '(?:team|department|dept|office|site|floor|branch|plant|warehouse|store|shift|squad|unit|division|entity|region|center|centre|building|campus|group|org|crew|line|pod|plan|program|scheme|cohort|class|batch)s?';
 
@@ -48,7 +48,7 @@ const ACROSS_UNITS_AFTER = wb(
 );
 const GROUP_NAMED_BEFORE = wb(
   new RegExp(
-    `(?:\\b(?:whole|entire)\\s+(?:[\\w&-]+\\s+){0,3}?${UNIT_EN}\\b|(?:整个|整层|整栋)[\\p{Script=Han}]{0,6}?${UNIT_ZH})`,
+    `(?:\\b(?:whole|entire|all of(?: the| our| my)?)\\s+(?:[\\w&-]+\\s+){0,3}?${UNIT_EN}\\b|(?:整个|整层|整栋)[\\p{Script=Han}]{0,6}?${UNIT_ZH})`,
     'u',
   ),
 );
@@ -72,7 +72,7 @@ function sentenceAround(text: string, at: number): [number, number] {
 }
 
 const PEOPLE_WORDS = wb(
-  /^(?:所有人|所有员工|每个人|每个员工|全员|全体员工|人人|everyone|everybody|nobody|no one|no-one|noone|all (?:of )?(?:the |our )?(?:employees|staff|users|workers|people)|every (?:employee|user|staff member|person)|(?:every|any) (?:of )?(?:the |our )?(?:employees|users|staff))/,
+  /^(?:所有人|所有员工|每个人|每个员工|全员|全体员工|人人|everyone|everybody|nobody|no one|no-one|noone|every ?one of us|all of us|each of us|all (?:of )?(?:the |our )?(?:employees|staff|users|workers|people)|every (?:employee|user|staff member|person)|(?:every|any) (?:of )?(?:the |our )?(?:employees|users|staff))/,
 );
 
 const GROUP_ZH = wb(

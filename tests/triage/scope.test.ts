@@ -69,6 +69,8 @@ describe('lists of places', () => {
     '3楼和5楼的打卡机都黑屏了',
     'wifi is down on the 3rd, 4th and 5th floors',
     '排班表把我排到了虹桥店，我是外滩店的',
+    'since the printer driver update, accounts team cannot print',
+    'March bonus, Lisbon office, nine people missing it',
   ])("floors of one building, or one person's two stores, are not a list of sites: %s", (text) => {
     expect(findPlaceLists(normalizeText(text))).toEqual([]);
   });
@@ -133,6 +135,14 @@ describe('scope level', () => {
     expect(
       scopeOf('Harbour View only: about 450 staff have no roster, the other two hotels are fine'),
     ).not.toBe('scope_wide');
+  });
+
+  it('everyone of a team named first is that team; a count of sub-branches is several sites', () => {
+    expect(scopeOf('all of the Wuhan support team got logged out and it fails for every one of us')).not.toBe(
+      'scope_company',
+    );
+    expect(scopeOf('宁波仓这边所有人都打不了卡')).not.toBe('scope_company');
+    expect(scopeOf('none of our 12 sub-branches can open the teller app')).toBe('scope_wide');
   });
 
   it('a count limited to one site needs a thousand people to be wide', () => {

@@ -86,6 +86,7 @@ describe('security', () => {
     '我的工号被人拿去提了付款申请，不是我提的',
     'the survey link asked for my login and I typed my pw before noticing the domain',
     'black windows keep opening by themselves on my laptop since this morning',
+    '系统提醒我的邮箱账号在成都登录了，我人一直在广州',
   ])('account compromise: %s', (text) => {
     expect(names(text)).toContain('security_compromise');
     expect(names(text)).not.toContain('security_breach');
