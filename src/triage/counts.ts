@@ -153,7 +153,7 @@ interface NounRule {
   re: RegExp;
 }
 // What follows the number: optional classifier, then up to two descriptive words, then the noun.
-const CLASSIFIER_ZH = '(?:多|余|来|几)?\\s*(?:个|名|位|家|台|条|笔|号|只|间|座|处|层|支|份|张|单)?';
+const CLASSIFIER_ZH = '(?:多|余|来|几|\\+)?\\s*(?:个|名|位|家|台|条|笔|号|只|间|座|处|层|支|份|张|单)?';
 const FILLER_ZH = '(?:[\\p{Script=Han}]{0,4}?)';
 const FILLER_EN =
   "(?:个|名|位|家|台|条)?\\s*(?:of\\s+(?:our|the|my|their|those|these)\\s+)?(?:[a-z][\\w&'-]*\\s+){0,2}?";

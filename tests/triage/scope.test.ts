@@ -143,6 +143,9 @@ describe('scope level', () => {
     );
     expect(scopeOf('宁波仓这边所有人都打不了卡')).not.toBe('scope_company');
     expect(scopeOf('none of our 12 sub-branches can open the teller app')).toBe('scope_wide');
+    expect(scopeOf('已确认60+个网点无法办理业务')).toBe('scope_wide');
+    expect(scopeOf('全行的柜员今天都登不上核心系统')).toBe('scope_company');
+    expect(scopeOf('考勤机打卡记录一直是空的，听说全国的仓都一样')).toBe('scope_wide');
   });
 
   it('a count limited to one site needs a thousand people to be wide', () => {

@@ -202,6 +202,7 @@ describe('scope, impact and compromise in other words', () => {
     ['the Madrid office only, Lisbon and Porto are fine', 'limited_scope'],
     ['the whole intranet is dead since the switch upgrade', 'outage'],
     ['排班表全空了', 'outage'],
+    ['考勤机的数据今天同步不上来', 'outage'],
     ['my bonus came out 2x the usual amount', 'money'],
     ['the board pack is due in 2 hours and the headcount tab is empty', 'urgency_deadline'],
     ['两小时后就要开会，报表还是空的', 'urgency_deadline'],
