@@ -35,7 +35,8 @@ const COMPANY_EN = wb(
 
 // A company phrase preceded by a unit ("上海分公司所有人") or followed by one ("everyone on the sales
 // team") describes a group.
-const ZH_BOUND_BEFORE = wb(new RegExp(`${UNIT_ZH}[^，。,.;；!！?？\\s]{0,5}$`));
+// "…部门的所有人", "GZ 这边所有人" (everyone here: the writer's own site).
+const ZH_BOUND_BEFORE = wb(new RegExp(`(?:${UNIT_ZH}[^，。,.;；!！?？\\s]{0,5}|(?:这边|那边|这里)(?:的)?)$`));
 const ZH_BOUND_WITHIN = wb(new RegExp(`(?:我们|咱们|这个|那个|本)${UNIT_ZH}`));
 const EN_BOUND_AFTER = wb(
   new RegExp(

@@ -142,6 +142,7 @@ describe('scope level', () => {
       'scope_company',
     );
     expect(scopeOf('宁波仓这边所有人都打不了卡')).not.toBe('scope_company');
+    expect(scopeOf('SZ 这边所有人的企业微信都登不上')).not.toBe('scope_company');
     expect(scopeOf('none of our 12 sub-branches can open the teller app')).toBe('scope_wide');
     expect(scopeOf('已确认60+个网点无法办理业务')).toBe('scope_wide');
     expect(scopeOf('全行的柜员今天都登不上核心系统')).toBe('scope_company');

@@ -75,6 +75,7 @@ describe('security', () => {
     'the payroll chat turns out to have two external members, and the bank details sheet was posted there',
     'since I ran that macro, files on our finance shared drive keep getting renamed',
     '财务共享盘里的文件一直被重命名，后缀都变了',
+    'a delivery guy walked off with the payroll laptop from reception; it was unlocked and has the commission sheet',
   ])('breach: %s', (text) => {
     expect(names(text)).toContain('security_breach');
   });
