@@ -34,6 +34,16 @@ const MIN_GRAMS = 4;
 
 const { original, voices } = loadTrainingData();
 const train = [...original, ...voices].map((e) => ({ text: e.text, voice: e.voice, g: grams(e.text) }));
+/** Which training examples hold each gram: only those are compared with a text. */
+const postings = new Map<string, number[]>();
+train.forEach((t, i) => {
+  for (const g of t.g) {
+    const list = postings.get(g);
+    if (list) list.push(i);
+    else postings.set(g, [i]);
+  }
+});
+const shared = new Int32Array(train.length);
 
 function texts(file: string): string[] {
   return readFileSync(file, 'utf8')
@@ -42,15 +52,22 @@ function texts(file: string): string[] {
     .map((l) => (JSON.parse(l) as { text: string }).text);
 }
 
-/** The closest training example to each text, as [line, training text, similarity] above NEAR. */
+/** The training examples close to each text, as [line, training text, similarity] at or above NEAR. */
 function nearCopies(items: string[]): { line: number; text: string; jaccard: number }[] {
   const found: { line: number; text: string; jaccard: number }[] = [];
   items.forEach((item, i) => {
     const gi = grams(item);
-    for (const t of train) {
+    const touched: number[] = [];
+    for (const g of gi)
+      for (const j of postings.get(g) ?? []) {
+        if (shared[j] === 0) touched.push(j);
+        shared[j]++;
+      }
+    for (const j of touched) {
+      const inter = shared[j];
+      shared[j] = 0;
+      const t = train[j];
       if (Math.min(gi.size, t.g.size) < MIN_GRAMS) continue;
-      let inter = 0;
-      for (const g of gi) if (t.g.has(g)) inter++;
       const jaccard = inter / (gi.size + t.g.size - inter || 1);
       if (jaccard >= NEAR) found.push({ line: i + 1, text: `[${t.voice}] ${t.text}`, jaccard });
     }
