@@ -78,8 +78,10 @@ const ZH_UNIT_LIST = new RegExp(
 const ZH_ID_UNIT = '[a-z0-9一二三四五六七八九十]{1,3}(?:号楼|栋|座|号厂|厂|号车间|车间|号仓|仓)';
 const ZH_ID_LIST = new RegExp(`${ZH_ID_UNIT}(?:\\s*(?:、|,|，|/|和|与|及|跟)?\\s*${ZH_ID_UNIT}){2,8}`, 'gu');
 // People "in X, Y and Z": "folks in Dallas, Austin and Houston", "staff at Porto and Lagos".
+// A name here may carry its unit noun: "engineering centre", "province HQ".
+const PLACE_NAME = `${NAME}(?:\\s+(?:centre|center|office|team|plant|site|campus|hq|branch|dept|department|store|warehouse|hub))?`;
 const PEOPLE_IN_NAMES = new RegExp(
-  `\\b(?:people|folks|staff|colleagues|users|employees|everyone|everybody|nobody|no one|teams?|offices?|sites?|workers|guys|coworkers|co-workers|us)\\b[^.!?]{0,20}?\\b(?:in|at|from|across)\\s+(?:the\\s+)?${NAME}(?:\\s*,\\s*${NAME}){0,8}\\s*,?\\s+(?:and|or|&|\\+)\\s+${NAME}\\b`,
+  `\\b(?:people|folks|staff|colleagues|users|employees|everyone|everybody|nobody|no one|teams?|offices?|sites?|workers|guys|coworkers|co-workers|us|managers|leads|supervisors|admins|nurses|teachers|drivers|agents|engineers)\\b[^.!?]{0,20}?\\b(?:in|at|from|across)\\s+(?:the\\s+)?${PLACE_NAME}(?:\\s*,\\s*${PLACE_NAME}){0,8}\\s*,?\\s+(?:and|or|&|\\+)\\s+${PLACE_NAME}\\b`,
   'gu',
 );
 const NOT_PLACES =

@@ -64,6 +64,10 @@ const UNSURE_SCOPE = wb(
 );
 
 const UNSURE_SCOPE_ALL = new RegExp(UNSURE_SCOPE.source, 'gu');
+// Others say they have it too: "say (the) same", "same here", "他们也一样", "隔壁也登不上".
+const OTHERS_TOO = wb(
+  /\b(?:say|says|said|report|reports|reported|seeing|see|sees|getting|get|gets|got|having|have|has|had) (?:the )?same(?: thing| issue| problem| error)?\b|\bsame here\b|\bsame for (?:them|him|her|everyone|my)\b|(?:也|都)(?:一样|是这样|这样|不行|登不上|进不去|打不开|用不了)|都说一样|同样的问题/u,
+);
 
 /** The sentence of `text` around `at`, as [start, end). */
 function sentenceAround(text: string, at: number): [number, number] {
@@ -222,7 +226,13 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
     out.push({ name: 'scope_wide', match: wide.match, reason: wide.reason });
     return;
   }
-  const others = OTHERS_FINE.exec(norm) ?? UNSURE_SCOPE.exec(norm);
+  // "…or is it just me? nurses on my ward say same": the question is answered in the message.
+  const answered = (m: RegExpExecArray) => {
+    const [from, to] = sentenceAround(norm, m.index);
+    return OTHERS_TOO.test(norm.slice(0, from) + norm.slice(to));
+  };
+  const unsureAlone = UNSURE_SCOPE.exec(norm);
+  const others = OTHERS_FINE.exec(norm) ?? (unsureAlone && !answered(unsureAlone) ? unsureAlone : null);
   if (others) {
     out.push({
       name: 'scope_self',
@@ -327,7 +337,7 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
   }
   // "my salary is half of what it should be": the writer speaks of their own, and of nobody else.
   const self = (han ? MY_ZH.exec(norm) : null) ?? (latin ? MY_EN.exec(norm) : null);
-  if (self && !OTHERS_ZH.test(norm) && !OTHERS_EN.test(norm)) {
+  if (self && !OTHERS_ZH.test(norm) && !OTHERS_EN.test(norm) && !OTHERS_TOO.test(norm)) {
     out.push({
       name: 'scope_self',
       match: self[0],

@@ -128,6 +128,17 @@ describe('scope level', () => {
     );
   });
 
+  it('"or is it just me?" answered in the same message by others who have it too, or by a list of places', () => {
+    expect(scopeOf('is the wiki down or just me? my whole row says same')).not.toBe('scope_self');
+    expect(scopeOf('is the wiki down or just me? it spins forever')).toBe('scope_self');
+    expect(
+      scopeOf('is payroll down or is it just me? staff in sales office, legal and finance get errors'),
+    ).toBe('scope_wide');
+    expect(scopeOf('approvals stuck; leads in Kunming, Dali and regional HQ see the same')).toBe(
+      'scope_wide',
+    );
+  });
+
   it('everyone of one site is that site, when the site is named or the rest are said to be fine', () => {
     expect(scopeOf('深圳office全员的门禁卡都失效了')).not.toBe('scope_company');
     expect(scopeOf('所有人的邮箱都收不到信，上海的倒是正常')).not.toBe('scope_company');

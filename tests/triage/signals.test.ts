@@ -76,6 +76,8 @@ describe('security', () => {
     'since I ran that macro, files on our finance shared drive keep getting renamed',
     '财务共享盘里的文件一直被重命名，后缀都变了',
     'a delivery guy walked off with the payroll laptop from reception; it was unlocked and has the commission sheet',
+    '出租车上落下了笔记本，里面有员工花名册，不记得开没开 BitLocker',
+    'left my laptop at the airport lounge, not sure if it was encrypted, it holds the customer KYC files',
   ])('breach: %s', (text) => {
     expect(names(text)).toContain('security_breach');
   });
