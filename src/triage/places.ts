@@ -2,8 +2,9 @@
  * Named places and departments, and lists of them: "上海、深圳、成都三个office", "bj and sh offices",
  * "the Austin, Denver and Raleigh offices", "北京上海广州都有", "我们部门、财务部、法务部". Several
  * sites or departments named in a row is scope (DESIGN §3: many departments), unless the list is
- * what still works ("bj + sz fine"). Floors of one building ("3楼和5楼", "the whole building") are
- * one site: every labelled set puts them at P1.
+ * what still works ("bj + sz fine"). Floors of one building named in a list ("3楼和5楼", "the 3rd and
+ * 5th floors") are one site, which every labelled set puts at P1; a count of many floors ("all 22
+ * floors") is still counted as units (counts.ts, scope-wide.ts).
  */
 
 export type PlaceKind = 'city' | 'department' | 'unit';

@@ -69,6 +69,8 @@ const OTHERS_TOO = wb(
   /\b(?:say|says|said|report|reports|reported|seeing|see|sees|getting|get|gets|got|having|have|has|had) (?:the )?same(?: thing| issue| problem| error)?\b|\bsame here\b|\bsame for (?:them|him|her|everyone|my)\b|(?:也|都)(?:一样|是这样|这样|不行|登不上|进不去|打不开|用不了)|都说一样|同样的问题/u,
 );
 
+const OTHERS_TOO_ALL = new RegExp(OTHERS_TOO.source, 'gu');
+
 /** The sentence of `text` around `at`, as [start, end). */
 function sentenceAround(text: string, at: number): [number, number] {
   const before = text.slice(0, at).search(/[^.!?。！？\n]*$/u);
@@ -200,11 +202,10 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
   // "全员薪资查看权限": everyone's data, not everyone affected. "if it lapses nobody can sign in": a
   // risk, not yet an outage. "down for everyone or just me?": nobody knows yet that it is company-wide
   // — in that sentence; "…or is it just me? nobody can get into anything" answers it in the next.
-  const unsureSentences = [...norm.matchAll(UNSURE_SCOPE_ALL)].map((m) => sentenceAround(norm, m.index));
-  const affected = company.filter(
-    ({ text, at }) =>
-      !notAffected(norm, text) && !unsureSentences.some(([from, to]) => at >= from && at < to),
-  );
+  const unsure = [...norm.matchAll(UNSURE_SCOPE_ALL)];
+  const unsureSentences = unsure.map((m) => sentenceAround(norm, m.index));
+  const inUnsureSentence = (at: number) => unsureSentences.some(([from, to]) => at >= from && at < to);
+  const affected = company.filter(({ text, at }) => !notAffected(norm, text) && !inUnsureSentence(at));
   if (affected.length > 0) {
     out.push({
       name: 'scope_company',
@@ -226,13 +227,9 @@ export function detectScope(norm: string, out: DetectedSignal[]): void {
     out.push({ name: 'scope_wide', match: wide.match, reason: wide.reason });
     return;
   }
-  // "…or is it just me? nurses on my ward say same": the question is answered in the message.
-  const answered = (m: RegExpExecArray) => {
-    const [from, to] = sentenceAround(norm, m.index);
-    return OTHERS_TOO.test(norm.slice(0, from) + norm.slice(to));
-  };
-  const unsureAlone = UNSURE_SCOPE.exec(norm);
-  const others = OTHERS_FINE.exec(norm) ?? (unsureAlone && !answered(unsureAlone) ? unsureAlone : null);
+  // "…or is it just me? nurses on my ward say same": another sentence answers the question.
+  const answered = [...norm.matchAll(OTHERS_TOO_ALL)].some((m) => !inUnsureSentence(m.index));
+  const others = OTHERS_FINE.exec(norm) ?? (answered ? null : (unsure[0] ?? null));
   if (others) {
     out.push({
       name: 'scope_self',
