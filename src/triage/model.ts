@@ -31,6 +31,12 @@ export interface LogRegOptions {
   fitted?: number;
   /** Shuffle seed. @defaultValue 42 */
   seed?: number;
+  /**
+   * Fits with this many shuffle seeds (seed, seed + 1, …) and averages their weights. One SGD fit
+   * ends wherever its last steps left it: dropping four training messages moved held-out P0 recall
+   * by nine messages. The average of several is what they agree on. @defaultValue 1
+   */
+  runs?: number;
   /** Per-document weight multiplying the step size (e.g. more weight for a less represented writer). */
   weights?: readonly number[];
 }
@@ -128,7 +134,6 @@ export function trainLogisticRegressionHeads(
   const l2 = options.l2 ?? 1e-4;
   const balanced = options.balanced ?? true;
   const fitted = options.fitted ?? 0.98;
-  const random = prng(options.seed ?? 42);
   const vocab = indexed.vocab;
   const nh = heads.length;
   const offset = new Int32Array(nh + 1);
@@ -171,7 +176,6 @@ export function trainLogisticRegressionHeads(
   }
   const docWeight = Float64Array.from({ length: n }, (_, i) => options.weights?.[i] ?? 1);
   const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
   const scores = new Float64Array(K);
   const grad = new Float64Array(K);
   const activeHeads = new Int32Array(nh);
@@ -219,27 +223,43 @@ export function trainLogisticRegressionHeads(
     }
     return active > 0;
   };
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      const t = order[i];
-      order[i] = order[j];
-      order[j] = t;
+  const fit = (seed: number) => {
+    const random = prng(seed);
+    for (let i = 0; i < n; i++) order[i] = i;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      for (let i = n - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        const t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+      const lr = lr0 / (1 + epoch * decay);
+      const shrink = 1 - lr * l2;
+      let updates = 0;
+      for (let o = 0; o < n; o++) if (step(order[o], lr, shrink)) updates++;
+      // Every example is fitted with margin by every head: further epochs would change nothing.
+      if (updates === 0) break;
     }
-    const lr = lr0 / (1 + epoch * decay);
-    const shrink = 1 - lr * l2;
-    let updates = 0;
-    for (let o = 0; o < n; o++) if (step(order[o], lr, shrink)) updates++;
-    // Every example is fitted with margin by every head: further epochs would change nothing.
-    if (updates === 0) break;
+  };
+  const runs = Math.max(1, options.runs ?? 1);
+  const seed = options.seed ?? 42;
+  const sumW = runs > 1 ? new Float64Array(w.length) : w;
+  const sumBias = runs > 1 ? new Float64Array(K) : bias;
+  for (let r = 0; r < runs; r++) {
+    w.fill(0);
+    bias.fill(0);
+    fit(seed + r);
+    if (runs === 1) break;
+    for (let i = 0; i < w.length; i++) sumW[i] += w[i] / runs;
+    for (let c = 0; c < K; c++) sumBias[c] += bias[c] / runs;
   }
   return linearHeads({
     vocab: [...vocab.keys()],
     value: Float32Array.from(value),
     heads: heads.map((head, h) => ({ labels: head.labels, offset: offset[h] })),
     classes: K,
-    weights: Float32Array.from(w),
-    bias: Float32Array.from(bias),
+    weights: Float32Array.from(sumW),
+    bias: Float32Array.from(sumBias),
   });
 }
 

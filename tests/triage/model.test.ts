@@ -41,6 +41,20 @@ describe('classifiers', () => {
     expect(prng(1)()).toBe(prng(1)());
   });
 
+  it('averages the weights of several seeded fits when asked for several runs', () => {
+    const options = { epochs: 3, fitted: 1 };
+    const one = trainLogisticRegression(docs, labels, classes, { ...options, seed: 5 }).data;
+    const two = trainLogisticRegression(docs, labels, classes, { ...options, seed: 6 }).data;
+    const both = trainLogisticRegression(docs, labels, classes, { ...options, seed: 5, runs: 2 }).data;
+    expect(one.weights).not.toEqual(two.weights); // the seeds do give different fits
+    both.weights.forEach((w, i) => {
+      expect(w).toBeCloseTo((one.weights[i] + two.weights[i]) / 2, 5);
+    });
+    both.bias.forEach((b, i) => {
+      expect(b).toBeCloseTo((one.bias[i] + two.bias[i]) / 2, 5);
+    });
+  });
+
   it('trains several heads in one pass, each matching its own labels', () => {
     const urgency = ['high', 'low', 'low', 'high', 'low', 'low'];
     const [cat, urg] = trainLogisticRegressionHeads(docs, [
