@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/triage/classify.ts';
-import { P0_LEAN, rateSeverity, STRONG_P0, scopeLevel } from '../../src/triage/severity.ts';
+import { P0_LEAN, rateSeverity, SELF_P0, STRONG_P0, scopeLevel } from '../../src/triage/severity.ts';
 import { detectSignals } from '../../src/triage/signals.ts';
 
 type Case = [text: string, severity: string, role?: string];
@@ -108,7 +108,8 @@ describe('the rationale names what decided', () => {
     const site = '整个仓库的人都打不了卡';
     expect(rate(site, P0_LEAN - 0.05).severity).toBe('P1');
     expect(rate(site, P0_LEAN + 0.05).severity).toBe('P1');
-    expect(rate('Clock-in fails in the Shanghai office', 0.6).severity).toBe('P1');
+    expect(rate('Clock-in fails in the Shanghai office', STRONG_P0 - 0.05).severity).toBe('P1');
+    expect(rate('Clock-in fails in the Shanghai office', STRONG_P0 + 0.05).severity).toBe('P0');
 
     // Several sites, but "writing times on paper" names no failure word the rules know: the model decides.
     expect(
@@ -122,8 +123,12 @@ describe('the rationale names what decided', () => {
       /nothing limits it to one person/,
     );
     // Only the writer, or a workaround: the lean does not apply.
-    expect(rate('my laptop will not boot, everyone else is fine', 0.6).severity).not.toBe('P0');
-    expect(rate('整个仓库的人都打不了卡，先用纸质签到顶着', 0.6).severity).not.toBe('P0');
+    expect(rate('my laptop will not boot, everyone else is fine', SELF_P0 - 0.05).severity).not.toBe('P0');
+    // …unless the model is sure: breaches are told as one person's mishap.
+    const mishap = 'uh I think I messed up, typed my pw on the page the mail opened';
+    expect(rate(mishap, SELF_P0 - 0.05).severity).not.toBe('P0');
+    expect(rate(mishap, SELF_P0 + 0.05).severity).toBe('P0');
+    expect(rate('整个仓库的人都打不了卡，先用纸质签到顶着', STRONG_P0 - 0.05).severity).not.toBe('P0');
     // A stopgap does not hold back a model that is sure (STRONG_P0), nor does one named site: a
     // model that sure has read more than the rules did.
     expect(rate('整个仓库的人都打不了卡，先用纸质签到顶着', STRONG_P0 + 0.05).severity).toBe('P0');
