@@ -8,9 +8,12 @@
  * on purpose — does not cut live updates. Only ids travel (a NOTIFY payload is limited to 8000
  * bytes); the receiving process reads the message itself, and only for threads it has listeners on.
  *
- * Delivery is at most once per connection: while the listening connection is being replaced,
- * notices are lost, so after every (re)connection the store replays each watched thread's messages
- * (listeners drop ids they already have; the SSE route does).
+ * The notice is queued by the statement that stores the message (`pg_notify` in its SELECT list),
+ * so PostgreSQL sends it when, and only when, that statement commits: a worker killed between its
+ * INSERT and a separate NOTIFY used to leave the other processes' streams without the reply (the
+ * multi-process fault test caught one). Delivery is at most once per connection: while the
+ * listening connection is being replaced, notices are lost, so after every (re)connection the store
+ * replays each watched thread's messages (listeners drop ids they already have; the SSE route does).
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../store/database.ts';
@@ -27,8 +30,13 @@ export interface FeedHandlers {
 }
 
 export interface MessageFeed {
-  /** Tells the other processes that a message was stored (call after it committed). */
-  publish(threadId: string, messageId: string): Promise<void>;
+  /** This process: it told its own listeners already, and skips its own notices. */
+  readonly origin: string;
+  /**
+   * The SELECT-list expression that queues the notice for one stored row of `messages`, named `row`
+   * in the statement; `originParam` is the placeholder bound to `origin` (e.g. `$11`).
+   */
+  notice(row: string, originParam: string): string;
   /** Starts listening (idempotent); the store calls it at the first subscription. */
   listen(handlers: FeedHandlers): void;
   close(): Promise<void>;
@@ -57,10 +65,9 @@ export function pgMessageFeed(db: PostgresDatabase): MessageFeed {
         throw err;
       }));
   return {
-    async publish(threadId, messageId) {
-      const notice: Notice = { s: await currentSchema(db), t: threadId, m: messageId, o: origin };
-      await db.query('SELECT pg_notify($1, $2)', [MESSAGES_CHANNEL, JSON.stringify(notice)]);
-    },
+    origin,
+    notice: (row, originParam) =>
+      `pg_notify('${MESSAGES_CHANNEL}', json_build_object('s', current_schema(), 't', ${row}.conversation_id, 'm', ${row}.id, 'o', ${originParam}::text)::text)`,
     listen(handlers) {
       if (stop) return;
       stop = db.listen(MESSAGES_CHANNEL, {

@@ -29,7 +29,7 @@ export interface PgConversationStoreOptions {
   onListenerError?: (err: unknown, message: StoredMessage) => void;
   /** Messages stored by other processes (PostgreSQL). @defaultValue none: this process only */
   feed?: MessageFeed;
-  /** The feed failed to publish or to read a remote message; live updates may lag until a reconnect. */
+  /** The feed failed to read a remote message; live updates may lag until a reconnect. */
   onFeedError?: (err: unknown) => void;
 }
 
@@ -65,11 +65,24 @@ WITH input AS (
   SELECT DISTINCT ON (conversation_id) conversation_id, platform, user_id, created_at
   FROM input ORDER BY conversation_id, ord
   ON CONFLICT (id) DO NOTHING
-)
-INSERT INTO messages (id, conversation_id, author, text, inbound, created_at)
-SELECT id, conversation_id, 'user', text, inbound, created_at FROM input ORDER BY ord
-ON CONFLICT (id) DO NOTHING
-RETURNING ${MESSAGE_COLUMNS}`;
+), stored AS (
+  INSERT INTO messages (id, conversation_id, author, text, inbound, created_at)
+  SELECT id, conversation_id, 'user', text, inbound, created_at FROM input ORDER BY ord
+  ON CONFLICT (id) DO NOTHING
+  RETURNING ${MESSAGE_COLUMNS}
+)`;
+
+/**
+ * A message appended to an existing thread (INSERT … SELECT: no row when the thread does not exist,
+ * without parsing a foreign-key error); a message id stored already is left as it is.
+ */
+const ADD_MESSAGE = `
+WITH stored AS (
+  INSERT INTO messages (id, conversation_id, author, text, citations, ticket_id, ticket, buttons, inbound, created_at)
+  SELECT $1, c.id, $3, $4, $5::jsonb, $6, $7::jsonb, $8::jsonb, $10::jsonb, $9 FROM conversations c WHERE c.id = $2
+  ON CONFLICT (id) DO NOTHING
+  RETURNING ${MESSAGE_COLUMNS}
+)`;
 
 export class PgConversationStore implements ConversationStore {
   readonly #db: Database;
@@ -84,11 +97,10 @@ export class PgConversationStore implements ConversationStore {
   readonly #feed?: MessageFeed;
   readonly #onFeedError: (err: unknown) => void;
   readonly #inbound = new GroupCommit<InboundMessage & { at: string }, void>(async (batch) => {
-    const rows = await this.#db.query<MessageRow>(STORE_INBOUND, [JSON.stringify(batch)]);
+    const rows = await this.#db.query<MessageRow>(...this.#announced(STORE_INBOUND, [JSON.stringify(batch)]));
     for (const row of rows) {
       const stored = toMessage(row);
       this.#listeners.notify(stored.threadId, stored);
-      await this.#feed?.publish(stored.threadId, stored.id).catch(this.#onFeedError);
     }
     return batch.map(() => undefined);
   });
@@ -162,13 +174,8 @@ export class PgConversationStore implements ConversationStore {
   }
 
   async addMessage(threadId: string, message: NewMessage): Promise<StoredMessage> {
-    // INSERT … SELECT: no row when the thread does not exist, without parsing a foreign-key error.
     const rows = await this.#db.query<MessageRow>(
-      `INSERT INTO messages (id, conversation_id, author, text, citations, ticket_id, ticket, buttons, inbound, created_at)
-       SELECT $1, c.id, $3, $4, $5::jsonb, $6, $7::jsonb, $8::jsonb, $10::jsonb, $9 FROM conversations c WHERE c.id = $2
-       ON CONFLICT (id) DO NOTHING
-       RETURNING ${MESSAGE_COLUMNS}`,
-      [
+      ...this.#announced(ADD_MESSAGE, [
         message.id ?? randomUUID(),
         threadId,
         message.author,
@@ -179,7 +186,7 @@ export class PgConversationStore implements ConversationStore {
         jsonParam(message.buttons),
         this.#now().toISOString(),
         jsonParam(message.inbound),
-      ],
+      ]),
     );
     if (!rows[0]) {
       // Either the thread does not exist, or a message with this id was stored already.
@@ -195,8 +202,20 @@ export class PgConversationStore implements ConversationStore {
     }
     const stored = toMessage(rows[0]);
     this.#listeners.notify(threadId, stored);
-    await this.#feed?.publish(threadId, stored.id).catch(this.#onFeedError);
     return stored;
+  }
+
+  /**
+   * A `WITH … stored AS (INSERT … RETURNING)` statement finished with the rows it stored, and with a
+   * feed, each row's notice to the other processes queued in the same statement.
+   */
+  #announced(withStored: string, params: unknown[]): [string, unknown[]] {
+    if (!this.#feed) return [`${withStored} SELECT * FROM stored`, params];
+    const origin = `$${params.length + 1}`;
+    return [
+      `${withStored} SELECT stored.*, ${this.#feed.notice('stored', origin)} AS announced FROM stored`,
+      [...params, this.#feed.origin],
+    ];
   }
 
   async listMessages(threadId: string): Promise<StoredMessage[]> {

@@ -108,6 +108,32 @@ onPostgres('ConversationStore live feed across processes', (ctx) => {
     expect(heardOnB).toHaveLength(1);
   });
 
+  it('the notice travels in the statement that stores the message: a writer killed right after its commit is still heard', async () => {
+    const dbA = await ctx.fresh();
+    const b = await feedStore(await ctx.sibling(dbA));
+    // Process A stores one message, then dies: every later statement of its fails.
+    let dead = false;
+    const dying = new Proxy(dbA, {
+      get(target, key, receiver) {
+        if (key !== 'query') return Reflect.get(target, key, receiver);
+        return async (sql: string, params?: unknown[]) => {
+          if (dead) throw new Error('the process was killed');
+          const rows = await target.query(sql, params);
+          if (/INSERT INTO messages/.test(sql)) dead = true;
+          return rows;
+        };
+      },
+    });
+    const a = await feedStore(dying);
+    const thread = await b.createThread('u1');
+    const heard: string[] = [];
+    b.subscribe(thread, (m) => heard.push(m.text));
+    await b.addMessage(thread, { author: 'user', text: 'question' });
+    await sleep(300); // b's feed is listening (its own messages do not come back through it)
+    await a.addMessage(thread, { author: 'bot', text: 'answer' });
+    await waitFor('the answer on the other process', () => heard.includes('answer'), 3000);
+  });
+
   it('after the listening connection is cut, the subscriber gets what it missed (replayed) and new messages', async () => {
     const dbA = await ctx.fresh();
     const a = await feedStore(dbA);
