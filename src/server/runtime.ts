@@ -21,9 +21,9 @@ import { Backlog } from '../inbound/backlog.ts';
 import { registerEventJob } from '../inbound/event-job.ts';
 import type { Accept, ChannelDeps, ChatChannel, Deliverer, Platform } from '../inbound/ports.ts';
 import { SqlReplySlots } from '../inbound/reply-slots.ts';
-import { createRequeue } from '../inbound/requeue.ts';
 import { userKey } from '../inbound/thread-ids.ts';
 import { recordFeedback } from '../insights/feedback.ts';
+import { createRequeue } from '../jobs/requeue.ts';
 import type { JobRunner } from '../jobs/types.ts';
 import type { OpenedKb } from '../knowledge/open-kb.ts';
 import { createKbReloader, type KbReloader } from '../knowledge/upkeep/kb-reloader.ts';
@@ -188,13 +188,12 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const ackStore = store.over(urgentView(db));
   const backlog = new Backlog({ counts: () => runner.counts() });
   const { busyNotices } = backlogMetrics(metrics.registry, () => backlog.report());
-  // A web chat message stored while Redis is away is queued as soon as it is back (the sweep is
-  // the backstop if this process dies first).
+  // A web chat message stored, or a ticket's SLA timers set, while Redis is away are queued as soon
+  // as it is back (the sweeps are the backstop if this process dies first).
   const requeue = createRequeue({
-    onQueued: (key, ms) =>
-      logger.info({ event: key, waitedMs: ms }, 'stored message queued after a Redis outage'),
+    onQueued: (key, ms) => logger.info({ key, waitedMs: ms }, 'queued after a Redis outage'),
     onGaveUp: (key, err) =>
-      logger.warn({ err, event: key }, 'stored message still not queued; left to the recovery sweep'),
+      logger.warn({ err, key }, 'still not queued after a Redis outage; left to the recovery sweep'),
   });
   const accept = createAccept({
     backlog,
@@ -236,6 +235,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     now,
     profiles: (platform) => channels.find((ch) => ch.platform === platform)?.profiles,
     people,
+    requeue,
     sweepEveryMs: deps.recovery?.everyMs,
   });
   const assistant = (deps.assistant ?? defaultAssistant)({

@@ -18,6 +18,7 @@ import { ThreadLinks } from '../handoff/thread-links.ts';
 import type { ProfileSource } from '../inbound/ports.ts';
 import { createIncidentService, type IncidentService } from '../incidents/incident-service.ts';
 import { resolveWithIncident } from '../incidents/resolve-with-incident.ts';
+import type { Requeue } from '../jobs/requeue.ts';
 import type { JobRunner } from '../jobs/types.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { withBuiltinCalendars } from '../sla/calendars/builtin.ts';
@@ -51,6 +52,8 @@ export interface TicketDeskDeps {
   profiles: (platform: string) => ProfileSource | undefined;
   /** Linked identities and configured roles: who may press the chat buttons. */
   people: People;
+  /** Sets again, once Redis is back, the timers of a ticket that changed while it was away. */
+  requeue?: Pick<Requeue, 'later'>;
   /** @defaultValue 60000 */
   sweepEveryMs?: number;
 }
@@ -108,6 +111,7 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
       metrics.slaEvents.inc({ kind: kind === 'warn' ? 'warning' : 'breach', severity }),
     onError: (err, context) => logger.warn({ err }, context),
     sweepEveryMs: deps.sweepEveryMs,
+    requeue: deps.requeue,
   });
   timers.register();
   registerHandoffJobs(runner, { handoff, tickets, links, routes: config.handoff.routes, logger });

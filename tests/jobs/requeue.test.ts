@@ -1,9 +1,9 @@
 /**
- * requeue (src/inbound/requeue.ts): a stored message's job is queued again as soon as the queue
+ * requeue (src/jobs/requeue.ts): a stored message's job is queued again as soon as the queue
  * takes it, oldest first, one try per period while it is away, and left to the sweep after `forMs`.
  */
 import { describe, expect, it } from 'vitest';
-import { createRequeue } from '../../src/inbound/requeue.ts';
+import { createRequeue } from '../../src/jobs/requeue.ts';
 import { waitFor } from '../jobs/wait.ts';
 
 /** A queue that is down until `up()`; records what it took. */

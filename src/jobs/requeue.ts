@@ -1,12 +1,12 @@
 /**
- * A web chat message whose job could not be queued (Redis down, restarting) is acked anyway: it is
- * stored, and the recovery sweep queues it again within a period or two (30–90 s by default). This
- * queues it sooner, from the process that accepted it: one try every `everyMs` until Redis takes
- * it or `forMs` has passed, when it is left to the sweep. It lives in memory only — a process that
- * dies leaves its messages to the sweep, which is what makes them durable.
+ * Work acknowledged while Redis was away, queued again from the process that has it as soon as
+ * Redis is back: a web chat message stored and acked (inbound/accept.ts) and a ticket's SLA timers
+ * (server/ticket-desk.ts). One try every `everyMs` until the queue takes it or `forMs` has passed,
+ * when it is left to the recovery sweeps (30–90 s). It lives in memory only — a process that dies
+ * leaves its work to the sweeps, which is what makes it durable.
  *
  * Tries run oldest first and a round stops at the first failure: while Redis is away, one command
- * a period asks whether it is back, not one per waiting message.
+ * a period asks whether it is back, not one per waiting item.
  */
 
 export interface RequeueOptions {
