@@ -223,7 +223,7 @@ export function trainLogisticRegressionHeads(
     }
     return active > 0;
   };
-  const fit = (seed: number) => {
+  const fitWithSeed = (seed: number) => {
     const random = prng(seed);
     for (let i = 0; i < n; i++) order[i] = i;
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -248,7 +248,7 @@ export function trainLogisticRegressionHeads(
   for (let r = 0; r < runs; r++) {
     w.fill(0);
     bias.fill(0);
-    fit(seed + r);
+    fitWithSeed(seed + r);
     if (runs === 1) break;
     for (let i = 0; i < w.length; i++) sumW[i] += w[i] / runs;
     for (let c = 0; c < K; c++) sumBias[c] += bias[c] / runs;
