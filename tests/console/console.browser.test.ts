@@ -190,4 +190,25 @@ describe('the console', () => {
     await expect.poll(() => late.locator('#facts').textContent()).toContain('resolved');
     await shot(late, '9-workspace-told-of-other-engineer');
   }, 120_000);
+  it('the signed-in web chat sends a message typed while the page is still asking who is chatting', async () => {
+    const employee = await signedIn('emp-early', 'employee');
+    let releaseMe: () => void = () => {};
+    const meHeld = new Promise<void>((resolve) => {
+      releaseMe = resolve;
+    });
+    await employee.route('**/auth/me', async (route) => {
+      await meHeld;
+      await route.continue();
+    });
+    await employee.reload();
+    await employee.fill('#input', 'The whole Shanghai office cannot clock in since 9am, error 500');
+    await employee.press('#input', 'Enter');
+    releaseMe();
+    const announced = employee
+      .locator('#messages li.msg.bot')
+      .filter({ hasText: /HL-\d+/ })
+      .first();
+    await announced.waitFor({ timeout: 30_000 });
+    expect(await employee.locator('#messages .failed-note').count()).toBe(0);
+  });
 });

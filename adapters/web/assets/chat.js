@@ -455,7 +455,11 @@ form.addEventListener('submit', function (e) {
   if (!text.trim()) return;
   input.value = '';
   autosize();
-  sendMessage(text);
+  // Sent once the page knows who is chatting (its session and CSRF token): a message typed while
+  // /auth/me is still loading waits for it instead of failing with "Not sent".
+  ready.then(function () {
+    sendMessage(text);
+  });
   input.focus();
 });
 input.addEventListener('keydown', function (e) {
@@ -468,7 +472,9 @@ input.addEventListener('keydown', function (e) {
 input.addEventListener('input', autosize);
 Array.prototype.forEach.call(document.querySelectorAll('.starter'), function (b) {
   b.addEventListener('click', function () {
-    sendMessage(b.textContent);
+    ready.then(function () {
+      sendMessage(b.textContent);
+    });
     input.focus();
   });
 });
@@ -516,7 +522,7 @@ function start(me) {
 }
 
 autosize();
-fetch('/auth/me')
+var ready = fetch('/auth/me')
   .then(function (res) {
     return res.ok ? res.json() : null;
   })
