@@ -493,7 +493,7 @@ $('sign-out').addEventListener('click', function () {
 
 /** Signed in: chat as that user. Open trial mode: as the local id. Otherwise: ask to sign in. */
 function start(me) {
-  if (me && me.signedIn) {
+  if (me?.signedIn) {
     if (store.get(KEY_USER) !== me.userId) store.set(KEY_THREAD, null);
     userId = me.userId;
     csrf = me.csrf;
