@@ -243,23 +243,22 @@ export function trainLogisticRegressionHeads(
   };
   const runs = Math.max(1, options.runs ?? 1);
   const seed = options.seed ?? 42;
-  const sumW = runs > 1 ? new Float64Array(w.length) : w;
-  const sumBias = runs > 1 ? new Float64Array(K) : bias;
+  const meanW = new Float64Array(w.length);
+  const meanBias = new Float64Array(K);
   for (let r = 0; r < runs; r++) {
     w.fill(0);
     bias.fill(0);
     fitWithSeed(seed + r);
-    if (runs === 1) break;
-    for (let i = 0; i < w.length; i++) sumW[i] += w[i] / runs;
-    for (let c = 0; c < K; c++) sumBias[c] += bias[c] / runs;
+    for (let i = 0; i < w.length; i++) meanW[i] += w[i] / runs;
+    for (let c = 0; c < K; c++) meanBias[c] += bias[c] / runs;
   }
   return linearHeads({
     vocab: [...vocab.keys()],
     value: Float32Array.from(value),
     heads: heads.map((head, h) => ({ labels: head.labels, offset: offset[h] })),
     classes: K,
-    weights: Float32Array.from(sumW),
-    bias: Float32Array.from(sumBias),
+    weights: Float32Array.from(meanW),
+    bias: Float32Array.from(meanBias),
   });
 }
 
