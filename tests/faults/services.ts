@@ -9,9 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterEach, describe } from 'vitest';
-import { probeRedis as probeSharedRedis } from '../support/redis-probe.ts';
+import { probeRedis as probeSharedRedis, TEST_REDIS_URL } from '../support/redis-probe.ts';
 
-export const REDIS_URL = process.env.HELPLINE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = TEST_REDIS_URL;
 export const DATABASE_URL =
   process.env.HELPLINE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

@@ -1,12 +1,16 @@
 /**
- * Real-Redis helpers for job tests: reachability (skip locally, fail in CI), a random key prefix
- * per test, and deleting that prefix's keys afterwards.
+ * Real-Redis helpers for job tests: a random key prefix per test, deleting that prefix's keys
+ * afterwards, and a raw PING for polling a Redis that is starting. Whether Redis is there at all
+ * (skip locally, fail in CI) is tests/support/redis-probe.ts's `requireRedis`, shared by every suite.
  */
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { Queue, type RedisClient } from 'bullmq';
 
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { TEST_REDIS_URL as REDIS_URL } from '../support/redis-probe.ts';
+
+export { requireRedis } from '../support/redis-probe.ts';
+export { REDIS_URL };
 
 /** The few ioredis commands tests use beyond BullMQ's typed client (the object is ioredis). */
 export interface TestRedis extends RedisClient {
@@ -37,13 +41,6 @@ export function redisReachable(url: string, timeoutMs = 1000): Promise<boolean> 
     socket.on('connect', () => socket.write('PING\r\n'));
     socket.on('data', (chunk) => done(/^(\+PONG|-NOAUTH)/.test(chunk.toString())));
   });
-}
-
-/** Skips Redis suites on a laptop without Redis, but fails them in CI. */
-export async function requireRedis(url = REDIS_URL): Promise<boolean> {
-  const reachable = await redisReachable(url);
-  if (!reachable && process.env.CI) throw new Error(`Redis is required in CI but not reachable at ${url}`);
-  return reachable;
 }
 
 /** A plain client, borrowed from a BullMQ queue object (told not to write its meta key). */

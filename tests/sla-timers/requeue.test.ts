@@ -33,12 +33,11 @@ class FlakyRunner extends RecordingRunner {
 }
 
 eachBackend('SLA timers set while the queue is away', (ctx) => {
+  const freshTickets = async () =>
+    createTicketService({ db: await ctx.fresh(), now: () => new Date(), sla: slaOps(POLICY, CALENDARS) });
+
   it('are set once it is back, for the ticket as it is then; the failure is reported, not thrown', async () => {
-    const tickets = createTicketService({
-      db: await ctx.fresh(),
-      now: () => new Date(),
-      sla: slaOps(POLICY, CALENDARS),
-    });
+    const tickets = await freshTickets();
     const runner = new FlakyRunner();
     const requeue = createRequeue({ everyMs: 50 });
     const errors: string[] = [];
@@ -76,11 +75,7 @@ eachBackend('SLA timers set while the queue is away', (ctx) => {
   });
 
   it('without a requeue, the failure is the caller’s (the sweep sets the timers later)', async () => {
-    const tickets = createTicketService({
-      db: await ctx.fresh(),
-      now: () => new Date(),
-      sla: slaOps(POLICY, CALENDARS),
-    });
+    const tickets = await freshTickets();
     const runner = new FlakyRunner();
     const timers = createSlaTimers({ runner, tickets, calendars: CALENDARS, notify: () => {} });
     const opened = await tickets.open(openInput({ severity: 'P1' }));

@@ -22,3 +22,14 @@ export async function probeRedis(url = TEST_REDIS_URL): Promise<string | undefin
     redis.disconnect();
   }
 }
+
+/**
+ * Whether the Redis suites can run: a laptop without Redis skips them (the suite title says why),
+ * CI fails instead — the machine has Redis, so nothing that needs it may go unrun there.
+ */
+export async function requireRedis(url = TEST_REDIS_URL): Promise<boolean> {
+  const problem = await probeRedis(url);
+  if (problem !== undefined && process.env.CI)
+    throw new Error(`Redis is required in CI but not usable at ${url}: ${problem}`);
+  return problem === undefined;
+}
