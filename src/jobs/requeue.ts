@@ -1,8 +1,9 @@
 /**
  * Work acknowledged while Redis was away, queued again from the process that has it as soon as
- * Redis is back: a web chat message stored and acked (inbound/accept.ts) and a ticket's SLA timers
- * (server/ticket-desk.ts). One try every `everyMs` until the queue takes it or `forMs` has passed,
- * when it is left to the recovery sweeps (30–90 s). It lives in memory only — a process that dies
+ * Redis is back: a web chat message stored and acked (inbound/accept.ts), and the jobs a ticket
+ * change queues — its SLA timers and triage card (tickets/queued-listener.ts). One try every
+ * `everyMs` until the queue takes it or `forMs` has passed, when it is left to the recovery sweeps
+ * (30–90 s). It lives in memory only — a process that dies
  * leaves its work to the sweeps, which is what makes it durable.
  *
  * Tries run oldest first and a round stops at the first failure: while Redis is away, one command

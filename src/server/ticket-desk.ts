@@ -26,6 +26,7 @@ import { slaOps } from '../sla/ops.ts';
 import type { BusinessCalendar, CalendarSet } from '../sla/types.ts';
 import { createSlaTimers, type SlaTimers } from '../sla-timers/index.ts';
 import type { Database } from '../store/database.ts';
+import { queuedListener } from '../tickets/queued-listener.ts';
 import { createTicketService, type TicketService } from '../tickets/ticket-service.ts';
 import type { Category } from '../triage/types.ts';
 import { describeTicket } from './describe-ticket.ts';
@@ -52,8 +53,8 @@ export interface TicketDeskDeps {
   profiles: (platform: string) => ProfileSource | undefined;
   /** Linked identities and configured roles: who may press the chat buttons. */
   people: People;
-  /** Sets again, once Redis is back, the timers of a ticket that changed while it was away. */
-  requeue?: Pick<Requeue, 'later'>;
+  /** Runs again, once Redis is back, what a ticket change could not queue (its timers, its card). */
+  requeue: Pick<Requeue, 'later'>;
   /** @defaultValue 60000 */
   sweepEveryMs?: number;
 }
@@ -111,13 +112,22 @@ export function createTicketDesk(deps: TicketDeskDeps): TicketDesk {
       metrics.slaEvents.inc({ kind: kind === 'warn' ? 'warning' : 'breach', severity }),
     onError: (err, context) => logger.warn({ err }, context),
     sweepEveryMs: deps.sweepEveryMs,
-    requeue: deps.requeue,
   });
   timers.register();
   registerHandoffJobs(runner, { handoff, tickets, links, routes: config.handoff.routes, logger });
 
-  tickets.onChange(({ ticket }) => timers.afterChange(ticket));
-  tickets.onChange(triageCards(runner, tickets));
+  // Timers and cards are queued work: set aside while the queue is away, run again when it is back.
+  const queued = {
+    requeue: deps.requeue,
+    tickets,
+    onRetry: (err: unknown, name: string, change: { ticket: { number: string } }) =>
+      logger.warn(
+        { err, ticket: change.ticket.number },
+        `${name} not queued; queued again when the queue is back`,
+      ),
+  };
+  tickets.onChange(queuedListener(queued, 'sla-timers', ({ ticket }) => timers.afterChange(ticket)));
+  tickets.onChange(queuedListener(queued, 'triage-card', triageCards(runner, tickets), { byAction: true }));
   tickets.onChange(({ action, ticket }) => {
     if (action === 'open')
       metrics.tickets.inc({ severity: ticket.severity, category: ticket.category as Category });

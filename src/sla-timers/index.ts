@@ -8,7 +8,6 @@
  *   tickets.onChange(({ ticket }) => timers.afterChange(ticket)); // every change re-syncs its timers
  *   await runner.start(); await timers.scheduleSweep(); await timers.sweepNow();
  */
-import type { Requeue } from '../jobs/requeue.ts';
 import type { JobRunner } from '../jobs/types.ts';
 import type { CalendarSet } from '../sla/types.ts';
 import type { SlaOps } from '../tickets/sla-sync.ts';
@@ -57,21 +56,12 @@ export interface SlaTimersOptions {
   sla?: SlaOps;
   /** Sweep period. @defaultValue 60_000 */
   sweepEveryMs?: number;
-  /**
-   * Sets again, as soon as the queue is back, the timers of a ticket that changed while it was away
-   * (a Redis restart, a worker's queue connection still reconnecting), from the ticket as it is then.
-   * @defaultValue none: `afterChange` fails and the sweep sets them within a period
-   */
-  requeue?: Pick<Requeue, 'later'>;
 }
 
 export interface SlaTimers {
   /** Registers the 'sla-fire' (queue 'sla') and 'sla-sweep' (queue 'maintenance') handlers. */
   register(): void;
-  /**
-   * Re-syncs the ticket's timers; call after every change to a ticket. With `requeue`, a queue that
-   * is away is reported to `onError` and the sync tried again later (resolves with no timers).
-   */
+  /** Re-syncs the ticket's timers; call after every change to a ticket. */
   afterChange(ticket: Ticket): Promise<PlannedTimer[]>;
   /** Sweeps now: records overdue events, re-adds every timer. */
   sweepNow(): Promise<SweepResult>;
@@ -103,17 +93,7 @@ export function createSlaTimers(options: SlaTimersOptions): SlaTimers {
       runner.register<SlaTimerData>(SLA_QUEUE, SLA_FIRE, fireHandler(fireOptions));
       runner.register<SweepJobData>(SWEEP_QUEUE, SLA_SWEEP, sweepHandler(runner, sweepNow, now));
     },
-    afterChange: (ticket) =>
-      syncTimers(runner, ticket, calendars, now()).catch((err: unknown) => {
-        const { requeue } = options;
-        if (!requeue) throw err;
-        options.onError?.(err, `SLA timers of ${ticket.number} not set; set again when the queue is back`);
-        requeue.later(`sla:${ticket.id}`, async () => {
-          const latest = await tickets.store.get(ticket.id);
-          if (latest) await syncTimers(runner, latest, calendars, now());
-        });
-        return [];
-      }),
+    afterChange: (ticket) => syncTimers(runner, ticket, calendars, now()),
     sweepNow,
     scheduleSweep: () => scheduleSweep(runner, everyMs, now()),
     fire,
