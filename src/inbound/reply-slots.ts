@@ -6,6 +6,8 @@
  * the only one that claims with an answer), which died or failed after claiming — possibly after
  * handing its reply to delivery. That try's retry takes the slot again, so it replies under the
  * same delivery key and the delivery log keeps it to one post, instead of a "late" duplicate.
+ * The same holds for a fallback and its own retry (same reason): a watchdog whose delivery failed
+ * after it claimed (Redis restarting) sends the fallback when it runs again, instead of nothing.
  */
 import type { Database } from '../store/database.ts';
 
@@ -26,7 +28,8 @@ export type TurnOutcome =
 export interface ReplySlots {
   /**
    * True when this call took the slot, or re-took an answer's slot with an answer (a retried
-   * turn); false when the fallback holds it, or for a fallback when anything holds it.
+   * turn) or a fallback's with a fallback for the same reason (a retried watchdog); false when a
+   * fallback holds it for an answer, or anything else holds it for a fallback.
    */
   claim(messageId: string, outcome: TurnOutcome, at: Date, reason?: string): Promise<boolean>;
 }
@@ -42,7 +45,8 @@ export class SqlReplySlots implements ReplySlots {
     const rows = await this.#db.query<{ message_id: string }>(
       `INSERT INTO turn_outcomes AS t (message_id, outcome, reason, at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (message_id) DO UPDATE SET outcome = t.outcome
-         WHERE t.outcome <> 'fallback' AND $2 <> 'fallback'
+         WHERE (t.outcome <> 'fallback' AND $2 <> 'fallback')
+            OR (t.outcome = 'fallback' AND $2 = 'fallback' AND t.reason IS NOT DISTINCT FROM $3)
        RETURNING message_id`,
       [messageId, outcome, reason ?? null, at.toISOString()],
     );

@@ -4,7 +4,7 @@
  * contract suite pass on both runners.
  */
 import { randomUUID } from 'node:crypto';
-import { HelplineError } from '../errors.ts';
+import { type ErrorCode, HelplineError } from '../errors.ts';
 import { type JobSpec, PermanentFailure, QUEUES, type QueueName, RetryLater } from './types.ts';
 
 /** @defaultValue of JobSpec.attempts */
@@ -16,6 +16,13 @@ export const DEFAULT_BACKOFF_MS = 1000;
  * end; after this many it is dead-lettered.
  */
 export const DEFAULT_MAX_RETRY_LATERS = 100;
+/**
+ * A try that failed because a dependency is down (Redis, the job journal, the database) says
+ * nothing about the job: it is retried later, waiting longer each time up to this, without spending
+ * an attempt — a Redis restart must not use up a reply's three tries and drop it.
+ */
+export const MAX_OUTAGE_DELAY_MS = 30_000;
+const OUTAGE_CODES: readonly ErrorCode[] = ['REDIS_UNAVAILABLE', 'JOBS_UNAVAILABLE', 'DB_UNAVAILABLE'];
 /** Dead letters kept (newest first); older ones are dropped. */
 export const DEFAULT_MAX_DEAD_LETTERS = 1000;
 
@@ -120,10 +127,28 @@ export function decideOutcome(
     }
     return { kind: 'retry-later', delayMs: Math.max(0, err.delayMs) };
   }
+  if (isOutage(err)) {
+    if (retryLaters >= maxRetryLaters) {
+      return {
+        kind: 'dead',
+        error: `still failing after ${retryLaters} waits for an outage: ${errorText(err)}`,
+      };
+    }
+    const delayMs = Math.min(Math.max(job.backoffMs, 100) * 2 ** retryLaters, MAX_OUTAGE_DELAY_MS);
+    return { kind: 'retry-later', delayMs };
+  }
   if (err instanceof PermanentFailure || attempt >= job.attempts) {
     return { kind: 'dead', error: errorText(err) };
   }
   return { kind: 'retry', delayMs: backoffDelay(job.backoffMs, attempt) };
+}
+
+/** The error, or one it was caused by, is a dependency being down. */
+function isOutage(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as Error).cause, depth++) {
+    if (e instanceof HelplineError && OUTAGE_CODES.includes(e.code)) return true;
+  }
+  return false;
 }
 
 export function errorText(err: unknown): string {

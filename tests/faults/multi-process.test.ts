@@ -13,6 +13,7 @@
  * A message refused while Redis is down (503) is sent again, as the page does.
  */
 
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,64 @@ import { createThrowawayDatabase, deferCleanups, describeServices } from './serv
 import { killAll, spawnWorker, type WorkerProcess } from './worker-process.ts';
 
 const installed = redisServerInstalled();
+
+/** For a failure message: the Redis keys of a thread's job group and the pump jobs that name it. */
+function redisState(url: string, threadId: string): string {
+  const cli = (...args: string[]) =>
+    execFileSync('redis-cli', ['-u', url, ...args], { encoding: 'utf8' }).trim();
+  try {
+    const out: string[] = [];
+    for (const key of cli('--scan', '--pattern', `*${threadId}*`).split('\n').filter(Boolean)) {
+      const type = cli('TYPE', key);
+      const read =
+        type === 'list' ? ['LRANGE', key, '0', '-1'] : type === 'hash' ? ['HGETALL', key] : ['GET', key];
+      out.push(`${key} (${type}, pttl ${cli('PTTL', key)}): ${cli(...read).slice(0, 400)}`);
+    }
+    const pumps = cli('--scan', '--pattern', '*:inbound-groups:*').split('\n').filter(Boolean);
+    for (const key of pumps.filter((k) => /:(wait|active|delayed|failed|prioritized|stalled)$/.test(k))) {
+      const type = cli('TYPE', key);
+      const ids =
+        type === 'list'
+          ? cli('LRANGE', key, '0', '-1')
+          : type === 'zset'
+            ? cli('ZRANGE', key, '0', '-1')
+            : cli('SMEMBERS', key);
+      for (const id of ids.split('\n').filter(Boolean)) {
+        const jobKey = key.replace(/[^:]+$/, id);
+        if (!cli('HGET', jobKey, 'data').includes(threadId)) continue;
+        out.push(
+          `pump ${id} in ${key.split(':').pop()}: ${cli('HGETALL', jobKey).replaceAll('\n', ' ').slice(0, 400)}`,
+        );
+      }
+    }
+    return out.join('\n') || '(no keys)';
+  } catch (err) {
+    return `(redis-cli failed: ${(err as Error).message})`;
+  }
+}
+
+/** For a failure message: each process's log lines about the thread, and its warnings and errors. */
+function logsAbout(threadId: string, processes: WorkerProcess[]): string {
+  return processes
+    .map((p, i) => {
+      const lines = p
+        .output()
+        .split('\n')
+        .filter((l) => l.includes(threadId) || /"level":(40|50|60)/.test(l))
+        .map((l) => l.slice(0, 500));
+      const { exitCode, signalCode } = p.child;
+      const state =
+        exitCode === null && signalCode === null ? 'running' : `exited (${signalCode ?? exitCode})`;
+      // A crash prints a plain stack, not a JSON log line.
+      const plain = p
+        .output()
+        .split('\n')
+        .filter((l) => l.trim() && !l.startsWith('{'))
+        .slice(-5);
+      return `process ${i} (${state}):\n${[...lines.slice(-12), ...plain].join('\n')}`;
+    })
+    .join('\n');
+}
 const FIRST_RESPONSE_S = 8;
 const defer = deferCleanups({ first: killAll });
 
@@ -257,9 +316,14 @@ describeServices('many processes, one service', () => {
               first.threadId,
             ])
           ).rows;
+          const outcome = (
+            await c.query('SELECT outcome, reason, at FROM turn_outcomes WHERE message_id = $1', [
+              first.messageId,
+            ])
+          ).rows;
           await c.end();
           throw new Error(
-            `${err.message} (thread ${i}, posted to ${to}); stream: ${JSON.stringify([...live.arrived.values()])}; stored: ${JSON.stringify(rows).slice(0, 600)}\nweb${1 - to}: ${webs[1 - to].output().slice(-3000)}`,
+            `${err.message} (thread ${i}, posted to ${to}); stream: ${JSON.stringify([...live.arrived.values()])}; stored: ${JSON.stringify(rows).slice(0, 600)}; reply slot: ${JSON.stringify(outcome)}\nredis: ${redisState(redis.url, first.threadId)}\n${logsAbout(first.threadId, [...webs, ...workers])}`,
           );
         });
         await sleep(300);

@@ -4,7 +4,7 @@
  * the one-second delay check.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isHelplineError } from '../../src/errors.ts';
+import { HelplineError, isHelplineError } from '../../src/errors.ts';
 import {
   type DeadLetter,
   type JobContext,
@@ -286,6 +286,25 @@ export function describeJobRunnerContract(name: string, setup: () => Promise<Con
         await waitFor('three tries', () => tries.length === 3);
         expect(tries.map((t) => t.attempt)).toEqual([1, 1, 1]);
         expect(tries[1].at - tries[0].at).toBeGreaterThanOrEqual(75);
+        await sleep(50);
+        expect(await runner.deadLetters()).toEqual([]);
+      });
+
+      it(`a try that failed on an outage (Redis, the database) is retried later without consuming an attempt (${label})`, async () => {
+        const runner = create();
+        const tries: number[] = [];
+        runner.register('inbound', 'event', async (_data, ctx) => {
+          tries.push(ctx.attempt);
+          if (tries.length === 1) throw new HelplineError('REDIS_UNAVAILABLE', 'Redis is restarting');
+          if (tries.length === 2)
+            throw new Error('the reply was not handed to delivery', {
+              cause: new HelplineError('DB_UNAVAILABLE', 'PostgreSQL is restarting'),
+            });
+        });
+        await runner.start();
+        await runner.add('inbound', { name: 'event', data: {}, attempts: 1, backoffMs: 10, group });
+        await waitFor('three tries', () => tries.length === 3);
+        expect(tries).toEqual([1, 1, 1]);
         await sleep(50);
         expect(await runner.deadLetters()).toEqual([]);
       });
