@@ -1,8 +1,10 @@
 /**
  * Never lose a message (DESIGN §7): a message addressed to the bot is stored with its event before
  * the ack, so one whose job vanished (Redis came back empty, a job dead-lettered before it could
- * answer) is found here — a recent user message with no reply outcome, on any channel — and its
- * event queued again under the same job id (a job still queued is not doubled).
+ * answer) is found here — a recent user message with no reply outcome, on any channel, or whose
+ * answer took the reply slot but never reached delivery (the job died between the two, so the
+ * watchdog stood down) — and its event queued again under the same job id (a job still queued is
+ * not doubled; the retried turn re-takes the slot and replies under the same delivery key).
  */
 import type { JobRunner } from '../jobs/types.ts';
 import type { Database } from '../store/database.ts';
@@ -29,7 +31,13 @@ export async function findUnanswered(
        FROM messages m
       WHERE m.author = 'user' AND m.inbound IS NOT NULL
         AND m.created_at > $1 AND m.created_at < $2
-        AND NOT EXISTS (SELECT 1 FROM turn_outcomes o WHERE o.message_id = m.id)
+        AND NOT EXISTS (
+              SELECT 1 FROM turn_outcomes o
+               WHERE o.message_id = m.id
+                 AND (o.outcome NOT IN ('answered', 'declined', 'ticketed', 'greeted')
+                      OR o.at >= $2
+                      OR EXISTS (SELECT 1 FROM deliveries d
+                                  WHERE d.key IN ('reply:' || m.id, 'reply:' || m.id || ':late'))))
       ORDER BY m.created_at, m.seq
       LIMIT $3`,
     [

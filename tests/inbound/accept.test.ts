@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PgConversationStore } from '../../src/conversations/pg-store.ts';
+import { SqlDeliveryLog } from '../../src/delivery/delivery-log.ts';
 import { type EventDeduper, MemoryDeduper } from '../../src/idempotency/dedupe.ts';
 import { createAccept } from '../../src/inbound/accept.ts';
 import type { InboundEvent } from '../../src/inbound/ports.ts';
@@ -138,24 +139,40 @@ describe('accept', () => {
     requeue.stop();
   });
 
-  it('the recovery sweep finds a stored message with no reply outcome and queues its event; an answered one it leaves', async () => {
+  it('the recovery sweep queues again a stored message with no reply outcome, or whose answer never reached delivery; an answered or relayed one it leaves', async () => {
     const { runner } = flakyRunner(100);
     const { db, store: s } = await shared();
     const thread = await s.createThread('emp-c');
     const accept = createAccept({ runner, deduper: new MemoryDeduper(), store: s });
-    expect(await accept(webEvent(thread, 'm7', 'emp-c'))).toBe('queued');
-    expect(await accept(webEvent(thread, 'm8', 'emp-c'))).toBe('queued');
-    await new SqlReplySlots(db).claim('web:m8', 'answered', new Date());
+    for (const id of ['m7', 'm8', 'm9', 'm10']) {
+      expect(await accept(webEvent(thread, id, 'emp-c'))).toBe('queued');
+    }
+    const slots = new SqlReplySlots(db);
+    const claimedAt = new Date();
+    // m8: answered and handed to delivery (its delivery started); m9: the answer took the slot and
+    // its job died before the hand-off; m10: relayed to an engineer, no reply of ours expected.
+    await slots.claim('web:m8', 'answered', claimedAt);
+    await new SqlDeliveryLog({ db }).claimSend({
+      key: 'reply:web:m8',
+      platform: 'web',
+      channel: thread,
+    });
+    await slots.claim('web:m9', 'ticketed', claimedAt);
+    await slots.claim('web:m10', 'relayed', claimedAt);
     const soon = new Date(Date.now() + 1000);
     const mine = (events: { event: InboundEvent }[]) => events.filter((q) => q.event.chat === thread);
     // Younger than minAgeMs: left to its own job, which is probably still running.
     expect(mine(await findUnanswered(db, soon))).toEqual([]);
-    expect(mine(await findUnanswered(db, soon, { minAgeMs: 0 })).map((q) => q.event.eventId)).toEqual(['m7']);
+    expect(mine(await findUnanswered(db, soon, { minAgeMs: 0 })).map((q) => q.event.eventId)).toEqual([
+      'm7',
+      'm9',
+    ]);
     const working = flakyRunner(0);
     await recoverUnanswered(db, working.runner, soon, { minAgeMs: 0 });
-    expect(working.added.map((j) => j.name)).toContain('event');
-    expect(working.added.some((j) => (j.data as { event: InboundEvent }).event.eventId === 'm7')).toBe(true);
-    expect(working.added.some((j) => (j.data as { event: InboundEvent }).event.eventId === 'm8')).toBe(false);
+    const queuedAgain = working.added
+      .filter((j) => j.name === 'event')
+      .map((j) => (j.data as { event: InboundEvent }).event.eventId);
+    expect(queuedAgain.filter((id) => ['m7', 'm8', 'm9', 'm10'].includes(id))).toEqual(['m7', 'm9']);
   });
 
   it('a platform message that could not be queued is refused, so the platform redelivers it', async () => {
