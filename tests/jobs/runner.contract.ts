@@ -314,9 +314,11 @@ export function describeJobRunnerContract(name: string, setup: () => Promise<Con
         const ran: string[] = [];
         runner.register<string>('sla', 'timer', async (data) => void ran.push(data));
         await runner.start();
-        await runner.add('sla', { name: 'timer', data: 'cancelled', id: 'sla-1', delayMs: 200, group });
-        await runner.add('sla', { name: 'timer', data: 'kept', id: 'sla-2', delayMs: 300 });
+        // Removed well before it is due (a loaded CI machine once took longer than a 200 ms delay
+        // between add and remove); the kept timer, due after it, shows it would have run by then.
+        await runner.add('sla', { name: 'timer', data: 'cancelled', id: 'sla-1', delayMs: 1000, group });
         await runner.remove('sla', 'sla-1');
+        await runner.add('sla', { name: 'timer', data: 'kept', id: 'sla-2', delayMs: 1100 });
         await runner.remove('sla', 'no-such-job');
         await waitFor('kept timer', () => ran.includes('kept'));
         await sleep(50);
