@@ -21,7 +21,7 @@ export const DEFAULT_MAX_RETRY_LATERS = 100;
  * nothing about the job: it is retried later, waiting longer each time up to this, without spending
  * an attempt — a Redis restart must not use up a reply's three tries and drop it.
  */
-export const MAX_OUTAGE_DELAY_MS = 30_000;
+const MAX_OUTAGE_DELAY_MS = 30_000;
 const OUTAGE_CODES: readonly ErrorCode[] = ['REDIS_UNAVAILABLE', 'JOBS_UNAVAILABLE', 'DB_UNAVAILABLE'];
 /** Dead letters kept (newest first); older ones are dropped. */
 export const DEFAULT_MAX_DEAD_LETTERS = 1000;
