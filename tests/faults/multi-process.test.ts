@@ -71,20 +71,15 @@ function redisState(url: string, threadId: string): string {
 function logsAbout(threadId: string, processes: WorkerProcess[]): string {
   return processes
     .map((p, i) => {
-      const lines = p
-        .output()
-        .split('\n')
+      const output = p.output().split('\n');
+      const lines = output
         .filter((l) => l.includes(threadId) || /"level":(40|50|60)/.test(l))
         .map((l) => l.slice(0, 500));
       const { exitCode, signalCode } = p.child;
       const state =
         exitCode === null && signalCode === null ? 'running' : `exited (${signalCode ?? exitCode})`;
       // A crash prints a plain stack, not a JSON log line.
-      const plain = p
-        .output()
-        .split('\n')
-        .filter((l) => l.trim() && !l.startsWith('{'))
-        .slice(-5);
+      const plain = output.filter((l) => l.trim() && !l.startsWith('{')).slice(-5);
       return `process ${i} (${state}):\n${[...lines.slice(-12), ...plain].join('\n')}`;
     })
     .join('\n');

@@ -1,10 +1,11 @@
 /**
- * requeue (src/jobs/requeue.ts): a stored message's job is queued again as soon as the queue
- * takes it, oldest first, one try per period while it is away, and left to the sweep after `forMs`.
+ * requeue (src/jobs/requeue.ts): work the queue refused (a stored message's job, a ticket's timers
+ * or card) is queued again as soon as the queue takes it, oldest first, one try per period while it
+ * is away, and left to the recovery sweeps after `forMs`.
  */
 import { describe, expect, it } from 'vitest';
 import { createRequeue } from '../../src/jobs/requeue.ts';
-import { waitFor } from '../jobs/wait.ts';
+import { waitFor } from './wait.ts';
 
 /** A queue that is down until `up()`; records what it took. */
 function queueDownUntilUp() {
