@@ -13,7 +13,8 @@
 import { findCounts } from './counts.ts';
 import { normalizeText } from './features.ts';
 import { argmax } from './model.ts';
-import { type Decision, rateSeverity } from './severity.ts';
+import { hasWords } from './readable.ts';
+import { type Decision, MASS_INCIDENT_P1_REPORTERS, rateSeverity } from './severity.ts';
 import { type DetectedSignal, detectSignals, hasSignal, type SignalName } from './signals.ts';
 import { getTriageModel, messageFeatures, type TriageModel } from './triage-model.ts';
 import {
@@ -95,6 +96,7 @@ function normalizeRole(role: string | undefined): string {
 
 export function classify(input: TriageInput, model: TriageModel = getTriageModel()): TriageResult {
   const text = typeof input.text === 'string' ? input.text : '';
+  if (!hasWords(text) && (input.reporters ?? 0) < MASS_INCIDENT_P1_REPORTERS) return noWords();
   const role = normalizeRole(input.role);
   const signals = detectSignals(text, { role, reporters: input.reporters });
   const has = (name: SignalName) => hasSignal(signals, name);
@@ -257,6 +259,19 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
       severity: round(confidence.severity),
       category: round(confidence.category),
     },
+  };
+}
+
+/** Nothing to read (symbols, numbers or emoji alone): small talk the assistant asks about. */
+function noWords(): TriageResult {
+  return {
+    intent: 'smalltalk',
+    severity: 'P3',
+    category: 'other',
+    rationale:
+      'P3 (low): the message has no words to read (only symbols, numbers or emoji). Intent smalltalk; category other.',
+    signals: [],
+    confidence: { intent: RULE_CONFIDENCE, severity: RULE_CONFIDENCE, category: RULE_CONFIDENCE },
   };
 }
 

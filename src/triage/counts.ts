@@ -283,6 +283,9 @@ export function findCounts(norm: string): Count[] {
       // The tail of a time (8:55), a version (2.5.1), an id (a20317, 0x8018) or a date (2024-11).
       if (/[\d:.#/a-z]$/u.test(before) || /^[:/.]\d/.test(after)) continue;
       if (MONEY_BEFORE.test(before)) continue;
+      // Seven or more digits written plainly are a number that names something — a phone, an ID or
+      // card number, an order — not a head count (which would be written 12,000 or 1.2万).
+      if (/^\d{7,}/.test(digits) && !multiplier) continue;
       value = Number(digits.replace(/,/g, ''));
       const range = /[-–~到至]\s*(\d+(?:,\d{3})*)/.exec(whole);
       if (range) value = Math.max(value, Number(range[1].replace(/,/g, '')));

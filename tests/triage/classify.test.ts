@@ -96,6 +96,20 @@ describe('classify', () => {
       });
     });
 
+    it.each([
+      '0Uz3X}6[9^<a?dBg Ej#Hm&Kp)Ns,QvA/TyA2W|5Z8];`>cAfDi"Gl%Jo(Mr+Pu.Sx1V{4Y~7\\:_',
+      '🔥🔥🔥',
+      '0x80070005',
+      '\u0000\u0001\ufffd\ufffd 12 %% ##',
+    ])('a message with no words to read is small talk, not an incident: %j', (text) => {
+      expect(classify({ text })).toMatchObject({ intent: 'smalltalk', severity: 'P3', category: 'other' });
+    });
+
+    it('an ID or phone number is not a head count', () => {
+      const r = classify({ text: '转人工 身份证 110101199003074578 手机 +86 138-1234-5678' });
+      expect(r.signals.map((s) => s.name)).not.toContain('scope_count');
+    });
+
     it('a leaking tap is a facilities issue, not a security incident', () => {
       const r = classify({ text: 'a leaking tap in the office kitchen' });
       expect(r.category).not.toBe('security');

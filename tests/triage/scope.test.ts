@@ -43,6 +43,8 @@ describe('counts', () => {
     '周五之前',
     'error 0x8007000d on build 22631',
     '上个月少了3000块',
+    '身份证 110101199003074578 手机 13812345678',
+    'card 6222021234567890123 devices',
   ])('not a count of people or places: %s', (text) => {
     expect(counts(text).filter(([, kind]) => kind !== 'other')).toEqual([]);
   });
