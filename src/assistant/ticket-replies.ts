@@ -33,28 +33,34 @@ export function targetText(p: SeverityPolicy, lang: Lang): string {
   return lang === 'zh' ? `${m} 分钟` : `${m} minutes`;
 }
 
+/** A deadline on the company's clock, its zone named ("12月8日周二 10:00 GMT+8"): readers may be elsewhere. */
 export function formatDue(iso: string | undefined, lang: Lang, timeZone = 'Asia/Shanghai'): string {
   if (!iso) return '';
   const d = new Date(iso);
-  return lang === 'zh'
-    ? new Intl.DateTimeFormat('zh-CN', {
-        timeZone,
-        month: 'long',
-        day: 'numeric',
-        weekday: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-        hour12: false,
-      }).format(d)
-    : new Intl.DateTimeFormat('en-GB', {
-        timeZone,
-        weekday: 'short',
-        day: 'numeric',
-        month: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-        hour12: false,
-      }).format(d);
+  const zone = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' })
+    .formatToParts(d)
+    .find((p) => p.type === 'timeZoneName')?.value;
+  const local =
+    lang === 'zh'
+      ? new Intl.DateTimeFormat('zh-CN', {
+          timeZone,
+          month: 'long',
+          day: 'numeric',
+          weekday: 'short',
+          hour: '2-digit',
+          minute: '2-digit',
+          hour12: false,
+        }).format(d)
+      : new Intl.DateTimeFormat('en-GB', {
+          timeZone,
+          weekday: 'short',
+          day: 'numeric',
+          month: 'short',
+          hour: '2-digit',
+          minute: '2-digit',
+          hour12: false,
+        }).format(d);
+  return zone ? `${local} ${zone}` : local;
 }
 
 export interface TicketNotice {

@@ -13,9 +13,10 @@ interface Helpers {
   citationLabel(c: { title?: string; heading?: string; source?: string }): string;
   severityClass(s: string): string;
   hasCjk(s: string): boolean;
+  ticketWord(value: string, isZh: boolean): string;
 }
 const helpers = new Function(
-  `${pageHelpersSource}; return { escapeHtml, formatText, safeUrl, citationLabel, severityClass, hasCjk };`,
+  `${pageHelpersSource}; return { escapeHtml, formatText, safeUrl, citationLabel, severityClass, hasCjk, ticketWord };`,
 )() as Helpers;
 
 describe('GET / (web chat page)', () => {
@@ -112,5 +113,13 @@ describe('page rendering helpers', () => {
     expect(helpers.severityClass('x" onclick="y')).toBe('sev-p3');
     expect(helpers.hasCjk('怎么请年假')).toBe(true);
     expect(helpers.hasCjk('leave')).toBe(false);
+  });
+
+  it("names a ticket's category and status in the reader's words, unknown values as they are", () => {
+    expect(helpers.ticketWord('attendance', true)).toBe('考勤');
+    expect(helpers.ticketWord('waiting_l2', true)).toBe('等待工程师');
+    expect(helpers.ticketWord('waiting_l2', false)).toBe('waiting for an engineer');
+    expect(helpers.ticketWord('attendance', false)).toBe('attendance');
+    expect(helpers.ticketWord('custom_cat', true)).toBe('custom_cat');
   });
 });

@@ -88,7 +88,8 @@ function citationLabel(c) {
 function severityClass(sev) {
   return /^P[0-3]$/.test(sev) ? 'sev-' + sev.toLowerCase() : 'sev-p3';
 }
-function formatTime(iso, withDate) {
+/** A time in the reader's clock; `withZone` names the zone (a deadline the reply text gives in the company's). */
+function formatTime(iso, withDate, withZone) {
   var d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
   /** @type {Intl.DateTimeFormatOptions} */
@@ -97,5 +98,41 @@ function formatTime(iso, withDate) {
     opts.month = 'short';
     opts.day = 'numeric';
   }
+  if (withZone) opts.timeZoneName = 'short';
   return d.toLocaleString([], opts);
+}
+var TICKET_WORDS = {
+  zh: {
+    leave: '假期',
+    attendance: '考勤',
+    payroll: '薪资',
+    benefits: '福利',
+    account: '账号',
+    device: '设备',
+    org_change: '组织与审批',
+    report: '报表',
+    integration: '系统集成',
+    security: '信息安全',
+    other: '其他',
+    new: '新建',
+    waiting_l2: '等待工程师',
+    claimed: '处理中',
+    waiting_employee: '等你回复',
+    resolved: '已解决',
+    closed: '已关闭',
+  },
+  en: {
+    org_change: 'org change',
+    new: 'new',
+    waiting_l2: 'waiting for an engineer',
+    claimed: 'in progress',
+    waiting_employee: 'waiting for you',
+    resolved: 'resolved',
+    closed: 'closed',
+  },
+};
+/** A ticket's category or status in the reader's words ("waiting_l2" → "等待工程师"). */
+function ticketWord(value, isZh) {
+  var words = isZh ? TICKET_WORDS.zh : TICKET_WORDS.en;
+  return (value && words[value]) || value || '';
 }

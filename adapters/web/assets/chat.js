@@ -127,10 +127,10 @@ function renderTicket(ticket, isZh) {
   box.setAttribute('role', 'note');
   box.appendChild(el('span', 'sev', ticket.severity));
   box.appendChild(el('span', 'num', t('工单 ', 'Ticket ', isZh) + ticket.number));
-  var meta = [ticket.category, ticket.status].filter(Boolean).join(' · ');
+  var meta = [ticketWord(ticket.category, isZh), ticketWord(ticket.status, isZh)].filter(Boolean).join(' · ');
   if (meta) box.appendChild(el('span', 'meta', meta));
   if (ticket.firstResponseDue) {
-    var due = formatTime(ticket.firstResponseDue, true);
+    var due = formatTime(ticket.firstResponseDue, true, true);
     if (due) box.appendChild(el('span', 'due', t('首次响应不晚于 ', 'First response by ', isZh) + due));
   }
   return box;
