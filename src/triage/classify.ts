@@ -10,6 +10,7 @@
  * and raise the ticket when the result is more severe than its current severity (lowering stays a
  * human decision). Scope or urgency added later ("Shenzhen too", "now 50 people") then counts.
  */
+import { CONDUCT } from './conduct.ts';
 import { findCounts } from './counts.ts';
 import { normalizeText } from './features.ts';
 import { argmax } from './model.ts';
@@ -230,6 +231,26 @@ export function classify(input: TriageInput, model: TriageModel = getTriageModel
   const adjusted = rating.adjusted;
   decisions.push(...rating.decisions);
   ruled.severity = rating.ruled;
+  // The text model knows "security" from leaks and phishing; one person's report about someone's
+  // conduct is not one (a harassment report was filed under information security). A wide exposure
+  // of such a report (P0/P1) stays security.
+  const onePerson = severity === 'P2' || severity === 'P3';
+  if (
+    onePerson &&
+    category === 'security' &&
+    !breach &&
+    !compromise &&
+    !has('security_phishing') &&
+    CONDUCT.test(text)
+  ) {
+    category = 'other';
+    ruled.category = true;
+    decisions.push({
+      name: 'conduct',
+      effect: 'category=other',
+      reason: "it reports a person's conduct (harassment, bullying, discrimination), an HR matter",
+    });
+  }
 
   const confidence = {
     intent: ruled.intent

@@ -57,7 +57,7 @@ export const SELF_P0 = 0.7;
 export const KEEP_P1 = 0.5;
 
 export interface Decision {
-  name: SignalName | 'model';
+  name: SignalName | 'model' | 'conduct';
   effect: string;
   /** Overrides the signal's own reason when several signals decided together. */
   reason?: string;

@@ -110,6 +110,18 @@ describe('classify', () => {
       expect(r.signals.map((s) => s.name)).not.toContain('scope_count');
     });
 
+    it('a harassment report is an HR matter (other), not information security; a leak about it stays security', () => {
+      expect(classify({ text: '另外想私下反映：我的主管王某多次对我性骚扰…请不要告诉别人' }).category).toBe(
+        'other',
+      );
+      expect(classify({ text: 'my manager keeps bullying me in front of the team' }).category).not.toBe(
+        'security',
+      );
+      expect(classify({ text: '员工的性骚扰投诉材料被发到了全员群里，所有人都能看到' }).category).toBe(
+        'security',
+      );
+    });
+
     it('a leaking tap is a facilities issue, not a security incident', () => {
       const r = classify({ text: 'a leaking tap in the office kitchen' });
       expect(r.category).not.toBe('security');
