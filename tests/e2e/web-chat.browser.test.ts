@@ -42,6 +42,7 @@ describe('web chat in a browser', () => {
     await bot.waitFor({ timeout: 10_000 });
     await expect.poll(async () => bot.textContent(), { timeout: 10_000 }).toMatch(expected);
     expect(await bot.locator('ol.cites li').count()).toBeGreaterThan(0);
+    expect(await bot.locator('.actions button').count()).toBeGreaterThan(0);
     await page.screenshot({
       path: join(tmpdir(), `helpline-web-chat-${question.length}.png`),
       fullPage: true,

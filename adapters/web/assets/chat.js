@@ -152,7 +152,9 @@ function defaultButtons(isZh, hasTicket) {
 }
 
 function renderActions(m, isZh) {
-  var buttons = m.buttons?.length ? m.buttons : m.author === 'bot' ? defaultButtons(isZh, !!m.ticket) : [];
+  // Feedback belongs under an answer or a ticket reply, not under a notice ("已升级到 L3", "感谢你的评分").
+  var rated = m.author === 'bot' && (m.citations?.length > 0 || !!m.ticket);
+  var buttons = m.buttons?.length ? m.buttons : rated ? defaultButtons(isZh, !!m.ticket) : [];
   if (!buttons.length) return null;
   var row = el('div', 'actions');
   var feedbackButtons = [];
