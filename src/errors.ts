@@ -13,6 +13,10 @@ export type ErrorCode =
   | 'LLM_FAILED'
   | 'EMBEDDING_FAILED'
   | 'USAGE'
+  /** A --jsonl input line is blank: its output line says so, so output lines still match input lines. */
+  | 'EMPTY_INPUT'
+  /** Another process (`helpline serve`, `worker`, `backup`…) is using this HELPLINE_DATA folder. */
+  | 'DATA_DIR_IN_USE'
   /** An SLA calendar, policy or argument is invalid (bad config, unknown calendar id, non-ISO time). */
   | 'SLA_INVALID'
   /** An SLA clock operation is not allowed in the clock's state (pause a stopped clock, resume a running one). */

@@ -1,9 +1,9 @@
 /** `helpline <command>`: parses the command line, runs one command, maps errors to exit codes. */
-import { parseArgs } from 'node:util';
-import { HelplineError, toHelplineError } from '../errors.ts';
+import { toHelplineError } from '../errors.ts';
 import type { Command } from './commands/command.ts';
 import { COMMANDS, usage } from './commands/index.ts';
 import { type Io, processIo } from './io.ts';
+import { parseCommandLine } from './parse-command-line.ts';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;
@@ -16,25 +16,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.err(`Unknown command "${name}".\n\n${usage()}`);
     return 2;
   }
-  let command: Command | undefined;
   try {
-    command = await entry.load();
-    const { values, positionals } = parseArgs({
-      args: rest,
-      options: command.options,
-      allowPositionals: true,
-      strict: true,
-    });
+    const command: Command = await entry.load();
+    const { values, positionals } = parseCommandLine(name, command, rest);
     if (values.help) {
       io.out(`${command.usage}\n`);
       return 0;
     }
-    return await command.run(values as Record<string, string | boolean | undefined>, positionals, io);
+    return await command.run(values, positionals, io);
   } catch (err) {
-    const e =
-      err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')
-        ? new HelplineError('USAGE', `${err.message}\n\n${command?.usage ?? ''}`)
-        : toHelplineError(err);
+    const e = toHelplineError(err);
     io.err(`helpline ${name}: ${e.message}`);
     if (e.code === 'INTERNAL' && e.cause instanceof Error && e.cause.stack) io.err(e.cause.stack);
     return e.code === 'USAGE' ? 2 : 1;

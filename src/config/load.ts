@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { HelplineError } from '../errors.ts';
 import { type Config, configSchema, crossCheck, ENV } from './schema.ts';
+import { describeUnknownKey, unknownKeys } from './unknown-keys.ts';
 
 // `yaml` is loaded only when there is a file to read (most starts have none).
 const require = createRequire(import.meta.url);
@@ -34,13 +35,16 @@ export function loadConfig(options: LoadOptions = {}): Config {
     if (value !== undefined) setPath(raw, path, value);
   }
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
+  // A mistyped key would be dropped by the schema and its setting silently keep the default.
+  const unknown = unknownKeys(configSchema, raw).map((k) => `  - ${describeUnknownKey(k)}`);
+  if (!parsed.success || unknown.length > 0) {
     const envOf = Object.fromEntries(Object.entries(ENV).map(([k, v]) => [v, k]));
-    const problems = parsed.error.issues.map((i) => {
+    const problems = (parsed.error?.issues ?? []).map((i) => {
       const path = i.path.join('.');
       const where = envOf[path] ? `${path} (${envOf[path]})` : path;
       return `  - ${where}: ${i.message}`;
     });
+    problems.push(...unknown);
     throw new HelplineError(
       'CONFIG_INVALID',
       `Configuration is invalid:\n${problems.join('\n')}\nFix these in ${file} or the environment and start again.`,

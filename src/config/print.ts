@@ -1,8 +1,8 @@
 import { stringify } from 'yaml';
+import { maskUrl } from '../util/mask-url.ts';
 import type { Config } from './schema.ts';
 
 const SECRET_KEYS = /(secret|token|key|password)$/i;
-const URL_WITH_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^:/@]+:)([^@]+)(@)/i;
 
 /** The effective configuration with secrets masked: safe to paste in a ticket. */
 export function maskedConfig(config: Config): Config {
@@ -10,7 +10,7 @@ export function maskedConfig(config: Config): Config {
     JSON.stringify(config, (key, value) => {
       if (typeof value !== 'string') return value;
       if (SECRET_KEYS.test(key)) return mask(value);
-      return value.replace(URL_WITH_PASSWORD, '$1****$3');
+      return maskUrl(value);
     }),
   );
 }

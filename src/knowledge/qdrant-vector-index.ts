@@ -8,6 +8,7 @@
  */
 import { QdrantClient } from '@qdrant/js-client-rest';
 import { HelplineError } from '../errors.ts';
+import { maskUrl, maskUrlsIn } from '../util/mask-url.ts';
 import type { VectorFilter, VectorHit, VectorIndex, VectorPayload, VectorPoint } from './vector-index.ts';
 
 export interface QdrantIndexOptions {
@@ -36,7 +37,7 @@ export class QdrantVectorIndex implements VectorIndex {
   constructor(options: QdrantIndexOptions) {
     this.collection = options.collection;
     this.batchSize = options.batchSize ?? 256;
-    this.label = `Qdrant at ${redact(options.url)}, collection ${options.collection}`;
+    this.label = `Qdrant at ${maskUrl(options.url)}, collection ${options.collection}`;
     this.client = new QdrantClient({
       url: options.url,
       // As a header rather than `apiKey`: the client would print a console warning for http URLs,
@@ -195,12 +196,7 @@ function unavailable(what: string, err: unknown): HelplineError {
     e.status === 401 || e.status === 403
       ? 'check QDRANT_API_KEY'
       : 'check that Qdrant at QDRANT_URL is running and reachable from this host';
-  return new HelplineError('VECTORS_UNAVAILABLE', `Qdrant ${what} failed (${redact(detail)}); ${hint}`, {
+  return new HelplineError('VECTORS_UNAVAILABLE', `Qdrant ${what} failed (${maskUrlsIn(detail)}); ${hint}`, {
     cause: err,
   });
-}
-
-/** A URL may carry credentials; never show them. */
-function redact(text: string): string {
-  return text.replace(/(\w+:\/\/)[^/@\s]*@/g, '$1***@');
 }

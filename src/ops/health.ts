@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { HelplineError } from '../errors.ts';
 import type { Queryable } from '../store/database.ts';
+import { maskUrlsIn } from '../util/mask-url.ts';
 import type { LogSink } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import { withTimeout } from './with-timeout.ts';
@@ -99,7 +100,7 @@ export function dbCheck(db: Pick<Queryable, 'query'>): HealthCheck {
     } catch (err) {
       throw new HelplineError(
         'DB_UNAVAILABLE',
-        `SELECT 1 failed (${redactUrl(messageOf(err))}); check that PostgreSQL at DATABASE_URL is running, or that the embedded database under HELPLINE_DATA is readable`,
+        `SELECT 1 failed (${maskUrlsIn(messageOf(err))}); check that PostgreSQL at DATABASE_URL is running, or that the embedded database under HELPLINE_DATA is readable`,
         { cause: err },
       );
     }
@@ -171,7 +172,7 @@ export function redisCheck(target: string | RedisPingable): RedisHealthCheck {
 function unavailable(reason: string, cause?: unknown): HelplineError {
   return new HelplineError(
     'REDIS_UNAVAILABLE',
-    `PING failed (${redactUrl(reason)}); check that Redis at REDIS_URL is running and reachable from this host`,
+    `PING failed (${maskUrlsIn(reason)}); check that Redis at REDIS_URL is running and reachable from this host`,
     { cause },
   );
 }
@@ -194,9 +195,4 @@ export function kbCheck(count: () => number | Promise<number>): HealthCheck {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** Driver messages can carry the connection URL; never show its password. */
-function redactUrl(text: string): string {
-  return text.replace(/(\w+:\/\/[^:/@\s]*:)[^@\s]+@/g, '$1***@');
 }

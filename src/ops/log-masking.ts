@@ -3,10 +3,15 @@
  * keys missed what a caller does not control: an error's message and stack, a database error's
  * parameters (the message being stored), an SDK's response body. So every string and number in a
  * record is masked, errors included, at any depth; the masks keep order numbers and dates because
- * ID and card numbers are checksum/Luhn-verified.
+ * ID and card numbers are checksum/Luhn-verified. A connection URL in any of them (a driver's error
+ * message) loses its password.
  */
 import { pino } from 'pino';
 import { maskPii } from '../privacy/pii.ts';
+import { maskUrlsIn } from '../util/mask-url.ts';
+
+/** A string as it may be logged: URL secrets and PII masked. */
+export const maskLogText = (text: string): string => maskPii(maskUrlsIn(text));
 
 /** Deeper values than this are cut (a log record is not a document). */
 const MAX_DEPTH = 8;
@@ -27,7 +32,7 @@ function isErrorLike(v: object): v is Error {
 
 /** A copy of `value` with every string and number masked; errors become pino's serialized form. */
 export function maskDeep(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
-  if (typeof value === 'string') return maskPii(value);
+  if (typeof value === 'string') return maskLogText(value);
   if (typeof value === 'number') return maskNumber(value);
   if (typeof value === 'bigint') return maskPii(String(value));
   if (value === null || typeof value !== 'object') return value;

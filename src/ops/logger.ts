@@ -7,7 +7,7 @@
  */
 import { type DestinationStream, type Logger, type LoggerOptions as PinoOptions, pino } from 'pino';
 import { maskPii } from '../privacy/pii.ts';
-import { maskDeep } from './log-masking.ts';
+import { maskDeep, maskLogText } from './log-masking.ts';
 
 export interface LoggerOptions {
   /** fatal, error, warn, info, debug, trace or silent. @defaultValue 'info' */
@@ -68,9 +68,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     hooks: {
       // The message and its interpolation values; `logger.error(err)` takes its message from err.
       logMethod(args, method) {
-        const masked: unknown[] = args.map((a) => (typeof a === 'string' ? maskPii(a) : a));
+        const masked: unknown[] = args.map((a) => (typeof a === 'string' ? maskLogText(a) : a));
         if (masked[0] instanceof Error && typeof masked[1] !== 'string')
-          masked.splice(1, 0, maskPii(masked[0].message));
+          masked.splice(1, 0, maskLogText(masked[0].message));
         return method.apply(this, masked as Parameters<typeof method>);
       },
     },

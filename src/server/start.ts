@@ -3,10 +3,9 @@
  * web chat, the JSON API and the ops endpoints, listens, and says clearly what is running and where.
  */
 
-import { mkdirSync } from 'node:fs';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
-import { type AdminOps, adminOps } from '../access/admin-ops.ts';
+import { adminOps } from '../access/admin-ops.ts';
 import type { AccessStores } from '../access/stores.ts';
 import type { Io } from '../cli/io.ts';
 import { type Config, type Config as FullConfig, oidcEnabled } from '../config/schema.ts';
@@ -14,9 +13,9 @@ import type { OpenedKb } from '../knowledge/open-kb.ts';
 import { createLogger } from '../ops/logger.ts';
 import type { ShutdownStep } from '../ops/shutdown.ts';
 import { writeBackup } from '../store/backup.ts';
-import { adminSocketPath, serveAdminSocket } from './admin-socket.ts';
 import { allowedHosts } from './allowed-hosts.ts';
 import { openConfiguredDatabase } from './configured-database.ts';
+import { claimDataFolder } from './data-folder.ts';
 import { assertProtected, openTrialMode } from './exposure.ts';
 import { listen } from './listen.ts';
 import { createStartingApp } from './starting-app.ts';
@@ -44,6 +43,8 @@ export async function startServer(
   const workers = options.workers ?? true;
   assertProtected(config);
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
+  // First, before the database or the port: a second process on this data folder stops here.
+  const admin = await claimDataFolder(config, { command: 'helpline serve', serving: true, logger });
   io.err('Helpline is starting…');
   // The database opens first (in its worker thread, the longest step of a start) while this thread
   // opens the port and loads the rest and the KB.
@@ -61,6 +62,7 @@ export async function startServer(
     { hostname: config.server.host },
   ).catch(async (err) => {
     await opening.then((db) => db.close()).catch(() => {});
+    await admin?.close();
     throw err;
   });
   const baseUrl = () => config.server.publicUrl ?? server.url;
@@ -71,6 +73,7 @@ export async function startServer(
   } catch (err) {
     await server.close();
     await opening.then((db) => db.close()).catch(() => {});
+    await admin?.close();
     throw err;
   }
   const { opened, runtime, app, redis, chat, laps, access } = built;
@@ -88,7 +91,7 @@ export async function startServer(
       logger.error({ err }, 'knowledge base re-ingest failed; still answering from the previous index'),
   );
   const ops_ = adminOps(access, baseUrl, { backup: (out) => writeBackup(runtime.db, out) });
-  const admin = await openAdminSocket(config, ops_, logger);
+  admin?.serve(ops_);
   const firstAdmin = (await needsFirstAdmin(config, access))
     ? await ops_['login-link']({ userId: 'admin', role: 'admin' })
     : undefined;
@@ -159,9 +162,10 @@ export async function startServer(
         await server.close();
       },
     },
-    { name: 'close the admin socket', run: async () => admin?.close() },
     ...runtime.shutdownSteps(),
     { name: 'close health checks', run: async () => redis?.close() },
+    // Last: the data folder stays this process's until its database and journal are closed.
+    { name: 'release the data folder', run: async () => admin?.close() },
   ];
   return {
     url: server.url,
@@ -273,15 +277,4 @@ async function needsFirstAdmin(config: FullConfig, access: AccessStores): Promis
   );
   if (configured && oidcEnabled(config)) return false;
   return !(await access.links.adminExists());
-}
-
-/** The admin socket under HELPLINE_DATA; another process already serving it is not an error. */
-async function openAdminSocket(config: FullConfig, ops: AdminOps, logger: Logger) {
-  try {
-    mkdirSync(config.data.dir, { recursive: true });
-    return await serveAdminSocket(adminSocketPath(config.data.dir), ops, logger);
-  } catch (err) {
-    logger.warn({ err }, 'admin socket not opened; `helpline token` will use the database directly');
-    return undefined;
-  }
 }

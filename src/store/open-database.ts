@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { maskUrl } from '../util/mask-url.ts';
 import type { Database } from './database.ts';
 import { migrate } from './migrate.ts';
-import { describeUrl } from './postgres-url.ts';
 
 export interface OpenDatabaseOptions {
   /** PostgreSQL URL (DATABASE_URL). When set, dataDir is not used. */
@@ -64,7 +64,7 @@ async function seeded(dataDir: string | undefined): Promise<string | undefined> 
 
 /** Where the data lives, for the startup banner and logs (no password). */
 export function describeDatabase(options: Pick<OpenDatabaseOptions, 'url' | 'dataDir'>): string {
-  if (options.url) return `PostgreSQL ${describeUrl(options.url)}`;
+  if (options.url) return `PostgreSQL ${maskUrl(options.url)}`;
   return options.dataDir
     ? `embedded (PGlite) in ${join(options.dataDir, 'pg')}`
     : 'embedded (PGlite) in memory';

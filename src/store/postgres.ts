@@ -4,6 +4,7 @@
  */
 import pg from 'pg';
 import { HelplineError } from '../errors.ts';
+import { maskUrl } from '../util/mask-url.ts';
 import {
   assertSchemaName,
   type Database,
@@ -11,7 +12,6 @@ import {
   TransactionScope,
   timestampToIso,
 } from './database.ts';
-import { describeUrl } from './postgres-url.ts';
 
 const INT8 = 20;
 const TIMESTAMPTZ = 1184;
@@ -264,10 +264,8 @@ function unavailable(url: string, err: unknown): HelplineError {
     err instanceof Error ? err.message || (err as { code?: string }).code || err.name : String(err);
   return new HelplineError(
     'DB_UNAVAILABLE',
-    `Cannot use PostgreSQL at ${describeUrl(url)}: ${reason}. ` +
+    `Cannot use PostgreSQL at ${maskUrl(url)}: ${reason}. ` +
       'Check that the server is running and reachable, and that DATABASE_URL has the right host, port, user, password and database.',
-    { cause: err, details: { url: describeUrl(url) } },
+    { cause: err, details: { url: maskUrl(url) } },
   );
 }
-
-export { describeUrl };

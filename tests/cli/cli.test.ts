@@ -56,11 +56,15 @@ describe('helpline search', () => {
     expect(await main(['search', '--kb', kb, '--lang', 'fr', 'x'], recordingIo())).toBe(2);
   });
 
-  it('--jsonl answers one JSON line per input line and skips blank lines', async () => {
+  it('--jsonl answers one JSON line per input line, a blank line with an EMPTY_INPUT object', async () => {
     const t = recordingIo(['怎么请年假', '', 'reset my password']);
     expect(await main(['search', '--kb', kb, '--jsonl'], t)).toBe(0);
-    expect(t.stdout).toHaveLength(2);
-    expect(JSON.parse(t.stdout[1]).results[0].source).toBe('en/password.md');
+    expect(t.stdout).toHaveLength(3);
+    expect(JSON.parse(t.stdout[1])).toEqual({
+      query: '',
+      error: { code: 'EMPTY_INPUT', message: expect.any(String) },
+    });
+    expect(JSON.parse(t.stdout[2]).results[0].source).toBe('en/password.md');
   });
 
   it('explains usage errors with exit code 2', async () => {
@@ -172,9 +176,10 @@ describe('helpline classify', () => {
   it('--jsonl classifies one message per line; --role raises an HR admin payroll report', async () => {
     const t = recordingIo(['how do I request annual leave', '', 'payroll for my team is wrong this month']);
     expect(await main(['classify', '--jsonl', '--role', 'hr_admin'], t)).toBe(0);
-    const [first, second] = t.stdout.map((l) => JSON.parse(l));
+    const [first, blank, third] = t.stdout.map((l) => JSON.parse(l));
     expect(first).toMatchObject({ intent: 'question', severity: 'P3', category: 'leave' });
-    expect(['P0', 'P1']).toContain(second.severity);
+    expect(blank.error.code).toBe('EMPTY_INPUT');
+    expect(['P0', 'P1']).toContain(third.severity);
     expect(await main(['classify'], recordingIo())).toBe(2);
   });
 

@@ -107,6 +107,72 @@ describe('config', () => {
     expect(text).not.toContain('signing-secret-abc');
     expect(maskedConfig(c).database.url).toBe('postgres://u:****@db/x');
   });
+
+  it('masks every password form in URLs: no user name, rediss, query parameters', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ REDIS_URL: 'redis://:pw1234@r:6379' }, 'redis://:****@r:6379'],
+      [{ REDIS_URL: 'rediss://:pw1234@r:6379' }, 'rediss://:****@r:6379'],
+      [{ REDIS_URL: 'redis://r:6379?password=pw1234' }, 'redis://r:6379?password=****'],
+      [{ DATABASE_URL: 'postgres://u@db/x?password=pw1234' }, 'postgres://u@db/x?password=****'],
+      [{ QDRANT_URL: 'https://q.example.com?api_key=pw1234' }, 'https://q.example.com?api_key=****'],
+    ];
+    for (const [env, masked] of cases) {
+      const c = loadConfig({ env });
+      expect(formatConfig(c)).not.toContain('pw1234');
+      expect(JSON.stringify(maskedConfig(c))).toContain(masked);
+    }
+    // And `helpline config --json` itself, from the environment.
+    const { main } = await import('../../src/cli/main.ts');
+    const { recordingIo } = await import('../support/cli-io.ts');
+    process.env.REDIS_URL = 'redis://:pw1234@r:6379';
+    try {
+      const io = recordingIo();
+      expect(await main(['config', '--json'], io)).toBe(0);
+      expect(io.stdout.join('')).not.toContain('pw1234');
+      expect(JSON.parse(io.stdout.join('')).redis.url).toBe('redis://:****@r:6379');
+    } finally {
+      delete process.env.REDIS_URL;
+    }
+  });
+});
+
+describe('unknown keys in helpline.config.yaml', () => {
+  const load = (yaml: string) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'helpline-config-')), 'helpline.config.yaml');
+    writeFileSync(file, yaml);
+    return () => loadConfig({ env: {}, file });
+  };
+
+  it('stops the start naming each unknown key and the key it probably meant', () => {
+    const bad = load(
+      'serverr:\n  port: 4000\nserver:\n  prot: 4001\nroles:\n  "slack:U1": { role: l2, categoriess: [leave] }\nsla:\n  policy:\n    P1: { firstResponseMinutes: 30, resolutionMinutes: 480, calendar: 24x7, resolutionDay: 2 }\n',
+    );
+    try {
+      bad();
+      expect.unreachable();
+    } catch (err) {
+      expect(isHelplineError(err, 'CONFIG_INVALID')).toBe(true);
+      const m = (err as Error).message;
+      expect(m).toContain('serverr: not a setting (did you mean server?)');
+      expect(m).toContain('server.prot: not a setting (did you mean server.port?)');
+      expect(m).toContain(
+        'roles.slack:U1.categoriess: not a setting (did you mean roles.slack:U1.categories?)',
+      );
+      expect(m).toContain(
+        'sla.policy.P1.resolutionDay: not a setting (did you mean sla.policy.P1.resolutionDays?)',
+      );
+      expect(m).toMatch(/helpline\.config\.yaml/);
+    }
+    expect(load('frobnicate: 1\n')).toThrowError(/frobnicate: not a setting; fix or remove it/);
+  });
+
+  it('accepts every declared key, free-form maps and calendars, and the example file', () => {
+    const ok = load(
+      'server:\n  port: 4000\nroles:\n  "li@example.com": hr_admin\n  "slack:U2": { role: l3, categories: [device] }\nsla:\n  calendars:\n    - { id: sg, timeZone: Asia/Singapore, workingHours: [{ start: "09:00", end: "18:00" }], weekdays: [1, 2, 3, 4, 5], holidays: [] }\noidc:\n  roles: { it-support: l2 }\n',
+    );
+    expect(ok().server.port).toBe(4000);
+    expect(() => loadConfig({ env: {}, file: 'helpline.config.example.yaml' })).not.toThrow();
+  });
 });
 
 describe('SLA settings', () => {

@@ -1,12 +1,14 @@
 /**
  * `helpline token create|list|revoke` and `helpline login-link`: through the running server's admin
- * socket when it runs on this data (it owns the embedded database), else on the database directly.
+ * socket when it runs on this data (it owns the embedded database), else on the database directly
+ * (server-or-database.ts).
  */
 import type { AdminOp, AdminRequests, AdminResults } from '../../access/admin-ops.ts';
 import type { Config } from '../../config/schema.ts';
 import { HelplineError } from '../../errors.ts';
 import { cliConfig } from '../context.ts';
 import type { Io } from '../io.ts';
+import { serverOrDatabase } from '../server-or-database.ts';
 import { type Command, HELP } from './command.ts';
 
 async function run<K extends AdminOp>(
@@ -15,20 +17,21 @@ async function run<K extends AdminOp>(
   args: AdminRequests[K],
 ): Promise<AdminResults[K]> {
   const { adminSocketPath, callAdminSocket } = await import('../../server/admin-socket.ts');
-  const viaServer = await callAdminSocket(adminSocketPath(config.data.dir), op, args);
-  if (viaServer) return viaServer;
-  const [{ openDatabase }, { accessStores }, { adminOps }] = await Promise.all([
-    import('../../store/open-database.ts'),
-    import('../../access/stores.ts'),
-    import('../../access/admin-ops.ts'),
-  ]);
-  const db = await openDatabase({ url: config.database.url, dataDir: config.data.dir });
-  try {
-    const base = config.server.publicUrl ?? `http://127.0.0.1:${config.server.port}`;
-    return await adminOps(accessStores(db, config), () => base)[op](args);
-  } finally {
-    await db.close();
-  }
+  const viaServer = () => callAdminSocket(adminSocketPath(config.data.dir), op, args);
+  return serverOrDatabase(config, `helpline ${op.replace('.', ' ')}`, viaServer, async () => {
+    const [{ openDatabase }, { accessStores }, { adminOps }] = await Promise.all([
+      import('../../store/open-database.ts'),
+      import('../../access/stores.ts'),
+      import('../../access/admin-ops.ts'),
+    ]);
+    const db = await openDatabase({ url: config.database.url, dataDir: config.data.dir });
+    try {
+      const base = config.server.publicUrl ?? `http://127.0.0.1:${config.server.port}`;
+      return await adminOps(accessStores(db, config), () => base)[op](args);
+    } finally {
+      await db.close();
+    }
+  });
 }
 
 const required = (values: Record<string, unknown>, name: string, usage: string): string => {

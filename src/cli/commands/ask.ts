@@ -1,10 +1,11 @@
-import { answerQuestion } from '../../assistant/answer-question.ts';
+import { previewReply } from '../../assistant/preview.ts';
 import type { BotReply } from '../../assistant/types.ts';
 import { HelplineError } from '../../errors.ts';
 import { chatModelFor } from '../../llm/from-config.ts';
+import { classify } from '../../triage/classify.ts';
 import { cliConfig, cliKb } from '../context.ts';
+import { eachLine } from '../each-line.ts';
 import { type Command, HELP, KB } from './command.ts';
-import { eachLine } from './search.ts';
 
 /** The JSON contract of DESIGN §6. */
 export function askJson(reply: BotReply) {
@@ -28,10 +29,14 @@ export const ask: Command = {
       chat: chatModelFor(config),
       k: config.retrieval.k,
       onFallback: (reason: string) => io.err(`(answer fell back to extractive: ${reason})`),
+      // The route a chat turn takes: a report or "转人工" is a ticket, not an answer (offline triage).
+      classify,
+      policy: config.sla.policy,
     };
     if (values.jsonl)
-      return eachLine(io, async (q) => JSON.stringify(askJson((await answerQuestion(deps, q)).reply)));
-    const { reply } = await answerQuestion(deps, question);
+      // With the question it answers, as search's objects carry their query: scripts re-align on it.
+      return eachLine(io, async (q) => ({ question: q, ...askJson(await previewReply(deps, q)) }));
+    const reply = await previewReply(deps, question);
     if (values.json) io.out(JSON.stringify(askJson(reply), null, 2));
     else {
       io.out(reply.text);

@@ -3,8 +3,8 @@
  * the embedded database or of PostgreSQL. PostgreSQL is read directly (the dump is one snapshot
  * while the service runs). The embedded database belongs to the `helpline serve` running on it, so
  * the backup goes through that server's admin socket and the server writes the file; with no
- * server running the CLI opens the database itself. A restore needs an empty database, so it
- * refuses an embedded one a server is running on.
+ * server running the CLI opens the database itself, holding the data folder meanwhile. A restore
+ * needs an empty database, so it refuses an embedded one another process is using.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { HelplineError } from '../../errors.ts';
 import type { BackupSummary, TableSummary } from '../../store/backup.ts';
 import { cliConfig } from '../context.ts';
 import type { Io } from '../io.ts';
+import { serverOrDatabase, withDataFolder } from '../server-or-database.ts';
 import { type Command, HELP } from './command.ts';
 
 const BACKUP_USAGE = `helpline backup --out FILE [--json]
@@ -46,26 +47,24 @@ export const backup: Command = {
     if (typeof values.out !== 'string' || !values.out)
       throw new HelplineError('USAGE', `--out is required.\n\n${BACKUP_USAGE}`);
     const out = resolve(values.out);
-    let summary: BackupSummary | undefined;
-    if (!config.database.url) {
-      const { adminSocketPath, callAdminSocket } = await import('../../server/admin-socket.ts');
-      summary = await callAdminSocket(adminSocketPath(config.data.dir), 'backup', { out });
-      if (!summary && !existsSync(join(resolve(config.data.dir), 'pg'))) {
+    const { adminSocketPath, callAdminSocket } = await import('../../server/admin-socket.ts');
+    const viaServer = async () =>
+      config.database.url ? undefined : callAdminSocket(adminSocketPath(config.data.dir), 'backup', { out });
+    const summary: BackupSummary = await serverOrDatabase(config, 'helpline backup', viaServer, async () => {
+      if (!config.database.url && !existsSync(join(resolve(config.data.dir), 'pg'))) {
         throw new HelplineError(
           'NOT_FOUND',
           `There is no embedded database under ${resolve(config.data.dir)} (HELPLINE_DATA) and DATABASE_URL is not set: nothing to back up.`,
         );
       }
-    }
-    if (!summary) {
       const { writeBackup } = await import('../../store/backup.ts');
       const db = await openFor(config, false);
       try {
-        summary = await writeBackup(db, out);
+        return await writeBackup(db, out);
       } finally {
         await db.close();
       }
-    }
+    });
     if (values.json) io.out(JSON.stringify(summary));
     report(io, values.json === true, 'Backed up to', summary.file, summary.tables);
     return 0;
@@ -81,29 +80,26 @@ export const restore: Command = {
     if (!fileArg) throw new HelplineError('USAGE', `Name the backup file.\n\n${RESTORE_USAGE}`);
     const file = resolve(fileArg);
     if (!existsSync(file)) throw new HelplineError('NOT_FOUND', `${file} does not exist.`);
-    if (!config.database.url) {
-      const { adminSocketPath, callAdminSocket } = await import('../../server/admin-socket.ts');
-      const running = await callAdminSocket(adminSocketPath(config.data.dir), 'token.list', {}).catch(
-        () => true,
-      );
-      if (running) {
-        throw new HelplineError(
-          'USAGE',
-          `A Helpline server is running on ${resolve(config.data.dir)}: stop it, point HELPLINE_DATA at a new folder, and restore there.`,
-        );
-      }
-    }
-    const { restoreBackup } = await import('../../store/backup.ts');
-    const db = await openFor(config, true);
-    try {
-      const summary = await restoreBackup(db, file);
-      if (values.json) io.out(JSON.stringify(summary));
-      report(io, values.json === true, 'Restored', file, summary.tables);
-      if (!values.json)
-        io.err('Checked: every table reads back with the row count and checksum of the backup.');
-    } finally {
-      await db.close();
-    }
+    // The data folder's lock is the one check: a server (or any command) on it refuses the restore.
+    const hint = 'stop it, point HELPLINE_DATA at a new folder, and restore there';
+    const summary = await withDataFolder(
+      config,
+      'helpline restore',
+      async () => {
+        const { restoreBackup } = await import('../../store/backup.ts');
+        const db = await openFor(config, true);
+        try {
+          return await restoreBackup(db, file);
+        } finally {
+          await db.close();
+        }
+      },
+      hint,
+    );
+    if (values.json) io.out(JSON.stringify(summary));
+    report(io, values.json === true, 'Restored', file, summary.tables);
+    if (!values.json)
+      io.err('Checked: every table reads back with the row count and checksum of the backup.');
     return 0;
   },
 };

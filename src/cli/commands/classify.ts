@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { HelplineError } from '../../errors.ts';
 import { classify as classifyMessage } from '../../triage/classify.ts';
 import type { LlmTriageReport } from '../../triage/llm-classify.ts';
-import type { TriageInput, TriageResult } from '../../triage/types.ts';
+import { ROLES, type TriageInput, type TriageResult } from '../../triage/types.ts';
+import { eachLine } from '../each-line.ts';
 import type { Io } from '../io.ts';
 import { type Command, HELP } from './command.ts';
 
@@ -60,7 +61,7 @@ async function classifier(offline: boolean, io: Io): Promise<{ run: Classifier; 
 export const classify: Command = {
   usage:
     'helpline classify [--role ROLE] [--offline] [--json | --jsonl] TEXT\n' +
-    '  --role employee|hr_admin|manager|engineer   the reporter role (hr_admin raises payroll anomalies)\n' +
+    `  --role ${ROLES.join('|')}   the reporter role (hr_admin raises payroll anomalies)\n` +
     '  --jsonl reads one message per line of standard input and writes one JSON object per line.\n' +
     '  With OPENAI_BASE_URL (or OPENAI_API_KEY) set, an LLM gives a second opinion (prompts/classify.md);\n' +
     '  --offline skips it.',
@@ -73,30 +74,16 @@ export const classify: Command = {
   },
   async run(values, positionals, io) {
     const role = values.role as string | undefined;
+    if (role !== undefined && !(ROLES as readonly string[]).includes(role))
+      throw new HelplineError('USAGE', `--role must be one of ${ROLES.join(', ')}; got "${role}".`);
     const text = positionals.join(' ').trim();
     if (!values.jsonl && !text)
       throw new HelplineError('USAGE', `Give a message to classify.\n\n${this.usage}`);
     const { run, done } = await classifier(values.offline === true, io);
     if (values.jsonl) {
-      // One JSON object per non-blank line; a line that fails is reported inline and the exit code is 1.
-      let failed = 0;
-      for await (const line of io.lines()) {
-        const q = line.trim();
-        if (!q) continue;
-        try {
-          io.out(JSON.stringify(classifyJson(await run({ text: q, role }))));
-        } catch (err) {
-          failed++;
-          io.out(
-            JSON.stringify({
-              query: q,
-              error: { code: (err as HelplineError).code ?? 'INTERNAL', message: (err as Error).message },
-            }),
-          );
-        }
-      }
+      const code = await eachLine(io, async (q) => classifyJson(await run({ text: q, role })));
       done();
-      return failed ? 1 : 0;
+      return code;
     }
     const r = await run({ text, role });
     done();

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { HelplineError } from '../../errors.ts';
-import { readJsonl } from '../../eval/jsonl.ts';
-import { evaluateRetrieval, formatRetrievalReport, type KbQuestion } from '../../eval/retrieval-eval.ts';
-import { evaluateTriage, formatTriageReport, type TriageEvalItem } from '../../triage/evaluate.ts';
+import { evaluateRetrieval, formatRetrievalReport } from '../../eval/retrieval-eval.ts';
+import { evaluateTriage, formatTriageReport } from '../../triage/evaluate.ts';
 import { cliConfig, cliKb } from '../context.ts';
+import { readKbQuestions, readTriageItems } from '../eval-sets.ts';
 import { type Command, HELP } from './command.ts';
 
 /** Where the shared labelled sets sit beside a checkout; used when no path is given. */
@@ -36,11 +36,15 @@ export const evaluate: Command = {
         'USAGE',
         `No triage set at ${triageFile}; pass --triage FILE or --triage none.`,
       );
+    const k = Number(values.k ?? 10);
+    if (!Number.isInteger(k) || k < 1 || k > 100)
+      throw new HelplineError('USAGE', '--k must be a whole number from 1 to 100.');
+    // Both sets are checked before the KB opens: a bad line fails in milliseconds, not after an ingest.
+    const questions = wantRetrieval ? readKbQuestions(questionsFile) : [];
+    const items = wantTriage ? readTriageItems(triageFile) : [];
     const out: Record<string, unknown> = {};
     if (wantRetrieval) {
-      const k = Number(values.k ?? 10);
       const { kb, summary } = await cliKb(cliConfig({}), io, { dir: kbDir });
-      const questions = readJsonl<KbQuestion>(questionsFile);
       const started = performance.now();
       const report = await evaluateRetrieval(questions, (q) => kb.search(q, Math.max(k, 10)));
       const ms = performance.now() - started;
@@ -65,7 +69,6 @@ export const evaluate: Command = {
       }
     }
     if (wantTriage) {
-      const items = readJsonl<TriageEvalItem>(triageFile);
       const report = evaluateTriage(items);
       Object.assign(out, { triageSet: triageFile, triage: report });
       if (!values.json) io.out(`\n${formatTriageReport(report)}`);

@@ -3,7 +3,7 @@ import type { KnowledgeBase } from '../../knowledge/knowledge-base.ts';
 import type { SearchResult } from '../../knowledge/types.ts';
 import type { VectorFilter } from '../../knowledge/vector-index.ts';
 import { cliConfig, cliKb } from '../context.ts';
-import type { Io } from '../io.ts';
+import { eachLine } from '../each-line.ts';
 import { type Command, HELP, KB } from './command.ts';
 
 /** The JSON contract of DESIGN §6. */
@@ -47,34 +47,12 @@ export const search: Command = {
         `Give a query, or use --jsonl with queries on standard input.\n\n${this.usage}`,
       );
     const { kb } = await cliKb(config, io, { dir: values.kb as string | undefined });
-    if (values.jsonl)
-      return eachLine(io, async (q) => JSON.stringify(searchJson(await kb.search(q, k, filter))));
+    if (values.jsonl) return eachLine(io, async (q) => searchJson(await kb.search(q, k, filter)));
     const result = await kb.search(query, k, filter);
     io.out(values.json ? JSON.stringify(searchJson(result), null, 2) : formatSearch(result));
     return 0;
   },
 };
-
-/** --jsonl: one JSON object per input line; a blank line is skipped, a failing one reported inline. */
-export async function eachLine(io: Io, handle: (line: string) => Promise<string>): Promise<number> {
-  let failed = 0;
-  for await (const line of io.lines()) {
-    const q = line.trim();
-    if (!q) continue;
-    try {
-      io.out(await handle(q));
-    } catch (err) {
-      failed++;
-      io.out(
-        JSON.stringify({
-          query: q,
-          error: { code: (err as HelplineError).code ?? 'INTERNAL', message: (err as Error).message },
-        }),
-      );
-    }
-  }
-  return failed ? 1 : 0;
-}
 
 function filterOf(values: Record<string, string | boolean | undefined>): VectorFilter | undefined {
   const { lang, category, source } = values as Record<string, string | undefined>;

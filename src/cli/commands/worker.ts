@@ -4,8 +4,10 @@ import { dbCheck, healthRoutes, redisCheck } from '../../ops/health.ts';
 import { createLogger } from '../../ops/logger.ts';
 import { onShutdown } from '../../ops/shutdown.ts';
 import { channelsFromConfig } from '../../server/channels.ts';
+import { claimDataFolder, sharedDataFolder } from '../../server/data-folder.ts';
 import { listen } from '../../server/listen.ts';
 import { createRuntime } from '../../server/runtime.ts';
+import { maskUrl } from '../../util/mask-url.ts';
 import { cliConfig, cliKb } from '../context.ts';
 import { type Command, HELP, KB } from './command.ts';
 
@@ -22,6 +24,15 @@ export const worker: Command = {
       );
     }
     const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
+    // On the embedded database (no DATABASE_URL) the data folder is this process's alone.
+    const folder = sharedDataFolder(config)
+      ? undefined
+      : await claimDataFolder(config, {
+          command: 'helpline worker',
+          serving: false,
+          busyHint: 'stop it first (workers meant to run beside `helpline serve` need DATABASE_URL)',
+          logger,
+        });
     const opened = await cliKb(config, io);
     const runtime = await createRuntime({
       config,
@@ -51,7 +62,7 @@ export const worker: Command = {
             { hostname: config.server.host },
           );
     io.err(
-      `Helpline worker ready: BullMQ on ${config.redis.url.replace(/\/\/[^@]*@/, '//****@')}, database ${runtime.databaseLabel}; ${ops ? `health and metrics at ${ops.url}/metrics` : 'no health or metrics endpoint (set HELPLINE_OPS_PORT)'}. Ctrl+C to stop.`,
+      `Helpline worker ready: BullMQ on ${maskUrl(config.redis.url)}, database ${runtime.databaseLabel}; ${ops ? `health and metrics at ${ops.url}/metrics` : 'no health or metrics endpoint (set HELPLINE_OPS_PORT)'}. Ctrl+C to stop.`,
     );
     // SIGTERM/SIGINT: drain running jobs and close, within the deadline; a second signal exits at once.
     onShutdown(
@@ -59,6 +70,7 @@ export const worker: Command = {
         { name: 'stop ops endpoints', run: async () => ops?.close() },
         ...runtime.shutdownSteps(),
         { name: 'close health checks', run: () => redis.close() },
+        { name: 'release the data folder', run: async () => folder?.close() },
       ],
       { logger },
     );
