@@ -8,7 +8,7 @@ import type { Lang, SearchResult } from '../knowledge/types.ts';
 import type { ChatModel } from '../llm/chat-model.ts';
 import { extractiveAnswer } from './answer/extractive.ts';
 import { generativeAnswer } from './answer/generative.ts';
-import { clarifyReply } from './answer/replies.ts';
+import { smallTalkReply } from './answer/replies.ts';
 import { detectLang } from './language.ts';
 import { isSmallTalk } from './small-talk.ts';
 import type { BotReply } from './types.ts';
@@ -34,7 +34,7 @@ export async function answerQuestion(
   question: string,
   lang: Lang = detectLang(question),
 ): Promise<AnsweredQuestion> {
-  if (isSmallTalk(question)) return { reply: clarifyReply(lang) };
+  if (isSmallTalk(question)) return { reply: smallTalkReply(question, lang) };
   const search = await deps.kb.search(
     question,
     deps.k ?? 5,

@@ -3,7 +3,7 @@
  * requests), or a handoff to a human (the employee asked for one).
  */
 import type { TriageResult } from '../triage/types.ts';
-import { isSmallTalk } from './small-talk.ts';
+import { isSmallTalk, isThanks } from './small-talk.ts';
 
 export type Route = 'greet' | 'answer' | 'ticket' | 'handoff';
 
@@ -17,7 +17,7 @@ export function routeMessage(text: string, triage: TriageResult): Route {
       return 'ticket';
     case 'smalltalk':
       // The classifier hears "thanks, that fixed it" as small talk; anything longer is tried as a question.
-      return text.trim().length <= 20 ? 'greet' : 'answer';
+      return text.trim().length <= 20 || isThanks(text) ? 'greet' : 'answer';
     default:
       return 'answer';
   }

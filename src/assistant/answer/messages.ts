@@ -10,6 +10,10 @@ export const MESSAGES = {
     zh: '你好！我可以回答请假、考勤补卡、工资条与个税、五险一金、密码与 VPN、电脑设备、报销等问题。请直接描述你的问题，例如“怎么请年假？”',
     en: 'Hi! I can help with leave, attendance corrections, payslips and tax, benefits, passwords and VPN, laptops and expense claims. Just ask, for example "How do I request annual leave?"',
   },
+  welcome: {
+    zh: '不客气！还有别的问题随时问我。',
+    en: "You're welcome! Ask me anything else any time.",
+  },
   leadIn: {
     zh: (title: string) => `根据《${title}》：`,
     en: (title: string) => `From “${title}”:`,

@@ -1,5 +1,6 @@
 import type { Lang } from '../../knowledge/types.ts';
 import type { BotReply, ReplyButton } from '../types.ts';
+import { isThanks } from '../small-talk.ts';
 import { MESSAGES } from './messages.ts';
 
 export function answerButtons(lang: Lang): ReplyButton[] {
@@ -18,6 +19,13 @@ export function declineReply(lang: Lang): BotReply {
     citations: [],
     buttons: [{ action: 'handoff', label: MESSAGES.buttons.human[lang] }],
   };
+}
+
+/** The reply to small talk: "you're welcome" to thanks, else what the bot can help with. */
+export function smallTalkReply(text: string, lang: Lang): BotReply {
+  if (isThanks(text))
+    return { action: 'clarify', text: MESSAGES.welcome[lang], lang, citations: [], buttons: [] };
+  return clarifyReply(lang);
 }
 
 export function clarifyReply(lang: Lang): BotReply {
