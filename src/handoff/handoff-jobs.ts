@@ -30,6 +30,8 @@ export interface HandoffJobsDeps {
 }
 
 export function registerHandoffJobs(runner: Pick<JobRunner, 'register'>, deps: HandoffJobsDeps): void {
+  // No route for a category is a setup gap, said once per category, not once per ticket.
+  const unrouted = new Set<string>();
   runner.register<TicketJob>(QUEUE, POST, async ({ ticketId }) => {
     const ticket = await deps.tickets.get(ticketId);
     // A later report of a known incident has no card of its own: its parent's card counts it.
@@ -39,7 +41,9 @@ export function registerHandoffJobs(runner: Pick<JobRunner, 'register'>, deps: H
       await deps.handoff.postToTriage(ticket, deps.routes);
     } catch (err) {
       if (!isHelplineError(err, 'CONFIG_INVALID')) throw err;
-      deps.logger.warn({ ticket: ticket.number, category: ticket.category }, err.message);
+      const first = !unrouted.has(ticket.category);
+      unrouted.add(ticket.category);
+      deps.logger[first ? 'warn' : 'debug']({ ticket: ticket.number, category: ticket.category }, err.message);
     }
   });
   runner.register<TicketJob>(QUEUE, REFRESH, async ({ ticketId }) => {

@@ -27,7 +27,7 @@ export function routeFor(
   if (!dest?.chat) {
     throw new HelplineError(
       'CONFIG_INVALID',
-      `No triage channel for category "${category}" and no "${fallbackKey}" entry; add one under the triage routing config.`,
+      `No triage channel for category "${category}" and no "${fallbackKey}" entry; add one under handoff.routes in helpline.config.yaml (README: Handoff to L2 engineers); until then the ticket is in the web console only.`,
       { details: { category, fallbackKey } },
     );
   }
