@@ -48,6 +48,8 @@ export type ErrorCode =
   | 'HOST_NOT_ALLOWED'
   /** A JSON route was sent a body that is not declared as JSON (Content-Type). */
   | 'UNSUPPORTED_MEDIA_TYPE'
+  /** The request body is over the route's size limit (413). */
+  | 'PAYLOAD_TOO_LARGE'
   /** No valid session or API token came with a request that needs one (sign in, or send a token). */
   | 'UNAUTHENTICATED'
   /** The caller is known but the policy does not let them do this (src/access/policy.ts). */

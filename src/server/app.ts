@@ -68,6 +68,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   CONFLICT: 409,
   HOST_NOT_ALLOWED: 421,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
   UNAVAILABLE: 503,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -81,7 +82,7 @@ function limit(maxSize: number): MiddlewareHandler {
       errorJson(
         c,
         413,
-        'BAD_REQUEST',
+        'PAYLOAD_TOO_LARGE',
         `The request body is larger than ${maxSize / 1024} KB; send a shorter message.`,
       ),
   });

@@ -263,7 +263,9 @@ describe('POST /api/chat/messages validation', () => {
     const { post } = await makeApp();
     const res = await post('/api/chat/messages', { userId: 'u1', text: 'x'.repeat(70_000) });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as Json).error.message).toMatch(/larger than 64 KB/);
+    const { error } = (await res.json()) as Json;
+    expect(error.message).toMatch(/larger than 64 KB/);
+    expect(error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 });
 
