@@ -9,8 +9,10 @@ import { listGaps } from '../insights/knowledge-gaps.ts';
 import { maskPii } from '../privacy/pii.ts';
 import { calendarById } from '../sla/calendars/builtin.ts';
 import { clockState, dueAt } from '../sla/clock.ts';
+import { SEVERITIES } from '../sla/policy.ts';
 import type { CalendarSet, SlaClock } from '../sla/types.ts';
 import type { Database } from '../store/database.ts';
+import { isOpen } from '../tickets/lifecycle.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket, TicketStatus } from '../tickets/types.ts';
 import { callerOf, readTicket } from './ticket-reads.ts';
@@ -83,13 +85,22 @@ export function createTicketsApi(deps: TicketsApiDeps): Hono {
 
   app.get('/tickets', async (c) => {
     const p = caller(c);
-    const status = c.req.query('status');
-    const limit = Math.min(Number(c.req.query('limit') ?? 100) || 100, 500);
+    const status = oneOf(c, 'status', STATUSES);
+    const severity = oneOf(c, 'severity', SEVERITIES);
+    const open = oneOf(c, 'open', ['true', 'false'] as const);
+    const limitParam = c.req.query('limit');
+    const asked = limitParam === undefined || limitParam === '' ? 100 : Number(limitParam);
+    if (!Number.isInteger(asked) || asked < 1)
+      throw new HelplineError(
+        'BAD_REQUEST',
+        `limit must be a whole number from 1 (at most 500 are listed), not "${limitParam}".`,
+      );
+    const limit = Math.min(asked, 500);
     const filter = {
       category: c.req.query('category') || undefined,
       threadId: c.req.query('thread') || undefined,
-      open: c.req.query('open') === 'true' ? true : undefined,
-      status: status && STATUSES.includes(status as TicketStatus) ? (status as TicketStatus) : undefined,
+      open: open === 'true' ? true : undefined,
+      status,
     };
     const requester = c.req.query('requester') || undefined;
     // An employee's own tickets, under each of their linked user keys; staff filter by policy.
@@ -100,6 +111,9 @@ export function createTicketsApi(deps: TicketsApiDeps): Hono {
     }
     const visible = found
       .filter((t) => ticketDecision(p, 'read', t).allowed)
+      .filter(
+        (t) => (severity ? t.severity === severity : true) && (open === 'false' ? !isOpen(t.status) : true),
+      )
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
       .slice(0, limit);
     const now = deps.now();
@@ -120,4 +134,13 @@ export function createTicketsApi(deps: TicketsApiDeps): Hono {
     return c.json({ gaps: await listGaps(deps.db, { limit: 100 }) });
   });
   return app;
+}
+
+/** A query parameter that must be one of `allowed` when given: anything else is a 400 naming them. */
+function oneOf<T extends string>(c: Context, name: string, allowed: readonly T[]): T | undefined {
+  const value = c.req.query(name);
+  if (value === undefined || value === '') return undefined;
+  if (!(allowed as readonly string[]).includes(value))
+    throw new HelplineError('BAD_REQUEST', `${name} must be one of ${allowed.join(', ')}, not "${value}".`);
+  return value as T;
 }

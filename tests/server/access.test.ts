@@ -80,6 +80,21 @@ describe('the API needs a credential', () => {
   });
 });
 
+describe('listing filters', () => {
+  it('filters by severity and open=false, and refuses a value it does not know with the allowed ones', async () => {
+    const ctx = await withTickets();
+    const admin = await tokenFor(ctx, 'ops-1', 'admin');
+    expect(await numbers(await call(ctx, '/api/tickets?severity=P1', { token: admin }))).toHaveLength(3);
+    expect(await numbers(await call(ctx, '/api/tickets?severity=P0', { token: admin }))).toEqual([]);
+    expect(await numbers(await call(ctx, '/api/tickets?open=false', { token: admin }))).toEqual([]);
+    for (const query of ['severity=P9', 'open=maybe', 'status=lost', 'limit=abc', 'limit=0']) {
+      const res = await call(ctx, `/api/tickets?${query}`, { token: admin });
+      expect(res.status, query).toBe(400);
+      expect(((await res.json()) as Json).error.message, query).toMatch(/must be/);
+    }
+  });
+});
+
 describe('what each token sees', () => {
   it('an employee sees only their own tickets', async () => {
     const ctx = await withTickets();
