@@ -57,6 +57,133 @@ describe('sentenceSpans', () => {
   });
 });
 
+describe('abbreviations', () => {
+  // Each case: a passage and the sentences it holds.
+  const cases: Array<[string, string[]]> = [
+    // The sample KB's password article was cut after "ext." and answered with "8000 or tell Helpline…".
+    [
+      'No MFA device: call the IT Service Desk on ext. 8000 or tell Helpline "talk to a human". IT verifies you by video call.',
+      [
+        'No MFA device: call the IT Service Desk on ext. 8000 or tell Helpline "talk to a human".',
+        'IT verifies you by video call.',
+      ],
+    ],
+    ['Call Tel. 8000 or Ext. 12. Then wait.', ['Call Tel. 8000 or Ext. 12.', 'Then wait.']],
+    [
+      'Ask Mr. Li, Mrs. Wang, Ms. Zhao or Dr. Chen. Prof. Sun signs.',
+      ['Ask Mr. Li, Mrs. Wang, Ms. Zhao or Dr. Chen.', 'Prof. Sun signs.'],
+    ],
+    [
+      'Use a tool, e.g. Workday, i.e. the HR one. See Fig. 2 vs. Fig. 3.',
+      ['Use a tool, e.g. Workday, i.e. the HR one.', 'See Fig. 2 vs. Fig. 3.'],
+    ],
+    [
+      'It takes approx. 30 minutes, incl. review. Dept. heads approve.',
+      ['It takes approx. 30 minutes, incl. review.', 'Dept. heads approve.'],
+    ],
+    // These end a sentence before a capitalised word only.
+    [
+      'Bring laptops, phones, etc., to IT. Bring phones etc. The desk checks them.',
+      ['Bring laptops, phones, etc., to IT.', 'Bring phones etc.', 'The desk checks them.'],
+    ],
+    [
+      'Room No. 12 is upstairs. The answer is no. Call IT.',
+      ['Room No. 12 is upstairs.', 'The answer is no.', 'Call IT.'],
+    ],
+    ['Breaks are 30 min. and paid. Max. 2 per day.', ['Breaks are 30 min. and paid.', 'Max. 2 per day.']],
+    [
+      'Acme Ltd. and Foo Inc. Both are vendors. Acme Co. pays.',
+      ['Acme Ltd. and Foo Inc.', 'Both are vendors.', 'Acme Co. pays.'],
+    ],
+    [
+      'We close at 5 p.m. Then lights go off. Open at 9 a.m. on Mondays.',
+      ['We close at 5 p.m.', 'Then lights go off.', 'Open at 9 a.m. on Mondays.'],
+    ],
+    ['John Smith Jr. and Sr. staff.', ['John Smith Jr. and Sr. staff.']],
+    // A short capitalised word or a letter before a number: "Art. 5", "p. 12".
+    [
+      'See Art. 5 and Sec. 3 on p. 12 of the rules. Done.',
+      ['See Art. 5 and Sec. 3 on p. 12 of the rules.', 'Done.'],
+    ],
+    // But a sentence that ends before a number still ends, and so does one before a list number.
+    [
+      'Submit within 30 days. 5 days are allowed for appeals.',
+      ['Submit within 30 days.', '5 days are allowed for appeals.'],
+    ],
+    ['Open the app. 2. Click Repay.', ['Open the app.', '2.', 'Click Repay.']],
+  ];
+  it.each(cases)('%j', (text, sentences) => {
+    expect(splitSentences(text)).toEqual(sentences);
+    const { unwrapped, spans } = sentenceSpans(text);
+    for (const s of spans) expect(unwrapped.slice(s.start, s.end)).toBe(s.text);
+  });
+});
+
+describe('numbered steps', () => {
+  const reset = passage({
+    source: 'en/password-reset.md',
+    title: 'Password reset',
+    heading: 'Reset your password yourself',
+    text: [
+      '1. Open https://sso.company.example and click Forgot password.',
+      '2. Enter your employee ID or company email address.',
+      '3. Verify with your MFA authenticator (push or 6-digit code). Without an MFA device, choose an SMS code.',
+      '4. Set and confirm the new password.',
+      '5. It works in all systems immediately.',
+    ].join('\n'),
+  });
+
+  it('quotes two steps of a list in its order, never step 4 before step 1', () => {
+    // Step 4 scores best ("set … new password"), step 1 next ("forgot"): one quote, in list order.
+    const q = 'how do I set a new password when I forgot it';
+    const ranked = rankSentences(q, resultOf(q, [reset]).results);
+    expect(ranked.slice(0, 2).map((s) => s.text.slice(0, 2))).toEqual(['4.', '1.']);
+    const quotes = chooseQuotes(q, resultOf(q, [reset]));
+    expect(quotes).toEqual([
+      {
+        passage: 0,
+        text: '1. Open https://sso.company.example and click Forgot password.\n…\n4. Set and confirm the new password.',
+        // The quote ranks by its best sentence, whichever stretch holds it.
+        score: ranked[0].score,
+      },
+    ]);
+  });
+
+  it('brings a step after the lead the steps before it, or leaves it out', () => {
+    const q = 'reset a forgotten password yourself new password';
+    const intro = passage({
+      source: 'en/password.md',
+      title: 'Password',
+      text: 'You can reset a forgotten password yourself without calling IT, in the SSO portal.',
+    });
+    // Steps 1–3 do not fit beside the lead: no lone "4. Set and confirm the new password."
+    expect(chooseQuotes(q, resultOf(q, [intro, reset])).map((x) => x.text)).toEqual([intro.text]);
+    const short = passage({
+      source: 'en/short.md',
+      title: 'Short',
+      text: '1. Open the SSO portal.\n2. Click Forgot.\n3. Set and confirm the new password.',
+    });
+    expect(chooseQuotes(q, resultOf(q, [intro, short])).map((x) => x.text)).toEqual([
+      intro.text,
+      '1. Open the SSO portal.\n2. Click Forgot.\n3. Set and confirm the new password.',
+    ]);
+  });
+
+  it('finds the sentence that opens a list past an item of two sentences', () => {
+    const tock = passage({
+      source: 'en/tock.md',
+      text: [
+        'Tock may have your start date wrong. To fix this:',
+        '1. Click on the Users link.',
+        '2. Find your name in the list. (Your email address is a link.)',
+        '3. Click Update.',
+      ].join('\n'),
+    });
+    const q = 'update';
+    expect(chooseQuotes(q, resultOf(q, [tock]))[0].text).toBe('To fix this:\n…\n3. Click Update.');
+  });
+});
+
 describe('choosing sentences', () => {
   const wages = passage({
     source: 'wages.md',

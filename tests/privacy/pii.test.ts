@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { findPii, isChineseId, maskPii, passesLuhn } from '../../src/privacy/pii.ts';
+import { maskDeep } from '../../src/ops/log-masking.ts';
+import { maskForLog } from '../../src/ops/logger.ts';
+import { findPii, isChineseId, looksLikeChineseId, maskPii, passesLuhn } from '../../src/privacy/pii.ts';
+import { classifyMessages } from '../../src/triage/llm-classify.ts';
 
 describe('PII detection', () => {
   it('recognizes valid Chinese ID numbers by checksum and rejects near misses', () => {
@@ -58,8 +61,9 @@ describe('numbers written with spaces, dashes or full-width digits', () => {
     'ticket HL-1042, room 305, floor 12',
     'scores 45 12 33 81 90 22 17 54',
     '订单号 ２０２６１１２２００００１２３４５６',
-    'ID 110105 19491231 0021 is not valid (bad checksum)',
-    'card 4111 1111 1111 1112 fails Luhn',
+    // Unlabelled and not ID-shaped: the checksum decides (a mistyped ID or a labelled card is masked:
+    // see "numbers people mistype").
+    'ref 4111 1111 1111 1112 fails Luhn',
     '日期 ２０２６－１１－２２',
   ];
   it.each(kept)('leaves "%s" alone', (text) => {
@@ -104,5 +108,101 @@ describe('salary amounts', () => {
   ];
   it.each(notSalaries)('leaves "%s" alone', (text) => {
     expect(findPii(text).filter((m) => m.kind === 'salary')).toEqual([]);
+  });
+});
+
+describe('numbers people mistype', () => {
+  it('tells an ID-shaped number by province code and a real birth date, not its check digit', () => {
+    expect(looksLikeChineseId('110101199003074578')).toBe(true);
+    expect(looksLikeChineseId('11010519491231002x')).toBe(true);
+    // A year first is an order number, not a province; 2月30日 and 13月 are no birth dates.
+    expect(looksLikeChineseId('202611220000123456')).toBe(false);
+    expect(looksLikeChineseId('110101199002304578')).toBe(false);
+    expect(looksLikeChineseId('110101199013074578')).toBe(false);
+    expect(looksLikeChineseId('110101180003074578')).toBe(false);
+    expect(looksLikeChineseId('11010119900307457')).toBe(false);
+  });
+
+  const masked: Array<[string, string[]]> = [
+    // The reviewer's message: the ID's check digit is wrong and the card fails Luhn.
+    ['我的身份证号 110101199003074578，工资卡 6222021234567890123', ['[ID ••••4578]', '[CARD ••••0123]']],
+    // The same, valid: masked as before.
+    ['我的身份证号 110101199003074573，工资卡 6222021234567890128', ['[ID ••••4573]', '[CARD ••••0128]']],
+    ['ID 110105 19491231 0021 is not valid (bad checksum)', ['[ID ••••0021]']],
+    ['身份证 11010519491231002１', ['[ID ••••0021]']],
+    ['card 4111 1111 1111 1112 fails Luhn', ['[CARD ••••1112]']],
+    ['card number: 4111-1111-1111-1112', ['[CARD ••••1112]']],
+    ['my account no. 1234567890123456 was charged', ['[CARD ••••3456]']],
+    ['银行卡号是 ６２２８ ４８０４ ０２５６ ４８９０ ０１９', ['[CARD ••••0019]']],
+    ['卡号：4000123412341234', ['[CARD ••••1234]']],
+    // UnionPay, unlabelled, Luhn failing.
+    ['转到 6222 0212 3456 7890 123 了吗', ['[CARD ••••0123]']],
+  ];
+  it.each(masked)('masks "%s"', (text, labels) => {
+    const out = maskPii(text);
+    for (const label of labels) expect(out).toContain(label);
+    expect(out.replace(/\[[A-Z]+ ••••[0-9Xx]{4}\]/g, '')).not.toMatch(/[0-9０-９]{5}/);
+  });
+
+  const kept = [
+    '订单号 202611220000123456 已发货',
+    'order 4111 1111 1111 1112 shipped',
+    'tracking 1234567890123456 from the courier',
+    // A card label, but too short to be a card: the last digits people quote.
+    '银行卡尾号 1234 的那张',
+    'scorecard 1234567890123456',
+    'invoice 110101 20261301 1234',
+  ];
+  it.each(kept)('leaves "%s" alone', (text) => {
+    expect(findPii(text).filter((m) => m.kind === 'cn_id' || m.kind === 'bank_card')).toEqual([]);
+  });
+});
+
+describe('pay after a verb of paying', () => {
+  const salaries: Array<[string, string]> = [
+    ['这个月只发了 20000', '这个月只发了 [SALARY]'],
+    ['我的工资应该是 23000，这个月只发了 20000', '我的工资应该是 [SALARY]，这个月只发了 [SALARY]'],
+    ['少发了2000，到账 18500 元', '少发了[SALARY]，到账 [SALARY]'],
+    ['工资条上写的没错，但是银行卡里发了 16800', '工资条上写的没错，但是银行卡里发了 [SALARY]'],
+    ['salary this month: only got 7,200', 'salary this month: only got [SALARY]'],
+    [
+      'my payslip is fine but this month I received 8500',
+      'my payslip is fine but this month I received [SALARY]',
+    ],
+    ['2026年工资只发了 2000', '2026年工资只发了 [SALARY]'],
+  ];
+  it.each(salaries)('masks "%s"', (text, expected) => {
+    expect(maskPii(text)).toBe(expected);
+  });
+
+  const notPay = [
+    '我发了 12345 条消息都没回',
+    'I received 8500 emails today',
+    '到账通知收不到',
+    'VPN error 10054 when connecting',
+  ];
+  it.each(notPay)('leaves "%s" alone', (text) => {
+    expect(findPii(text).filter((m) => m.kind === 'salary')).toEqual([]);
+  });
+});
+
+describe('one masking for every way text leaves', () => {
+  // Logs (message text and whole records) and LLM prompts all go through maskPii: a number it masks
+  // is masked everywhere, the mistyped ones included.
+  const text = '我的身份证号 110101199003074578，工资卡 6222021234567890123，这个月只发了 20000';
+  const expected = maskPii(text);
+
+  it('masks log text, log records and the triage prompt as maskPii does', () => {
+    expect(expected).toBe('我的身份证号 [ID ••••4578]，工资卡 [CARD ••••0123]，这个月只发了 [SALARY]');
+    expect(maskForLog(text)).toBe(expected);
+    expect(maskDeep({ err: { message: text }, text })).toMatchObject({
+      err: { message: expected },
+      text: expected,
+    });
+    const prompt = classifyMessages({ text })
+      .map((m) => m.content)
+      .join('\n');
+    expect(prompt).toContain(expected);
+    expect(prompt).not.toMatch(/110101199003074578|6222021234567890123|20000/);
   });
 });

@@ -30,6 +30,8 @@ const ITEM_REACH = 12;
 
 /** A list item or statute clause: "- …", "1. …", "（六）…". */
 const ITEM = /^\s*(?:[-*+•]\s|\d+[.)、](?!\d)\s*|[（(][一二三四五六七八九十\d]+[）)])/u;
+/** An item of a numbered list, a step: "1. …", "2) …", "3、…". */
+const STEP = /^\s*\d+[.)、](?!\d)/u;
 /** A sentence that opens a list: "有下列情形之一的：", "you can use:", "…are calculated as below." */
 const OPENS = /(?:[：:]|\bas (?:below|follows)\.|\bthe following\.|如下。)$/i;
 /** A line that stops mid-sentence ("- Book an economy ticket using your Brex,"): the next one goes on. */
@@ -139,8 +141,15 @@ export function chooseQuotes(question: string, result: SearchResult): Quote[] {
           if (fits(i)) add(i);
           break;
         }
+        // A later sentence of an item's line ("2. Find your name. (Your email is a link.)") is the item's.
+        if (!startsLine(s.passage, i)) continue;
         if (!ITEM.test(ss[i].text)) break;
       }
+    // A step after the lead needs the steps before it ("4. Set and confirm the new password" is done
+    // after 1–3; `completes` checked they fit). The lead answers by itself (the steps before it would
+    // crowd out the sentences around the list: chosen on the tune halves, -1 anchor in kb1 en).
+    const steps = s === lead ? [] : stepsBefore(s);
+    if (steps.length > 0 && used + length(s.passage, steps) <= limit) for (const i of steps) add(i);
     if (TABLE_ROW.test(s.text))
       for (let i = s.at - 1; i >= 0 && s.at - i <= ITEM_REACH && TABLE_ROW.test(ss[i].text); i--)
         if (isHeader({ passage: s.passage, at: i })) {
@@ -171,12 +180,39 @@ export function chooseQuotes(question: string, result: SearchResult): Quote[] {
     const carrying = out.filter((i) => score(i) >= SECOND_RATIO * lead.score);
     return carrying.length > 0 ? carrying.sort((x, y) => score(y) - score(x) || x - y) : out;
   }
-  /** A question, a list opener or a line cut at a comma is quoted only with room for what follows. */
+  /** The steps of a numbered list before a step (with what is nested in them): empty for step 1. */
+  function stepsBefore(s: Pick<Sentence, 'passage' | 'at' | 'text'>): number[] {
+    if (!STEP.test(s.text)) return [];
+    const ss = spansOf(s.passage);
+    let first = s.at;
+    for (let i = s.at - 1; i >= 0 && s.at - i <= ITEM_REACH; i--) {
+      // A later sentence of an item's line ("3. Verify with MFA. Without a device, …") is part of it.
+      if (!startsLine(s.passage, i)) continue;
+      if (!ITEM.test(ss[i].text)) break;
+      if (STEP.test(ss[i].text)) first = i;
+    }
+    return Array.from({ length: s.at - first }, (_, k) => first + k);
+  }
+  /** Whether sentence `at` of passage `p` begins its line (else it goes on the line of the one before). */
+  function startsLine(p: number, at: number): boolean {
+    const { unwrapped, spans } = splitOf(p);
+    const { start } = spans[at];
+    return /^[ \t]*$/.test(unwrapped.slice(unwrapped.lastIndexOf('\n', start - 1) + 1, start));
+  }
+  /** Characters the sentences `ats` of passage `p` would add (those already chosen add nothing). */
+  const length = (p: number, ats: number[]) =>
+    ats.reduce((n, i) => (chosen.get(p)?.has(i) ? n : n + spansOf(p)[i].text.length), 0);
+  /**
+   * A question, a list opener or a line cut at a comma is quoted only with room for what follows; a
+   * step after the lead only with room for the steps before it.
+   */
   const completes = (s: Sentence, limit: number) => {
     const [first] = following(s);
+    const needs = used + s.text.length + length(s.passage, stepsBefore(s));
     return (
-      !(ASKS.test(s.text) || OPENS.test(s.text) || GOES_ON.test(s.text)) ||
-      (first !== undefined && used + s.text.length + spansOf(s.passage)[first].text.length <= limit)
+      needs <= limit &&
+      (!(ASKS.test(s.text) || OPENS.test(s.text) || GOES_ON.test(s.text)) ||
+        (first !== undefined && needs + spansOf(s.passage)[first].text.length <= limit))
     );
   };
   withContext(lead, MAX_ANSWER);
@@ -203,12 +239,14 @@ export function chooseQuotes(question: string, result: SearchResult): Quote[] {
       });
       from = i;
     }
-    // The stretch holding the best sentence first (sort is stable: ties keep the passage's order).
-    stretches.sort((a, b) => b.score - a.score);
+    // The stretch holding the best sentence first (sort is stable: ties keep the passage's order),
+    // except steps: two stretches of a numbered list are read in its order (1 … 4, never 4 … 1).
+    const steps = stretches.filter((x) => x.text.split('\n').some((line) => STEP.test(line)));
+    if (steps.length < 2) stretches.sort((a, b) => b.score - a.score);
     quotes.push({
       passage: p,
       text: stretches.map((x) => x.text).join('\n…\n'),
-      score: stretches[0].score,
+      score: Math.max(...stretches.map((x) => x.score)),
     });
   }
   return quotes.sort((a, b) => b.score - a.score || a.passage - b.passage);

@@ -1,6 +1,6 @@
 import type { Lang } from '../../knowledge/types.ts';
-import type { BotReply, ReplyButton } from '../types.ts';
 import { isThanks } from '../small-talk.ts';
+import type { BotReply, ReplyButton } from '../types.ts';
 import { MESSAGES } from './messages.ts';
 
 export function answerButtons(lang: Lang): ReplyButton[] {

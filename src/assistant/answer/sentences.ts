@@ -54,12 +54,64 @@ export interface Span {
 }
 
 /**
- * Where sentences end: after 。！？; after . ! ? before a space, unless the dot ends an abbreviation
- * (ie., e.g., Dr.) or the number of a list item ("1. Open the app"); at line breaks (captured, so
- * the offsets of the pieces add up).
+ * Where a sentence may end: after 。！？; after . ! ? before a space; at line breaks (captured, so the
+ * pieces' offsets add up). A dot is then checked by `endsAt`.
  */
-const BOUNDARY =
-  /(?<=[。！？])|(?<![\s(](?:[a-z]\.[a-z]|ie|eg|etc|vs|approx|incl|[Nn]o|[MD]rs?)\.)(?<!(?:^|\n)[ \t]*\d{1,3}\.)(?<=[.!?])(?=\s)|(\n+)/u;
+const CANDIDATE = /[。！？]|[.!?](?=\s)|\n+/gu;
+
+/**
+ * Words whose dot never ends a sentence: titles before a name, and words a number or an example
+ * follows ("call ext. 8000", "e.g. Workday", "Dr. Li"). Case-blind in the first letter only, so
+ * "No." and "no." are both the number sign but "NO." (shouting) is a word.
+ */
+const NEVER_ENDS =
+  /^(?:[Ee]\.[Gg]|[Ii]\.[Ee]|[Ii]e|[Ee]g|[Cc]f|[Vv]s|[Aa]pprox|[Ii]ncl|[Ee]xt|[Tt]el|[Ff]ig|[Dd]ept|Mrs?|Ms|Dr|Prof)$/;
+/**
+ * Words whose dot ends a sentence only before a capitalised word: "…phones, etc. Then" ends, "etc.,
+ * do" and "Acme Ltd. and …" do not; "No. 5" is a number, "the answer is no. Call IT" a sentence.
+ */
+const ENDS_BEFORE_CAPITAL =
+  /^(?:[Ee]tc|[Mm]in|[Mm]ax|[Mm]ins|[Hh]rs?|[Nn]o|[Nn]os|[Nn]r|[Ii]nc|[Ll]td|[Cc]o|[Cc]orp|[Jj]r|[Ss]r|[Ss]t|[Aa]ve|(?:[A-Za-z]\.)+[A-Za-z])$/;
+/**
+ * A short capitalised word or a single letter is an abbreviation when a number follows ("Art. 5",
+ * "Sec. 3", "Rm. 101", "p. 12"), unless the number opens a list item ("… the app. 2. Click Repay").
+ */
+const SHORT_WORD = /^(?:[A-Z][a-z]{0,3}|[a-z])$/;
+const LIST_NUMBER = /^\d{1,3}[.)]\s/;
+
+/** Whether a sentence ends at `text[i]`, a candidate boundary of CANDIDATE. */
+function endsAt(text: string, i: number): boolean {
+  if (text[i] !== '.') return true;
+  // The number of a list item ("1. Open the app") is not a sentence.
+  if (/^[ \t]*\d{1,3}$/.test(text.slice(text.lastIndexOf('\n', i - 1) + 1, i))) return false;
+  const before = text.slice(Math.max(0, i - 40), i);
+  const word = /(?:^|[\s([“"'‘])((?:[A-Za-z]\.)*[A-Za-z]+)$/.exec(before)?.[1];
+  if (word === undefined) return true;
+  const after = text.slice(i + 1, i + 40).trimStart();
+  if (NEVER_ENDS.test(word)) return false;
+  // "etc. Then" ends; "etc., do", "No. 5", "No. A12" do not.
+  if (ENDS_BEFORE_CAPITAL.test(word) && /^(?:[\p{Ll}\d(]|\p{Lu}[\d-])/u.test(after)) return false;
+  if (SHORT_WORD.test(word) && /^\d/.test(after) && !LIST_NUMBER.test(after)) return false;
+  return true;
+}
+
+/** `text` cut after each sentence end; line breaks are pieces of their own. */
+function pieces(text: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (const m of text.matchAll(CANDIDATE)) {
+    const at = m.index ?? 0;
+    if (m[0][0] === '\n') {
+      out.push(text.slice(from, at), m[0]);
+      from = at + m[0].length;
+    } else if (endsAt(text, at)) {
+      out.push(text.slice(from, at + 1));
+      from = at + 1;
+    }
+  }
+  out.push(text.slice(from));
+  return out;
+}
 
 /**
  * The sentences of a passage: Chinese ones end in 。！？, English ones in . ! ? before a space; a
@@ -79,9 +131,7 @@ export function sentenceSpans(text: string): { unwrapped: string; spans: Span[] 
   const unwrapped = unwrap(text);
   const spans: Span[] = [];
   let at = 0;
-  for (const piece of unwrapped.split(BOUNDARY)) {
-    // The zero-width alternatives leave the captured line break undefined.
-    if (piece === undefined) continue;
+  for (const piece of pieces(unwrapped)) {
     const body = piece.trim();
     const start = at + piece.length - piece.trimStart().length;
     if (/[\p{L}\p{N}]/u.test(body)) spans.push({ text: body, start, end: start + body.length });

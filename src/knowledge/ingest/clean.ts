@@ -24,23 +24,59 @@ export function cleanMarkdown(markdown: string): string {
 }
 
 /**
- * Liquid/Jinja/Nunjucks noise: `{% comment %}` blocks go with their content, other `{% … %}` tags go
- * but the text between paired block tags (`{% alert %}…{% endalert %}`) stays; `{{ … }}` and HTML
- * comments go.
+ * Liquid/Jinja/Nunjucks templates. `{% comment %}` blocks go with their content; control and layout
+ * tags (`{% if %}`, `{% include %}`, `{% alert %}…{% endalert %}`) go but the text between paired
+ * tags stays; a tag that prints something is replaced by what a reader of the page sees:
+ * `{% slack_channel "equipment" %}` → `#equipment` (or its label, when given), an image tag by nothing
+ * (images carry no answerable text), any other tag by its first quoted argument
+ * (`{% page "/leave/" %}` → `/leave/`, which a link around it then drops). `{{ "text" }}` prints its
+ * literal; `{{ site.name }}` has no value here and goes, as do HTML comments.
  */
 export function stripTemplates(text: string): string {
-  let out = removeSpans(text, /\{%-?\s*comment\s*-?%\}/g, /\{%-?\s*endcomment\s*-?%\}/g);
-  out = removeSpans(out, /\{%/g, /%\}/g);
-  out = removeSpans(out, /\{\{/g, /\}\}/g);
-  return removeSpans(out, /<!--/g, /-->/g);
+  let out = removeSpans(text, /\{%-?\s*comment\s*-?%\}/g, /\{%-?\s*endcomment\s*-?%\}/g, () => GAP);
+  out = removeSpans(out, /\{%/g, /%\}/g, printedTag);
+  out = removeSpans(out, /\{\{/g, /\}\}/g, printedOutput);
+  return removeSpans(out, /<!--/g, /-->/g, () => GAP);
+}
+
+/** Tags that control the page or lay it out: they print nothing a reader would read. */
+const SILENT_TAGS = new Set(
+  (
+    'if elsif else unless case when for break continue cycle tablerow assign capture ' +
+    'increment decrement include include_relative render layout raw liquid set block extends ' +
+    'import from macro call filter with image image_with_class img figure video youtube ' +
+    'uswds_icon icon alert'
+  ).split(' '),
+);
+
+/** The quoted arguments of a tag or expression, in order. */
+function quoted(body: string): string[] {
+  return [...body.matchAll(/"([^"\n]*)"|'([^'\n]*)'/g)].map((m) => (m[1] ?? m[2]).trim());
+}
+
+/** What a `{% … %}` tag shows on the page (GAP when nothing). */
+function printedTag(inner: string): string {
+  const body = inner.replace(/^-/, '').replace(/-$/, '').trim();
+  const name = /^[A-Za-z_][\w-]*/.exec(body)?.[0].toLowerCase();
+  if (!name || SILENT_TAGS.has(name) || name.startsWith('end')) return GAP;
+  const [first, label] = quoted(body.slice(name.length));
+  if (name === 'slack_channel' && first) return label || `#${first.replace(/^#/, '')}`;
+  return first || GAP;
+}
+
+/** What a `{{ … }}` expression shows: its string literal, before any filter; else nothing. */
+function printedOutput(inner: string): string {
+  const body = inner.replace(/^-/, '').replace(/-$/, '').trim();
+  return /^(?:"[^"\n]*"|'[^'\n]*')/.test(body) ? quoted(body)[0] || GAP : GAP;
 }
 
 /**
- * Replaces each `open … close` span (first `close` after each `open`) with GAP. A scan rather than a
- * lazy regex, which re-reads the rest of the file for every unclosed `{%` or `<!--` (quadratic);
- * here, once a `close` is missing no later `open` can have one, so the scan stops.
+ * Replaces each `open … close` span (first `close` after each `open`) with what `replace` makes of the
+ * text between them. A scan rather than a lazy regex, which re-reads the rest of the file for every
+ * unclosed `{%` or `<!--` (quadratic); here, once a `close` is missing no later `open` can have one,
+ * so the scan stops.
  */
-function removeSpans(text: string, open: RegExp, close: RegExp): string {
+function removeSpans(text: string, open: RegExp, close: RegExp, replace: (inner: string) => string): string {
   let out = '';
   let pos = 0;
   for (;;) {
@@ -50,7 +86,7 @@ function removeSpans(text: string, open: RegExp, close: RegExp): string {
     close.lastIndex = o.index + o[0].length;
     const c = close.exec(text);
     if (!c) break;
-    out += text.slice(pos, o.index) + GAP;
+    out += text.slice(pos, o.index) + replace(text.slice(o.index + o[0].length, c.index));
     pos = c.index + c[0].length;
   }
   return out + text.slice(pos);

@@ -30,16 +30,43 @@ describe('cleanMarkdown: template tags (Jekyll/Liquid pages)', () => {
     expect(text).toContain('Before you take leave, check out of office expectations.');
   });
 
-  it('leaves one space where an inline tag was, and no bare bullet', () => {
-    expect(text).toContain('Ask in the channel.');
-    expect(text).not.toMatch(/^-\s*$/m);
-    expect(text).toContain('- Parents group');
+  it('writes a Slack channel tag as the channel people look for', () => {
+    expect(text).toContain('Ask in the #people-ops channel.');
+    expect(text).toContain('- #parents\n- Parents group');
   });
 
-  it('drops {{ }} expressions, image tags and {% comment %} blocks with their content', () => {
+  it('drops {{ }} expressions with no value here, image tags and {% comment %} blocks with their content', () => {
     expect(text).toContain('Hello !');
     expect(text).not.toContain('secure password tips');
     expect(text).not.toContain('internal note');
+    expect(text).not.toMatch(/^-\s*$/m);
+  });
+});
+
+describe('cleanMarkdown: tags that print text', () => {
+  const cases: Array<[string, string]> = [
+    // The 18F handbook's lost-equipment steps: the channel was the whole point of step 3.
+    [
+      '1. Inform your team.\n1. Inform {% slack_channel "equipment" %}.',
+      '1. Inform your team.\n1. Inform #equipment.',
+    ],
+    ['Ask {% slack_channel "#people-ops" %} today', 'Ask #people-ops today'],
+    [
+      'In all of these cases, {% slack_channel "people-ops" "PeopleOps" %} / the team',
+      'In all of these cases, PeopleOps / the team',
+    ],
+    ["{%- slack_channel 'vets' -%} is open", '#vets is open'],
+    ['Read the [leave page]({% page "/leave/" %}) first.', 'Read the leave page first.'],
+    ['See {% page "/travel-and-leave/overtime/" %}.', 'See /travel-and-leave/overtime/.'],
+    ['Call {{ "the IT desk" | upcase }} now.', 'Call the IT desk now.'],
+    ['Hi {{ page.author }}, {{ site.title }} here.', 'Hi , here.'],
+    ['Use {% if beta %}the new {% endif %}client.', 'Use the new client.'],
+    ['{% include footer.html note="Do not print" %}Done.', 'Done.'],
+    ['{% image "_img/a.png" "alt text" %}\nText.', 'Text.'],
+    ['Broken {% slack_channel %} tag.', 'Broken tag.'],
+  ];
+  it.each(cases)('%j', (md, clean) => {
+    expect(cleanMarkdown(md)).toBe(clean);
   });
 });
 
