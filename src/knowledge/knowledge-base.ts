@@ -4,6 +4,7 @@
  */
 
 import { type AccessRole, mayRead } from '../access/policy.ts';
+import { maskPii } from '../privacy/pii.ts';
 import { confidenceOf, evidence } from './answerability.ts';
 import { type Calibration, type CalibrationOptions, calibrate } from './calibrate.ts';
 import type { Embedder } from './embedder.ts';
@@ -135,7 +136,8 @@ export class KnowledgeBase {
     const lexHits = this.lexicalHits(query, this.candidates, filter);
     let denseHits: { doc: number; score: number }[];
     try {
-      const [vector] = await dense.embedder.embed([query]);
+      // Personal data never leaves the process (DESIGN §7): the embeddings endpoint sees it masked.
+      const [vector] = await dense.embedder.embed([maskPii(query)]);
       const { reader, ...where } = filter ?? {};
       const points = await dense.index.search(vector, this.candidates, filter ? where : undefined);
       denseHits = this.passagesOf(points).filter(({ doc }) => this.readable(doc, reader));

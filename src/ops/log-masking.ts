@@ -3,7 +3,8 @@
  * keys missed what a caller does not control: an error's message and stack, a database error's
  * parameters (the message being stored), an SDK's response body. So every string and number in a
  * record is masked, errors included, at any depth; the masks keep order numbers and dates because
- * ID and card numbers are checksum/Luhn-verified. A connection URL in any of them (a driver's error
+ * an ID must have a real area code and birth date, and a bare card number must pass Luhn (a card
+ * number after a card label, or a UnionPay 62…, is masked whatever its checksum). A connection URL in any of them (a driver's error
  * message) loses its password.
  */
 import { pino } from 'pino';

@@ -93,6 +93,13 @@ describe('KnowledgeBase.search with dense retrieval', () => {
     expect(result.results.map((r) => r.score)).toEqual(fused.map((f) => f.score));
   });
 
+  it('sends the embeddings endpoint the question with personal data masked', async () => {
+    await kb.search('my card 6222021234567890128 was charged twice, phone 13812345678', 3);
+    const [[sent]] = standIn.embeddingRequests().map((r) => r.input);
+    expect(sent).not.toMatch(/6222021234567890128|13812345678/);
+    expect(sent).toMatch(/charged twice/);
+  });
+
   it('finds a passage only the dense list has, and answers because the meaning vouches for it', async () => {
     expect(kb.searchLexical(UNSEEN_WORDS).results.map((r) => r.passage.heading)).not.toContain(
       'Hardware repair',
