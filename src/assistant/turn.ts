@@ -14,6 +14,8 @@ import { dueIso } from '../sla/ops.ts';
 import type { CalendarSet, SlaPolicy } from '../sla/types.ts';
 import type { Database } from '../store/database.ts';
 import { HELPLINE_ACTOR, retriage } from '../tickets/retriage.ts';
+import { sensitivity } from '../tickets/sensitivity.ts';
+import { markOf, type ThreadLine, threadOwners } from '../tickets/thread-parts.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket, TranscriptLine } from '../tickets/types.ts';
 import type { TriageInput, TriageResult } from '../triage/types.ts';
@@ -41,8 +43,12 @@ export interface TurnDeps {
   secondOpinion?: (input: TriageInput, offline: TriageResult) => Promise<TriageResult>;
   tickets: TicketService;
   db: Database;
-  /** Earlier messages of the thread, oldest first (for the ticket transcript and handoffs). */
-  history: (threadId: string) => Promise<TranscriptLine[]>;
+  /**
+   * Earlier messages of the thread, oldest first, with their ids and times where stored and the
+   * ticket a bot message announced: a ticket's transcript, a handoff and a re-triage read only the
+   * part of the thread that is theirs (src/tickets/thread-parts.ts).
+   */
+  history: (threadId: string) => Promise<HistoryLine[]>;
   sla: { policy: SlaPolicy; calendars: CalendarSet };
   incidents: { windowMs: number; minSimilarity: number };
   roleOf: (userId: string) => Promise<string | undefined> | string | undefined;
@@ -50,14 +56,41 @@ export interface TurnDeps {
   onFallback?: (reason: string, err?: unknown) => void;
 }
 
+/** A line of the thread as the turn reads it. */
+export type HistoryLine = TranscriptLine & Pick<ThreadLine, 'ticketId'>;
+
 /**
  * The thread's transcript ending with this turn's message: the message is stored before its turn
  * runs, so it is usually the last line already and must not be listed twice.
  */
-function withTurn(history: TranscriptLine[], turn: Turn, at: Date): TranscriptLine[] {
+function withTurn(history: HistoryLine[], turn: Turn, at: Date): HistoryLine[] {
   const last = history.at(-1);
-  if (last?.author === 'user' && last.text === turn.text) return history;
-  return [...history, { author: 'user', text: turn.text, at: at.toISOString() }];
+  if (last?.author === 'user' && last.text === turn.text) {
+    return last.id || !turn.messageId ? history : [...history.slice(0, -1), { ...last, id: turn.messageId }];
+  }
+  const line: HistoryLine = { author: 'user', text: turn.text, at: at.toISOString() };
+  return [...history, turn.messageId ? { ...line, id: turn.messageId } : line];
+}
+
+/** The thread up to this turn's message, and for each line the tickets of the thread whose part it is. */
+async function threadOf(deps: TurnDeps, turn: Turn) {
+  const [history, tickets] = await Promise.all([
+    deps.history(turn.threadId),
+    deps.tickets.list({ threadId: turn.threadId, limit: 1000 }),
+  ]);
+  const lines = withTurn(history, turn, deps.now());
+  return { lines, owners: threadOwners(lines, tickets.map(markOf)) };
+}
+
+/**
+ * What a ticket opened by this turn is made of: the turn's message, after the lines just before it
+ * that no other ticket of the thread holds (the question before "talk to a human"). Another ticket's
+ * messages — above all a sensitive one's — never become this one's transcript.
+ */
+function newTicketLines({ lines, owners }: Awaited<ReturnType<typeof threadOf>>): HistoryLine[] {
+  let start = lines.length - 1;
+  while (start > 0 && owners[start - 1].length === 0) start--;
+  return lines.slice(start);
 }
 
 /** The role passages are cited to: the configured one, else employee (KB audiences, DESIGN §7). */
@@ -112,7 +145,7 @@ async function openTicket(
   triage: TriageResult,
   reader: AccessRole,
 ): Promise<BotReply> {
-  const transcript = withTurn(await deps.history(turn.threadId), turn, deps.now());
+  const transcript = newTicketLines(await threadOf(deps, turn));
   const search = await deps.kb.search(turn.text, deps.k ?? 5, { reader });
   const input = ticketInput(turn, triage, transcript, search);
   if (triage.intent === 'incident') {
@@ -126,17 +159,18 @@ async function openTicket(
 
 /** "转人工" / "talk to a human": a ticket about what they asked before, or about this message. */
 async function handoff(deps: TurnDeps, turn: Turn, lang: Lang, role: string | undefined): Promise<BotReply> {
-  const history = await deps.history(turn.threadId);
   const existing = (await deps.tickets.list({ threadId: turn.threadId, open: true, limit: 1 }))[0];
   if (existing) return ticketReply(deps, existing, lang, ticketOpenedText(notice(deps, existing), lang));
-  const question = [...history]
+  // The question is looked for among this ticket's own lines, never in an earlier ticket's part.
+  const transcript = newTicketLines(await threadOf(deps, turn));
+  const question = transcript
+    .slice(0, -1)
     .reverse()
     .find(
       (m) => m.author === 'user' && routeMessage(m.text, deps.classify({ text: m.text, role })) !== 'handoff',
     );
   const about = question?.text ?? turn.text;
   const triage = deps.classify({ text: about, role, lang });
-  const transcript = withTurn(history, turn, deps.now());
   const search = await deps.kb.search(about, deps.k ?? 5, { reader: readerOf(role) });
   const input = ticketInput({ ...turn, text: about }, { ...triage, intent: 'human' }, transcript, search);
   input.rationale = `The employee asked for a human. ${triage.rationale}`;
@@ -151,11 +185,19 @@ async function handoff(deps: TurnDeps, turn: Turn, lang: Lang, role: string | un
 async function retriageThread(deps: TurnDeps, turn: Turn): Promise<BotReply | undefined> {
   const open = (await deps.tickets.list({ threadId: turn.threadId, open: true, limit: 1 }))[0];
   if (!open) return undefined;
-  const history = withTurn(await deps.history(turn.threadId), turn, deps.now());
-  const userMessages = history.filter((l) => l.author === 'user').map((l) => l.text);
+  const role = await deps.roleOf(turn.userId);
+  // Weighed on the open ticket's own part of the thread and this message: another ticket's words
+  // (a sensitive one's above all) never raise this one, nor reach its rationale.
+  const { lines, owners } = await threadOf(deps, turn);
+  const userMessages = lines
+    .filter((l, i) => l.author === 'user' && (owners[i].includes(open.id) || i === lines.length - 1))
+    .map((l) => l.text);
+  // A message about a sensitive matter the open ticket is not about is not its follow-up: it gets a
+  // ticket of its own, so its words never sit under one that more people may read (DESIGN §7).
+  if (!open.sensitive && anotherSensitiveMatter(deps, open, turn.text, userMessages, role)) return undefined;
   const raised = await retriage(
     { tickets: deps.tickets, classify: deps.classify },
-    { ticket: open, userMessages, role: await deps.roleOf(turn.userId), messageId: turn.messageId },
+    { ticket: open, userMessages, role, messageId: turn.messageId },
   );
   if (!raised) return undefined;
   const lang = detectLang(userMessages.join(' '));
@@ -167,8 +209,29 @@ async function retriageThread(deps: TurnDeps, turn: Turn): Promise<BotReply | un
   );
 }
 
-function ticketInput(turn: Turn, triage: TriageResult, transcript: TranscriptLine[], search: SearchResult) {
+/**
+ * Whether a follow-up raises a sensitive matter of its own: harassment or health, or a sensitive
+ * category (payroll, security) other than the ticket's, read so both alone and with the ticket's
+ * words (a short follow-up alone is easily misread: "now it's everyone").
+ */
+function anotherSensitiveMatter(
+  deps: TurnDeps,
+  ticket: Ticket,
+  text: string,
+  userMessages: string[],
+  role: string | undefined,
+): boolean {
+  if (sensitiveTopic(text)) return true;
+  const other = (t: string) => {
+    const { category } = deps.classify({ text: t, role });
+    return category !== ticket.category && sensitivity(category).sensitive;
+  };
+  return other(text) && other(userMessages.join('\n'));
+}
+
+function ticketInput(turn: Turn, triage: TriageResult, lines: HistoryLine[], search: SearchResult) {
   const tried = search.results.slice(0, 3).map((r, i) => citation(i + 1, r.passage));
+  const transcript: TranscriptLine[] = lines.map(({ ticketId: _announced, ...line }) => line);
   return {
     title: maskPii(turn.text).replace(/\s+/g, ' ').slice(0, 120),
     severity: triage.severity,

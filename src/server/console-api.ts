@@ -2,14 +2,18 @@
  * The console's JSON API (issue 14), mounted under /api beside the tickets API:
  *   GET  /api/console/inbox?severity&category&platform&tier → {me, counts, tickets} by SLA deadline
  *   GET  /api/console/stream                  → server-sent `change` events when any ticket changes
- *                                               (an employee's: when one of their own does)
- *   GET  /api/tickets/:id/conversation        → the employee's thread (masked unless theirs / held)
+ *                                               (an employee's: when one of their own does); a read
+ *                                               ('viewed' in the audit log) is not a change
+ *   GET  /api/tickets/:id/conversation        → the ticket's part of the employee's thread, never
+ *                                               another ticket's messages (masked unless theirs / held)
  *   POST /api/tickets/:id/:action             → claim | reply | note | escalate | resolve | reopen | override
  *                                               ({version}: 409 CONFLICT, naming who, if it changed since)
  * Service KPIs and SLA clock history are in insights-api.ts.
  * Every route is decided by the policy (src/access/policy.ts); the app's authentication checks the
  * CSRF token of cookie sessions on the POSTs. The stream watches the audit log's latest id, which
- * every change in any process writes, so it is live across web and worker processes alike.
+ * every change in any process writes, so it is live across web and worker processes alike. Reads
+ * of sensitive tickets are audited too, but are not changes: a page that reloads on every change
+ * would otherwise write a read, see it as a change, and reload again, forever.
  */
 import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
@@ -18,10 +22,11 @@ import { countQueues, deadlineOf, type InboxEntry, queuesOf, sortByDeadline } fr
 import { platformOf } from '../console/kpis.ts';
 import { CONSOLE_ACTIONS, type ConsoleAction, type ConsoleActions } from '../console/ticket-actions.ts';
 import type { ConversationStore } from '../conversations/types.ts';
-import { HelplineError, isHelplineError } from '../errors.ts';
+import { HelplineError } from '../errors.ts';
 import { maskPii } from '../privacy/pii.ts';
 import type { CalendarSet } from '../sla/types.ts';
 import type { Database } from '../store/database.ts';
+import { ticketConversation } from '../tickets/thread-parts.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket } from '../tickets/types.ts';
 import { callerOf, readTicket } from './ticket-reads.ts';
@@ -103,10 +108,12 @@ export function createConsoleApi(deps: ConsoleApiDeps): Hono {
       p.role === 'employee'
         ? deps.db.query<{ id: string | number | null }>(
             `SELECT max(e.id) AS id FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
-              WHERE t.requester_id IN (${marks})`,
+              WHERE t.requester_id IN (${marks}) AND e.action <> 'viewed'`,
             aliases,
           )
-        : deps.db.query<{ id: string | number | null }>('SELECT max(id) AS id FROM ticket_events');
+        : deps.db.query<{ id: string | number | null }>(
+            `SELECT max(id) AS id FROM ticket_events WHERE action <> 'viewed'`,
+          );
     const pollMs = deps.pollMs ?? 1000;
     const maxMs = deps.streamMaxMs ?? 10 * 60_000;
     return streamSSE(c, async (stream) => {
@@ -134,10 +141,8 @@ export function createConsoleApi(deps: ConsoleApiDeps): Hono {
     const { p, ticket } = await readable(c, c.req.param('id'));
     // Personal data shows to the employee and to the engineer holding the ticket; others see it masked.
     const plain = p.aliases.includes(ticket.requesterId) || p.aliases.includes(ticket.assigneeId ?? '');
-    const messages = await deps.store.listMessages(ticket.threadId).catch((err) => {
-      if (isHelplineError(err, 'NOT_FOUND')) return [];
-      throw err;
-    });
+    // Only this ticket's part of the thread: the employee's other tickets stay under their own.
+    const messages = await ticketConversation(deps, ticket);
     return c.json({
       masked: !plain,
       messages: messages.map((m) => ({

@@ -16,7 +16,7 @@ import { type Context, Hono } from 'hono';
 import { type KnowledgeAction, knowledgeDecision, type Principal } from '../access/policy.ts';
 import type { Config } from '../config/schema.ts';
 import type { ConversationStore } from '../conversations/types.ts';
-import { HelplineError, isHelplineError } from '../errors.ts';
+import { HelplineError } from '../errors.ts';
 import { DEFAULT_SYNONYMS, synonymTable } from '../knowledge/synonyms.ts';
 import { articleUsage } from '../knowledge/upkeep/article-usage.ts';
 import { draftArticle } from '../knowledge/upkeep/draft-article.ts';
@@ -24,6 +24,7 @@ import { gapReport } from '../knowledge/upkeep/gap-report.ts';
 import { readKbFile, recentKbChanges, writeKbFile } from '../knowledge/upkeep/kb-files.ts';
 import type { KbReloader } from '../knowledge/upkeep/kb-reloader.ts';
 import type { Database } from '../store/database.ts';
+import { ticketConversation } from '../tickets/thread-parts.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import { callerOf, readTicket } from './ticket-reads.ts';
 
@@ -129,10 +130,8 @@ export function createKnowledgeApi(deps: KnowledgeApiDeps): Hono {
         `${ticket.number} is ${ticket.status}, not resolved: draft an article once the fix is known.`,
       );
     }
-    const messages = await deps.store.listMessages(ticket.threadId).catch((err) => {
-      if (isHelplineError(err, 'NOT_FOUND')) return [];
-      throw err;
-    });
+    // The ticket's own part of the thread: another ticket's words and fixes never reach its draft.
+    const messages = await ticketConversation(deps, ticket);
     const events = await deps.tickets.events(ticket.id);
     return c.json(draftArticle({ ticket, events, messages, now: deps.now() }));
   });

@@ -143,9 +143,13 @@ export function defaultAssistant(parts: AssistantParts): Assistant {
     tickets: parts.tickets,
     db: parts.db,
     history: async (threadId) =>
-      (await parts.store.listMessages(threadId))
-        .slice(-20)
-        .map((m) => ({ author: m.author, text: m.text, at: m.createdAt })),
+      (await parts.store.listMessages(threadId)).slice(-20).map((m) => ({
+        id: m.id,
+        author: m.author,
+        text: m.text,
+        at: m.createdAt,
+        ...(m.ticket?.id ? { ticketId: m.ticket.id } : {}),
+      })),
     sla: { policy: config.sla.policy, calendars: parts.calendars },
     incidents: {
       windowMs: config.incidents.windowMinutes * 60_000,

@@ -2,7 +2,8 @@
  * One ticket as a principal may read it, decided by the policy: the ticket API, the console and the
  * incidents all read through here. A ticket the caller may not read is TICKET_NOT_FOUND for an
  * employee (which numbers exist does not leak) and FORBIDDEN with the policy's reason for staff.
- * A sensitive read is written to the ticket's audit log by the caller, through auditRead.
+ * A sensitive read is written to the ticket's audit log by the caller, through auditRead: once per
+ * page view and person, not once per call.
  */
 import { type Principal, ticketDecision } from '../access/policy.ts';
 import { HelplineError, isHelplineError } from '../errors.ts';
@@ -41,22 +42,39 @@ export async function readableTicket(
   );
 }
 
-/** A read of a sensitive ticket, written to its audit log (DESIGN §7) with `reason` and `data`. */
+/**
+ * How long a person's read of a sensitive ticket stands for their next reads of it: the page that
+ * shows a ticket reads it in several calls and again at every change, and an audit log with a row
+ * per call buries the reads that matter. @defaultValue 5 min
+ */
+export const REPEAT_VIEW_MS = 5 * 60_000;
+
+/**
+ * A read of a sensitive ticket, written to its audit log (DESIGN §7) with `reason` and `data` — but
+ * not again for the same page view (`view`: the id the console page sends with every call it makes,
+ * its background refreshes included), nor within REPEAT_VIEW_MS of the same person's last recorded
+ * read of it. True when it was written.
+ */
 export async function auditRead(
   deps: { tickets: Pick<TicketService, 'store'>; now: () => Date },
   ticket: Ticket,
   p: Principal,
   reason: string,
   data: Record<string, unknown>,
-): Promise<void> {
-  await deps.tickets.store.audit({
-    ticketId: ticket.id,
-    at: deps.now().toISOString(),
-    actor: p.userId,
-    action: 'viewed',
-    from: null,
-    to: null,
-    reason,
-    data,
-  });
+  view?: string,
+): Promise<boolean> {
+  const now = deps.now();
+  return deps.tickets.store.auditView(
+    {
+      ticketId: ticket.id,
+      at: now.toISOString(),
+      actor: p.userId,
+      action: 'viewed',
+      from: null,
+      to: null,
+      reason,
+      data,
+    },
+    { since: new Date(now.getTime() - REPEAT_VIEW_MS), view },
+  );
 }

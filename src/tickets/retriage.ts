@@ -22,7 +22,10 @@ export interface RetriageDeps {
 export interface RetriageInput {
   /** The open ticket of the thread the message came in. */
   ticket: Ticket;
-  /** The thread's user messages, oldest first, the new one last. */
+  /**
+   * The user messages of the ticket's own part of the thread (never another ticket's), oldest first,
+   * the new one last.
+   */
   userMessages: string[];
   /** The role of whoever wrote them. */
   role?: string;

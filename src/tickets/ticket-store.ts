@@ -30,6 +30,7 @@ import {
   createTicketTx,
   notFound,
   readTicket,
+  recordViewTx,
   updateTicketTx,
   writeEvents,
 } from './ticket-transactions.ts';
@@ -190,9 +191,26 @@ export class TicketStore {
     return runProcedure(this.#db, updateTicketTx, change);
   }
 
-  /** Appends one audit entry that changes nothing (a sensitive ticket was read). */
+  /** Appends one audit entry that changes nothing. */
   async audit(event: NewTicketEvent): Promise<void> {
     await writeEvents(this.#db, [event]);
+  }
+
+  /**
+   * A 'viewed' entry (a sensitive ticket was read), unless the same person's read of this ticket is
+   * recorded since `since` or under the same page view `view` (kept as `data.view`). Reads at once
+   * write one entry. True when it wrote one.
+   */
+  async auditView(
+    event: NewTicketEvent & { action: 'viewed' },
+    options: { since: Date; view?: string },
+  ): Promise<boolean> {
+    const view = options.view ?? null;
+    return runProcedure(this.#db, recordViewTx, {
+      event: view ? { ...event, data: { ...event.data, view } } : event,
+      since: options.since.toISOString(),
+      view,
+    });
   }
 
   /**

@@ -204,6 +204,33 @@ export const claimTicketTx = procedure(
   },
 );
 
+/**
+ * A read of a sensitive ticket, recorded unless the same person's read of it is recorded already
+ * since `since`, or under the same page view (`data.view`). Serialized per ticket and reader by a
+ * transaction-scoped advisory lock, so the several reads one page load makes at once write one row.
+ * True when it wrote.
+ */
+export const recordViewTx = procedure(
+  import.meta.url,
+  'recordViewTx',
+  async (tx, a: { event: NewTicketEvent; since: string; view: string | null }): Promise<boolean> => {
+    const { event } = a;
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+      `helpline:viewed:${event.ticketId}:${event.actor}`,
+    ]);
+    const seen = await tx.query(
+      `SELECT 1 FROM ticket_events
+        WHERE ticket_id = $1 AND action = 'viewed' AND actor = $2
+          AND (at > $3::timestamptz OR ($4::text IS NOT NULL AND data->>'view' = $4::text))
+        LIMIT 1`,
+      [event.ticketId, event.actor, a.since, a.view],
+    );
+    if (seen.length > 0) return false;
+    await writeEvents(tx, [event]);
+    return true;
+  },
+);
+
 export function notFound(idOrNumber: string): HelplineError {
   return new HelplineError(
     'TICKET_NOT_FOUND',

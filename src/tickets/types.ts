@@ -44,6 +44,11 @@ export interface Ticket {
 }
 
 export interface TranscriptLine {
+  /**
+   * The thread message this line is (its id in the conversation store), where it is one: the last
+   * user line's id names the message that opened the ticket (src/tickets/thread-parts.ts).
+   */
+  id?: string;
   author: 'user' | 'bot' | 'agent';
   text: string;
   /** ISO time. */

@@ -31,10 +31,19 @@
     return node;
   }
 
+  /**
+   * This page view: sent with every call, so the server audits a read of a sensitive ticket once
+   * per page view, not once per call nor at every live refresh.
+   */
+  const view =
+    typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function'
+      ? crypto.randomUUID()
+      : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+
   /** @param {string} path @param {{method?: string, json?: unknown}} [opts] */
   async function api(path, opts = {}) {
     /** @type {Record<string, string>} */
-    const headers = {};
+    const headers = { 'x-helpline-view': view };
     if (opts.json !== undefined) {
       headers['content-type'] = 'application/json';
       if (csrf) headers['x-csrf-token'] = csrf;
