@@ -4,5 +4,8 @@
  * evaluate it in Node to check escaping.
  */
 import { readFileSync } from 'node:fs';
+import { TICKET_WORDS } from '../../src/tickets/ticket-words.ts';
 
-export const pageHelpersSource = readFileSync(new URL('./assets/chat-helpers.js', import.meta.url), 'utf8');
+/** The helpers, after the data they read (page-globals.d.ts declares it for the type-check). */
+export const pageHelpersSource = `var TICKET_WORDS = ${JSON.stringify(TICKET_WORDS)};
+${readFileSync(new URL('./assets/chat-helpers.js', import.meta.url), 'utf8')}`;

@@ -1,20 +1,9 @@
 /** What the employee is told about their ticket, in their language. */
 import type { Lang } from '../knowledge/types.ts';
 import type { Severity, SeverityPolicy } from '../sla/types.ts';
+import { TICKET_WORDS } from '../tickets/ticket-words.ts';
 
-export const CATEGORY_ZH: Record<string, string> = {
-  leave: '假期',
-  attendance: '考勤',
-  payroll: '薪资',
-  benefits: '福利',
-  account: '账号',
-  device: '设备',
-  org_change: '组织与审批',
-  report: '报表',
-  integration: '系统集成',
-  security: '信息安全',
-  other: '其他',
-};
+export const CATEGORY_ZH: Readonly<Record<string, string>> = TICKET_WORDS.zh.categories;
 
 /** "4 business hours", "15 minutes", "1 business day" — from the policy, in words. */
 export function targetText(p: SeverityPolicy, lang: Lang): string {

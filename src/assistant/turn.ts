@@ -20,7 +20,7 @@ import type { TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket, TranscriptLine } from '../tickets/types.ts';
 import type { TriageInput, TriageResult } from '../triage/types.ts';
 import { citation } from './answer/extractive.ts';
-import { clarifyReply } from './answer/replies.ts';
+import { smallTalkReply } from './answer/replies.ts';
 import { answerQuestion } from './answer-question.ts';
 import { detectLang } from './language.ts';
 import { routeMessage } from './route.ts';
@@ -114,7 +114,7 @@ export function createTurnHandler(deps: TurnDeps): Assistant {
       const triage = await triageOf(deps, { text: turn.text, role, lang });
       switch (routeMessage(turn.text, triage)) {
         case 'greet':
-          return clarifyReply(lang);
+          return smallTalkReply(turn.text, lang);
         case 'handoff':
           return handoff(deps, turn, lang, role);
         case 'ticket':

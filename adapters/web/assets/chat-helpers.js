@@ -101,38 +101,8 @@ function formatTime(iso, withDate, withZone) {
   if (withZone) opts.timeZoneName = 'short';
   return d.toLocaleString([], opts);
 }
-var TICKET_WORDS = {
-  zh: {
-    leave: '假期',
-    attendance: '考勤',
-    payroll: '薪资',
-    benefits: '福利',
-    account: '账号',
-    device: '设备',
-    org_change: '组织与审批',
-    report: '报表',
-    integration: '系统集成',
-    security: '信息安全',
-    other: '其他',
-    new: '新建',
-    waiting_l2: '等待工程师',
-    claimed: '处理中',
-    waiting_employee: '等你回复',
-    resolved: '已解决',
-    closed: '已关闭',
-  },
-  en: {
-    org_change: 'org change',
-    new: 'new',
-    waiting_l2: 'waiting for an engineer',
-    claimed: 'in progress',
-    waiting_employee: 'waiting for you',
-    resolved: 'resolved',
-    closed: 'closed',
-  },
-};
 /** A ticket's category or status in the reader's words ("waiting_l2" → "等待工程师"). */
 function ticketWord(value, isZh) {
   var words = isZh ? TICKET_WORDS.zh : TICKET_WORDS.en;
-  return (value && words[value]) || value || '';
+  return (value && (words.categories[value] || words.statuses[value])) || value || '';
 }
