@@ -14,7 +14,6 @@ import { dueIso } from '../sla/ops.ts';
 import type { CalendarSet, SlaPolicy } from '../sla/types.ts';
 import type { Database } from '../store/database.ts';
 import { HELPLINE_ACTOR, retriage } from '../tickets/retriage.ts';
-import { sensitivity } from '../tickets/sensitivity.ts';
 import { markOf, type ThreadLine, threadOwners } from '../tickets/thread-parts.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { Ticket, TranscriptLine } from '../tickets/types.ts';
@@ -24,6 +23,7 @@ import { smallTalkReply } from './answer/replies.ts';
 import { answerQuestion } from './answer-question.ts';
 import { detectLang } from './language.ts';
 import { routeMessage } from './route.ts';
+import { anotherSensitiveMatter } from './sensitive-matter.ts';
 import { sensitiveTopic } from './sensitive-topic.ts';
 import { knownIncidentText, selfHelpText, severityRaisedText, ticketOpenedText } from './ticket-replies.ts';
 import type { Assistant, BotReply, TicketRef, Turn } from './types.ts';
@@ -193,8 +193,9 @@ async function retriageThread(deps: TurnDeps, turn: Turn): Promise<BotReply | un
     .filter((l, i) => l.author === 'user' && (owners[i].includes(open.id) || i === lines.length - 1))
     .map((l) => l.text);
   // A message about a sensitive matter the open ticket is not about is not its follow-up: it gets a
-  // ticket of its own, so its words never sit under one that more people may read (DESIGN §7).
-  if (!open.sensitive && anotherSensitiveMatter(deps, open, turn.text, userMessages, role)) return undefined;
+  // ticket of its own, so its words never sit under one that more people may read (DESIGN §7). The
+  // bridge withholds the same messages from the ticket's triage thread (src/inbound/event-job.ts).
+  if (anotherSensitiveMatter(deps.classify, open, { text: turn.text, userMessages, role })) return undefined;
   const raised = await retriage(
     { tickets: deps.tickets, classify: deps.classify },
     { ticket: open, userMessages, role, messageId: turn.messageId },
@@ -207,26 +208,6 @@ async function retriageThread(deps: TurnDeps, turn: Turn): Promise<BotReply | un
     lang,
     severityRaisedText(notice(deps, raised.ticket), raised.from, lang),
   );
-}
-
-/**
- * Whether a follow-up raises a sensitive matter of its own: harassment or health, or a sensitive
- * category (payroll, security) other than the ticket's, read so both alone and with the ticket's
- * words (a short follow-up alone is easily misread: "now it's everyone").
- */
-function anotherSensitiveMatter(
-  deps: TurnDeps,
-  ticket: Ticket,
-  text: string,
-  userMessages: string[],
-  role: string | undefined,
-): boolean {
-  if (sensitiveTopic(text)) return true;
-  const other = (t: string) => {
-    const { category } = deps.classify({ text: t, role });
-    return category !== ticket.category && sensitivity(category).sensitive;
-  };
-  return other(text) && other(userMessages.join('\n'));
 }
 
 function ticketInput(turn: Turn, triage: TriageResult, lines: HistoryLine[], search: SearchResult) {

@@ -2,7 +2,9 @@
  * The `event` job: what happens to an accepted event — from Lark, Slack or the web chat alike —
  * in one hop (DESIGN §2 flows 1–5, 7). A message:
  *   1. the bridge: in a thread linked to a ticket it is relayed to the other side (`//` notes stay),
- *      and the assistant keeps quiet in triage threads and claimed tickets;
+ *      and the assistant keeps quiet in triage threads and claimed tickets — except an employee's
+ *      message about another sensitive matter, which is withheld from that ticket's triage thread
+ *      and answered by the assistant with a ticket of its own (sensitive-follow-up.ts);
  *   2. an HR admin's "escalate"/"上报" gets the payroll form;
  *   3. anything else addressed to the bot is a turn of the assistant, answered in its thread.
  * A button or form goes to chat-actions.ts. Every message sent is keyed by what caused it, so a
@@ -15,6 +17,7 @@ import type { JobRunner } from '../jobs/types.ts';
 import { type ChatActionsDeps, handleAction, reply } from './chat-actions.ts';
 import { payrollForm } from './forms.ts';
 import type { InboundEvent } from './ports.ts';
+import { aboutAnotherSensitiveMatter } from './sensitive-follow-up.ts';
 import { CHAT_TEXT, ESCALATE_COMMAND } from './texts.ts';
 import { conversationId, messageKey, userKey } from './thread-ids.ts';
 import { deliverReply, registerWatchdog, runTurn, settle, type TurnDeps, turnOf } from './turn.ts';
@@ -91,11 +94,16 @@ async function handleMessage(
   }
   // Chat platforms' messages to the bot are stored here; the web chat's were stored at accept.
   if (event.addressed && text && event.platform !== 'web') await remember(deps, event, text);
-  const bridged = await deps.relay.relayMessage(event);
+  const bridged = await deps.relay.relayMessage(event, {
+    aboutAnotherMatter: (ticket) => aboutAnotherSensitiveMatter(deps, event, text, ticket),
+  });
   if (bridged.bridged && bridged.side === 'employee') {
     await remember(deps, event, text);
     // Relayed to the engineer and re-triaged: added scope raises the ticket, and the employee hears the new target.
-    const raised = !bridged.note && text ? await deps.assistant.retriage?.(assistantTurn(turn)) : undefined;
+    const raised =
+      !bridged.note && !bridged.withheld && text
+        ? await deps.assistant.retriage?.(assistantTurn(turn))
+        : undefined;
     if (raised) return deliverReply(deps, turn, raised);
   }
   if (bridged.quiet || bridged.note) {
@@ -104,9 +112,15 @@ async function handleMessage(
   }
   if (!text) return;
   if (!event.addressed) {
-    // A thread reply without a mention: ours only when the bot is already in that conversation.
-    if (bridged.bridged || !(await deps.store.getThread(conversationId(event)))) return;
-    await remember(deps, event, text);
+    // A thread reply without a mention: ours only when the bot is already in that conversation, and
+    // not while the bridge carries it to an engineer (a withheld message is the assistant's, and
+    // was remembered above).
+    if (bridged.bridged) {
+      if (!bridged.withheld) return;
+    } else {
+      if (!(await deps.store.getThread(conversationId(event)))) return;
+      await remember(deps, event, text);
+    }
   }
   if (ESCALATE_COMMAND.test(text) && (await deps.roleOf(userKey(event))) === 'hr_admin') {
     const lang = detectLang(text);
