@@ -116,11 +116,27 @@ export function transcriptCitations(transcript: TranscriptLine[]): Citation[] {
   return out;
 }
 
-/** The one line a sensitive ticket shows in channels: its title or question, PII masked. */
-export function maskedSummary(ticket: Ticket): string {
+/**
+ * The one line a sensitive ticket shows in channels: its title or question, PII masked — except a
+ * personal matter (harassment, health), whose words (a name, what happened) stay in the console.
+ */
+export function maskedSummary(ticket: Ticket, lang: Lang): string {
+  const personal = PERSONAL[lang][ticket.sensitiveReason ?? ''];
+  if (personal) return personal;
   const source = ticket.title || lastBy(ticket.transcript, 'user')?.text || '';
   return oneLine(maskPii(source), SUMMARY_MAX);
 }
+
+const PERSONAL: Record<Lang, Record<string, string>> = {
+  en: {
+    harassment: "A personal matter (harassment or conduct): the employee's words are in the console.",
+    medical: "A personal matter (health): the employee's words are in the console.",
+  },
+  zh: {
+    harassment: '个人事项（骚扰或不当行为）：员工原话请在控制台查看。',
+    medical: '个人事项（健康）：员工原话请在控制台查看。',
+  },
+};
 
 /** The button value the card's and the rating prompt's buttons carry. */
 export const ticketValue = (ticket: Pick<Ticket, 'id'>) => JSON.stringify({ ticket: ticket.id });
@@ -148,7 +164,7 @@ export function ticketCard(ticket: Ticket, opts: TicketCardOptions): OutboundBod
   const safe = (s: string) => (sensitive ? maskPii(s) : s);
   const lines: string[] = [];
 
-  const title = sensitive ? maskedSummary(ticket) : oneLine(ticket.title, 200);
+  const title = sensitive ? maskedSummary(ticket, lang) : oneLine(ticket.title, 200);
   lines.push(`[${ticket.severity}] ${ticket.number} · ${title}`);
   const assignee = ticket.assigneeId ?? t.unassigned;
   lines.push(
@@ -161,7 +177,7 @@ export function ticketCard(ticket: Ticket, opts: TicketCardOptions): OutboundBod
   let citations: Citation[] | undefined;
   if (sensitive) {
     lines.push(t.sensitive(ticket.sensitiveReason ?? 'flagged'));
-    lines.push(`${t.summary}: ${maskedSummary(ticket)}`);
+    lines.push(`${t.summary}: ${maskedSummary(ticket, lang)}`);
   } else {
     const profile = [opts.profile?.name, opts.profile?.department].filter(Boolean).join(' · ');
     if (profile) lines.push(`${t.employee}: ${profile}`);

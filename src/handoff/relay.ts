@@ -69,8 +69,12 @@ export interface Relay {
 export const isInternalNote = (text: string) => text.trimStart().startsWith('//');
 
 const LABEL = {
-  en: { engineer: 'Engineer', employee: 'Employee' },
-  zh: { engineer: '工程师', employee: '员工' },
+  en: {
+    engineer: 'Engineer',
+    employee: 'Employee',
+    sensitive: 'Employee: replied (sensitive ticket: read it in the console).',
+  },
+  zh: { engineer: '工程师', employee: '员工', sensitive: '员工：已回复（敏感工单，内容请在控制台查看）。' },
 } as const;
 
 /** Ticket states in which an engineer holds the conversation. */
@@ -148,13 +152,17 @@ export function createRelay(deps: RelayDeps): Relay {
         });
       } else {
         const lang = deps.triageLang ?? employeeLang(ticket);
-        // Triage is a channel: personal data is masked there (DESIGN §7).
+        // Triage is a channel: personal data is masked there, and a sensitive ticket's details stay
+        // in the console (DESIGN §7).
+        const text = ticket.sensitive
+          ? LABEL[lang].sensitive
+          : `${LABEL[lang].employee}: ${maskPii(event.text)}`;
         await deliver({
           key: `relay:${event.eventId}`,
           platform: other.platform,
           channel: other.chat,
           ...threadOf(other),
-          body: { text: `${LABEL[lang].employee}: ${maskPii(event.text)}`, lang },
+          body: { text, lang },
         });
       }
       return { ...base, relayed: true, note: false, quiet: quietFor(ticket) };

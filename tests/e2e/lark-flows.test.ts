@@ -498,9 +498,12 @@ describe('cross-platform handoff: the employee on Lark (long connection), the en
         lark.messages.find((m) => textOf(m).includes('checking your social insurance')),
       );
       await lark.ws!.sendEvent(message('好的，谢谢', { root: mid }));
+      // A payroll ticket is sensitive: its thread in the channel is told the employee replied, and
+      // the words stay in the console (DESIGN §7).
       await waitFor(stack.runner, () =>
-        slack.messages.find((m) => m.thread_ts === card.ts && m.text.includes('好的')),
+        slack.messages.find((m) => m.thread_ts === card.ts && m.text.includes('敏感工单')),
       );
+      expect(slack.messages.some((m) => m.text.includes('好的'))).toBe(false);
     } finally {
       await stack.close();
       await slack.stop();

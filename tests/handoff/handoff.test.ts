@@ -178,6 +178,21 @@ eachBackend('handoff', (ctx) => {
     expect(body.buttons?.map((b) => b.action)).toEqual(['claim', 'escalate', 'resolve']);
   });
 
+  it("a personal matter's card names the matter, not the employee's words", async () => {
+    const { tickets } = await setup();
+    const ticket = await tickets.open(
+      input({
+        category: 'other',
+        title: '我的主管王某多次对我性骚扰',
+        sensitiveTopic: 'harassment',
+        transcript: [{ author: 'user', text: '我的主管王某多次对我性骚扰，请不要告诉别人' }],
+      }),
+    );
+    const body = ticketCard(ticket, { lang: 'zh' });
+    expect(body.text).toContain('个人事项（骚扰或不当行为）');
+    expect(body.text).not.toMatch(/王某|性骚扰，/);
+  });
+
   it('claim updates the card in place and tells the employee who is on it, in their language', async () => {
     const { sent, handoff, links, posted } = await setup();
     const { ticket } = await posted();
