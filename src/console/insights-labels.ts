@@ -2,7 +2,6 @@
  * The words of the KPI page and the monthly service report, in English and Chinese (issue 14 items
  * 4 and 6), beside the console's own (labels.ts), and the names of the things the figures group by.
  */
-import { CATEGORY_ZH } from '../assistant/ticket-replies.ts';
 import type { ConsoleLang } from './labels.ts';
 
 export const INSIGHT_LABELS = {
@@ -97,6 +96,3 @@ const REASONS: Record<ConsoleLang, Record<string, string>> = {
 };
 
 export const reasonName = (lang: ConsoleLang, intent: string) => REASONS[lang][intent] ?? intent;
-
-export const categoryName = (lang: ConsoleLang, category: string) =>
-  lang === 'zh' && CATEGORY_ZH[category] ? `${CATEGORY_ZH[category]}（${category}）` : category;

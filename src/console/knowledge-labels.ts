@@ -4,6 +4,7 @@ import type { ConsoleLang } from './labels.ts';
 export const KNOWLEDGE_LABELS = {
   en: {
     heading: 'Knowledge upkeep',
+    forbidden: 'Knowledge upkeep is for HR admins, engineers and admins; ask the bot in the chat.',
     gaps: 'Questions the bot could not answer',
     gapsHint: 'Questions the bot declined and answers voted not helpful, with their paraphrases grouped.',
     days: 'Last days',
@@ -45,6 +46,7 @@ export const KNOWLEDGE_LABELS = {
   },
   zh: {
     heading: '知识库维护',
+    forbidden: '知识库维护仅供 HR 管理员、工程师和管理员使用；有问题请在聊天中问机器人。',
     gaps: '机器人答不上的问题',
     gapsHint: '未能回答的问题和被评为没帮助的回答，同义说法已归为一组。',
     days: '最近天数',

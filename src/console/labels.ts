@@ -3,13 +3,16 @@
  * server renders the page frame with them and hands the same table to the page script as JSON.
  * The preference: `?lang=` (remembered in a cookie), else the cookie, else Accept-Language.
  */
+import { TICKET_WORDS } from '../tickets/ticket-words.ts';
 import { INCIDENT_LABELS } from './incident-labels.ts';
+import { RECORD_LABELS } from './record-labels.ts';
 
 export type ConsoleLang = 'en' | 'zh';
 
 export const LABELS = {
   en: {
     ...INCIDENT_LABELS.en,
+    ...RECORD_LABELS.en,
     console: 'Helpline console',
     inbox: 'Inbox',
     insights: 'Insights',
@@ -51,7 +54,7 @@ export const LABELS = {
     pausedWaiting: 'Paused, waiting on the employee',
     stoppedResolved: 'Stopped, resolved',
     stillHeld: 'now',
-    resumedBy: 'ended by',
+    resumedBy: 'ended:',
     audit: 'Audit log',
     actions: 'Actions',
     claim: 'Claim',
@@ -88,9 +91,17 @@ export const LABELS = {
       'Open a sign-in link from your admin (helpline login-link), or sign in with your company account.',
     signInLink: 'Sign in',
     back: 'Back to the inbox',
+    ticketNotFound: 'There is no ticket {number} that you can see; check the number (like HL-1042).',
+    ticketForbidden: 'Ticket {number} is not yours and not in a category routed to you.',
+    incidentsForStaff: 'Incidents are for engineers, HR admins and admins; your own ticket is in your chat.',
+    incidentNotFound: 'There is no incident {number} that you can see; check the number (like HL-1042).',
+    incidentForbidden: 'Incident {number} is in a category that is not routed to you.',
+    incidentIsReport: '{number} is a report linked to an incident; open the incident:',
+    scrollTable: 'scrolls sideways',
   },
   zh: {
     ...INCIDENT_LABELS.zh,
+    ...RECORD_LABELS.zh,
     console: 'Helpline 控制台',
     inbox: '工单队列',
     insights: '服务指标',
@@ -132,7 +143,7 @@ export const LABELS = {
     pausedWaiting: '暂停（等待员工答复）',
     stoppedResolved: '停止（已解决）',
     stillHeld: '至今',
-    resumedBy: '结束于',
+    resumedBy: '结束：',
     audit: '审计日志',
     actions: '操作',
     claim: '认领',
@@ -168,10 +179,25 @@ export const LABELS = {
     signInHint: '使用管理员提供的登录链接（helpline login-link），或用公司账号登录。',
     signInLink: '登录',
     back: '返回工单队列',
+    ticketNotFound: '没有你可以查看的工单 {number}，请核对工单号（如 HL-1042）。',
+    ticketForbidden: '工单 {number} 不是你的，也不属于分配给你的类别。',
+    incidentsForStaff: '事件仅供工程师、HR 管理员和管理员查看；你自己的工单请在聊天中查看。',
+    incidentNotFound: '没有你可以查看的事件 {number}，请核对工单号（如 HL-1042）。',
+    incidentForbidden: '事件 {number} 所属的类别未分配给你。',
+    incidentIsReport: '{number} 是关联到某个事件的反馈，请打开该事件：',
+    scrollTable: '可左右滚动',
   },
 } as const satisfies Record<ConsoleLang, Record<string, string>>;
 
 export type Labels = Record<keyof (typeof LABELS)['en'], string>;
+
+/** A record id by its name in the labels (`role`, `l2` → "L2 engineer"); an id without one as it is. */
+export const nameOf = (L: Labels, kind: string, id: string): string =>
+  (L as Record<string, string>)[`${kind}_${id}`] ?? id;
+
+/** A ticket category in the reader's words (src/tickets/ticket-words.ts), as the chat names it. */
+export const categoryName = (lang: ConsoleLang, category: string): string =>
+  (TICKET_WORDS[lang].categories as Record<string, string>)[category] ?? category;
 
 export const LANG_COOKIE = 'helpline_lang';
 

@@ -61,6 +61,8 @@ const STATE_ACTIONS: ReadonlySet<ConsoleAction> = new Set([
   'override',
 ]);
 const LABEL = { en: 'Engineer', zh: '工程师' } as const;
+/** The audit reason of a wait started by a console reply; the console names it in its language. */
+export const ASKED_FROM_CONSOLE = 'asked from the console';
 
 export function createConsoleActions(deps: ConsoleActionDeps) {
   const { tickets, links, deliver } = deps;
@@ -203,7 +205,7 @@ export function createConsoleActions(deps: ConsoleActionDeps) {
         }
         await audit(ticket, p, 'agent_replied', text, key);
         if (input.waitForEmployee && ticket.status === 'claimed') {
-          ticket = await tickets.waitOnEmployee(ticket.id, p.userId, 'asked from the console');
+          ticket = await tickets.waitOnEmployee(ticket.id, p.userId, ASKED_FROM_CONSOLE);
         }
         return ticket;
       }

@@ -1,6 +1,8 @@
 /**
  * A ticket's category (DESIGN §4) and status in the words of the person reading it: one table for
  * replies, the web chat's ticket box and the console, so "waiting_l2" never reaches an employee.
+ * `statuses` speak to the employee ("waiting for you"); `staffStatuses` are the few that read
+ * otherwise to the engineers in the console, and fall back to `statuses`.
  */
 export const TICKET_WORDS = {
   zh: {
@@ -25,6 +27,7 @@ export const TICKET_WORDS = {
       resolved: '已解决',
       closed: '已关闭',
     },
+    staffStatuses: { waiting_employee: '等待员工回复' } as Record<string, string>,
   },
   en: {
     categories: { org_change: 'org change' } as Record<string, string>,
@@ -36,5 +39,6 @@ export const TICKET_WORDS = {
       resolved: 'resolved',
       closed: 'closed',
     },
+    staffStatuses: { waiting_employee: 'waiting on the employee' } as Record<string, string>,
   },
 } as const;

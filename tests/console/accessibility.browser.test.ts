@@ -73,11 +73,11 @@ beforeAll(async () => {
   await engineer.getByLabel('Reply to the employee').fill('Which building are you in?');
   await engineer.locator('#ask').check();
   await engineer.getByRole('button', { name: 'Send reply' }).click();
-  await engineer.locator('#audit', { hasText: 'waiting_on_employee' }).waitFor();
+  await engineer.locator('#audit li[data-action="waiting_on_employee"]').waitFor();
   await employee.locator('#messages li.msg.agent').first().waitFor({ timeout: 20_000 });
   await employee.fill('#input', 'Building B, 3rd floor');
   await employee.press('#input', 'Enter');
-  await engineer.locator('#audit', { hasText: 'employee_replied' }).waitFor({ timeout: 30_000 });
+  await engineer.locator('#audit li[data-action="employee_replied"]').waitFor({ timeout: 30_000 });
 }, 120_000);
 
 afterAll(async () => {
@@ -178,7 +178,7 @@ describe('the workspace', () => {
     const hold = page.locator('#clocks [data-clock="resolution"] .holds li').first();
     await expect
       .poll(() => hold.textContent(), { timeout: 20_000 })
-      .toMatch(/Paused, waiting on the employee: .+ → .+ \(ended by employee_replied\)/);
+      .toMatch(/Paused, waiting on the employee: .+ → .+ \(ended: the employee answered\)/);
     expect(await page.locator('#clocks [data-clock="first_response"] h3').textContent()).toBe(
       'First response: stopped',
     );

@@ -56,7 +56,7 @@ describe('the console', () => {
     const reply = 'We are restarting the attendance service; please try again in 10 minutes.';
     await engineer.getByLabel('Reply to the employee').fill(reply);
     await engineer.getByRole('button', { name: 'Send reply' }).click();
-    await expect.poll(() => engineer.locator('#audit').textContent()).toContain('agent_replied');
+    await engineer.locator('#audit li[data-action="agent_replied"]').waitFor();
     await shot(engineer, '3-workspace-replied');
 
     const agent = employee.locator('#messages li.msg.agent').filter({ hasText: reply });
@@ -123,6 +123,7 @@ describe('the console', () => {
     expect(seen).toEqual({ inbox: 0, ticket: 404, kpis: 403 });
     await other.goto(`${h.server.url}/console/tickets/${number}`);
     await expect.poll(() => other.locator('#status').textContent()).toMatch(/no ticket/i);
+    expect(await other.locator('#workspace').isHidden()).toBe(true);
     await shot(other, '7-other-employee');
   }, 120_000);
 
@@ -180,7 +181,7 @@ describe('the console', () => {
     await late.clock.install();
     await late.clock.pauseAt(Date.now() + 1000);
     await late.goto(`${h.server.url}/console/tickets/${second}`);
-    await expect.poll(() => late.locator('#facts').textContent()).toContain('claimed');
+    await expect.poll(() => late.locator('#facts').textContent()).toContain('in progress');
     await engineer.goto(`${h.server.url}/console/tickets/${second}`);
     await engineer.getByRole('button', { name: 'Resolve' }).click();
     await expect.poll(() => engineer.locator('#facts').textContent()).toContain('resolved');

@@ -196,7 +196,9 @@ describe('KPI page and monthly report', () => {
     const zh = await (await (await as('eng-1', 'l2', 'zh-CN'))(`/console/reports/${month}`)).text();
     expect(zh).toContain('<html lang="zh">');
     expect(zh).toContain('月度服务报告');
-    expect(zh).toContain('考勤（attendance）');
+    // Categories in the reader's words (src/tickets/ticket-words.ts), as the chat and the console name them.
+    expect(zh).toContain('<th scope="row">考勤</th>');
+    expect(zh).not.toContain('>attendance<');
     expect(zh).toMatch(/<td data-kpi="tickets">1<\/td><td>0<\/td>/);
     const bad = await (await as('eng-1', 'l2'))('/console/reports/2026-13');
     expect(bad.status).toBe(400);

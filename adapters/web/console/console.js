@@ -3,16 +3,55 @@
  * The console's page script (issue 14): one file for the inbox and the ticket workspace, chosen by
  * <body data-page>; the KPI page and the report draw their charts with insights.js. Data comes
  * from the JSON API; text is always set as text (never as HTML). Labels come from the server in
- * the user's language (#labels).
+ * the user's language (#labels); so do, written in front of this script (pages.ts), TICKET_WORDS
+ * (categories and statuses, src/tickets/ticket-words.ts) and WORKSPACE_ACTIONS (what each ticket
+ * state allows, src/console/allowed-actions.ts).
  */
 (() => {
   const body = document.body;
   const page = body.dataset.page;
   /** @type {Record<string, string>} */
   const L = JSON.parse(document.getElementById('labels')?.textContent || '{}');
-  const lang = document.documentElement.lang === 'zh' ? 'zh-CN' : 'en';
+  const zh = document.documentElement.lang === 'zh';
+  const lang = zh ? 'zh-CN' : 'en';
   /** @type {string | null} */
   let csrf = null;
+  /** Who is signed in (/auth/me), for the wording of a refusal. */
+  const me = { role: '' };
+
+  // Page data from pages.ts; page-globals.d.ts declares TICKET_WORDS without the console's part.
+  /** @type {{categories: Record<string, string>, statuses: Record<string, string>, staffStatuses: Record<string, string>}} */
+  const WORDS = /** @type {any} */ (TICKET_WORDS)[zh ? 'zh' : 'en'];
+  /** @type {Record<string, Record<string, string[]>>} */
+  const ALLOWED = /** @type {any} */ (window).WORKSPACE_ACTIONS || {};
+
+  /** A ticket category in the reader's words. @param {string | null | undefined} c */
+  const category = (c) => (c && WORDS.categories[c]) || c || '';
+  /** A ticket status as staff read it ("waiting_l2" → "等待工程师"). @param {string | null | undefined} s */
+  const status = (s) => (s && (WORDS.staffStatuses[s] || WORDS.statuses[s])) || s || '';
+  /**
+   * An id of the ticket's record by its name in the labels (src/console/record-labels.ts: audit,
+   * author, clock, calendar, tier, platform, role); one without a name shows as it is.
+   * @param {string} kind @param {string | number | null | undefined} id
+   */
+  const word = (kind, id) => (id === null || id === undefined ? '' : (L[`${kind}_${id}`] ?? String(id)));
+  /** A label with the ticket's number in it. @param {string} text @param {string} number */
+  const fill = (text, number) => text.split('{number}').join(number);
+
+  /**
+   * One clear message in place of a page's content (a ticket not found, a page not for this
+   * person): the content (by id) hidden, the message in the status line under the heading.
+   * @param {string} text @param {string[]} hide @param {...(Node | string)} more
+   */
+  function problem(text, hide, ...more) {
+    for (const id of hide) {
+      const node = document.getElementById(id);
+      if (node) node.hidden = true;
+    }
+    const status = document.getElementById('status');
+    status?.classList.add('problem');
+    status?.replaceChildren(text, ...more);
+  }
 
   /**
    * @param {string} tag
@@ -57,7 +96,10 @@
     const data = await res.json().catch(() => ({}));
     // The status goes with the message: a page may ask before it retries (knowledge.js on a 409).
     if (!res.ok) {
-      throw Object.assign(new Error(data?.error?.message || `HTTP ${res.status}`), { status: res.status });
+      throw Object.assign(new Error(data?.error?.message || `HTTP ${res.status}`), {
+        status: res.status,
+        code: data?.error?.code,
+      });
     }
     return data;
   }
@@ -188,8 +230,10 @@
           el('td', {}, el('a', { href: `/console/tickets/${t.number}`, text: t.number })),
           el('td', {}, el('span', { class: `sev sev-${t.severity}`, text: t.severity })),
           el('td', { text: t.title }),
-          el('td', { text: `${t.category} · ${t.platform} · ${t.tier}` }),
-          el('td', { text: t.status }),
+          el('td', {
+            text: `${category(t.category)} · ${word('platform', t.platform)} · ${word('tier', t.tier)}`,
+          }),
+          el('td', { text: status(t.status) }),
           el('td', { text: t.assigneeId || '—' }),
           el(
             'td',
@@ -246,18 +290,18 @@
         el('time', { datetime: h.from, text: when(h.from) }),
         ' → ',
         h.to ? el('time', { datetime: h.to, text: when(h.to) }) : L.stillHeld,
-        h.endedBy ? ` (${L.resumedBy} ${h.endedBy})` : '',
-        h.reason ? el('div', { class: 'reason', text: h.reason }) : '',
+        h.endedBy ? ` (${L.resumedBy} ${word('audit', h.endedBy)})` : '',
+        h.reason ? el('div', { class: 'reason', text: reasonText(h.reason) }) : '',
       ),
     );
     return el(
       'div',
       { class: 'clock', 'data-clock': c.kind },
-      el('h3', { text: `${label}: ${c.state}` }),
+      el('h3', { text: `${label}: ${word('clock', c.state)}` }),
       el(
         'p',
         {},
-        `${L.used} ${duration(c.consumedMs)} / ${duration(c.budgetMs)} (${c.calendar})`,
+        `${L.used} ${duration(c.consumedMs)} / ${duration(c.budgetMs)} (${word('calendar', c.calendar)})`,
         c.stoppedAt ? '' : c.dueAt ? ` · ${L.due} ${when(c.dueAt)} (${countdown(c.dueAt)})` : '',
       ),
       holds.length
@@ -266,8 +310,35 @@
     );
   }
 
+  /**
+   * A reason in the audit log as the reader's words where Helpline wrote it: a sensitive read
+   * ("read as hr_admin", "… (incident)", "… (incident HL-1001)": src/server/ticket-reads.ts,
+   * src/incidents/incident-service.ts) and the console's own; a person's reason as they typed it.
+   * @param {string} reason
+   */
+  function reasonText(reason) {
+    const read = /^read as ([a-z0-9_]+)( \(incident(?: (HL-\d+))?\))?$/.exec(reason);
+    if (!read) return L[`reason_${reason}`] ?? reason;
+    const via = read[3] ? fill(L.viewedFromIncident, read[3]) : read[2] ? L.viewedIncident : '';
+    return `${L.readAs.replace('{role}', word('role', read[1]))}${via}`;
+  }
+
+  /** The statuses, tiers and other ids an audit event moved between, in the reader's words. @param {any} e */
+  function auditMove(e) {
+    if (e.action === 'linked_to_parent' || e.action === 'unlinked_from_parent') {
+      return e.data?.parentNumber ? ` (${e.data.parentNumber})` : '';
+    }
+    if (e.from === null && e.to === null) return '';
+    /** @param {string | null} v */
+    const name = (v) => (v === null ? '' : WORDS.statuses[v] ? status(v) : word('tier', v));
+    if (e.from === null) return ` → ${name(e.to)}`;
+    return e.to === null ? ` (${name(e.from)})` : ` (${name(e.from)} → ${name(e.to)})`;
+  }
+
   /** The version of the ticket the page shows: sent with a change of state, so a stale page is told. */
   let shownVersion = /** @type {number | undefined} */ (undefined);
+  /** The severity the override list was last set to; a live reload keeps an engineer's choice. */
+  let shownSeverity = '';
 
   async function loadTicket() {
     const number = body.dataset.ticket || '';
@@ -291,9 +362,9 @@
         'dl',
         {},
         el('dt', { text: L.status }),
-        el('dd', { text: `${t.status} · ${t.tier}` }),
+        el('dd', { text: `${status(t.status)} · ${word('tier', t.tier)}` }),
         el('dt', { text: L.category }),
-        el('dd', { text: t.category }),
+        el('dd', { text: category(t.category) }),
         el('dt', { text: L.assignee }),
         el('dd', { text: t.assigneeId || '—' }),
       ),
@@ -324,7 +395,7 @@
           el(
             'li',
             { class: `msg ${m.author}` },
-            el('span', { class: 'who', text: m.author }),
+            el('span', { class: 'who', text: word('author', m.author) }),
             el('span', { class: 'text', text: m.text }),
             el('time', { datetime: m.createdAt, text: when(m.createdAt) }),
           ),
@@ -339,17 +410,61 @@
         ...ev.events.map((/** @type {any} */ e) =>
           el(
             'li',
-            {},
+            { 'data-action': e.action },
             el('time', { datetime: e.at, text: when(e.at) }),
-            ` ${e.actor} · ${e.action}`,
-            e.from || e.to ? ` (${e.from ?? ''} → ${e.to ?? ''})` : '',
-            e.reason ? el('div', { class: 'reason', text: e.reason }) : '',
+            ` ${e.actor} · ${word('audit', e.action)}${auditMove(e)}`,
+            e.reason ? el('div', { class: 'reason', text: reasonText(e.reason) }) : '',
           ),
         ),
       ),
     );
     const actions = document.getElementById('actions');
     if (actions) actions.hidden = !conv.canWork;
+    showAllowed(t);
+  }
+
+  /**
+   * Only the actions the ticket's state allows (WORKSPACE_ACTIONS, from the lifecycle): no Claim
+   * on a resolved ticket, no Reopen on an open one. The severity list starts at the ticket's own.
+   * @param {any} t
+   */
+  function showAllowed(t) {
+    const can = ALLOWED[t.status]?.[t.tier] ?? [];
+    for (const [id, action] of [
+      ['claim', 'claim'],
+      ['escalate', 'escalate'],
+      ['resolve', 'resolve'],
+      ['override-form', 'override'],
+      ['reopen-form', 'reopen'],
+      ['ask-option', 'wait'],
+    ]) {
+      const node = document.getElementById(id);
+      if (node) node.hidden = !can.includes(action);
+    }
+    const ask = /** @type {HTMLInputElement | null} */ (document.getElementById('ask'));
+    if (ask && !can.includes('wait')) ask.checked = false;
+    const severity = /** @type {HTMLSelectElement | null} */ (document.getElementById('new-severity'));
+    if (severity && t.severity !== shownSeverity) {
+      // The form's reset after an override comes back to the current severity too.
+      for (const option of severity.options) option.defaultSelected = option.value === t.severity;
+      severity.value = t.severity;
+      shownSeverity = t.severity;
+    }
+  }
+
+  /**
+   * The ticket cannot be shown to this person (none by that number, or not theirs): one message
+   * instead of the workspace's empty sections. @param {any} err @param {string} number
+   */
+  function ticketProblem(err, number) {
+    const says =
+      err.code === 'TICKET_NOT_FOUND'
+        ? fill(L.ticketNotFound, number)
+        : err.code === 'FORBIDDEN'
+          ? fill(L.ticketForbidden, number)
+          : err.message;
+    document.getElementById('heading')?.replaceChildren(number);
+    problem(says, ['workspace']);
   }
 
   function workspace() {
@@ -397,23 +512,47 @@
       run('override', state({ severity: value('new-severity'), reason: value('override-reason') })),
     );
     bind('reopen-form', () => run('reopen', state({ reason: value('reopen-reason') })));
+    let gone = false;
+    const failed = (/** @type {any} */ err) => {
+      if (err.status === 404 || err.status === 403) {
+        gone = true;
+        ticketProblem(err, number);
+      } else announce(err.message);
+    };
     // The actions show once the ticket is loaded; the inbox's `r` lands in the reply box.
     loadTicket()
       .then(() => {
         if (location.hash === '#reply') document.getElementById('reply')?.focus();
       })
-      .catch((e) => announce(e.message));
-    live(() => loadTicket().catch((e) => announce(e.message)));
+      .catch(failed);
+    live(() => {
+      if (!gone) loadTicket().catch(failed);
+    });
   }
 
   const ready = fetch('/auth/me', { credentials: 'same-origin' })
     .then((r) => r.json())
-    .then((me) => {
-      csrf = me.csrf || null;
+    .then((who) => {
+      csrf = who.csrf || null;
+      me.role = who.role || '';
     })
     .catch(() => {});
   // incidents.js (the incidents pages, the workspace's incident box) and knowledge.js build on these.
-  /** @type {any} */ (window).helplineConsole = { el, api, announce, when, live, L, ready };
+  /** @type {any} */ (window).helplineConsole = {
+    el,
+    api,
+    announce,
+    when,
+    live,
+    L,
+    ready,
+    me,
+    category,
+    status,
+    word,
+    fill,
+    problem,
+  };
   ready.finally(() => {
     if (page === 'inbox') inbox();
     else if (page === 'ticket') workspace();

@@ -9,17 +9,17 @@ import type { Labels } from '../../../src/console/labels.ts';
 
 export function incidentsPage(L: Labels) {
   return html`<h2>${L.incidents} <small id="live" aria-live="polite"></small></h2>
-<table aria-label="${L.incidents}"><thead><tr><th scope="col">${L.incident}</th><th scope="col">${L.severity}</th><th scope="col">${L.title}</th>
+<div class="table-box" id="incidents-box" role="region" tabindex="0" aria-label="${L.incidents} (${L.scrollTable})"><table aria-label="${L.incidents}"><thead><tr><th scope="col">${L.incident}</th><th scope="col">${L.severity}</th><th scope="col">${L.title}</th>
 <th scope="col">${L.status}</th><th scope="col">${L.reporters}</th><th scope="col">${L.openReports}</th><th scope="col">${L.platform}</th>
-<th scope="col">${L.opened}</th><th scope="col">${L.lastReport}</th></tr></thead><tbody id="incidents"></tbody></table>`;
+<th scope="col">${L.opened}</th><th scope="col">${L.lastReport}</th></tr></thead><tbody id="incidents"></tbody></table></div>`;
 }
 
 export function incidentPage(L: Labels) {
   return html`<p><a href="/console/incidents">← ${L.incidents}</a></p><h2 id="heading"></h2>
-<div class="grid"><div>
+<div class="grid" id="incident-page"><div>
 <section aria-labelledby="h-reporters"><h2 id="h-reporters">${L.reporters}</h2>
-<table aria-labelledby="h-reporters"><thead><tr><th scope="col">${L.reporter}</th><th scope="col">${L.platform}</th><th scope="col">${L.reportedAt}</th>
-<th scope="col">${L.words}</th><th scope="col">${L.ticket}</th></tr></thead><tbody id="reporters"></tbody></table></section>
+<div class="table-box" role="region" tabindex="0" aria-label="${L.reporters} (${L.scrollTable})"><table aria-labelledby="h-reporters"><thead><tr><th scope="col">${L.reporter}</th><th scope="col">${L.platform}</th><th scope="col">${L.reportedAt}</th>
+<th scope="col">${L.words}</th><th scope="col">${L.ticket}</th></tr></thead><tbody id="reporters"></tbody></table></div></section>
 <section id="incident-actions" aria-labelledby="h-inc-actions" hidden><h2 id="h-inc-actions">${L.actions}</h2>
 <form id="update-form"><label for="update">${L.updateText}<textarea id="update" name="update" required></textarea></label>
 <button type="submit" class="act" id="send-update">${L.sendUpdate}</button></form>

@@ -8,7 +8,7 @@
 (() => {
   const H = /** @type {any} */ (window).helplineConsole;
   if (!H) return;
-  const { el, api, announce, when, live } = H;
+  const { el, api, announce, when, live, category, status, word, fill, problem, me } = H;
   /** @type {Record<string, string>} */
   const L = H.L;
   const body = document.body;
@@ -21,7 +21,7 @@
   /** @param {Record<string, number>} platforms */
   const platformText = (platforms) =>
     Object.entries(platforms)
-      .map(([name, n]) => `${name} ${n}`)
+      .map(([name, n]) => `${word('platform', name)} ${n}`)
       .join(' · ');
   /**
    * @param {string} id
@@ -53,7 +53,7 @@
           el('td', {}, el('a', { href: `/console/incidents/${i.number}`, text: i.number })),
           el('td', {}, el('span', { class: `sev sev-${i.severity}`, text: i.severity })),
           el('td', { text: i.title }),
-          el('td', { text: i.status }),
+          el('td', { text: status(i.status) }),
           el('td', { class: 'reporters', text: i.reporters }),
           el('td', { text: i.openReports }),
           el('td', { text: platformText(i.platforms) }),
@@ -81,11 +81,11 @@
         'dl',
         {},
         el('dt', { text: L.status }),
-        el('dd', { id: 'incident-status', text: i.status }),
+        el('dd', { id: 'incident-status', text: status(i.status) }),
         el('dt', { text: L.severity }),
         el('dd', {}, el('span', { class: `sev sev-${i.severity}`, text: i.severity })),
         el('dt', { text: L.category }),
-        el('dd', { text: i.category }),
+        el('dd', { text: category(i.category) }),
         el('dt', { text: L.reporters }),
         el('dd', { text: `${i.reporters} (${platformText(i.platforms)})` }),
         el('dt', { text: L.openReports }),
@@ -106,17 +106,22 @@
               'tr',
               {},
               el('td', { colspan: 3, text: L.hiddenReport }),
-              el('td', { text: r.platform }),
+              el('td', { text: word('platform', r.platform) }),
               el('td', { text: when(r.reportedAt) }),
             )
           : el(
               'tr',
               { 'data-number': r.number },
               el('td', {}, r.requesterId, r.opener ? el('small', { text: ` (${L.opener})` }) : ''),
-              el('td', { text: r.platform }),
+              el('td', { text: word('platform', r.platform) }),
               el('td', {}, el('time', { datetime: r.reportedAt, text: when(r.reportedAt) })),
               el('td', {}, el('blockquote', { class: 'words', text: r.words })),
-              el('td', {}, el('a', { href: `/console/tickets/${r.number}`, text: r.number }), ` ${r.status}`),
+              el(
+                'td',
+                {},
+                el('a', { href: `/console/tickets/${r.number}`, text: r.number }),
+                ` ${status(r.status)}`,
+              ),
             ),
       ),
     );
@@ -148,6 +153,38 @@
     set('resolve-incident', i.open ? L.resolveIncident : L.resolveRest);
   }
 
+  /**
+   * The incident cannot be shown (no such number, a report rather than an incident, not for this
+   * person): one message instead of the page's empty sections. @param {any} err
+   */
+  async function incidentProblem(err) {
+    const hide = ['incident-page'];
+    document.getElementById('heading')?.replaceChildren(number);
+    if (err.code === 'NOT_FOUND') {
+      // A report linked to an incident: point at the incident.
+      const box = await api(`/api/tickets/${enc(number)}/incident`).catch(() => null);
+      const parent = box?.incident?.number;
+      if (parent) {
+        problem(
+          fill(L.incidentIsReport, number),
+          hide,
+          ' ',
+          el('a', { href: `/console/incidents/${parent}`, text: parent }),
+        );
+        return;
+      }
+    }
+    const says =
+      err.code === 'FORBIDDEN'
+        ? me.role === 'employee'
+          ? L.incidentsForStaff
+          : fill(L.incidentForbidden, number)
+        : err.code === 'TICKET_NOT_FOUND' || err.code === 'NOT_FOUND'
+          ? fill(L.incidentNotFound, number)
+          : err.message;
+    problem(says, hide);
+  }
+
   function incident() {
     onSubmit('update-form', async () => {
       const text = input('update').value;
@@ -166,7 +203,16 @@
       announce(L.resolvedAll);
       await loadIncident();
     });
-    const reload = () => loadIncident().catch((/** @type {Error} */ e) => announce(e.message));
+    let gone = false;
+    const reload = () => {
+      if (gone) return;
+      loadIncident().catch((/** @type {any} */ e) => {
+        if (e.status === 403 || e.status === 404) {
+          gone = true;
+          incidentProblem(e);
+        } else announce(e.message);
+      });
+    };
     reload();
     live(reload);
   }
@@ -182,7 +228,7 @@
         'incident-of',
         `${L.partOf} `,
         el('a', { href: `/console/incidents/${box.incident.number}`, text: box.incident.number }),
-        ` · ${box.incident.status}${box.incident.title ? ` · ${box.incident.title}` : ''}`,
+        ` · ${status(box.incident.status)}${box.incident.title ? ` · ${box.incident.title}` : ''}`,
       );
     } else if (box.isIncident) {
       set(
@@ -204,8 +250,18 @@
   }
 
   function incidentBox() {
+    // No box on this page: incidents are not for this person (pages.ts asks the policy).
+    if (!document.getElementById('incident-box')) return;
     const ticket = body.dataset.ticket || '';
-    const reload = () => loadBox().catch((/** @type {Error} */ e) => announce(e.message));
+    const reload = () =>
+      loadBox().catch((/** @type {any} */ e) => {
+        // Not for this person (an employee: incidents are for staff), or no such ticket (the
+        // workspace says so): no box, and no second message.
+        if (e.status === 403 || e.status === 404) {
+          const box = document.getElementById('incident-box');
+          if (box) box.hidden = true;
+        } else announce(e.message);
+      });
     onSubmit('link-form', async () => {
       await api(`/api/tickets/${enc(ticket)}/link`, {
         json: { incident: input('link-incident').value.trim() },
@@ -228,7 +284,17 @@
   H.ready.finally(() => {
     const page = body.dataset.page;
     if (page === 'incidents') {
-      const reload = () => loadList().catch((/** @type {Error} */ e) => announce(e.message));
+      let gone = false;
+      const reload = () => {
+        if (gone) return;
+        loadList().catch((/** @type {any} */ e) => {
+          // Employees have no incidents list: say so once, instead of an empty table.
+          if (e.status === 403) {
+            gone = true;
+            problem(L.incidentsForStaff, ['incidents-box']);
+          } else announce(e.message);
+        });
+      };
       reload();
       live(reload);
     } else if (page === 'incident') incident();

@@ -18,7 +18,7 @@ import { principalOf } from '../../../src/access/chat-access.ts';
 import { insightsDecision, type Principal } from '../../../src/access/policy.ts';
 import { INSIGHT_LABELS } from '../../../src/console/insights-labels.ts';
 import { type KpiFilter, type Kpis, loadKpis, parseFilter } from '../../../src/console/kpis.ts';
-import { type ConsoleLang, LABELS } from '../../../src/console/labels.ts';
+import { type ConsoleLang, categoryName, LABELS, nameOf } from '../../../src/console/labels.ts';
 import {
   localDay,
   monthPeriod,
@@ -61,9 +61,16 @@ const extra = (k: Kpis, t: ViewText) => ({
   tail: html`${chartData(t, k)}<script src="${CHART_PATH}"></script><script>${raw(script)}</script>`,
 });
 
-function select(id: string, label: string, any: string, options: readonly string[], chosen?: string) {
+function select(
+  id: string,
+  label: string,
+  any: string,
+  options: readonly string[],
+  chosen?: string,
+  name: (option: string) => string = (o) => o,
+) {
   return html`<label for="${id}">${label}<select id="${id}" name="${id}"><option value="">${any}</option>${options.map(
-    (o) => html`<option value="${o}"${o === chosen ? raw(' selected') : ''}>${o}</option>`,
+    (o) => html`<option value="${o}"${o === chosen ? raw(' selected') : ''}>${name(o)}</option>`,
   )}</select></label>`;
 }
 
@@ -90,8 +97,8 @@ ${problem ? html`<p role="alert" class="problem">${problem}</p>` : ''}
 <form id="period" class="inline" method="get" action="/console/insights" aria-label="${L.filters}">
 <label for="from">${L.from}<input type="date" id="from" name="from" value="${first}"></label>
 <label for="to">${L.to}<input type="date" id="to" name="to" value="${last}"></label>
-${select('severity', L.severity, L.any, SEVERITIES, filter.severity)}${select('category', L.category, L.any, CATEGORIES, filter.category)}
-${select('platform', L.platform, L.any, ['web', 'lark', 'slack'], filter.platform)}
+${select('severity', L.severity, L.any, SEVERITIES, filter.severity)}${select('category', L.category, L.any, CATEGORIES, filter.category, (c) => categoryName(t.lang, c))}
+${select('platform', L.platform, L.any, ['web', 'lark', 'slack'], filter.platform, (p) => nameOf(L, 'platform', p))}
 <button type="submit" class="act">${L.show}</button></form>
 <p class="note">${I.filtersHint} ${I.timeZone}: ${period.timeZone}.</p>
 <p class="links"><a id="csv" href="/api/insights/kpis.csv?${query.toString()}" download>${I.downloadCsv}</a>

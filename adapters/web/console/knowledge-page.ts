@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import { principalOf } from '../../../src/access/chat-access.ts';
+import { knowledgeDecision } from '../../../src/access/policy.ts';
 import { KNOWLEDGE_LABELS, type KnowledgeLabels } from '../../../src/console/knowledge-labels.ts';
 import { LABELS } from '../../../src/console/labels.ts';
 import { consoleCsp, frame, langOf, sha256, signInPage } from './pages.ts';
@@ -57,6 +58,11 @@ export function createKnowledgePage(): Hono {
     c.header('Content-Security-Policy', csp);
     c.header('Cache-Control', 'no-store');
     if (!p) return c.html(frame(lang, p, L.signIn, {}, signInPage(L)), 401);
+    // Not for this person: one message, not the page's sections with an error under them.
+    if (!knowledgeDecision(p, 'read').allowed) {
+      const body = html`<h2>${K.heading}</h2><p role="alert">${K.forbidden}</p>`;
+      return c.html(frame(lang, p, K.heading, {}, body), 403);
+    }
     return c.html(frame(lang, p, K.heading, { page: 'knowledge' }, knowledgePage(K), withKnowledge));
   });
   return app;

@@ -5,9 +5,9 @@
  * what screen readers and the printed page rely on.
  */
 import { html, raw } from 'hono/html';
-import { categoryName, type InsightLabels, reasonName } from '../../../src/console/insights-labels.ts';
+import { type InsightLabels, reasonName } from '../../../src/console/insights-labels.ts';
 import type { KpiFigures, Kpis } from '../../../src/console/kpis.ts';
-import type { ConsoleLang, Labels } from '../../../src/console/labels.ts';
+import { type ConsoleLang, categoryName, type Labels, nameOf } from '../../../src/console/labels.ts';
 
 const SEVERITIES = ['P0', 'P1', 'P2', 'P3'] as const;
 
@@ -95,7 +95,7 @@ export function breakdowns(t: ViewText, k: Kpis) {
   const { L, lang } = t;
   return html`${figureTable(t, L.bySeverity, k.bySeverity, (s) => s)}
 ${figureTable(t, L.byCategory, k.byCategory, (c) => categoryName(lang, c))}
-${figureTable(t, L.byPlatform, k.byPlatform, (p) => p)}`;
+${figureTable(t, L.byPlatform, k.byPlatform, (p) => nameOf(L, 'platform', p))}`;
 }
 
 function simpleTable(caption: string, head: string[], rows: (string | number)[][]) {
