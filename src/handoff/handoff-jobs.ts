@@ -43,7 +43,10 @@ export function registerHandoffJobs(runner: Pick<JobRunner, 'register'>, deps: H
       if (!isHelplineError(err, 'CONFIG_INVALID')) throw err;
       const first = !unrouted.has(ticket.category);
       unrouted.add(ticket.category);
-      deps.logger[first ? 'warn' : 'debug']({ ticket: ticket.number, category: ticket.category }, err.message);
+      deps.logger[first ? 'warn' : 'debug'](
+        { ticket: ticket.number, category: ticket.category },
+        err.message,
+      );
     }
   });
   runner.register<TicketJob>(QUEUE, REFRESH, async ({ ticketId }) => {
