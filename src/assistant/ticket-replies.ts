@@ -74,6 +74,13 @@ export function ticketOpenedText(t: TicketNotice, lang: Lang): string {
   );
 }
 
+/** "转人工" again while the thread's ticket is open: it is already with a person, nothing new was opened. */
+export function alreadyOpenText(t: TicketNotice, lang: Lang): string {
+  return lang === 'zh'
+    ? `你的工单 ${t.number} · ${t.severity}（${CATEGORY_ZH[t.category] ?? t.category}）已经在人工处理队列中，无需重复提交。有新情况直接在这里说，工程师会看到。`
+    : `Your ticket ${t.number} · ${t.severity} (${t.category}) is already with our team; there is no need to ask again. Add anything new here and the engineer will see it.`;
+}
+
 export function knownIncidentText(parent: { number: string; severity: Severity }, lang: Lang): string {
   return lang === 'zh'
     ? `这个问题已有同事报告，正在处理中（工单 ${parent.number} · ${parent.severity}）。我已把你加入受影响名单，解决后会第一时间在这里通知你。`

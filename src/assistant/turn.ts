@@ -25,7 +25,13 @@ import { detectLang } from './language.ts';
 import { routeMessage } from './route.ts';
 import { anotherSensitiveMatter } from './sensitive-matter.ts';
 import { sensitiveTopic } from './sensitive-topic.ts';
-import { knownIncidentText, selfHelpText, severityRaisedText, ticketOpenedText } from './ticket-replies.ts';
+import {
+  alreadyOpenText,
+  knownIncidentText,
+  selfHelpText,
+  severityRaisedText,
+  ticketOpenedText,
+} from './ticket-replies.ts';
 import type { Assistant, BotReply, TicketRef, Turn } from './types.ts';
 
 export interface TurnDeps {
@@ -160,7 +166,7 @@ async function openTicket(
 /** "转人工" / "talk to a human": a ticket about what they asked before, or about this message. */
 async function handoff(deps: TurnDeps, turn: Turn, lang: Lang, role: string | undefined): Promise<BotReply> {
   const existing = (await deps.tickets.list({ threadId: turn.threadId, open: true, limit: 1 }))[0];
-  if (existing) return ticketReply(deps, existing, lang, ticketOpenedText(notice(deps, existing), lang));
+  if (existing) return ticketReply(deps, existing, lang, alreadyOpenText(notice(deps, existing), lang));
   // The question is looked for among this ticket's own lines, never in an earlier ticket's part.
   const transcript = newTicketLines(await threadOf(deps, turn));
   const question = transcript

@@ -114,7 +114,10 @@ eachBackend('assistant turn', (ctx) => {
     );
     expect((await listGaps(db))[0]).toMatchObject({ question: '公司班车早上几点发车', count: 1 });
     // Asking again in the same thread points at the same open ticket.
-    expect((await say('chen', 'talk to a human')).ticket?.number).toBe(ticket.number);
+    const again = await say('chen', 'talk to a human');
+    expect(again.ticket?.number).toBe(ticket.number);
+    expect(again.text).toMatch(/already with our team/);
+    expect(await tickets.list()).toHaveLength(1);
   });
 
   it('links later reports of the same problem and raises severity with the number of reporters', async () => {
