@@ -13,13 +13,21 @@ export function cliConfig(values: Record<string, string | boolean | undefined>):
 export async function cliKb(
   config: Config,
   io: Io,
-  options: { dir?: string; summary?: boolean; background?: boolean } = {},
+  options: {
+    dir?: string;
+    summary?: boolean;
+    background?: boolean;
+    onDenseError?: (err: unknown) => void;
+    meaningAfter?: Promise<unknown>;
+  } = {},
 ): Promise<OpenedKb> {
   const bar = io.tty ? createProgressBar(process.stderr) : undefined;
   const opened = await openKnowledgeBase(config, {
     dir: options.dir,
     onProgress: bar?.update,
     background: options.background,
+    onDenseError: options.onDenseError,
+    meaningAfter: options.meaningAfter,
   });
   bar?.finish();
   if (options.summary) io.err(formatSummary(opened.summary));

@@ -88,6 +88,12 @@ export const configSchema = z.object({
         .array(z.string().min(1))
         .default([])
         .describe('extra words for the Chinese segmenter (product names, jargon)'),
+      meaning: z
+        .boolean()
+        .default(true)
+        .describe(
+          'English questions are also matched by meaning, with the sentence encoder shipped in the install (Universal Sentence Encoder lite, in a worker thread; vectors cached in the data folder). Off: words only. Not used when an embedding model is configured',
+        ),
     })
     .prefault({}),
   answers: z

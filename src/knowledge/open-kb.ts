@@ -26,6 +26,8 @@ import { type EmbedSummary, embedPassages } from './embed-passages.ts';
 import { ingestKb, stampKb } from './ingest/ingest.ts';
 import { resolveSplitOptions } from './ingest/split-options.ts';
 import { KnowledgeBase, type KnowledgeBaseOptions } from './knowledge-base.ts';
+import { buildMeaningIndex } from './meaning/meaning-index.ts';
+import { englishEncoder } from './meaning/sentence-encoder.ts';
 import { OpenAiEmbedder } from './openai-embedder.ts';
 import { codeVersion, type FileStamp, readSnapshot, type Snapshot, writeSnapshot } from './snapshot.ts';
 import { DEFAULT_SYNONYMS } from './synonyms.ts';
@@ -40,13 +42,21 @@ export interface OpenKbOptions {
   /** KB folder; @defaultValue config.kb.dir */
   dir?: string;
   onProgress?: (done: number, total: number, file: string) => void;
-  /** Told when the embeddings endpoint fails (at open or per query); search falls back to lexical. */
+  /**
+   * Told when the embeddings endpoint or the shipped sentence encoder fails (at open or per query);
+   * search falls back to lexical.
+   */
   onDenseError?: (err: unknown) => void;
   /**
    * With a snapshot of an older state of the KB: answer from it now and rebuild in the background
    * (`refreshed` settles when the new KB is in). @defaultValue false: rebuild before returning
    */
   background?: boolean;
+  /**
+   * With `background`: vectors for search by meaning are encoded once this settles (a server: once
+   * it is ready, so the encoding does not slow its start).
+   */
+  meaningAfter?: Promise<unknown>;
 }
 
 export interface OpenedKb {
@@ -61,6 +71,11 @@ export interface OpenedKb {
   source?: 'built' | 'snapshot' | 'stale';
   /** Settles when a background refresh has swapped the new KB in (at once when there is none). */
   refreshed?: Promise<void>;
+  /**
+   * Settles when English questions are matched by meaning too (`retrieval.meaning`), or when that
+   * is off, has nothing English to search, or failed (told to `onDenseError`).
+   */
+  meaningReady?: Promise<void>;
 }
 
 export async function openKnowledgeBase(config: Config, options: OpenKbOptions = {}): Promise<OpenedKb> {
@@ -75,6 +90,28 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
     answerability: { minEvidence: config.retrieval.minEvidence },
   };
   const calibrationFile = join(cacheDir, `${key}.calibration.json`);
+  /** Gives `kb` its meaning index: at once from cached vectors, else after encoding (with progress). */
+  const withMeaning = async (kb: KnowledgeBase): Promise<void> => {
+    if (!config.retrieval.meaning) return;
+    if (options.background) await options.meaningAfter;
+    try {
+      const index = await buildMeaningIndex(kb.passages, englishEncoder(), {
+        cacheFile: join(cacheDir, `${key}.meaning.json`),
+        installFile: dir === SAMPLE_KB ? installCacheDir('kb', 'sample.meaning.json') : undefined,
+        // In the background the bar would draw over the server's log: the server logs when it is ready.
+        onProgress: options.background ? undefined : options.onProgress,
+      });
+      if (index) kb.useMeaning(index);
+    } catch (err) {
+      options.onDenseError?.(err);
+    }
+  };
+  /** Foreground: the KB is returned with its meaning index; background: it is added when ready. */
+  const meaningOf = async (kb: KnowledgeBase): Promise<{ meaningReady: Promise<void> }> => {
+    const meaningReady = withMeaning(kb);
+    if (!options.background) await meaningReady;
+    return { meaningReady };
+  };
 
   /** Ingest (incremental), index and calibrate; `stamps` were taken before any file was read. */
   const build = async (stamps: FileStamp[] | undefined) => {
@@ -131,7 +168,8 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
         // A read-only install: each new data folder builds the sample KB, as before.
       }
     }
-    return { kb: built.kb, summary: built.summary, dir, dense: false, source: 'built' };
+    const { meaningReady } = await meaningOf(built.kb);
+    return { kb: built.kb, summary: built.summary, dir, dense: false, source: 'built', meaningReady };
   };
 
   const stamps = await stampKb(dir);
@@ -150,15 +188,32 @@ export async function openKnowledgeBase(config: Config, options: OpenKbOptions =
     ms: 0,
   };
   if (sameFiles(snap.files, stamps)) {
-    return { kb: fromSnapshot, summary, dir, dense: false, source: 'snapshot', refreshed: Promise.resolve() };
+    const { meaningReady } = await meaningOf(fromSnapshot);
+    return {
+      kb: fromSnapshot,
+      summary,
+      dir,
+      dense: false,
+      source: 'snapshot',
+      refreshed: Promise.resolve(),
+      meaningReady,
+    };
   }
   if (!options.background) return { ...(await buildAndSave()), refreshed: Promise.resolve() };
-  const opened: OpenedKb = { kb: fromSnapshot, summary, dir, dense: false, source: 'stale' };
+  const opened: OpenedKb = {
+    kb: fromSnapshot,
+    summary,
+    dir,
+    dense: false,
+    source: 'stale',
+    ...(await meaningOf(fromSnapshot)),
+  };
   // Yield first, so the caller finishes starting before the rebuild takes the thread.
   opened.refreshed = new Promise((r) => setTimeout(r, 0)).then(buildAndSave).then((fresh) => {
     opened.kb = fresh.kb;
     opened.summary = fresh.summary;
     opened.source = 'built';
+    opened.meaningReady = fresh.meaningReady;
   });
   return opened;
 }

@@ -50,6 +50,7 @@ export function createKbReloader(deps: KbReloaderDeps): KbReloader {
     opened.dense = fresh.dense;
     opened.vectors = fresh.vectors;
     opened.source = fresh.source;
+    opened.meaningReady = fresh.meaningReady;
     indexed = before;
     logger.info(
       { passages: fresh.summary.passages, ms: Math.round(performance.now() - started) },

