@@ -198,14 +198,14 @@ export class KnowledgeBase {
     filter: SearchFilter | undefined,
   ): Promise<SearchResult> {
     const lexHits = this.lexicalHits(query, this.candidates, filter);
-    let near: { doc: number; score: number }[];
+    let near: { doc: number; score: number }[] | undefined;
     try {
       // Encoded in-process, masked all the same: the vector is kept in memory with the query.
       near = await meaning.search(maskPii(query), this.candidates);
     } catch (err) {
       this.options.onDenseError?.(err);
-      return this.searchLexical(query, k, filter);
     }
+    if (!near) return this.searchLexical(query, k, filter);
     const floor = near.at(-1)?.score ?? 0;
     const meaningHits = near
       .filter(

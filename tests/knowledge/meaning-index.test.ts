@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,9 @@ function counting(): SentenceEncoder & { texts: string[] } {
   return {
     model: real.model,
     texts,
+    get busy() {
+      return real.busy;
+    },
     encode(batch) {
       texts.push(...batch);
       return real.encode(batch);
@@ -74,10 +78,10 @@ describe('buildMeaningIndex with the shipped encoder', () => {
       cacheFile: path.join(dir, 'a.json'),
     });
     expect(index?.windows).toBe(3); // only the English passages
-    const hits = await index!.search('how much time off do I accumulate', 3);
+    const hits = (await index!.search('how much time off do I accumulate', 3)) ?? [];
     expect(hits[0].doc).toBe(0);
     expect(hits.map((h) => h.doc)).not.toContain(3);
-    expect((await index!.search('my door card is gone', 3))[0].doc).toBe(2);
+    expect((await index!.search('my door card is gone', 3))?.[0].doc).toBe(2);
   }, 60_000);
 
   it('encodes only windows it has not cached, and says how far it got', async () => {
@@ -159,6 +163,7 @@ describe('KnowledgeBase with meaning', () => {
     });
     const broken: SentenceEncoder = {
       model: englishEncoder().model,
+      busy: false,
       encode: () => Promise.reject(new Error('boom')),
     };
     // Same cached vectors, an encoder that fails on the question.
@@ -167,5 +172,51 @@ describe('KnowledgeBase with meaning', () => {
     const r = await kb.search('where is my pay stub', 3);
     expect(r.results[0].passage.source).toBe('en/payslip.md');
     expect(errors).toHaveLength(1);
+  }, 60_000);
+
+  it('answers by words alone, at once, while the encoder is busy', async () => {
+    const errors: unknown[] = [];
+    const kb = new KnowledgeBase(passages, {
+      synonyms: DEFAULT_SYNONYMS,
+      onDenseError: (e) => errors.push(e),
+    });
+    const calls: string[][] = [];
+    const busy: SentenceEncoder = {
+      model: englishEncoder().model,
+      busy: true,
+      encode: (texts) => {
+        calls.push(texts);
+        return englishEncoder().encode(texts);
+      },
+    };
+    kb.useMeaning((await buildMeaningIndex(passages, busy, { cacheFile: path.join(dir, 'kb.json') }))!);
+    const r = await kb.search('I misplaced my door card', 3);
+    expect(r).toEqual(kb.searchLexical('I misplaced my door card', 3));
+    expect(calls).toEqual([]); // every window was cached; the question was not encoded
+    expect(errors).toEqual([]);
+  });
+
+  it('is busy while a call is in progress', async () => {
+    const encoder = englishEncoder();
+    const call = encoder.encode(['Lost badges are replaced at the front desk.']);
+    expect(encoder.busy).toBe(true);
+    await call;
+    expect(encoder.busy).toBe(false);
+  }, 60_000);
+});
+
+describe('the encoder thread', () => {
+  it('does not keep a command running once its work is done (started, used, or only warmed)', () => {
+    const encoderUrl = new URL('../../src/knowledge/meaning/sentence-encoder.ts', import.meta.url).href;
+    for (const body of [
+      'englishEncoder().warm();',
+      "console.log((await englishEncoder().encode(['hello']))[0].length);",
+    ]) {
+      const script = path.join(dir, `exits-${body.length}.mjs`);
+      writeFileSync(script, `import { englishEncoder } from ${JSON.stringify(encoderUrl)};\n${body}\n`);
+      const run = spawnSync(process.execPath, [script], { timeout: 30_000, encoding: 'utf8' });
+      expect(run.signal, run.stderr).toBeNull();
+      expect(run.status, run.stderr).toBe(0);
+    }
   }, 60_000);
 });

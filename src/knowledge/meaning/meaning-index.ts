@@ -15,8 +15,8 @@ import type { SentenceEncoder } from './sentence-encoder.ts';
 
 /** Characters of passage text per window, cut at sentence ends. */
 const WINDOW_CHARS = 450;
-/** Windows per encoder call while building, so progress can be told. */
-const BUILD_BATCH = 32;
+/** Windows per encoder call while building (~1 s), so progress can be told. */
+const BUILD_BATCH = 8;
 
 /** The texts a passage is encoded as: its title and heading, then a few sentences of its text. */
 export function windowsOf(p: Passage): string[] {
@@ -60,18 +60,33 @@ export class MeaningIndex {
     return this.#docOf.length;
   }
 
-  /** The `n` passages closest in meaning to `query`, best first. */
-  async search(query: string, n: number): Promise<MeaningHit[]> {
+  /**
+   * The `n` passages closest in meaning to `query`, best first; undefined when the encoder is busy
+   * (another question, or the KB's vectors being prepared): an answer by the words alone now beats
+   * one that waits in line (a question takes ~25 ms of the encoder's thread; at 50 questions a second
+   * they would queue without end).
+   */
+  async search(query: string, n: number): Promise<MeaningHit[] | undefined> {
+    if (this.#encoder.busy) return undefined;
     const [q] = await this.#encoder.encode([query]);
     const best = new Map<number, number>();
     const dim = this.#dim;
     const v = this.#vectors;
     for (let w = 0; w < this.#docOf.length; w++) {
-      let s = 0;
-      const base = w * dim;
-      for (let j = 0; j < dim; j++) s += q[j] * v[base + j];
+      // Four sums at a time: ~12 ms for 12k windows of 512 dimensions, a third less than one sum.
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = w * dim, j = 0; j < dim; i += 4, j += 4) {
+        s0 += q[j] * v[i];
+        s1 += q[j + 1] * v[i + 1];
+        s2 += q[j + 2] * v[i + 2];
+        s3 += q[j + 3] * v[i + 3];
+      }
+      const s = s0 + s1 + s2 + s3;
       const doc = this.#docOf[w];
-      if (s > (best.get(doc) ?? -Infinity)) best.set(doc, s);
+      if (s > (best.get(doc) ?? Number.NEGATIVE_INFINITY)) best.set(doc, s);
     }
     return [...best]
       .map(([doc, score]) => ({ doc, score }))
@@ -102,6 +117,8 @@ export async function buildMeaningIndex(
     for (const text of windowsOf(p)) windows.push({ doc, text, key: keyOf(text) });
   });
   if (windows.length === 0) return undefined;
+  // The model loads in its thread while the cache is read (a one-shot command's first question).
+  encoder.warm?.();
   const cache = readCache(options.cacheFile, encoder.model);
   const installed = options.installFile ? readCache(options.installFile, encoder.model) : undefined;
   const vectorOf = new Map<string, Float32Array>();

@@ -16,6 +16,10 @@ export interface SentenceEncoder {
   readonly model: string;
   /** One unit-length vector per text, same order. */
   encode(texts: string[]): Promise<Float32Array[]>;
+  /** Whether a call is in progress (a question would wait behind it). */
+  readonly busy: boolean;
+  /** Starts loading the model now, so the first call does not wait for it (nothing is held open). */
+  warm?(): void;
 }
 
 export interface EncodeRequest {
@@ -32,6 +36,9 @@ export interface EncodeReply {
 }
 
 export const ENGLISH_MODEL = 'use-lite-en/energetic-ai-0.2.0';
+
+/** Old-generation heap limit of the encoder's thread (its peak in use is ~60 MB). */
+const HEAP_MB = 128;
 
 let shared: SentenceEncoder | undefined;
 
@@ -53,6 +60,15 @@ class WorkerEncoder implements SentenceEncoder {
     this.#script = script;
   }
 
+  get busy(): boolean {
+    return this.#pending.size > 0;
+  }
+
+  warm(): void {
+    // The worker loads the model as it starts.
+    this.#start();
+  }
+
   encode(texts: string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return Promise.resolve([]);
     const worker = this.#start();
@@ -70,8 +86,9 @@ class WorkerEncoder implements SentenceEncoder {
     const cache = installCacheDir('compile');
     const boot = `${cache ? `require('node:module').enableCompileCache?.(${JSON.stringify(cache)});` : ''}
       import(${JSON.stringify(this.#script.href)});`;
-    const worker = new Worker(boot, { eval: true });
-    worker.unref();
+    // The model's weights and work live in WebAssembly memory (~90 MB); the thread's own heap needs
+    // little, and without a limit V8 lets its garbage grow to hundreds of MB before collecting.
+    const worker = new Worker(boot, { eval: true, resourceLimits: { maxOldGenerationSizeMb: HEAP_MB } });
     worker.on('message', (reply: EncodeReply) => {
       const call = this.#pending.get(reply.id);
       if (!call) return;
@@ -94,6 +111,8 @@ class WorkerEncoder implements SentenceEncoder {
     };
     worker.on('error', (err) => gone(failed(err.message, err)));
     worker.on('exit', (code) => gone(failed(`its thread exited (code ${code})`)));
+    // After the listeners: a 'message' listener refs the worker's port again.
+    worker.unref();
     this.#worker = worker;
     return worker;
   }
