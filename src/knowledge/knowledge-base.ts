@@ -102,6 +102,11 @@ export class KnowledgeBase {
     return this.meaning !== undefined;
   }
 
+  /** The meaning index's windows, and how many were encoded when it was built (the rest were cached). */
+  meaningStats(): { windows: number; encoded: number } | undefined {
+    return this.meaning && { windows: this.meaning.windows, encoded: this.meaning.encoded };
+  }
+
   /** Loads what the first question would otherwise wait for (word tables, the calibration). */
   warmUp(): void {
     information('工资');

@@ -49,7 +49,11 @@ export class MeaningIndex {
   readonly #docOf: Int32Array;
   readonly #dim: number;
 
-  constructor(encoder: SentenceEncoder, vectors: Float32Array, docOf: Int32Array, dim: number) {
+  /** Windows encoded when this index was built (the rest came from a cache). */
+  readonly encoded: number;
+
+  constructor(encoder: SentenceEncoder, vectors: Float32Array, docOf: Int32Array, dim: number, encoded = 0) {
+    this.encoded = encoded;
     this.#encoder = encoder;
     this.#vectors = vectors;
     this.#docOf = docOf;
@@ -155,6 +159,7 @@ export async function buildMeaningIndex(
     matrix,
     Int32Array.from(windows, (w) => w.doc),
     dim,
+    missing.length,
   );
 }
 
