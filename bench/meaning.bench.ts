@@ -13,7 +13,6 @@
  * does not depend on their values. The questions are the labelled English dev questions and
  * variants of them (lib/synthetic.ts), each encoded for real.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readJsonl } from '../src/eval/jsonl.ts';
@@ -25,15 +24,9 @@ import { englishEncoder } from '../src/knowledge/meaning/sentence-encoder.ts';
 import { DEFAULT_SYNONYMS } from '../src/knowledge/synonyms.ts';
 import { hasCjk } from '../src/knowledge/tokenize.ts';
 import { type Latency, latency, memorySettled, peakRssMb } from './lib/measure.ts';
-import { prng } from './lib/synthetic.ts';
-import { benchQueries, syntheticCorpus } from './lib/synthetic.ts';
+import { SHARED } from './lib/shared-dir.ts';
+import { benchQueries, prng, syntheticCorpus } from './lib/synthetic.ts';
 import { table } from './lib/table.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
-const SHARED =
-  [path.resolve(ROOT, '../shared'), path.resolve(ROOT, '../../shared')].find((d) =>
-    existsSync(path.join(d, 'eval-kb')),
-  ) ?? path.resolve(ROOT, '../shared');
 
 const { values: args } = parseArgs({
   options: {
@@ -77,7 +70,7 @@ const windowsPerSec = (sample.length / (performance.now() - encStart)) * 1000;
 // Search: random unit vectors for every window, real question encoding.
 const dim = 512;
 const rand = prng(num('seed'));
-const vectors = new Float32Array(windows.length * dim);
+const vectors = new Float32Array(new SharedArrayBuffer(windows.length * dim * 4));
 for (let w = 0; w < windows.length; w++) {
   let norm = 0;
   for (let j = 0; j < dim; j++) {
@@ -88,7 +81,12 @@ for (let w = 0; w < windows.length; w++) {
   norm = Math.sqrt(norm);
   for (let j = 0; j < dim; j++) vectors[w * dim + j] /= norm;
 }
-const index = new MeaningIndex(encoder, vectors, Int32Array.from(windows, (w) => w.doc), dim);
+// A command encodes every question (only a server or a worker rations them: TURN_SHARE).
+const owner = new Int32Array(new SharedArrayBuffer(windows.length * 4));
+windows.forEach((w, i) => {
+  owner[i] = w.doc;
+});
+const index = new MeaningIndex(encoder, { vectors, owner, dim });
 const kb = new KnowledgeBase(corpus, { synonyms: DEFAULT_SYNONYMS });
 for (const q of queries.slice(0, 5)) kb.searchLexical(q, 10);
 
@@ -108,7 +106,11 @@ for (const q of queries) {
 }
 const memory = memorySettled();
 const result = {
-  corpus: { passages: corpus.length, english: corpus.filter((p) => p.lang === 'en').length, windows: windows.length },
+  corpus: {
+    passages: corpus.length,
+    english: corpus.filter((p) => p.lang === 'en').length,
+    windows: windows.length,
+  },
   encoderLoadMs: loadMs,
   build: { sampled: sample.length, windowsPerSec, extrapolatedSec: windows.length / windowsPerSec },
   latency: { words: latency(words), encode: latency(encodeOnly), meaning: latency(meaning) },
@@ -126,7 +128,7 @@ else {
         [
           ['words only (KnowledgeBase.searchLexical)', ...ms(result.latency.words)],
           ['encode the question (worker thread)', ...ms(result.latency.encode)],
-          ['by meaning: encode + scan every window', ...ms(result.latency.meaning)],
+          ['by meaning: encode + scan every window (both in the thread)', ...ms(result.latency.meaning)],
         ],
       ),
       '',

@@ -15,7 +15,6 @@
  * How the 10k corpus and the 1,000 queries are grown from the eval KB: see lib/synthetic.ts.
  */
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,18 +40,12 @@ import {
   timed,
 } from './lib/measure.ts';
 import { asSearchResult, type BaselineVariant, buildMiniSearch } from './lib/minisearch-baseline.ts';
+import { SHARED } from './lib/shared-dir.ts';
 import { benchQueries, syntheticCorpus } from './lib/synthetic.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const K = 10;
 /** Warm-up queries per language, run before the timed pass (the first one is reported alone). */
 const WARM_UP_PER_LANG = 5;
-
-/** ../shared beside a checkout, or two levels up from a git worktree under wt/. */
-const SHARED =
-  [path.resolve(ROOT, '../shared'), path.resolve(ROOT, '../../shared')].find((d) =>
-    existsSync(path.join(d, 'eval-kb')),
-  ) ?? path.resolve(ROOT, '../shared');
 
 const { values: args } = parseArgs({
   options: {

@@ -25,6 +25,7 @@ import { userKey } from '../inbound/thread-ids.ts';
 import { recordFeedback } from '../insights/feedback.ts';
 import { createRequeue } from '../jobs/requeue.ts';
 import type { JobRunner } from '../jobs/types.ts';
+import { rationQuestions, TURN_SHARE } from '../knowledge/meaning/sentence-encoder.ts';
 import type { OpenedKb } from '../knowledge/open-kb.ts';
 import { createKbReloader, type KbReloader } from '../knowledge/upkeep/kb-reloader.ts';
 import type { ChatModel } from '../llm/chat-model.ts';
@@ -166,6 +167,8 @@ export function defaultAssistant(parts: AssistantParts): Assistant {
 
 export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const { config, logger } = deps;
+  // Turns compete for the cores: encoding English questions for search by meaning gets a budget.
+  rationQuestions(TURN_SHARE);
   const now = deps.now ?? (() => new Date());
   const infra = await openInfrastructure({
     config,

@@ -19,8 +19,9 @@ function counting(): SentenceEncoder & { texts: string[] } {
   return {
     model: real.model,
     texts,
-    get busy() {
-      return real.busy;
+    nearest(question, table, n) {
+      texts.push(question);
+      return real.nearest(question, table, n);
     },
     encode(batch) {
       texts.push(...batch);
@@ -163,8 +164,8 @@ describe('KnowledgeBase with meaning', () => {
     });
     const broken: SentenceEncoder = {
       model: englishEncoder().model,
-      busy: false,
       encode: () => Promise.reject(new Error('boom')),
+      nearest: () => Promise.reject(new Error('boom')),
     };
     // Same cached vectors, an encoder that fails on the question.
     kb.useMeaning((await buildMeaningIndex(passages, broken, { cacheFile: path.join(dir, 'kb.json') }))!);
@@ -183,11 +184,11 @@ describe('KnowledgeBase with meaning', () => {
     const calls: string[][] = [];
     const busy: SentenceEncoder = {
       model: englishEncoder().model,
-      busy: true,
       encode: (texts) => {
         calls.push(texts);
         return englishEncoder().encode(texts);
       },
+      nearest: async () => undefined,
     };
     kb.useMeaning((await buildMeaningIndex(passages, busy, { cacheFile: path.join(dir, 'kb.json') }))!);
     const r = await kb.search('I misplaced my door card', 3);
@@ -196,12 +197,24 @@ describe('KnowledgeBase with meaning', () => {
     expect(errors).toEqual([]);
   });
 
-  it('is busy while a call is in progress', async () => {
+  it('does not encode a question behind a call in progress', async () => {
     const encoder = englishEncoder();
+    const [badge, vpn] = await encoder.encode([
+      'Lost badges are replaced at the front desk.',
+      'Install the VPN client.',
+    ]);
+    const vectors = new Float32Array(new SharedArrayBuffer(2 * 512 * 4));
+    vectors.set(badge, 0);
+    vectors.set(vpn, 512);
+    const owner = new Int32Array(new SharedArrayBuffer(8));
+    owner.set([7, 9]);
+    const table = { vectors, owner, dim: 512 };
     const call = encoder.encode(['Lost badges are replaced at the front desk.']);
-    expect(encoder.busy).toBe(true);
+    expect(await encoder.nearest('where do I get a new badge', table, 2)).toBeUndefined();
     await call;
-    expect(encoder.busy).toBe(false);
+    const hits = await encoder.nearest('where do I get a new badge', table, 2);
+    expect(hits?.map((h) => h.owner)).toEqual([7, 9]);
+    expect(hits?.[0].score).toBeGreaterThan(hits?.[1].score ?? 1);
   }, 60_000);
 });
 

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Passage } from '../types.ts';
+import type { VectorTable } from './scan.ts';
 import type { SentenceEncoder } from './sentence-encoder.ts';
 
 /** Characters of passage text per window, cut at sentence ends. */
@@ -44,58 +45,30 @@ export interface MeaningHit {
 
 export class MeaningIndex {
   readonly #encoder: SentenceEncoder;
-  /** windows × dim, unit rows. */
-  readonly #vectors: Float32Array;
-  readonly #docOf: Int32Array;
-  readonly #dim: number;
-
+  /** Window vectors (unit rows), each owned by its passage; in shared memory for the encoder's thread. */
+  readonly #table: VectorTable;
   /** Windows encoded when this index was built (the rest came from a cache). */
   readonly encoded: number;
 
-  constructor(encoder: SentenceEncoder, vectors: Float32Array, docOf: Int32Array, dim: number, encoded = 0) {
-    this.encoded = encoded;
+  constructor(encoder: SentenceEncoder, table: VectorTable, encoded = 0) {
     this.#encoder = encoder;
-    this.#vectors = vectors;
-    this.#docOf = docOf;
-    this.#dim = dim;
+    this.#table = table;
+    this.encoded = encoded;
   }
 
   get windows(): number {
-    return this.#docOf.length;
+    return this.#table.owner.length;
   }
 
   /**
-   * The `n` passages closest in meaning to `query`, best first; undefined when the encoder is busy
-   * (another question, or the KB's vectors being prepared): an answer by the words alone now beats
-   * one that waits in line (a question takes ~25 ms of the encoder's thread; at 50 questions a second
-   * they would queue without end).
+   * The `n` passages closest in meaning to `query`, best first (a passage scores its best window);
+   * undefined when the encoder would make the question wait (another question, or the KB's vectors
+   * being prepared) or has spent its share on questions (sentence-encoder.ts): an answer by the
+   * words alone now beats one that waits in line.
    */
   async search(query: string, n: number): Promise<MeaningHit[] | undefined> {
-    if (this.#encoder.busy) return undefined;
-    const [q] = await this.#encoder.encode([query]);
-    const best = new Map<number, number>();
-    const dim = this.#dim;
-    const v = this.#vectors;
-    for (let w = 0; w < this.#docOf.length; w++) {
-      // Four sums at a time: ~12 ms for 12k windows of 512 dimensions, a third less than one sum.
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let i = w * dim, j = 0; j < dim; i += 4, j += 4) {
-        s0 += q[j] * v[i];
-        s1 += q[j + 1] * v[i + 1];
-        s2 += q[j + 2] * v[i + 2];
-        s3 += q[j + 3] * v[i + 3];
-      }
-      const s = s0 + s1 + s2 + s3;
-      const doc = this.#docOf[w];
-      if (s > (best.get(doc) ?? Number.NEGATIVE_INFINITY)) best.set(doc, s);
-    }
-    return [...best]
-      .map(([doc, score]) => ({ doc, score }))
-      .sort((a, b) => b.score - a.score || a.doc - b.doc)
-      .slice(0, n);
+    const hits = await this.#encoder.nearest(query, this.#table, n);
+    return hits?.map((h) => ({ doc: h.owner, score: h.score }));
   }
 }
 
@@ -143,7 +116,7 @@ export async function buildMeaningIndex(
     options.onProgress?.(missing.length, missing.length, 'meaning vectors (English passages)');
 
   const dim = vectorOf.values().next().value?.length ?? 0;
-  const matrix = new Float32Array(windows.length * dim);
+  const matrix = new Float32Array(new SharedArrayBuffer(windows.length * dim * 4));
   windows.forEach((w, i) => {
     matrix.set(vectorOf.get(w.key) as Float32Array, i * dim);
   });
@@ -154,13 +127,11 @@ export async function buildMeaningIndex(
   if (changed) writeCache(options.cacheFile, kept);
   if (options.installFile && windows.some((w) => !installed?.vectors[w.key]))
     writeCache(options.installFile, kept);
-  return new MeaningIndex(
-    encoder,
-    matrix,
-    Int32Array.from(windows, (w) => w.doc),
-    dim,
-    missing.length,
-  );
+  const owner = new Int32Array(new SharedArrayBuffer(windows.length * 4));
+  windows.forEach((w, i) => {
+    owner[i] = w.doc;
+  });
+  return new MeaningIndex(encoder, { vectors: matrix, owner, dim }, missing.length);
 }
 
 const keyOf = (text: string) => createHash('sha1').update(text).digest('base64url');

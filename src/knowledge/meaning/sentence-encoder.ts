@@ -10,21 +10,30 @@
 import { Worker } from 'node:worker_threads';
 import { HelplineError } from '../../errors.ts';
 import { installCacheDir } from '../../util/install-cache.ts';
+import { DutyCycle } from './duty-cycle.ts';
+import type { Nearest, VectorTable } from './scan.ts';
 
 export interface SentenceEncoder {
   /** Identifies the model, so vectors cached from another model are not reused. */
   readonly model: string;
   /** One unit-length vector per text, same order. */
   encode(texts: string[]): Promise<Float32Array[]>;
-  /** Whether a call is in progress (a question would wait behind it). */
-  readonly busy: boolean;
+  /**
+   * The `n` owners in `table` closest in meaning to a question (scan.ts), encoded and scanned off
+   * the caller's thread; undefined when that would make the question wait (a call is in progress)
+   * or the thread has already spent its share of the last seconds on questions.
+   */
+  nearest(question: string, table: VectorTable, n: number): Promise<Nearest[] | undefined>;
   /** Starts loading the model now, so the first call does not wait for it (nothing is held open). */
   warm?(): void;
 }
 
+/** Encode `texts`; or, with `table`, encode the one text and scan the table for its `n` nearest. */
 export interface EncodeRequest {
   id: number;
   texts: string[];
+  table?: VectorTable;
+  n?: number;
 }
 
 export interface EncodeReply {
@@ -32,6 +41,7 @@ export interface EncodeReply {
   /** `texts.length × dim` floats, row-major. */
   vectors?: Float32Array;
   dim?: number;
+  nearest?: Nearest[];
   error?: string;
 }
 
@@ -39,6 +49,23 @@ export const ENGLISH_MODEL = 'use-lite-en/energetic-ai-0.2.0';
 
 /** Old-generation heap limit of the encoder's thread (its peak in use is ~60 MB). */
 const HEAP_MB = 128;
+
+/**
+ * In a process that answers turns (a server or a worker), questions are encoded while they took at
+ * most this share of the thread's last two seconds (~10 English questions a second): under a burst
+ * they would otherwise take a whole core from the database and the other turns (measured: 58 → 34
+ * turns/s drained, reply p50 ×1.7 at 50 messages/s). Past it, questions are answered by their
+ * words, as without the encoder. A command (`helpline search`, `ask`, evaluations) encodes every one.
+ */
+export const TURN_SHARE = 0.25;
+let questionShare = 1;
+
+/** Rations the encoding of questions to `share` of the encoder's thread (see TURN_SHARE). */
+export function rationQuestions(share: number): void {
+  questionShare = share;
+}
+
+const SHARE_WINDOW_MS = 2000;
 
 let shared: SentenceEncoder | undefined;
 
@@ -52,16 +79,29 @@ class WorkerEncoder implements SentenceEncoder {
   readonly model: string;
   readonly #script: URL;
   #worker: Worker | undefined;
-  readonly #pending = new Map<number, { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<
+    number,
+    { resolve: (v: Float32Array[] | Nearest[]) => void; reject: (e: Error) => void }
+  >();
   #nextId = 1;
+  readonly #duty: DutyCycle;
+  readonly #now: () => number;
 
-  constructor(model: string, script: URL) {
+  constructor(model: string, script: URL, now: () => number = () => performance.now()) {
     this.model = model;
     this.#script = script;
+    this.#now = now;
+    this.#duty = new DutyCycle(SHARE_WINDOW_MS);
   }
 
-  get busy(): boolean {
-    return this.#pending.size > 0;
+  async nearest(question: string, table: VectorTable, n: number): Promise<Nearest[] | undefined> {
+    if (this.#pending.size > 0 || this.#duty.share(this.#now()) > questionShare) return undefined;
+    this.#duty.begin(this.#now());
+    try {
+      return (await this.#call({ texts: [question], table, n })) as Nearest[];
+    } finally {
+      this.#duty.end(this.#now());
+    }
   }
 
   warm(): void {
@@ -71,12 +111,17 @@ class WorkerEncoder implements SentenceEncoder {
 
   encode(texts: string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return Promise.resolve([]);
+    return this.#call({ texts }) as Promise<Float32Array[]>;
+  }
+
+  #call(request: Omit<EncodeRequest, 'id'>): Promise<Float32Array[] | Nearest[]> {
     const worker = this.#start();
     const id = this.#nextId++;
-    return new Promise<Float32Array[]>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       worker.ref();
-      worker.postMessage({ id, texts } satisfies EncodeRequest);
+      // A shared table's memory is not copied: the thread scans the same floats.
+      worker.postMessage({ id, ...request } satisfies EncodeRequest);
     });
   }
 
@@ -94,6 +139,10 @@ class WorkerEncoder implements SentenceEncoder {
       if (!call) return;
       this.#pending.delete(reply.id);
       if (this.#pending.size === 0) worker.unref();
+      if (reply.nearest) {
+        call.resolve(reply.nearest);
+        return;
+      }
       if (reply.error || !reply.vectors || !reply.dim) {
         call.reject(failed(reply.error ?? 'no vectors in the reply'));
         return;
