@@ -267,6 +267,19 @@ export function jobRunnerEvents(
   };
 }
 
+/** English questions searched by meaning, or by their words alone because the encoder was rationed or busy. */
+export function meaningMetrics(registry: Registry): CounterOf<{ outcome: 'meaning' | 'words_only' }> {
+  const questions = new Counter({
+    name: `${METRIC_PREFIX}meaning_questions_total`,
+    help: 'English questions searched by meaning with the shipped encoder (meaning), or by their words alone because its thread was busy or had spent its share (words_only).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  questions.inc({ outcome: 'meaning' }, 0);
+  questions.inc({ outcome: 'words_only' }, 0);
+  return questions;
+}
+
 /**
  * The turn queue's backlog (src/inbound/backlog.ts) as metrics: the wait a message accepted now can
  * expect, the drain rate, and busy notices sent. An infinite wait (nothing drained while events wait) is

@@ -29,7 +29,7 @@ import { rationQuestions, TURN_SHARE } from '../knowledge/meaning/sentence-encod
 import type { OpenedKb } from '../knowledge/open-kb.ts';
 import { createKbReloader, type KbReloader } from '../knowledge/upkeep/kb-reloader.ts';
 import type { ChatModel } from '../llm/chat-model.ts';
-import { backlogMetrics, type Metrics } from '../ops/metrics.ts';
+import { backlogMetrics, type Metrics, meaningMetrics } from '../ops/metrics.ts';
 import type { ShutdownStep } from '../ops/shutdown.ts';
 import type { CalendarSet } from '../sla/types.ts';
 import type { SlaTimers } from '../sla-timers/index.ts';
@@ -167,8 +167,6 @@ export function defaultAssistant(parts: AssistantParts): Assistant {
 
 export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const { config, logger } = deps;
-  // Turns compete for the cores: encoding English questions for search by meaning gets a budget.
-  rationQuestions(TURN_SHARE);
   const now = deps.now ?? (() => new Date());
   const infra = await openInfrastructure({
     config,
@@ -179,6 +177,9 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     metrics: deps.metrics,
   });
   const { db, runner, metrics } = infra;
+  // Turns compete for the cores: encoding English questions for search by meaning gets a budget.
+  const meaningQuestions = meaningMetrics(metrics.registry);
+  rationQuestions(TURN_SHARE, (outcome) => meaningQuestions.inc({ outcome }));
   // Train the triage model now, not on the first employee's message.
   getTriageModel();
 

@@ -5,7 +5,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../src/knowledge/knowledge-base.ts';
 import { buildMeaningIndex, windowsOf } from '../../src/knowledge/meaning/meaning-index.ts';
-import { englishEncoder, type SentenceEncoder } from '../../src/knowledge/meaning/sentence-encoder.ts';
+import {
+  englishEncoder,
+  rationQuestions,
+  type SentenceEncoder,
+} from '../../src/knowledge/meaning/sentence-encoder.ts';
 import { DEFAULT_SYNONYMS } from '../../src/knowledge/synonyms.ts';
 import { passage, SAMPLE } from '../support/passages.ts';
 
@@ -209,10 +213,14 @@ describe('KnowledgeBase with meaning', () => {
     const owner = new Int32Array(new SharedArrayBuffer(8));
     owner.set([7, 9]);
     const table = { vectors, owner, dim: 512 };
+    const seen: string[] = [];
+    rationQuestions(1, (outcome) => seen.push(outcome)); // counted, as a server counts them (metrics)
     const call = encoder.encode(['Lost badges are replaced at the front desk.']);
     expect(await encoder.nearest('where do I get a new badge', table, 2)).toBeUndefined();
     await call;
     const hits = await encoder.nearest('where do I get a new badge', table, 2);
+    rationQuestions(1);
+    expect(seen).toEqual(['words_only', 'meaning']);
     expect(hits?.map((h) => h.owner)).toEqual([7, 9]);
     expect(hits?.[0].score).toBeGreaterThan(hits?.[1].score ?? 1);
   }, 60_000);

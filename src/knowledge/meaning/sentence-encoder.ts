@@ -59,10 +59,16 @@ const HEAP_MB = 128;
  */
 export const TURN_SHARE = 0.25;
 let questionShare = 1;
+/** Told of each question: searched by meaning, or left to its words (rationed, or behind a call). */
+let counted: ((outcome: 'meaning' | 'words_only') => void) | undefined;
 
 /** Rations the encoding of questions to `share` of the encoder's thread (see TURN_SHARE). */
-export function rationQuestions(share: number): void {
+export function rationQuestions(
+  share: number,
+  onQuestion?: (outcome: 'meaning' | 'words_only') => void,
+): void {
   questionShare = share;
+  counted = onQuestion;
 }
 
 const SHARE_WINDOW_MS = 2000;
@@ -95,7 +101,11 @@ class WorkerEncoder implements SentenceEncoder {
   }
 
   async nearest(question: string, table: VectorTable, n: number): Promise<Nearest[] | undefined> {
-    if (this.#pending.size > 0 || this.#duty.share(this.#now()) > questionShare) return undefined;
+    if (this.#pending.size > 0 || this.#duty.share(this.#now()) > questionShare) {
+      counted?.('words_only');
+      return undefined;
+    }
+    counted?.('meaning');
     this.#duty.begin(this.#now());
     try {
       return (await this.#call({ texts: [question], table, n })) as Nearest[];
