@@ -22,6 +22,7 @@ function counting(): SentenceEncoder & { texts: string[] } {
   const texts: string[] = [];
   return {
     model: real.model,
+    dim: real.dim,
     texts,
     nearest(question, table, n) {
       texts.push(question);
@@ -107,6 +108,24 @@ describe('buildMeaningIndex with the shipped encoder', () => {
     expect(Object.keys(JSON.parse(readFileSync(cacheFile, 'utf8')).vectors)).toHaveLength(4);
   }, 60_000);
 
+  it('encodes a damaged cache entry again, and reads past a damaged cache file', async () => {
+    const cacheFile = path.join(dir, 'damaged.json');
+    await buildMeaningIndex(passages, englishEncoder(), { cacheFile });
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    const [first, second] = Object.keys(cache.vectors);
+    cache.vectors[first] = 'AAAA';
+    cache.vectors[second] = 42;
+    writeFileSync(cacheFile, JSON.stringify(cache));
+    const again = counting();
+    const index = await buildMeaningIndex(passages, again, { cacheFile });
+    expect(again.texts).toHaveLength(2);
+    expect(index?.windows).toBe(3);
+    writeFileSync(cacheFile, '{not json');
+    const fresh = counting();
+    await buildMeaningIndex(passages, fresh, { cacheFile });
+    expect(fresh.texts).toHaveLength(3);
+  }, 60_000);
+
   it('builds nothing for a KB without English', async () => {
     const none = counting();
     expect(
@@ -168,6 +187,7 @@ describe('KnowledgeBase with meaning', () => {
     });
     const broken: SentenceEncoder = {
       model: englishEncoder().model,
+      dim: 512,
       encode: () => Promise.reject(new Error('boom')),
       nearest: () => Promise.reject(new Error('boom')),
     };
@@ -188,6 +208,7 @@ describe('KnowledgeBase with meaning', () => {
     const calls: string[][] = [];
     const busy: SentenceEncoder = {
       model: englishEncoder().model,
+      dim: 512,
       encode: (texts) => {
         calls.push(texts);
         return englishEncoder().encode(texts);

@@ -101,7 +101,9 @@ export async function buildMeaningIndex(
   const vectorOf = new Map<string, Float32Array>();
   for (const w of windows) {
     const hit = cache.vectors[w.key] ?? installed?.vectors[w.key];
-    if (hit) vectorOf.set(w.key, decode(hit));
+    const v = hit === undefined ? undefined : decode(hit);
+    // A damaged cache entry is encoded again.
+    if (v?.length === encoder.dim) vectorOf.set(w.key, v);
   }
   const missing = [...new Map(windows.filter((w) => !vectorOf.has(w.key)).map((w) => [w.key, w.text]))];
   for (let i = 0; i < missing.length; i += BUILD_BATCH) {
@@ -115,7 +117,7 @@ export async function buildMeaningIndex(
   if (missing.length)
     options.onProgress?.(missing.length, missing.length, 'meaning vectors (English passages)');
 
-  const dim = vectorOf.values().next().value?.length ?? 0;
+  const dim = encoder.dim;
   const matrix = new Float32Array(new SharedArrayBuffer(windows.length * dim * 4));
   windows.forEach((w, i) => {
     matrix.set(vectorOf.get(w.key) as Float32Array, i * dim);
@@ -136,9 +138,9 @@ export async function buildMeaningIndex(
 
 const keyOf = (text: string) => createHash('sha1').update(text).digest('base64url');
 const encode = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
-const decode = (s: string) => {
-  const b = Buffer.from(s, 'base64');
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+const decode = (s: unknown) => {
+  const b = Buffer.from(typeof s === 'string' ? s : '', 'base64');
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength - (b.byteLength % 4)));
 };
 
 function readCache(file: string, model: string): VectorCache {

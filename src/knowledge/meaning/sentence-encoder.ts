@@ -16,6 +16,8 @@ import type { Nearest, VectorTable } from './scan.ts';
 export interface SentenceEncoder {
   /** Identifies the model, so vectors cached from another model are not reused. */
   readonly model: string;
+  /** Length of its vectors. */
+  readonly dim: number;
   /** One unit-length vector per text, same order. */
   encode(texts: string[]): Promise<Float32Array[]>;
   /**
@@ -77,12 +79,13 @@ let shared: SentenceEncoder | undefined;
 
 /** The process's English encoder (its worker starts at the first call). */
 export function englishEncoder(): SentenceEncoder {
-  shared ??= new WorkerEncoder(ENGLISH_MODEL, new URL('./encoder-worker.ts', import.meta.url));
+  shared ??= new WorkerEncoder(ENGLISH_MODEL, 512, new URL('./encoder-worker.ts', import.meta.url));
   return shared;
 }
 
 class WorkerEncoder implements SentenceEncoder {
   readonly model: string;
+  readonly dim: number;
   readonly #script: URL;
   #worker: Worker | undefined;
   readonly #pending = new Map<
@@ -93,8 +96,9 @@ class WorkerEncoder implements SentenceEncoder {
   readonly #duty: DutyCycle;
   readonly #now: () => number;
 
-  constructor(model: string, script: URL, now: () => number = () => performance.now()) {
+  constructor(model: string, dim: number, script: URL, now: () => number = () => performance.now()) {
     this.model = model;
+    this.dim = dim;
     this.#script = script;
     this.#now = now;
     this.#duty = new DutyCycle(SHARE_WINDOW_MS);
