@@ -44,7 +44,10 @@ export function createKbReloader(deps: KbReloaderDeps): KbReloader {
     await opened.refreshed?.catch(() => {});
     const before = await stampsOf(opened.dir);
     const started = performance.now();
-    const fresh = await openKnowledgeBase(config, { dir: opened.dir });
+    const fresh = await openKnowledgeBase(config, {
+      dir: opened.dir,
+      onDenseError: (err) => logger.warn({ err }, 'search by meaning failed; answering by words alone'),
+    });
     opened.kb = fresh.kb;
     opened.summary = fresh.summary;
     opened.dense = fresh.dense;
