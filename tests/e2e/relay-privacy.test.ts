@@ -5,92 +5,33 @@
  * follow-up still reaches the device engineers; "privately: my manager harasses me" does not — the
  * assistant opens a sensitive ticket of its own for it. The web chat likewise, for a payroll matter.
  */
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
+import {
+  SLACK_BOT as BOT,
+  slackEventBody,
+  slackPress,
+  slackSigned,
+  slackTs,
+} from '../support/slack-requests.ts';
 import { type ChatStack, chatStack, waitFor } from './chat-harness.ts';
 
 const SECRET = 'relay-privacy-secret';
-const BOT = { botUserId: 'U0HELPLINE', botId: 'B0HELPLINE', teamId: 'T0ACME' };
 const TRIAGE = 'C0TRIAGE';
 const DM = 'D0EMPLOYEE';
 
 type Msg = SlackApiStandIn['messages'][number];
 
-let seq = 0;
-const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++seq).padStart(6, '0')}`;
-
-const dmMessage = (text: string, extra: Record<string, unknown> = {}) => {
-  const event = {
+const dmMessage = (text: string, extra: Record<string, unknown> = {}) =>
+  slackEventBody({
     type: 'message',
     user: 'U0EMP',
     text,
-    ts: nextTs(),
+    ts: slackTs(),
     channel: DM,
     channel_type: 'im',
     ...extra,
-  };
-  return {
-    event: { event_ts: event.ts, ...event },
-    token: 'legacy',
-    team_id: BOT.teamId,
-    api_app_id: 'A0HELPLINE',
-    type: 'event_callback',
-    event_id: `Ev${++seq}`,
-    event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ team_id: BOT.teamId, user_id: BOT.botUserId, is_bot: true }],
-  };
-};
-
-function signed(raw: string, contentType: string) {
-  const ts = String(Math.floor(Date.now() / 1000));
-  const sig = createHmac('sha256', SECRET).update(`v0:${ts}:${raw}`).digest('hex');
-  return { 'content-type': contentType, 'x-slack-request-timestamp': ts, 'x-slack-signature': `v0=${sig}` };
-}
-
-/** A press of the card's `actionId` button, as Slack sends it. */
-function press(card: Msg, actionId: string, user: string) {
-  const button = (
-    (card.blocks ?? []) as Array<{
-      type: string;
-      block_id?: string;
-      elements?: Array<Record<string, string>>;
-    }>
-  )
-    .filter((b) => b.type === 'actions')
-    .flatMap((b) =>
-      (b.elements ?? []).map((e) => ({ ...e, block_id: b.block_id ?? 'actions' }) as Record<string, string>),
-    )
-    .find((e) => e.action_id.split('#')[0] === actionId);
-  if (!button) throw new Error(`no ${actionId} button on ${card.ts}`);
-  return {
-    type: 'block_actions',
-    user: { id: user, username: user.toLowerCase(), team_id: BOT.teamId },
-    api_app_id: 'A0HELPLINE',
-    token: 'legacy',
-    container: { type: 'message', message_ts: card.ts, channel_id: card.channel, is_ephemeral: false },
-    trigger_id: `${++seq}.1.abcdef`,
-    team: { id: BOT.teamId, domain: 'acme' },
-    channel: { id: card.channel, name: 'triage' },
-    message: {
-      type: 'message',
-      user: BOT.botUserId,
-      bot_id: BOT.botId,
-      text: card.text,
-      ts: card.ts,
-      blocks: card.blocks,
-    },
-    actions: [
-      {
-        action_id: button.action_id,
-        block_id: button.block_id,
-        value: button.value,
-        type: 'button',
-        action_ts: nextTs(),
-      },
-    ],
-  };
-}
+  });
 
 describe('the bridge withholds another sensitive matter', () => {
   let slack: SlackApiStandIn;
@@ -118,7 +59,7 @@ describe('the bridge withholds another sensitive matter', () => {
   const post = async (raw: string, contentType: string) => {
     const res = await stack.app.request('/slack/events', {
       method: 'POST',
-      headers: signed(raw, contentType),
+      headers: slackSigned(raw, contentType, SECRET),
       body: raw,
     });
     expect(res.status).toBe(200);
@@ -152,7 +93,7 @@ describe('the bridge withholds another sensitive matter', () => {
     const card = await waitFor(stack.runner, () =>
       inChannel(TRIAGE).find((m) => !m.thread_ts && m.text.includes(laptopNumber)),
     );
-    await postPayload(press(card, 'claim', 'U0ENG'));
+    await postPayload(slackPress(card, 'claim', 'U0ENG'));
     await waitFor(stack.runner, () =>
       inChannel(DM).find((m) => m.thread_ts === ts && m.text.includes('Wang Wei')),
     );
@@ -229,7 +170,7 @@ describe('the bridge withholds another sensitive matter', () => {
     const card = await waitFor(stack.runner, () =>
       inChannel(TRIAGE).find((m) => !m.thread_ts && m.text.includes(laptopNumber)),
     );
-    await postPayload(press(card, 'claim', 'U0ENG'));
+    await postPayload(slackPress(card, 'claim', 'U0ENG'));
     await waitFor(stack.runner, () => slack.calls('chat.update').some((c) => c.params.ts === card.ts));
 
     await say('I charged it overnight and it is still a black screen', threadId);

@@ -3,9 +3,15 @@
  * Mode, the whole runtime behind it, every Web API call answered by the stand-in that validates it
  * against Slack's official OpenAPI spec. Employee in a DM with the bot, engineers in #triage.
  */
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SlackApiStandIn, type SlackApiStandIn as StandIn } from '../support/slack-api-stand-in.ts';
+import { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
+import {
+  SLACK_BOT as BOT,
+  slackEventBody as eventBody,
+  slackTs as nextTs,
+  slackPress as press,
+  slackSigned,
+} from '../support/slack-requests.ts';
 import { type SlackSocketServer, startSlackSocketServer } from '../support/slack-socket-server.ts';
 import { type ChatStack, chatStack, waitFor } from './chat-harness.ts';
 
@@ -14,27 +20,8 @@ const itIf = (condition: boolean): typeof it =>
   condition ? it : ((() => undefined) as unknown as typeof it);
 
 const SECRET = 'e2e-signing-secret';
-const BOT = { botUserId: 'U0HELPLINE', botId: 'B0HELPLINE', teamId: 'T0ACME' };
 const TRIAGE = 'C0TRIAGE';
 const DM = 'D0EMPLOYEE';
-
-type Msg = StandIn['messages'][number];
-
-let seq = 0;
-const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++seq).padStart(6, '0')}`;
-
-function eventBody(event: Record<string, unknown>, eventId = `Ev${++seq}`) {
-  return {
-    event: { event_ts: event.ts, ...event } as Record<string, unknown>,
-    token: 'legacy',
-    team_id: BOT.teamId,
-    api_app_id: 'A0HELPLINE',
-    type: 'event_callback',
-    event_id: eventId,
-    event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ team_id: BOT.teamId, user_id: BOT.botUserId, is_bot: true }],
-  };
-}
 
 const dmMessage = (text: string, extra: Record<string, unknown> = {}) =>
   eventBody({
@@ -58,59 +45,6 @@ const triageReply = (text: string, threadTs: string, user = 'U0ENG') =>
     channel_type: 'channel',
   });
 
-function signed(raw: string, contentType: string, secret = SECRET) {
-  const ts = String(Math.floor(Date.now() / 1000));
-  const sig = createHmac('sha256', secret).update(`v0:${ts}:${raw}`).digest('hex');
-  return { 'content-type': contentType, 'x-slack-request-timestamp': ts, 'x-slack-signature': `v0=${sig}` };
-}
-
-/** A press of our button `actionId` on a message the stand-in holds, as Slack would send it. */
-function press(msg: Msg, actionId: string, user: string) {
-  const buttons = (
-    (msg.blocks ?? []) as Array<{ type: string; block_id?: string; elements?: Array<Record<string, string>> }>
-  )
-    .filter((b) => b.type === 'actions')
-    .flatMap((b) =>
-      (b.elements ?? []).map((e) => ({ ...e, block_id: b.block_id ?? 'actions' }) as Record<string, string>),
-    );
-  const button = buttons.find((e) => e.action_id.split('#')[0] === actionId);
-  if (!button) throw new Error(`no ${actionId} button on ${msg.ts}: ${buttons.map((b) => b.action_id)}`);
-  return {
-    type: 'block_actions',
-    user: { id: user, username: user.toLowerCase(), team_id: BOT.teamId },
-    api_app_id: 'A0HELPLINE',
-    token: 'legacy',
-    container: {
-      type: 'message',
-      message_ts: msg.ts,
-      channel_id: msg.channel,
-      is_ephemeral: false,
-      ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}),
-    },
-    trigger_id: `${++seq}.1.abcdef`,
-    team: { id: BOT.teamId, domain: 'acme' },
-    channel: { id: msg.channel, name: 'x' },
-    message: {
-      type: 'message',
-      user: BOT.botUserId,
-      bot_id: BOT.botId,
-      text: msg.text,
-      ts: msg.ts,
-      ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}),
-      blocks: msg.blocks,
-    },
-    actions: [
-      {
-        action_id: button.action_id,
-        block_id: button.block_id,
-        value: button.value,
-        type: 'button',
-        action_ts: nextTs(),
-      },
-    ],
-  };
-}
-
 describe.each(['http', 'socket'] as const)('Slack end to end over %s', (mode) => {
   let slack: SlackApiStandIn;
   let socket: SlackSocketServer | undefined;
@@ -119,7 +53,7 @@ describe.each(['http', 'socket'] as const)('Slack end to end over %s', (mode) =>
   const post = (raw: string, contentType: string, headers: Record<string, string> = {}) =>
     stack.app.request('/slack/events', {
       method: 'POST',
-      headers: { ...signed(raw, contentType), ...headers },
+      headers: { ...slackSigned(raw, contentType, SECRET), ...headers },
       body: raw,
     });
   /** HTTP: the status Slack gets. Socket Mode: 200 once the envelope is acked (the ack is awaited). */
@@ -223,7 +157,7 @@ describe.each(['http', 'socket'] as const)('Slack end to end over %s', (mode) =>
       const raw = JSON.stringify(dmMessage('How do I request annual leave?'));
       const bad = await stack.app.request('/slack/events', {
         method: 'POST',
-        headers: signed(raw, 'application/json', 'wrong-secret'),
+        headers: slackSigned(raw, 'application/json', 'wrong-secret'),
         body: raw,
       });
       expect(bad.status).toBe(401);
@@ -355,7 +289,7 @@ describe.each(['http', 'socket'] as const)('Slack end to end over %s', (mode) =>
       text,
       api_app_id: 'A0HELPLINE',
       response_url: 'https://hooks.slack.com/commands/T0ACME/1/x',
-      trigger_id: `${++seq}.1.trigger`,
+      trigger_id: `${nextTs()}.trigger`,
     });
     expect((await postCommand(command('escalate'))).status).toBe(200);
     expect(slack.calls('views.open').length).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ import { ThreadLinks } from '../../src/handoff/thread-links.ts';
 import type { InboundEvent, OutboundMessage } from '../../src/inbound/ports.ts';
 import { createTicketService, type OpenTicketInput } from '../../src/tickets/ticket-service.ts';
 import { eachBackend } from '../store/backends.ts';
+import { chatMessage } from '../support/inbound-events.ts';
 import { fakeSla, manualClock } from '../tickets/fakes.ts';
 
 const ROUTING = {
@@ -56,20 +57,9 @@ const click = (
   action: { id, value: { ticket } },
   ...where,
 });
-const say = (
-  text: string,
-  where: Pick<InboundEvent, 'platform' | 'chat' | 'thread' | 'user'>,
-): InboundEvent => ({
-  tenant: 't1',
-  chatType: 'group',
-  messageId: `om_${++seq}`,
-  text,
-  mentions: [],
-  addressed: false,
-  eventId: `ev_${seq}`,
-  kind: 'message',
-  ...where,
-});
+/** A message in a group that does not @mention the bot (an engineer in the card's thread). */
+const say = (text: string, where: Pick<InboundEvent, 'platform' | 'chat' | 'thread' | 'user'>) =>
+  chatMessage(text, { chatType: 'group', addressed: false, ...where });
 
 it('routes a category to its triage channel, else the default', () => {
   expect(routeFor('attendance', ROUTING)).toEqual({ platform: 'lark', chat: 'oc_att' });

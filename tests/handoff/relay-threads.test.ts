@@ -8,10 +8,11 @@ import { createPeople } from '../../src/access/people.ts';
 import { cardSent, createHandoff } from '../../src/handoff/actions.ts';
 import { createRelay } from '../../src/handoff/relay.ts';
 import { ThreadLinks } from '../../src/handoff/thread-links.ts';
-import type { InboundEvent, OutboundMessage } from '../../src/inbound/ports.ts';
+import type { OutboundMessage } from '../../src/inbound/ports.ts';
 import { createTicketService, type OpenTicketInput } from '../../src/tickets/ticket-service.ts';
 import type { Ticket } from '../../src/tickets/types.ts';
 import { eachBackend } from '../store/backends.ts';
+import { cardButton, chatMessage } from '../support/inbound-events.ts';
 import { fakeSla, manualClock } from '../tickets/fakes.ts';
 
 const ROUTING = {
@@ -32,35 +33,9 @@ const input = (overrides: Partial<OpenTicketInput> = {}): OpenTicketInput => ({
   ...overrides,
 });
 
-let seq = 0;
-const say = (
-  text: string,
-  where: Pick<InboundEvent, 'platform' | 'chat' | 'thread' | 'user'>,
-): InboundEvent => ({
-  tenant: 't1',
-  chatType: 'dm',
-  messageId: `om_${++seq}`,
-  text,
-  mentions: [],
-  addressed: true,
-  eventId: `ev_${seq}`,
-  kind: 'message',
-  ...where,
-});
-const click = (id: string, ticket: string, user: string): InboundEvent => ({
-  platform: 'lark',
-  tenant: 't1',
-  chat: 'oc_device',
-  chatType: 'group',
-  messageId: `om_card_${++seq}`,
-  user,
-  text: '',
-  mentions: [],
-  addressed: true,
-  eventId: `ev_${seq}`,
-  kind: 'action',
-  action: { id, value: { ticket } },
-});
+const say = chatMessage;
+const click = (id: string, ticket: string, user: string) =>
+  cardButton(id, ticket, user, { chat: 'oc_device' });
 
 eachBackend('relay: the thread and its tickets', (ctx) => {
   const setup = async () => {

@@ -5,13 +5,13 @@
  * Resolve button of the incident's triage card in Slack (pressed twice, the payload redelivered),
  * and from both at once. Also: an update posted to an incident nobody holds is its first response.
  */
-import { createHmac } from 'node:crypto';
 import { beforeEach, expect, it } from 'vitest';
 import type { AccessRole } from '../../src/access/policy.ts';
 import type { Ticket } from '../../src/tickets/types.ts';
 import { onPostgres } from '../store/backends.ts';
 import { asUser, reporters, slackForSuite, type TestApp } from '../support/console-api.ts';
 import type { SlackApiStandIn } from '../support/slack-api-stand-in.ts';
+import { slackPress, slackSigned } from '../support/slack-requests.ts';
 import { makeApp } from '../web/fake-assistant.ts';
 
 type SlackMessage = SlackApiStandIn['messages'][number];
@@ -19,56 +19,11 @@ type SlackMessage = SlackApiStandIn['messages'][number];
 const SECRET = 'resolve-anywhere-secret';
 const TRIAGE = 'C0TRIAGE';
 const DM = 'D0SLACK';
-let seq = 0;
+const signed = (raw: string) => slackSigned(raw, 'application/x-www-form-urlencoded', SECRET);
 
-function signed(raw: string) {
-  const ts = String(Math.floor(Date.now() / 1000));
-  const sig = createHmac('sha256', SECRET).update(`v0:${ts}:${raw}`).digest('hex');
-  return {
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-slack-request-timestamp': ts,
-    'x-slack-signature': `v0=${sig}`,
-  };
-}
-
-/** A press of the card's `actionId` button by `user`, as Slack posts it (block_actions). */
-function press(card: SlackMessage, actionId: string, user: string) {
-  const button = (
-    (card.blocks ?? []) as Array<{
-      type: string;
-      block_id?: string;
-      elements?: Array<Record<string, string>>;
-    }>
-  )
-    .filter((b) => b.type === 'actions')
-    .flatMap((b) =>
-      (b.elements ?? []).map((e): Record<string, string> => ({ ...e, block_id: b.block_id ?? 'actions' })),
-    )
-    .find((e) => String(e.action_id).split('#')[0] === actionId);
-  if (!button) throw new Error(`no ${actionId} button on the card ${card.ts}`);
-  const ts = `${Math.floor(Date.now() / 1000)}.${String(++seq).padStart(6, '0')}`;
-  const payload = {
-    type: 'block_actions',
-    user: { id: user, username: user.toLowerCase(), team_id: 'T0ACME' },
-    api_app_id: 'A0HELPLINE',
-    token: 'legacy',
-    container: { type: 'message', message_ts: card.ts, channel_id: card.channel, is_ephemeral: false },
-    trigger_id: `${seq}.1.abcdef`,
-    team: { id: 'T0ACME', domain: 'acme' },
-    channel: { id: card.channel, name: 'triage' },
-    message: { type: 'message', text: card.text, ts: card.ts, blocks: card.blocks },
-    actions: [
-      {
-        action_id: button.action_id,
-        block_id: button.block_id,
-        value: button.value,
-        type: 'button',
-        action_ts: ts,
-      },
-    ],
-  };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-}
+/** A press of the card's `actionId` button by `user`, as Slack posts it (form-encoded block_actions). */
+const press = (card: SlackMessage, actionId: string, user: string) =>
+  new URLSearchParams({ payload: JSON.stringify(slackPress(card, actionId, user)) }).toString();
 
 onPostgres('an incident resolved anywhere', (ctx) => {
   const slack = slackForSuite();
