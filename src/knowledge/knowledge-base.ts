@@ -14,7 +14,7 @@ import { LexicalIndex, type LexicalOptions, type LexicalParts } from './lexical.
 import type { MeaningIndex } from './meaning/meaning-index.ts';
 import { expand, type SynonymTable, synonymTable } from './synonyms.ts';
 import { hasCjk } from './tokenize.ts';
-import type { Lang, Passage, ScoredPassage, SearchResult } from './types.ts';
+import type { Lang, Passage, SearchResult } from './types.ts';
 import { matchesFilter, type VectorFilter, type VectorHit, type VectorIndex } from './vector-index.ts';
 
 /**
@@ -167,26 +167,14 @@ export class KnowledgeBase {
     }
     const fused = reciprocalRankFusion([lexHits.map((h) => h.doc), denseHits.map((h) => h.doc)]);
     const similarity = new Map(denseHits.map((h) => [h.doc, h.score]));
-    const results: ScoredPassage[] = fused
-      .slice(0, k)
-      .map((f) => ({ passage: this.passages[f.doc], score: f.score }));
     const top = fused[0]?.doc;
-    const sim = top === undefined ? 0 : (similarity.get(top) ?? 0);
     // Either signal may vouch for the passage: the words are there, or the meaning is.
-    const confidence = Math.max(
-      this.lexicalConfidence(
-        query,
-        fused.slice(0, EVIDENCE_PASSAGES).map((f) => f.doc),
-      ),
-      confidenceOf(sim, this.minSimilarity),
-    );
-    return {
+    return this.fusedResult(
       query,
-      answerable: confidence >= 0.5,
-      confidence,
-      results,
-      related: this.related(query),
-    };
+      fused,
+      k,
+      confidenceOf(top === undefined ? 0 : (similarity.get(top) ?? 0), this.minSimilarity),
+    );
   }
 
   /**
@@ -205,7 +193,7 @@ export class KnowledgeBase {
     const lexHits = this.lexicalHits(query, this.candidates, filter);
     let near: { doc: number; score: number }[] | undefined;
     try {
-      // Encoded in-process, masked all the same: the vector is kept in memory with the query.
+      // Encoded in this process (the encoder's thread), masked all the same, as every query is.
       near = await meaning.search(maskPii(query), this.candidates);
     } catch (err) {
       this.options.onDenseError?.(err);
@@ -222,9 +210,25 @@ export class KnowledgeBase {
       { hits: lexHits, weight: 1 },
       { hits: meaningHits, weight: MEANING_WEIGHT },
     ]);
-    const confidence = this.lexicalConfidence(
-      query,
-      fused.slice(0, EVIDENCE_PASSAGES).map((f) => f.doc),
+    return this.fusedResult(query, fused, k);
+  }
+
+  /**
+   * A fused ranking as a search result: answerable when the words of the top passages cover the
+   * question, or when `vouched` (a dense similarity's confidence) says so.
+   */
+  private fusedResult(
+    query: string,
+    fused: { doc: number; score: number }[],
+    k: number,
+    vouched = 0,
+  ): SearchResult {
+    const confidence = Math.max(
+      this.lexicalConfidence(
+        query,
+        fused.slice(0, EVIDENCE_PASSAGES).map((f) => f.doc),
+      ),
+      vouched,
     );
     return {
       query,
